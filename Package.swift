@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// BiasLab: measure and predict the implicit bias of optimizers.
+// Layers (a lower layer never imports a higher one):
+//   CBLAS/CZlib → Tensor → Autodiff → DataIO → NN → Optim → Curvature → Theory → biaslab
+
+let package = Package(
+    name: "BiasLab",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "BiasLab", targets: ["Tensor", "Autodiff", "DataIO", "NN", "Optim", "Curvature", "Theory"]),
+        .executable(name: "biaslab", targets: ["biaslab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: System libraries
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+
+        // MARK: Public library targets
+        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        .target(name: "Autodiff", dependencies: ["Tensor"]),
+        .target(name: "DataIO", dependencies: ["Tensor", "CZlib"]),
+        .target(name: "NN", dependencies: ["Tensor", "Autodiff", "DataIO"]),
+        .target(name: "Optim", dependencies: ["Tensor"]),
+        .target(name: "Curvature", dependencies: ["Tensor", "NN", "Optim"]),
+        .target(name: "Theory", dependencies: ["Tensor", "NN", "Optim", "Curvature"]),
+
+        // MARK: Test support (not a product)
+        .target(name: "BiasLabTestSupport", dependencies: ["Tensor", "Autodiff"]),
+
+        // MARK: Executable
+        .executableTarget(
+            name: "biaslab",
+            dependencies: [
+                "Tensor", "Autodiff", "DataIO", "NN", "Optim", "Curvature", "Theory",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // MARK: Tests
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "BiasLabTestSupport"]),
+        .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Tensor", "BiasLabTestSupport"]),
+        .testTarget(name: "DataIOTests", dependencies: ["DataIO", "Tensor", "BiasLabTestSupport"]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "Autodiff", "Tensor", "DataIO", "BiasLabTestSupport"]),
+        .testTarget(name: "OptimTests", dependencies: ["Optim", "Tensor", "BiasLabTestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "CurvatureTests", dependencies: ["Curvature", "NN", "Optim", "Tensor", "BiasLabTestSupport"]),
+        .testTarget(name: "TheoryTests", dependencies: ["Theory", "Curvature", "NN", "Optim", "Tensor", "BiasLabTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["biaslab", "BiasLabTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

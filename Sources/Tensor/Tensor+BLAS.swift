@@ -1,0 +1,121 @@
+import CBLAS
+
+/// Matrix products through OpenBLAS (cblas, row-major, float64).
+extension Tensor {
+    /// `op(a) · op(b)` for rank-2 tensors, where `op` transposes when asked (dgemm; no copy is made for
+    /// the transpose). Traps with both shapes named when the inner dimensions differ.
+    public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+        let outShape = checkedShape { () throws(ShapeError) in
+            try matmulShape(a.shape, b.shape, transposeA: transposeA, transposeB: transposeB)
+        }
+        var c = Tensor.zeros(outShape)
+        gemm(a, b, into: &c, transposeA: transposeA, transposeB: transposeB, alpha: 1, beta: 0)
+        return c
+    }
+
+    /// `c ← α·op(a)·op(b) + β·c` (dgemm). Shapes must already agree.
+    public static func gemm(_ a: Tensor, _ b: Tensor, into c: inout Tensor, transposeA: Bool = false,
+                            transposeB: Bool = false, alpha: Double = 1, beta: Double = 0) {
+        let outShape = checkedShape { () throws(ShapeError) in
+            try matmulShape(a.shape, b.shape, transposeA: transposeA, transposeB: transposeB)
+        }
+        precondition(c.shape == outShape, "gemm: output shape \(c.shape), expected \(outShape)")
+        let m = Int32(outShape[0]), n = Int32(outShape[1])
+        let k = Int32(transposeA ? a.shape[0] : a.shape[1])
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            if beta != 1 { c.scale(by: beta) }
+            return
+        }
+        a.scalars.withUnsafeBufferPointer { pa in
+            b.scalars.withUnsafeBufferPointer { pb in
+                c.scalars.withUnsafeMutableBufferPointer { pc in
+                    cblas_dgemm(CblasRowMajor,
+                                transposeA ? CblasTrans : CblasNoTrans,
+                                transposeB ? CblasTrans : CblasNoTrans,
+                                m, n, k, alpha,
+                                pa.baseAddress, Int32(a.shape[1]),
+                                pb.baseAddress, Int32(b.shape[1]),
+                                beta, pc.baseAddress, n)
+                }
+            }
+        }
+    }
+
+    /// `op(a) · x` for a rank-2 `a` and rank-1 `x` (dgemv).
+    public static func matvec(_ a: Tensor, _ x: Tensor, transpose: Bool = false) -> Tensor {
+        precondition(a.rank == 2 && x.rank == 1, "matvec: shapes \(a.shape) and \(x.shape) must be rank 2 and rank 1")
+        let (rows, cols) = (a.shape[0], a.shape[1])
+        let inner = transpose ? rows : cols
+        precondition(x.count == inner, "matvec: shapes \(a.shape)\(transpose ? "ᵀ" : "") and \(x.shape) do not match")
+        var y = Tensor.zeros([transpose ? cols : rows])
+        if rows == 0 || cols == 0 { return y }
+        a.scalars.withUnsafeBufferPointer { pa in
+            x.scalars.withUnsafeBufferPointer { px in
+                y.scalars.withUnsafeMutableBufferPointer { py in
+                    cblas_dgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(rows), Int32(cols),
+                                1, pa.baseAddress, Int32(cols), px.baseAddress, 1, 0, py.baseAddress, 1)
+                }
+            }
+        }
+        return y
+    }
+
+    /// Scales every scalar in place (dscal).
+    public mutating func scale(by alpha: Double) {
+        let n = Int32(count)
+        scalars.withUnsafeMutableBufferPointer { p in cblas_dscal(n, alpha, p.baseAddress, 1) }
+    }
+}
+
+/// BLAS level-1 kernels on flat `[Double]` vectors: the language of θ, gradients and probe vectors.
+public enum VectorOps {
+    /// ⟨x, y⟩ (ddot). Traps when lengths differ.
+    @inlinable public static func dot(_ x: [Double], _ y: [Double]) -> Double {
+        precondition(x.count == y.count, "dot: lengths \(x.count) and \(y.count) differ")
+        return x.withUnsafeBufferPointer { px in
+            y.withUnsafeBufferPointer { py in cblas_ddot(Int32(x.count), px.baseAddress, 1, py.baseAddress, 1) }
+        }
+    }
+
+    /// ‖x‖₂ (dnrm2).
+    @inlinable public static func norm(_ x: [Double]) -> Double {
+        x.withUnsafeBufferPointer { cblas_dnrm2(Int32(x.count), $0.baseAddress, 1) }
+    }
+
+    /// y ← α·x + y (daxpy).
+    @inlinable public static func axpy(_ alpha: Double, _ x: [Double], _ y: inout [Double]) {
+        precondition(x.count == y.count, "axpy: lengths \(x.count) and \(y.count) differ")
+        let n = Int32(x.count)
+        x.withUnsafeBufferPointer { px in
+            y.withUnsafeMutableBufferPointer { py in cblas_daxpy(n, alpha, px.baseAddress, 1, py.baseAddress, 1) }
+        }
+    }
+
+    /// x ← α·x (dscal).
+    @inlinable public static func scale(_ x: inout [Double], by alpha: Double) {
+        let n = Int32(x.count)
+        x.withUnsafeMutableBufferPointer { cblas_dscal(n, alpha, $0.baseAddress, 1) }
+    }
+
+    /// α·x as a new vector.
+    @inlinable public static func scaled(_ x: [Double], by alpha: Double) -> [Double] {
+        var y = x
+        scale(&y, by: alpha)
+        return y
+    }
+
+    /// x + y as a new vector.
+    @inlinable public static func add(_ x: [Double], _ y: [Double]) -> [Double] {
+        var z = y
+        axpy(1, x, &z)
+        return z
+    }
+
+    /// x − y as a new vector.
+    @inlinable public static func subtract(_ x: [Double], _ y: [Double]) -> [Double] {
+        var z = x
+        axpy(-1, y, &z)
+        return z
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+
+/// Element-wise kernels. Each loop runs over unsafe buffers so the compiler can vectorize it; binary
+/// operations broadcast NumPy-style (axes aligned from the right, extents equal or 1).
+extension Tensor {
+    /// Applies `f` to every scalar.
+    @inlinable
+    public func map(_ f: (Double) -> Double) -> Tensor {
+        var out = [Double](repeating: 0, count: count)
+        scalars.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for i in 0..<src.count { dst[i] = f(src[i]) }
+            }
+        }
+        return Tensor(shape: shape, scalars: out)
+    }
+
+    /// Combines two tensors of the same shape scalar by scalar (no broadcasting).
+    @inlinable
+    public static func zipMap(_ a: Tensor, _ b: Tensor, _ f: (Double, Double) -> Double) -> Tensor {
+        precondition(a.shape == b.shape, "zipMap: shapes \(a.shape) and \(b.shape) differ")
+        var out = [Double](repeating: 0, count: a.count)
+        a.scalars.withUnsafeBufferPointer { pa in
+            b.scalars.withUnsafeBufferPointer { pb in
+                out.withUnsafeMutableBufferPointer { dst in
+                    for i in 0..<dst.count { dst[i] = f(pa[i], pb[i]) }
+                }
+            }
+        }
+        return Tensor(shape: a.shape, scalars: out)
+    }
+
+    /// Combines two tensors with NumPy broadcasting. `operation` names the caller in the trap message.
+    @inlinable
+    public static func broadcasting(_ a: Tensor, _ b: Tensor, operation: String,
+                                    _ f: (Double, Double) -> Double) -> Tensor {
+        if a.shape == b.shape { return zipMap(a, b, f) }
+        let outShape = checkedShape { () throws(ShapeError) in try broadcastShape(a.shape, b.shape, operation: operation) }
+        let n = outShape.reduce(1, *)
+        var out = [Double](repeating: 0, count: n)
+        if b.count == 1 {
+            let s = b.scalars[0]
+            a.scalars.withUnsafeBufferPointer { pa in
+                out.withUnsafeMutableBufferPointer { dst in for i in 0..<n { dst[i] = f(pa[i % pa.count], s) } }
+            }
+            return Tensor(shape: outShape, scalars: out)
+        }
+        if a.count == 1 {
+            let s = a.scalars[0]
+            b.scalars.withUnsafeBufferPointer { pb in
+                out.withUnsafeMutableBufferPointer { dst in for i in 0..<n { dst[i] = f(s, pb[i % pb.count]) } }
+            }
+            return Tensor(shape: outShape, scalars: out)
+        }
+        let rank = outShape.count
+        let sa = broadcastStrides(a.shape, rank: rank, outShape: outShape)
+        let sb = broadcastStrides(b.shape, rank: rank, outShape: outShape)
+        let inner = rank == 0 ? 1 : outShape[rank - 1]
+        let ia = rank == 0 ? 0 : sa[rank - 1], ib = rank == 0 ? 0 : sb[rank - 1]
+        var index = [Int](repeating: 0, count: rank)
+        a.scalars.withUnsafeBufferPointer { pa in
+            b.scalars.withUnsafeBufferPointer { pb in
+                out.withUnsafeMutableBufferPointer { dst in
+                    var o = 0
+                    while o < n {
+                        var oa = 0, ob = 0
+                        for ax in 0..<max(rank - 1, 0) { oa += index[ax] * sa[ax]; ob += index[ax] * sb[ax] }
+                        for j in 0..<inner { dst[o + j] = f(pa[oa + j * ia], pb[ob + j * ib]) }
+                        o += inner
+                        var ax = rank - 2
+                        while ax >= 0 {
+                            index[ax] += 1
+                            if index[ax] < outShape[ax] { break }
+                            index[ax] = 0
+                            ax -= 1
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: outShape, scalars: out)
+    }
+
+    /// Row-major strides of `shape` aligned right within `rank` axes, with stride 0 on broadcast axes.
+    @usableFromInline
+    static func broadcastStrides(_ shape: [Int], rank: Int, outShape: [Int]) -> [Int] {
+        var strides = [Int](repeating: 0, count: rank)
+        var step = 1
+        for i in Swift.stride(from: shape.count - 1, through: 0, by: -1) {
+            let ax = i + rank - shape.count
+            strides[ax] = (shape[i] == 1 && outShape[ax] != 1) ? 0 : step
+            step *= shape[i]
+        }
+        return strides
+    }
+
+    public static func + (a: Tensor, b: Tensor) -> Tensor { broadcasting(a, b, operation: "add") { $0 + $1 } }
+    public static func - (a: Tensor, b: Tensor) -> Tensor { broadcasting(a, b, operation: "subtract") { $0 - $1 } }
+    public static func * (a: Tensor, b: Tensor) -> Tensor { broadcasting(a, b, operation: "multiply") { $0 * $1 } }
+    public static func / (a: Tensor, b: Tensor) -> Tensor { broadcasting(a, b, operation: "divide") { $0 / $1 } }
+    public static func * (a: Tensor, s: Double) -> Tensor { a.map { $0 * s } }
+    public static func * (s: Double, a: Tensor) -> Tensor { a.map { s * $0 } }
+    public static func + (a: Tensor, s: Double) -> Tensor { a.map { $0 + s } }
+    public static prefix func - (a: Tensor) -> Tensor { a.map { -$0 } }
+
+    /// `self += other` for equal shapes (daxpy-like, in place).
+    public mutating func addInPlace(_ other: Tensor, scaledBy alpha: Double = 1) {
+        precondition(shape == other.shape, "addInPlace: shapes \(shape) and \(other.shape) differ")
+        VectorOps.axpy(alpha, other.scalars, &scalars)
+    }
+}
+
+/// Scalar functions used by the element-wise kernels and their derivatives, each accurate in float64.
+public enum ScalarMath {
+    /// Logistic sigmoid σ(x) = 1/(1+e^{−x}), evaluated without overflow for large |x|.
+    @inlinable public static func sigmoid(_ x: Double) -> Double {
+        x >= 0 ? 1 / (1 + exp(-x)) : { let e = exp(x); return e / (1 + e) }()
+    }
+    /// softplus(x) = log(1+eˣ) = max(x,0) + log1p(e^{−|x|}), stable for all x.
+    @inlinable public static func softplus(_ x: Double) -> Double { max(x, 0) + log1p(exp(-abs(x))) }
+    /// Standard normal CDF Φ(x) = ½ erfc(−x/√2).
+    @inlinable public static func normalCDF(_ x: Double) -> Double { 0.5 * erfc(-x / 2.0.squareRoot()) }
+    /// Standard normal density φ(x) = e^{−x²/2}/√(2π).
+    @inlinable public static func normalPDF(_ x: Double) -> Double { exp(-0.5 * x * x) / (2 * Double.pi).squareRoot() }
+    /// sign(x) ∈ {−1, 0, 1} (sign(0) = 0, as torch.sign and numpy.sign).
+    @inlinable public static func sign(_ x: Double) -> Double { x > 0 ? 1 : (x < 0 ? -1 : 0) }
+}

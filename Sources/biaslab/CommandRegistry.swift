@@ -1,0 +1,8 @@
+import ArgumentParser
+
+/// Every subcommand of `biaslab`, in the order `--help` lists them. One line per command file in
+/// Commands/.
+enum CommandRegistry {
+    static let all: [ParsableCommand.Type] = [
+    ]
+}

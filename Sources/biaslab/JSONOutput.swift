@@ -1,0 +1,21 @@
+import ArgumentParser
+import Foundation
+
+/// `--json`: print exactly one JSON object on stdout.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print exactly one JSON object (snake_case keys) on stdout.")
+    var json = false
+}
+
+enum JSONOutput {
+    /// Encodes `value` with snake_case keys and sorted keys, non-finite numbers as strings
+    /// ("nan", "inf", "-inf"), and prints it as one line.
+    static func print<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let data = try encoder.encode(value)
+        Swift.print(String(decoding: data, as: UTF8.self))
+    }
+}
