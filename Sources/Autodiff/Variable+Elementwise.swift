@@ -1,0 +1,70 @@
+import Foundation
+import Tensor
+
+/// Element-wise primitives. Each rule is written with differentiable operations (reusing the output
+/// where that is exact), so every one of them can be differentiated again. Choices at kinks are stated.
+extension Variable {
+    /// eˣ.  d/dx = eˣ (the output).
+    public func exp() -> Variable {
+        Variable.primitive(value.map { Foundation.exp($0) }, [self]) { g, out in [g * out] }
+    }
+
+    /// log x (natural).  d/dx = 1/x.
+    public func log() -> Variable {
+        Variable.primitive(value.map { Foundation.log($0) }, [self]) { g, _ in [g / self] }
+    }
+
+    /// tanh x, a primitive (composing it as 2σ(2x) − 1 would cancel near 0).  d/dx = 1 − tanh²x.
+    public func tanh() -> Variable {
+        Variable.primitive(value.map { Foundation.tanh($0) }, [self]) { g, out in [g * (1 - out.squared())] }
+    }
+
+    /// σ(x) = 1/(1 + e^{−x}).  d/dx = σ(x)(1 − σ(x)).
+    public func sigmoid() -> Variable {
+        Variable.primitive(value.map(ScalarMath.sigmoid), [self]) { g, out in [g * (out * (1 - out))] }
+    }
+
+    /// softplus(x) = log(1 + eˣ), evaluated stably.  d/dx = σ(x).
+    public func softplus() -> Variable {
+        Variable.primitive(value.map(ScalarMath.softplus), [self]) { g, _ in [g * self.sigmoid()] }
+    }
+
+    /// max(x, 0).  d/dx = 1 for x > 0 and 0 for x ≤ 0 (relu′(0) = 0, as PyTorch); second derivative 0.
+    public func relu() -> Variable {
+        Variable.primitive(value.map { max($0, 0) }, [self]) { g, _ in
+            [g * Variable(self.value.map { $0 > 0 ? 1 : 0 })]
+        }
+    }
+
+    /// Φ(x), the standard normal CDF.  d/dx = φ(x) = e^{−x²/2}/√(2π).
+    public func normalCDF() -> Variable {
+        Variable.primitive(value.map(ScalarMath.normalCDF), [self]) { g, _ in
+            [g * ((-0.5 * self.squared()).exp() * (1 / (2 * Double.pi).squareRoot()))]
+        }
+    }
+
+    /// GELU(x) = x·Φ(x), the exact (erf) form that is PyTorch's default. Composed: x·Φ(x).
+    public func gelu() -> Variable { self * normalCDF() }
+
+    /// √x.  d/dx = 1/(2√x) (the output reused).
+    public func sqrt() -> Variable {
+        Variable.primitive(value.map { $0.squareRoot() }, [self]) { g, out in [g / (2 * out)] }
+    }
+
+    /// x².  d/dx = 2x.
+    public func squared() -> Variable {
+        Variable.primitive(value.map { $0 * $0 }, [self]) { g, _ in [g * (2 * self)] }
+    }
+
+    /// |x|.  d/dx = sign(x), with |x|′(0) = 0 (as PyTorch and JAX).
+    public func abs() -> Variable {
+        Variable.primitive(value.map { Swift.abs($0) }, [self]) { g, _ in
+            [g * Variable(self.value.map(ScalarMath.sign))]
+        }
+    }
+
+    /// xᵖ for a constant exponent p.  d/dx = p·x^{p−1}.
+    public func pow(_ p: Double) -> Variable {
+        Variable.primitive(value.map { Foundation.pow($0, p) }, [self]) { g, _ in [g * (p * self.pow(p - 1))] }
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Tensor
+
+/// The softmax family over the last axis, and label selection for cross-entropy.
+extension Variable {
+    /// Row-wise log-softmax over the last axis, y = x − logsumexp(x) (max-shifted, never overflows).
+    /// ∂/∂x = g − softmax(x) ⊙ Σ_j g_j, with softmax(x) = exp(y) reusing the output.
+    public func logSoftmax() -> Variable {
+        Variable.primitive(value.logSoftmaxLastAxis(), [self]) { g, out in
+            let lastAxis = self.shape.count - 1
+            return [g - out.exp() * g.sum(axis: lastAxis, keepingAxis: true)]
+        }
+    }
+
+    /// Row-wise log-sum-exp over the last axis (drops it). Composed as x_max-free: logsumexp(x) =
+    /// x_j − logSoftmax(x)_j is avoided; instead it is a primitive with ∂/∂x = g ⊙ softmax(x).
+    public func logSumExp() -> Variable {
+        Variable.primitive(value.logSumExpLastAxis(), [self]) { g, out in
+            let kept = out.shape + [1]
+            return [g.reshaped(kept) * (self - out.reshaped(kept)).exp()]
+        }
+    }
+
+    /// Row-wise softmax over the last axis, exp(logSoftmax(x)).
+    public func softmax() -> Variable { logSoftmax().exp() }
+
+    /// For a [B, C] value, element (i, labels[i]) of each row: shape [B].
+    /// ∂/∂x = g placed at (i, labels[i]), zeros elsewhere (``scatterLabels(_:classes:)``).
+    public func pick(labels: [Int]) -> Variable {
+        precondition(value.rank == 2 && labels.count == value.shape[0],
+                     "pick: shape \(shape) does not match \(labels.count) labels")
+        let c = value.shape[1]
+        let out = labels.enumerated().map { i, l -> Double in
+            precondition(l >= 0 && l < c, "pick: label \(l) out of range 0..<\(c)")
+            return value.scalars[i * c + l]
+        }
+        return Variable.primitive(Tensor(out), [self]) { g, _ in [g.scatterLabels(labels, classes: c)] }
+    }
+
+    /// Adjoint of ``pick(labels:)``: a [B, C] value with self[i] at (i, labels[i]).
+    public func scatterLabels(_ labels: [Int], classes: Int) -> Variable {
+        var out = Tensor.zeros([labels.count, classes])
+        for (i, l) in labels.enumerated() { out.scalars[i * classes + l] = value.scalars[i] }
+        return Variable.primitive(out, [self]) { g, _ in [g.pick(labels: labels)] }
+    }
+}

@@ -1,0 +1,93 @@
+import Autodiff
+import BiasLabTestSupport
+import Tensor
+import Testing
+
+/// What the engine does at the edges, each against a value fixed by hand.
+struct GradientSemanticsTests {
+    /// Oracle: d/dx x³ = 3x² and d²/dx² x³ = 6x, so at x = 2: 12 and 12 (tinygrad's second-order test).
+    @Test func gradientOfGradient() {
+        let x = Variable(Tensor(2.0), requiresGrad: true)
+        let y = x * x * x
+        let dy = Backward.gradients(of: y, wrt: [x], createGraph: true)[0]
+        #expect(dy.scalar == 12)
+        let d2y = Backward.gradients(of: dy, wrt: [x])[0]
+        #expect(d2y.scalar == 12)
+        let d3y = Backward.gradients(of: Backward.gradients(of: dy, wrt: [x], createGraph: true)[0], wrt: [x])[0]
+        #expect(d3y.scalar == 6)
+    }
+
+    /// An input the output does not use gets a zero gradient of its own shape.
+    @Test func unusedInputGetsZero() {
+        let x = Variable(Tensor([1, 2]), requiresGrad: true)
+        let unused = Variable(Tensor(shape: [2, 2], scalars: [1, 2, 3, 4]), requiresGrad: true)
+        let grads = Backward.gradients(of: x.squared().sum(), wrt: [x, unused])
+        #expect(grads[0].value.scalars == [2, 4])
+        #expect(grads[1].value == Tensor.zeros([2, 2]))
+    }
+
+    /// A value used twice receives the sum of both contributions: d/dx (x·x + x) = 2x + 1.
+    @Test func reusedInputAccumulates() {
+        let x = Variable(Tensor([3.0]), requiresGrad: true)
+        let g = Backward.gradients(of: (x * x + x).sum(), wrt: [x])[0]
+        #expect(g.value.scalars == [7])
+    }
+
+    /// A broadcast operand gets the gradient summed over the broadcast axes: d/db Σ(X + b) = rows of X.
+    @Test func broadcastGradientIsSummed() {
+        let x = Variable(Tensor.zeros([4, 3]))
+        let b = Variable(Tensor([1, 2, 3]), requiresGrad: true)
+        let g = Backward.gradients(of: (x + b).sum(), wrt: [b])[0]
+        #expect(g.value.scalars == [4, 4, 4])
+    }
+
+    /// Kinks: relu′(0) = 0 and |x|′(0) = 0.
+    @Test func kinkConventions() {
+        let x = Variable(Tensor([0.0]), requiresGrad: true)
+        #expect(Backward.gradients(of: x.relu().sum(), wrt: [x])[0].value.scalars == [0])
+        #expect(Backward.gradients(of: x.abs().sum(), wrt: [x])[0].value.scalars == [0])
+    }
+
+    /// Without recording nothing requires a gradient.
+    @Test func noRecordingBuildsNoGraph() {
+        let x = Variable(Tensor([1.0]), requiresGrad: true)
+        let y = GradientMode.withoutRecording { x.exp() }
+        #expect(!y.requiresGrad)
+    }
+
+    /// Oracle: closed forms for f(x) = Σ sin-free polynomial ½xᵀAx + bᵀx: ∇f = Ax + b, ∇²f = A (A symmetric).
+    @Test func quadraticTransformsMatchClosedForm() {
+        let a = Tensor(rows: [[2, 0.5, 0], [0.5, 3, -1], [0, -1, 4]])
+        let b = Tensor([1, -2, 0.5])
+        let x = Tensor([0.3, -0.7, 1.1])
+        let f: (Variable) -> Variable = { v in
+            let ax = Variable.matmul(Variable(a), v.reshaped([3, 1])).reshaped([3])
+            return 0.5 * v.dot(ax) + v.dot(Variable(b))
+        }
+        let grad = Autodiff.gradient(of: f, at: x)
+        let expected = Tensor.matvec(a, x) + b
+        #expect(Closeness.relativeError(grad, expected) < 1e-15)
+        #expect(Closeness.relativeError(Autodiff.hessian(of: f, at: x), a) < 1e-15)
+        let v = Tensor([1, 2, 3])
+        #expect(Closeness.relativeError(Autodiff.jvp(of: { Variable.matmul(Variable(a), $0.reshaped([3, 1])) }, at: x, tangent: v).jvp.reshaped([3]),
+                                        Tensor.matvec(a, v)) < 1e-15)
+    }
+
+    /// Symmetry of second order: ⟨u, Hv⟩ = ⟨Hu, v⟩ for a non-quadratic function.
+    @Test func hessianVectorProductIsSymmetric() {
+        var rng = RandomGenerator(seed: 7)
+        let x = Tensor(rng.gaussians(6)), u = Tensor(rng.gaussians(6)), v = Tensor(rng.gaussians(6))
+        let f: (Variable) -> Variable = { ($0.tanh() * $0.softplus()).sum() + $0.squared().sum().sqrt() }
+        let hv = Autodiff.hessianVectorProduct(of: f, at: x, along: v)
+        let hu = Autodiff.hessianVectorProduct(of: f, at: x, along: u)
+        let a = VectorOps.dot(u.scalars, hv.scalars), b = VectorOps.dot(hu.scalars, v.scalars)
+        #expect(abs(a - b) <= 1e-13 * max(abs(a), 1))
+    }
+
+    /// A non-scalar output needs an explicit seed (checked by the shape of the vjp).
+    @Test func vjpOfVectorOutput() {
+        let x = Tensor([1, 2, 3])
+        let r = Autodiff.vjp(of: { $0.squared() }, at: x, cotangent: Tensor([1, 1, 2]))
+        #expect(r.vjp.scalars == [2, 4, 12])
+    }
+}
