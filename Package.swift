@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "Theory", dependencies: ["Tensor", "NN", "Optim", "Curvature"]),
 
         // MARK: Test support (not a product)
-        .target(name: "BiasLabTestSupport", dependencies: ["Tensor", "Autodiff"]),
+        .target(name: "BiasLabTestSupport", dependencies: ["Tensor", "Autodiff", "NN"]),
 
         // MARK: Executable
         .executableTarget(

@@ -1,0 +1,57 @@
+import Tensor
+
+/// The centre of BiasLab: a flat parameter vector θ ∈ ℝ^d and N per-sample losses ℓ_i(θ), with the
+/// batch loss L_B(θ) = (1/|B|) Σ_{i∈B} ℓ_i(θ) (the mean; B = all N samples when `batch` is nil).
+///
+/// Every derivative is exact (automatic differentiation or closed form). Optimizers, curvature, theory
+/// and experiments see only this protocol, never a model's insides.
+public protocol Objective: Sendable {
+    /// d, the length of θ.
+    var dimension: Int { get }
+    /// N, the number of samples.
+    var sampleCount: Int { get }
+    /// The blocks of θ (per layer, weight and bias separately), for block-wise optimizers.
+    var blocks: [ParameterBlock] { get }
+
+    /// L_B(θ) and ∇L_B(θ).
+    func valueAndGradient(at parameters: [Double], batch: [Int]?) -> (value: Double, gradient: [Double])
+    /// ∇²L_B(θ)·vₖ for each direction, exact; implementations share the primal work across directions.
+    func hessianVectorProducts(at parameters: [Double], along directions: [[Double]], batch: [Int]?) -> [[Double]]
+    /// Row j = ∇ℓ_{B_j}(θ), an |B| × d matrix.
+    func perSampleGradients(at parameters: [Double], batch: [Int]?) -> Tensor
+    /// Row j = ∇²ℓ_{B_j}(θ)·v, an |B| × d matrix.
+    func perSampleHessianVectorProducts(at parameters: [Double], along direction: [Double], batch: [Int]?) -> Tensor
+    /// Per-sample losses ℓ_{B_j}(θ).
+    func perSampleLosses(at parameters: [Double], batch: [Int]?) -> [Double]
+}
+
+extension Objective {
+    /// L_B(θ).
+    public func loss(at parameters: [Double], batch: [Int]? = nil) -> Double {
+        let losses = perSampleLosses(at: parameters, batch: batch)
+        return losses.reduce(0, +) / Double(losses.count)
+    }
+
+    /// ∇L_B(θ).
+    public func gradient(at parameters: [Double], batch: [Int]? = nil) -> [Double] {
+        valueAndGradient(at: parameters, batch: batch).gradient
+    }
+
+    /// ∇²L_B(θ)·v.
+    public func hessianVectorProduct(at parameters: [Double], along direction: [Double], batch: [Int]? = nil) -> [Double] {
+        hessianVectorProducts(at: parameters, along: [direction], batch: batch)[0]
+    }
+
+    /// The dense Hessian ∇²L_B(θ) from d Hessian–vector products on unit vectors. For small d.
+    public func denseHessian(at parameters: [Double], batch: [Int]? = nil) -> Tensor {
+        let d = dimension
+        let basis = (0..<d).map { j -> [Double] in var e = [Double](repeating: 0, count: d); e[j] = 1; return e }
+        let columns = hessianVectorProducts(at: parameters, along: basis, batch: batch)
+        var h = Tensor.zeros([d, d])
+        for j in 0..<d { for i in 0..<d { h.scalars[i * d + j] = columns[j][i] } }
+        return h
+    }
+
+    /// The indices a batch covers (0..<N when nil).
+    public func indices(of batch: [Int]?) -> [Int] { batch ?? Array(0..<sampleCount) }
+}

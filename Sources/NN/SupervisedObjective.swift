@@ -1,0 +1,174 @@
+import Autodiff
+import Tensor
+
+/// The objective of a model on a supervised dataset: ℓ_i(θ) = loss(f(θ, x_i), y_i), averaged over
+/// the batch (see ``Objective``). Derivatives come from the autodiff engine; for models made of dense
+/// layers, per-sample gradients come from one batched backward pass (``DenseLayerTrace``).
+public struct SupervisedObjective: Objective {
+    public let model: any Model
+    public let loss: Loss
+    /// x [N, …]
+    public let inputs: Tensor
+    /// y [N, k] for squared error (one-hot for classification); may be empty for cross-entropy.
+    public let targets: Tensor
+    /// Class indices for cross-entropy and accuracy; nil for regression.
+    public let labels: [Int]?
+
+    public init(model: any Model, loss: Loss, inputs: Tensor, targets: Tensor, labels: [Int]? = nil) {
+        precondition(inputs.rank >= 1 && targets.rank >= 1 && inputs.shape[0] == targets.shape[0],
+                     "SupervisedObjective: inputs \(inputs.shape) and targets \(targets.shape) have different sample counts")
+        if let labels { precondition(labels.count == inputs.shape[0], "SupervisedObjective: \(labels.count) labels for \(inputs.shape[0]) samples") }
+        if case .crossEntropy = loss { precondition(labels != nil, "SupervisedObjective: cross-entropy needs integer labels") }
+        self.model = model
+        self.loss = loss
+        self.inputs = inputs
+        self.targets = targets
+        self.labels = labels
+    }
+
+    public var dimension: Int { model.parameterCount }
+    public var sampleCount: Int { inputs.shape[0] }
+    public var blocks: [ParameterBlock] { model.blocks }
+
+    /// The rows of a batch: inputs, targets, labels.
+    func slice(_ batch: [Int]?) -> (x: Tensor, y: Tensor, labels: [Int]?) {
+        guard let batch else { return (inputs, targets, labels) }
+        return (inputs.rows(batch), targets.rows(batch), labels.map { l in batch.map { l[$0] } })
+    }
+
+    /// Per-sample losses [B] as a graph node.
+    func perSampleLossNode(_ theta: Variable, _ batch: [Int]?) -> Variable {
+        let s = slice(batch)
+        return loss.perSample(outputs: model.forward(theta, s.x), targets: s.y, labels: s.labels)
+    }
+
+    func parameterVariable(_ parameters: [Double]) -> Variable {
+        precondition(parameters.count == dimension, "objective: θ has \(parameters.count) entries, expected \(dimension)")
+        return Variable(Tensor(parameters), requiresGrad: true)
+    }
+
+    public func perSampleLosses(at parameters: [Double], batch: [Int]?) -> [Double] {
+        GradientMode.withoutRecording { perSampleLossNode(Variable(Tensor(parameters)), batch).value.scalars }
+    }
+
+    public func valueAndGradient(at parameters: [Double], batch: [Int]?) -> (value: Double, gradient: [Double]) {
+        let theta = parameterVariable(parameters)
+        let l = perSampleLossNode(theta, batch).mean()
+        return (l.scalar, Backward.gradients(of: l, wrt: [theta])[0].value.scalars)
+    }
+
+    /// Reverse over reverse: the gradient is recorded once, then each ⟨∇L, v⟩ is differentiated.
+    public func hessianVectorProducts(at parameters: [Double], along directions: [[Double]], batch: [Int]?) -> [[Double]] {
+        let theta = parameterVariable(parameters)
+        let l = perSampleLossNode(theta, batch).mean()
+        let g = Backward.gradients(of: l, wrt: [theta], createGraph: true)[0]
+        return directions.map { v in
+            precondition(v.count == dimension, "hessianVectorProduct: direction has \(v.count) entries, expected \(dimension)")
+            return Backward.gradients(of: g, wrt: [theta], seed: Variable(Tensor(v)))[0].value.scalars
+        }
+    }
+
+    /// Dense-layer models: one forward and one backward pass of Σ_i ℓ_i to the pre-activations gives
+    /// δ_i = ∂ℓ_i/∂z_i for every layer (samples do not interact), and row i of the result is assembled
+    /// from outer products δ_i a_iᵀ. Other models: one reverse pass per sample.
+    public func perSampleGradients(at parameters: [Double], batch: [Int]?) -> Tensor {
+        let rows = indices(of: batch)
+        let theta = parameterVariable(parameters)
+        let s = slice(batch)
+        guard let traced = model.forwardTracingDenseLayers(theta, s.x) else {
+            var out = Tensor.zeros([rows.count, dimension])
+            for (j, i) in rows.enumerated() {
+                let g = valueAndGradient(at: parameters, batch: [i]).gradient
+                out.scalars.replaceSubrange((j * dimension)..<((j + 1) * dimension), with: g)
+            }
+            return out
+        }
+        let deltas = layerDeltas(traced, s)
+        var out = [Double](repeating: 0, count: rows.count * dimension)
+        let d = dimension
+        out.withUnsafeMutableBufferPointer { dst in
+            for (layer, delta) in zip(traced.layers, deltas) {
+                let fanOut = delta.shape[1], fanIn = layer.input.shape[1]
+                layer.input.scalars.withUnsafeBufferPointer { a in
+                    delta.scalars.withUnsafeBufferPointer { dl in
+                        for i in 0..<rows.count {
+                            let rowBase = i * d
+                            for o in 0..<fanOut {
+                                let dv = dl[i * fanOut + o]
+                                let base = rowBase + layer.weightRange.lowerBound + o * fanIn
+                                for k in 0..<fanIn { dst[base + k] = dv * a[i * fanIn + k] }
+                            }
+                            if let b = layer.biasRange {
+                                for o in 0..<fanOut { dst[rowBase + b.lowerBound + o] = dl[i * fanOut + o] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [rows.count, d], scalars: out)
+    }
+
+    /// ‖∇ℓ_i(θ)‖² for each sample of the batch without materializing the gradients: for a dense layer
+    /// ‖δ_i a_iᵀ‖_F² = ‖δ_i‖²‖a_i‖², plus ‖δ_i‖² for the bias. Other models: from materialized rows.
+    public func perSampleGradientSquaredNorms(at parameters: [Double], batch: [Int]? = nil) -> [Double] {
+        let theta = parameterVariable(parameters)
+        let s = slice(batch)
+        let n = indices(of: batch).count
+        guard let traced = model.forwardTracingDenseLayers(theta, s.x) else {
+            let g = perSampleGradients(at: parameters, batch: batch)
+            return (0..<n).map { i in
+                let row = Array(g.scalars[(i * dimension)..<((i + 1) * dimension)])
+                return VectorOps.dot(row, row)
+            }
+        }
+        var norms = [Double](repeating: 0, count: n)
+        for (layer, delta) in zip(traced.layers, layerDeltas(traced, s)) {
+            let fanOut = delta.shape[1], fanIn = layer.input.shape[1]
+            for i in 0..<n {
+                var dd = 0.0, aa = 0.0
+                for o in 0..<fanOut { let v = delta.scalars[i * fanOut + o]; dd += v * v }
+                for k in 0..<fanIn { let v = layer.input.scalars[i * fanIn + k]; aa += v * v }
+                norms[i] += dd * aa + (layer.biasRange == nil ? 0 : dd)
+            }
+        }
+        return norms
+    }
+
+    /// δ_l = ∂(Σ_i ℓ_i)/∂z_l for every traced layer: row i is ∂ℓ_i/∂z_{l,i}.
+    private func layerDeltas(_ traced: (output: Variable, layers: [DenseLayerTrace]),
+                             _ s: (x: Tensor, y: Tensor, labels: [Int]?)) -> [Tensor] {
+        let total = loss.perSample(outputs: traced.output, targets: s.y, labels: s.labels).sum()
+        return Backward.gradients(of: total, wrt: traced.layers.map(\.preActivation)).map(\.value)
+    }
+
+    /// One Hessian–vector product per sample (batch of one).
+    public func perSampleHessianVectorProducts(at parameters: [Double], along direction: [Double], batch: [Int]?) -> Tensor {
+        let rows = indices(of: batch)
+        var out = Tensor.zeros([rows.count, dimension])
+        for (j, i) in rows.enumerated() {
+            let hv = hessianVectorProduct(at: parameters, along: direction, batch: [i])
+            out.scalars.replaceSubrange((j * dimension)..<((j + 1) * dimension), with: hv)
+        }
+        return out
+    }
+
+    /// Loss and (when labels exist) accuracy, the fraction of samples whose largest output is the label.
+    public func metrics(at parameters: [Double], batch: [Int]? = nil) -> Metrics {
+        let s = slice(batch)
+        let out = GradientMode.withoutRecording { model.forward(Variable(Tensor(parameters)), s.x) }
+        let losses = GradientMode.withoutRecording { loss.perSample(outputs: out, targets: s.y, labels: s.labels).value }
+        var accuracy: Double? = nil
+        if let l = s.labels {
+            let predicted = out.value.argmaxLastAxis()
+            accuracy = Double(zip(predicted, l).filter { $0 == $1 }.count) / Double(max(l.count, 1))
+        }
+        return Metrics(loss: losses.mean(), accuracy: accuracy)
+    }
+}
+
+/// Evaluation metrics on a set of samples.
+public struct Metrics: Codable, Sendable, Equatable {
+    public let loss: Double
+    public let accuracy: Double?
+}
