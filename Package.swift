@@ -40,6 +40,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // MARK: Benchmark (make bench)
+        .executableTarget(name: "biaslab-bench", dependencies: ["Tensor", "Autodiff", "NN"], path: "Sources/BiasLabBench"),
+
         // MARK: Tests
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "BiasLabTestSupport"]),
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Tensor", "BiasLabTestSupport"]),

@@ -1,3 +1,5 @@
 // OpenBLAS's CBLAS and the reference LAPACKE, from Debian's libopenblas-dev and liblapacke-dev.
 #include <cblas.h>
 #include <lapacke.h>
+// glibc's mallopt, for MemoryTuning (large-allocation reuse).
+#include <malloc.h>

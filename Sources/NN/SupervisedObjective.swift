@@ -19,6 +19,7 @@ public struct SupervisedObjective: Objective {
                      "SupervisedObjective: inputs \(inputs.shape) and targets \(targets.shape) have different sample counts")
         if let labels { precondition(labels.count == inputs.shape[0], "SupervisedObjective: \(labels.count) labels for \(inputs.shape[0]) samples") }
         if case .crossEntropy = loss { precondition(labels != nil, "SupervisedObjective: cross-entropy needs integer labels") }
+        MemoryTuning.configure()
         self.model = model
         self.loss = loss
         self.inputs = inputs

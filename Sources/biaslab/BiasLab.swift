@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Tensor
 
 /// The root command. Errors map onto BiasLab's exit codes (see README "Conventions"):
 /// 0 success; 1 the computation failed; 2 bad usage or bad input (always one line on stderr).
@@ -18,6 +19,7 @@ struct BiasLabCommand: ParsableCommand {
 
     /// Parses, runs, and maps every error to exit code 2 (usage, input) or 1 (computation).
     static func main() {
+        MemoryTuning.configure()
         CLIExit.run { try parseAsRoot() }
     }
 }
