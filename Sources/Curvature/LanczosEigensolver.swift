@@ -11,7 +11,7 @@ public enum SpectrumEnd: String, CaseIterable, Codable, Sendable {
 }
 
 /// Eigenpairs from Lanczos, each with its residual norm.
-public struct LanczosResult: Sendable {
+public struct LanczosResult: Sendable, Codable, Equatable {
     /// The Ritz values θᵢ, from the requested end inward (descending for `.largest`, ascending for
     /// `.smallest`).
     public let eigenvalues: [Double]
@@ -43,7 +43,11 @@ public struct LanczosResult: Sendable {
 /// that (a start vector with no component along some eigenvectors), the process continues from a
 /// fresh random vector orthogonal to the basis, so multiple eigenvalues are found. As with any Krylov
 /// method, eigenvectors orthogonal to every start vector are invisible; a random start (the default)
-/// avoids this with probability 1.
+/// avoids this with probability 1. Single-vector Lanczos also finds **one copy of a multiple
+/// eigenvalue**: if λ has multiplicity r, the Krylov space sees only the component of the start
+/// vector in λ's eigenspace, so the next returned value is the next distinct eigenvalue, reported as
+/// converged. Check the spectrum by another route (a second seed, ``lanczosSpectralDensity(of:lanczosSteps:probeCount:distribution:seed:)``)
+/// where exact multiplicities matter (block Lanczos would resolve them; it is not implemented).
 ///
 /// Cost: m operator applications, m vectors of length d in memory, O(m² d) for reorthogonalization
 /// and a tridiagonal eigenproblem (LAPACK `dstev`) at each convergence check.

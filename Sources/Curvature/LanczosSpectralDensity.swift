@@ -9,7 +9,7 @@ import Tensor
 /// For any polynomial f of degree ≤ 2m − 1, Σⱼ τⱼ f(θⱼ) = vᵀ f(A) v/‖v‖² exactly (Gauss quadrature
 /// with the Lanczos tridiagonal); averaging over probes v with E[v vᵀ] ∝ I gives tr f(A)/d without
 /// bias. ``moment(_:)`` returns these averages for f(x) = xᵏ with their standard errors.
-public struct SpectralDensity: Sendable {
+public struct SpectralDensity: Sendable, Codable, Equatable {
     /// For each probe, its quadrature nodes θⱼ (ascending).
     public let probeNodes: [[Double]]
     /// For each probe, its quadrature weights τⱼ (each probe's weights sum to 1).

@@ -12,7 +12,7 @@ public enum PowerIterationStoppingRule: String, CaseIterable, Codable, Sendable 
 }
 
 /// The outcome of a power iteration.
-public struct PowerIterationResult: Sendable {
+public struct PowerIterationResult: Sendable, Codable, Equatable {
     /// The Rayleigh quotient λ = vᵀAv of the final unit vector.
     public let eigenvalue: Double
     /// The final unit vector v (sign as produced by the iteration).

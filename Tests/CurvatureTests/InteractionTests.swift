@@ -84,6 +84,22 @@ struct InteractionTests {
                                    exact.interactionAwareSharpness(batchSize: 4, sampling: sampling), z: 4, "IAS")
     }
 
+    // Oracle: the exact tr(H S₁) = (1/N) Σ gᵢᵀHgᵢ, within z = 4 standard errors; and the standard
+    // error against the closed form 2(‖M‖_F² − Σ Mᵢᵢ²)/K for M = G H Gᵀ/N (n = 400 nearly Gaussian
+    // samples: the SE's relative spread ≈ 3.5 %, so 15 % is a > 4σ allowance).
+    @Test func hutchinsonSingleSampleInteractionIsUnbiased() {
+        let n = 40
+        let g = TestMatrices.perSampleGradients(count: n, dimension: 30, seed: 57)
+        let h = DenseOperator(Self.hessian.matrix)
+        let exact = GradientInteraction(perSampleGradients: g, hessian: h).singleSampleInteraction
+        let estimate = hutchinsonSingleSampleInteraction(perSampleGradients: g, hessian: h, probeCount: 400, seed: 9)
+        expectWithinStandardErrors(estimate, exact, z: 4, "tr(H S₁)")
+        var m = Tensor.matmul(g, Tensor.matmul(g, Self.hessian.matrix, transposeB: true), transposeB: true)
+        m.scale(by: 1 / Double(n))
+        let offDiagonal = TestMatrices.frobeniusSquared(m) - TestMatrices.diagonal(m).reduce(0) { $0 + $1 * $1 }
+        expectClose(estimate.standardError, (2 * offDiagonal / 400).squareRoot(), relative: 0.15, "SE")
+    }
+
     /// A quadratic toy with per-sample losses ℓᵢ(θ) = ½ θᵀAᵢθ − cᵢᵀθ, so gᵢ = Aᵢθ − cᵢ and the
     /// mini-batch Hessian is H_B = (1/b) Σ_{i∈B} Aᵢ.
     struct QuadraticToy {
