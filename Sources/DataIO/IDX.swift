@@ -53,7 +53,13 @@ public enum IDX {
         return IDXArray(shape: shape, bytes: Array(data))
     }
 
-    /// The IDX bytes (uncompressed) of `array`; `gzip(_:)` them with any gzip tool to compress.
+    /// Writes `array` to `url` as an IDX file, gzip-compressed when `gzip` is true (as Debian ships them).
+    public static func write(_ array: IDXArray, to url: URL, gzip: Bool = false) throws(DataError) {
+        let bytes = encode(array)
+        try writeBytes(gzip ? Zlib.deflate(bytes, wrapper: .gzip) : bytes, to: url)
+    }
+
+    /// The IDX bytes (uncompressed) of `array`.
     public static func encode(_ array: IDXArray) -> [UInt8] {
         var out: [UInt8] = [0, 0, unsignedByte, UInt8(array.shape.count)]
         for extent in array.shape { out.appendBigEndian(UInt32(extent)) }

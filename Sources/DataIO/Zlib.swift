@@ -60,6 +60,30 @@ enum Zlib {
         }
     }
 
+    /// Compresses `input` as one deflate stream at zlib's default level (used to write gzip IDX files).
+    static func deflate(_ input: [UInt8], wrapper: Wrapper) -> [UInt8] {
+        var stream = z_stream()
+        let status = deflateInit2_(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, wrapper.windowBits, 8, Z_DEFAULT_STRATEGY,
+                                   zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        precondition(status == Z_OK, "zlib deflateInit2 failed with status \(status)")
+        defer { deflateEnd(&stream) }
+        var input = input
+        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(input.count))))
+        var produced = 0
+        input.withUnsafeMutableBufferPointer { inBuffer in
+            output.withUnsafeMutableBufferPointer { outBuffer in
+                stream.next_in = inBuffer.baseAddress
+                stream.avail_in = UInt32(inBuffer.count)
+                stream.next_out = outBuffer.baseAddress
+                stream.avail_out = UInt32(outBuffer.count)
+                let result = CZlib.deflate(&stream, Z_FINISH)
+                precondition(result == Z_STREAM_END, "zlib deflate did not finish (status \(result))")
+                produced = outBuffer.count - Int(stream.avail_out)
+            }
+        }
+        return Array(output[0..<produced])
+    }
+
     /// The CRC-32 (ISO 3309, as in zip and gzip) of `bytes`.
     static func crc32<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 {
         let value = bytes.withContiguousStorageIfAvailable { buffer -> UInt in
