@@ -41,12 +41,19 @@ public enum DataSource: Equatable, Sendable {
         "chebyshev": ["degree", "n"],
     ]
 
-    /// Parses a spec (see the type's documentation).
+    /// Parses a spec (see the type's documentation). Every error names the spec as its source.
     public init(parsing spec: String) throws(DataError) {
+        do {
+            self = try DataSource.parse(spec)
+        } catch where error.source != spec {
+            throw DataError(.invalidSpec, source: spec, error.problem)
+        }
+    }
+
+    private static func parse(_ spec: String) throws(DataError) -> DataSource {
         let trimmed = spec.trimmingCharacters(in: .whitespaces)
         if trimmed.lowercased().hasSuffix(".npz") {
-            self = .npz(URL(fileURLWithPath: trimmed))
-            return
+            return .npz(URL(fileURLWithPath: trimmed))
         }
         let name = String(trimmed.prefix { $0 != ":" })
         guard let validKeys = DataSource.keys.first(where: { $0.key == name })?.value else {
@@ -70,11 +77,11 @@ public enum DataSource: Equatable, Sendable {
             options.layout = try p.choice("layout", default: FashionMNIST.Layout.flat)
             options.centering = try p.choice("center", default: FashionMNIST.Centering.none,
                                              spelled: ["none": .none, "training-mean": .trainingMean])
-            self = .fashionMNIST(split: split, options: options)
+            return .fashionMNIST(split: split, options: options)
         case "sparse-regression":
             let scale = try p.double("noise", default: 0)
             let noiseKind = try p.choice("noise-kind", default: SparseRegression.Features.rademacher)
-            self = .sparseRegression(try SparseRegression(
+            return .sparseRegression(try SparseRegression(
                 samples: try p.integer("n", default: 100), dimension: try p.integer("d", default: 100),
                 sparsity: try p.integer("k", default: 5),
                 features: try p.choice("features", default: SparseRegression.Features.rademacher),
@@ -82,18 +89,18 @@ public enum DataSource: Equatable, Sendable {
                 noise: scale == 0 ? .none : noiseKind == .gaussian ? .gaussian(scale) : .rademacher(scale),
                 seed: try p.seed()))
         case "teacher-student":
-            self = .teacherStudent(try TeacherStudent(
+            return .teacherStudent(try TeacherStudent(
                 samples: try p.integer("n", default: 512), inputDimension: try p.integer("d", default: 20),
                 hidden: try p.optionalIntegerList("hidden") ?? [128, 128], outputs: try p.integer("out", default: 4),
                 targets: try p.choice("targets", default: TeacherStudent.Targets.oneHot),
                 noise: try p.double("noise", default: 0), seed: try p.seed()))
         case "gaussian-mixture":
-            self = .gaussianMixture(try GaussianMixture(
+            return .gaussianMixture(try GaussianMixture(
                 samples: try p.integer("n", default: 512), dimension: try p.integer("d", default: 20),
                 classes: try p.integer("classes", default: 2), sigma: try p.double("sigma", default: 1),
                 separation: try p.double("separation", default: 3), seed: try p.seed()))
         default:  // "chebyshev"
-            self = .chebyshev(try Chebyshev(degree: try p.integer("degree", default: 3), points: try p.integer("n", default: 20)))
+            return .chebyshev(try Chebyshev(degree: try p.integer("degree", default: 3), points: try p.integer("n", default: 20)))
         }
     }
 

@@ -179,6 +179,9 @@ enum ZipArchive {
     /// A zip archive of stored (uncompressed) members. Timestamps are fixed at 1980-01-01 00:00 so the
     /// output depends only on the members.
     static func stored(_ members: [(name: String, data: [UInt8])], source: String) throws(DataError) -> [UInt8] {
+        guard members.count < 0xFFFF else {
+            throw DataError(.invalidValue, source: source, "\(members.count) arrays are too many for a zip archive without zip64 (65534)")
+        }
         var out: [UInt8] = []
         var directory: [UInt8] = []
         let dosDate: UInt16 = (1 << 5) | 1  // 1980-01-01

@@ -37,6 +37,8 @@ import Tensor
         #expect(message("chebyshev:n=3,n=4") == "chebyshev:n=3,n=4: key 'n' is given twice")
         #expect(message("fashion-mnist:n=5,per-class=2") == "fashion-mnist:n=5,per-class=2: keys 'n' and 'per-class' exclude each other; give one")
         #expect(message("fashion-mnist:test,validation") != nil)
+        // A generator's own range check is reported against the spec.
+        #expect(message("sparse-regression:k=500") == "sparse-regression:k=500: k must be in 0...d = 0...100, got 500")
         #expect(message("fashion-mnist:validation")?.contains("key 'split' expects one of test, train") == true)
     }
 

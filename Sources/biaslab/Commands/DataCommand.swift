@@ -26,9 +26,11 @@ struct DataCommand: ParsableCommand {
                 Keys per source: \
                 \(DataSource.keys.map { "\($0.key) (\($0.value.joined(separator: ", ")))" }.joined(separator: "; ")).
 
+                With --json, prints one object: {"label_counts":{"0":…},"n":…,"name":…,"x_shape":[…],"y_shape":[…]};
+                label_counts is null for regression data.
+
                 Examples:
                   biaslab data describe fashion-mnist:train,per-class=100,seed=3 --json
-                  {"label_counts":{"0":100,...,"9":100},"n":1000,"name":"fashion-mnist:train","x_shape":[1000,784],"y_shape":[1000,10]}
                   biaslab data describe chebyshev:degree=4,n=20
                 """)
 
