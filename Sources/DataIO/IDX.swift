@@ -30,7 +30,12 @@ public enum IDX {
 
     /// Parses IDX bytes, gunzipping first when they start with the gzip magic.
     public static func decode(_ bytes: [UInt8], source: String) throws(DataError) -> IDXArray {
-        let raw = Zlib.isGzip(bytes) ? try Zlib.inflate(bytes, wrapper: .gzip, source: source) : bytes
+        var raw = bytes
+        if Zlib.isGzip(bytes) {
+            // The gzip trailer's last four bytes are the uncompressed size mod 2³², a good buffer size.
+            let sizeHint = bytes.count >= 18 ? bytes.suffix(4).reversed().reduce(0) { $0 << 8 | Int($1) } : nil
+            raw = try Zlib.inflate(bytes, wrapper: .gzip, sizeHint: sizeHint, source: source)
+        }
         var reader = ByteReader(raw, source: source)
         let magic = Array(try reader.take(4, for: "the IDX magic number"))
         guard magic[0] == 0, magic[1] == 0 else {

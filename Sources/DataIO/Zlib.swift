@@ -19,7 +19,7 @@ enum Zlib {
 
     /// Decompresses a whole deflate stream. A stream that ends early is `.truncated`; invalid deflate data
     /// or a gzip checksum mismatch is `.corrupt`; both name `source`. `sizeHint` (when known) sizes the
-    /// output buffer.
+    /// output buffer; the output grows as needed either way.
     static func inflate(_ input: [UInt8], wrapper: Wrapper, sizeHint: Int? = nil, source: String) throws(DataError) -> [UInt8] {
         var stream = z_stream()
         let initStatus = inflateInit2_(&stream, wrapper.windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
@@ -29,7 +29,9 @@ enum Zlib {
         defer { inflateEnd(&stream) }
 
         var input = input
-        var output = [UInt8](repeating: 0, count: max(sizeHint ?? input.count * 4, 1024))
+        // Deflate expands at most ~1032:1, so a hint beyond that (a corrupt size field) is ignored.
+        let hint = min(sizeHint ?? input.count * 4, input.count * 1032)
+        var output = [UInt8](repeating: 0, count: max(hint, 1024))
         var produced = 0
         var status: Int32 = Z_OK
         input.withUnsafeMutableBufferPointer { inBuffer in
