@@ -1,0 +1,40 @@
+import Autodiff
+import Tensor
+
+extension SupervisedObjective {
+    /// Generalized Gauss–Newton products G vₖ, exact, with
+    /// ```
+    /// G = (1/|B|) Σ_{i∈B} J_iᵀ Λ_i J_i,   J_i = ∂f(θ, x_i)/∂θ,   Λ_i = ∇²_f ℓ_i
+    /// Λ_i = 2s·I                       squared error ℓ = s‖f − y‖²
+    /// Λ_i = diag(p_i) − p_i p_iᵀ       cross-entropy, p_i = softmax(f(θ, x_i))
+    /// ```
+    /// the positive semi-definite part of the Hessian (H = G + Σ_i (∂ℓ_i/∂f)·∇²f_i / |B|); G = H at zero
+    /// residual for squared error. J v comes from the transpose trick (the gradient of w ↦ Jᵀw), Jᵀ(Λ J v)
+    /// from a reverse pass over the same recorded forward pass.
+    public func gaussNewtonVectorProducts(at parameters: [Double], along directions: [[Double]], batch: [Int]?) -> [[Double]] {
+        let theta = parameterVariable(parameters)
+        let s = slice(batch)
+        let outputs = model.forward(theta, s.x)
+        let n = Double(outputs.shape[0])
+        let cotangent = Variable(Tensor.zeros(outputs.shape), requiresGrad: true)
+        let jtw = Backward.gradients(of: outputs, wrt: [theta], seed: cotangent, createGraph: true)[0]
+        let probabilities: Tensor? = {
+            if case .crossEntropy = loss { return outputs.value.softmaxLastAxis() }
+            return nil
+        }()
+        return directions.map { v in
+            let jv = Backward.gradients(of: jtw, wrt: [cotangent], seed: Variable(Tensor(v)))[0].value
+            var lambdaJv: Tensor
+            switch loss {
+            case .squaredError(let scale):
+                lambdaJv = jv * (2 * scale)
+            case .crossEntropy:
+                let p = probabilities!
+                let pDotJv = (p * jv).sum(axis: 1, keepingAxis: true)
+                lambdaJv = p * (jv - pDotJv)
+            }
+            lambdaJv.scale(by: 1 / n)
+            return Backward.gradients(of: outputs, wrt: [theta], seed: Variable(lambdaJv))[0].value.scalars
+        }
+    }
+}
