@@ -69,13 +69,11 @@ public struct GeneralizedMomentum: Optimizer {
 
     public func step(parameters: inout [Double], gradient: [Double], state: inout MomentumState) {
         let h = hyperparameters
-        let rates = schedules.rates(index: state.step, learningRate: h.learningRate, weightDecay: h.weightDecay)
-        UpdateRules.decoupledDecay(&parameters, mode: h.weightDecayMode, rates: rates)
-        let g = UpdateRules.coupledGradient(gradient, parameters: parameters, mode: h.weightDecayMode, rates: rates)
-        let previous = state.momentum
-        UpdateRules.accumulate(&state.momentum, g, decay: h.beta1, inputWeight: -rates.learningRate)
-        for i in parameters.indices {
-            parameters[i] += (1 + h.beta2) * state.momentum[i] - h.beta2 * previous[i]
+        UpdateRules.step(parameters: &parameters, gradient: gradient, stepIndex: state.step, schedules: schedules,
+                         hyperparameters: h) { phi, g, rates in
+            let previous = state.momentum
+            UpdateRules.accumulate(&state.momentum, g, decay: h.beta1, inputWeight: -rates.learningRate)
+            for i in phi.indices { phi[i] += (1 + h.beta2) * state.momentum[i] - h.beta2 * previous[i] }
         }
         state.step += 1
     }

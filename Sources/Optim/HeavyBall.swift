@@ -72,21 +72,20 @@ public struct HeavyBall: Optimizer {
 
     public func step(parameters: inout [Double], gradient: [Double], state: inout MomentumState) {
         let h = hyperparameters
-        let rates = schedules.rates(index: state.step, learningRate: h.learningRate, weightDecay: h.weightDecay)
-        UpdateRules.decoupledDecay(&parameters, mode: h.weightDecayMode, rates: rates)
-        let g = UpdateRules.coupledGradient(gradient, parameters: parameters, mode: h.weightDecayMode, rates: rates)
-        if state.step == 0 && h.bufferStart == .firstGradient {
-            state.momentum = g
-        } else {
-            UpdateRules.accumulate(&state.momentum, g, decay: h.momentum, inputWeight: 1 - h.dampening)
-        }
-        switch h.variant {
-        case .heavyBall:
-            UpdateRules.descend(&parameters, along: state.momentum, learningRate: rates.learningRate)
-        case .nesterov:
-            var u = g
-            UpdateRules.accumulate(&u, state.momentum, decay: 1, inputWeight: h.momentum)
-            UpdateRules.descend(&parameters, along: u, learningRate: rates.learningRate)
+        let isFirst = state.step == 0
+        UpdateRules.step(parameters: &parameters, gradient: gradient, stepIndex: state.step, schedules: schedules,
+                         hyperparameters: h) { theta, g, rates in
+            if isFirst && h.bufferStart == .firstGradient {
+                state.momentum = g
+            } else {
+                UpdateRules.accumulate(&state.momentum, g, decay: h.momentum, inputWeight: 1 - h.dampening)
+            }
+            var u = state.momentum
+            if h.variant == .nesterov {
+                u = g
+                UpdateRules.accumulate(&u, state.momentum, decay: 1, inputWeight: h.momentum)
+            }
+            UpdateRules.descend(&theta, along: u, learningRate: rates.learningRate)
         }
         state.step += 1
     }

@@ -82,28 +82,23 @@ public struct LionK: Optimizer {
 
     public func step(parameters: inout [Double], gradient: [Double], state: inout MomentumState) {
         let h = hyperparameters
-        let rates = schedules.rates(index: state.step, learningRate: h.learningRate, weightDecay: h.weightDecay)
-        if h.stepOrder == .decayThenUpdate {
-            UpdateRules.decoupledDecay(&parameters, mode: h.weightDecayMode, rates: rates)
-        }
-        let g = UpdateRules.coupledGradient(gradient, parameters: parameters, mode: h.weightDecayMode, rates: rates)
-        var c: [Double]
-        switch h.biasCorrection {
-        case .off:
-            c = state.momentum
-            UpdateRules.accumulate(&c, g, decay: h.beta1, inputWeight: 1 - h.beta1)
-            UpdateRules.accumulate(&state.momentum, g, decay: h.beta2, inputWeight: 1 - h.beta2)
-        case .on:
-            UpdateRules.accumulate(&state.momentum, g, decay: h.beta2, inputWeight: 1 - h.beta2)
-            c = g
-            let ratio = h.beta1 / h.beta2
-            let scale = ratio / h.biasCorrection.factor(beta: h.beta2, step: rates.number)
-            UpdateRules.accumulate(&c, state.momentum, decay: 1 - ratio, inputWeight: scale)
-        }
-        let direction = kernel.gradient(c.map { -$0 }).map { -$0 }
-        UpdateRules.descend(&parameters, along: direction, learningRate: rates.learningRate)
-        if h.stepOrder == .updateThenDecay {
-            UpdateRules.decoupledDecay(&parameters, mode: h.weightDecayMode, rates: rates)
+        UpdateRules.step(parameters: &parameters, gradient: gradient, stepIndex: state.step, schedules: schedules,
+                         hyperparameters: h, order: h.stepOrder) { theta, g, rates in
+            var c: [Double]
+            switch h.biasCorrection {
+            case .off:
+                c = state.momentum
+                UpdateRules.accumulate(&c, g, decay: h.beta1, inputWeight: 1 - h.beta1)
+                UpdateRules.accumulate(&state.momentum, g, decay: h.beta2, inputWeight: 1 - h.beta2)
+            case .on:
+                UpdateRules.accumulate(&state.momentum, g, decay: h.beta2, inputWeight: 1 - h.beta2)
+                c = g
+                let ratio = h.beta1 / h.beta2
+                let scale = ratio / h.biasCorrection.factor(beta: h.beta2, step: rates.number)
+                UpdateRules.accumulate(&c, state.momentum, decay: 1 - ratio, inputWeight: scale)
+            }
+            let direction = kernel.gradient(c.map { -$0 }).map { -$0 }
+            UpdateRules.descend(&theta, along: direction, learningRate: rates.learningRate)
         }
         state.step += 1
     }

@@ -49,11 +49,10 @@ public struct SGD: Optimizer {
     public func initialState(dimension: Int) -> MomentumState { MomentumState(momentum: []) }
 
     public func step(parameters: inout [Double], gradient: [Double], state: inout MomentumState) {
-        let h = hyperparameters
-        let rates = schedules.rates(index: state.step, learningRate: h.learningRate, weightDecay: h.weightDecay)
-        UpdateRules.decoupledDecay(&parameters, mode: h.weightDecayMode, rates: rates)
-        let g = UpdateRules.coupledGradient(gradient, parameters: parameters, mode: h.weightDecayMode, rates: rates)
-        UpdateRules.descend(&parameters, along: g, learningRate: rates.learningRate)
+        UpdateRules.step(parameters: &parameters, gradient: gradient, stepIndex: state.step, schedules: schedules,
+                         hyperparameters: hyperparameters) { theta, g, rates in
+            UpdateRules.descend(&theta, along: g, learningRate: rates.learningRate)
+        }
         state.step += 1
     }
 }

@@ -66,12 +66,12 @@ public struct Signum: Optimizer {
 
     public func step(parameters: inout [Double], gradient: [Double], state: inout MomentumState) {
         let h = hyperparameters
-        let rates = schedules.rates(index: state.step, learningRate: h.learningRate, weightDecay: h.weightDecay)
-        UpdateRules.decoupledDecay(&parameters, mode: h.weightDecayMode, rates: rates)
-        let g = UpdateRules.coupledGradient(gradient, parameters: parameters, mode: h.weightDecayMode, rates: rates)
-        UpdateRules.accumulate(&state.momentum, g, decay: h.momentum, inputWeight: 1 - h.momentum)
-        let direction = state.momentum.map { h.signFunction.apply($0, epsilon: h.epsilon) }
-        UpdateRules.descend(&parameters, along: direction, learningRate: rates.learningRate)
+        UpdateRules.step(parameters: &parameters, gradient: gradient, stepIndex: state.step, schedules: schedules,
+                         hyperparameters: h) { theta, g, rates in
+            UpdateRules.accumulate(&state.momentum, g, decay: h.momentum, inputWeight: 1 - h.momentum)
+            let direction = state.momentum.map { h.signFunction.apply($0, epsilon: h.epsilon) }
+            UpdateRules.descend(&theta, along: direction, learningRate: rates.learningRate)
+        }
         state.step += 1
     }
 }

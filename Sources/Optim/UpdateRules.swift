@@ -214,11 +214,16 @@ struct AdaptiveRule: Sendable {
     }
 
     func step(parameters theta: inout [Double], gradient: [Double], state: inout MomentState) {
+        UpdateRules.step(parameters: &theta, gradient: gradient, stepIndex: state.step, schedules: schedules,
+                         hyperparameters: self) { theta, g, rates in
+            update(&theta, g, rates: rates, state: &state)
+        }
+        state.step += 1
+    }
+
+    private func update(_ theta: inout [Double], _ g: [Double], rates: StepRates, state: inout MomentState) {
         let d = theta.count
-        let rates = schedules.rates(index: state.step, learningRate: learningRate, weightDecay: weightDecay)
         let t = rates.number
-        UpdateRules.decoupledDecay(&theta, mode: weightDecayMode, rates: rates)
-        let g = UpdateRules.coupledGradient(gradient, parameters: theta, mode: weightDecayMode, rates: rates)
         if numerator != .gradient {
             UpdateRules.accumulate(&state.firstMoment, g, decay: beta1, inputWeight: 1 - beta1)
         }
@@ -229,7 +234,6 @@ struct AdaptiveRule: Sendable {
         let bc2 = biasCorrection.factor(beta: beta2, step: vStep)
         let u = (0..<d).map { i in numeratorValue(i, g: g, m: state.firstMoment, t: t) / denominator.value(v[i] / bc2, epsilon: epsilon) }
         UpdateRules.descend(&theta, along: u, learningRate: rates.learningRate)
-        state.step += 1
     }
 
     private func numeratorValue(_ i: Int, g: [Double], m: [Double], t: Int) -> Double {
@@ -289,3 +293,32 @@ extension AdaptiveOptimizer {
         state.firstMoment.isEmpty ? state.secondMoment.count : state.firstMoment.count
     }
 }
+
+/// The hyperparameters every optimizer has: η, the weight-decay mode and λ.
+protocol DecayingHyperparameters {
+    var learningRate: Double { get }
+    var weightDecayMode: WeightDecayMode { get }
+    var weightDecay: Double { get }
+}
+
+extension UpdateRules {
+    /// The frame of every step, written once: η_t and λ_t from the schedules at index `stepIndex`; decoupled
+    /// decay before (or, for `.updateThenDecay`, after) the update; coupled decay folded into g; then
+    /// `update(θ, g, rates)`. The caller counts the step.
+    static func step(parameters theta: inout [Double], gradient: [Double], stepIndex: Int, schedules: Schedules,
+                     hyperparameters h: some DecayingHyperparameters, order: LionStepOrder = .decayThenUpdate,
+                     update: (inout [Double], [Double], StepRates) -> Void) {
+        let rates = schedules.rates(index: stepIndex, learningRate: h.learningRate, weightDecay: h.weightDecay)
+        if order == .decayThenUpdate { decoupledDecay(&theta, mode: h.weightDecayMode, rates: rates) }
+        let g = coupledGradient(gradient, parameters: theta, mode: h.weightDecayMode, rates: rates)
+        update(&theta, g, rates)
+        if order == .updateThenDecay { decoupledDecay(&theta, mode: h.weightDecayMode, rates: rates) }
+    }
+}
+
+extension SGD.Hyperparameters: DecayingHyperparameters {}
+extension HeavyBall.Hyperparameters: DecayingHyperparameters {}
+extension GeneralizedMomentum.Hyperparameters: DecayingHyperparameters {}
+extension LionK.Hyperparameters: DecayingHyperparameters {}
+extension Signum.Hyperparameters: DecayingHyperparameters {}
+extension AdaptiveRule: DecayingHyperparameters {}
