@@ -5,5 +5,6 @@ import ArgumentParser
 enum CommandRegistry {
     static let all: [ParsableCommand.Type] = [
         DataCommand.self,
+        OptimizersCommand.self,
     ]
 }

@@ -1,0 +1,80 @@
+/// RMSprop (Tieleman & Hinton 2012): a per-coordinate EMA of g² divides the gradient. It is Adam with
+/// β₁ = 0 (tested: `RMSprop ≡ Adam(β₁ = 0)` bit-for-bit, with the same ε placement and bias correction).
+///
+/// | Symbol | Parameter | Key |
+/// |---|---|---|
+/// | η | `learningRate` | `lr` |
+/// | β (PyTorch α, optax `decay`) | `beta2` | `beta2` |
+/// | ε | `epsilon` | `eps` |
+/// | λ | `weightDecay` | `weight_decay` |
+///
+/// Initial state: t = 0, v₀ = 0 (no first moment: `firstMoment` stays empty).
+///
+/// Step t:
+/// ```
+/// θ ← (1 − η_t λ_t) θ              ◀ weightDecayMode = decoupled
+/// g ← g + λ_t θ                    ◀ weightDecayMode = coupled (PyTorch weight_decay)
+/// v_old ← v
+/// v ← β v + (1 − β) g²
+/// v̂ ← v                            ◀ biasCorrection = on: v̂ ← v/(1 − βᵗ)
+/// v̂ ← v_old                        ◀ secondMomentTiming = lagged (paper 004 Def. 2.1)
+/// θ ← θ − η_t g / (√v̂ + ε)         ◀ epsilonPlacement = insideSqrt: θ ← θ − η_t g / √(v̂ + ε)
+/// ```
+///
+/// - Parameters: η ≥ 0, β ∈ [0, 1), ε ≥ 0, λ ≥ 0.
+///
+/// References:
+/// - T. Tieleman, G. Hinton, Lecture 6.5, COURSERA: Neural Networks for Machine Learning, 2012.
+/// - Malladi et al., arXiv 2205.10287, Def. 2.1 (lagged v, ε outside; digest 004 §2.1).
+/// - Li, Wen, Lyu, "Adam Reduces a Unique Form of Sharpness", arXiv 2511.02773, Table 1 (digest 002 §3.4).
+///
+/// Differs from: PyTorch `RMSprop` (α = 0.99, ε = 10⁻⁸ outside, no bias correction; its `centered` and
+/// `momentum` options are not implemented); optax `rmsprop` puts ε inside the root (`eps_in_sqrt=True`) with
+/// no bias correction; optax `scale_by_rms(eps_in_sqrt=False, bias_correction=True)` equals Adam with β₁ = 0.
+public struct RMSprop: AdaptiveOptimizer {
+    public struct Hyperparameters: Codable, Equatable, Sendable {
+        public let learningRate: Double
+        public let beta2: Double
+        public let epsilon: Double
+        public let epsilonPlacement: EpsilonPlacement
+        public let biasCorrection: BiasCorrection
+        public let secondMomentTiming: SecondMomentTiming
+        public let weightDecayMode: WeightDecayMode
+        public let weightDecay: Double
+
+        /// Defaults are PyTorch's (η = 10⁻², β = 0.99, ε = 10⁻⁸ outside, no bias correction).
+        public init(learningRate: Double = 1e-2, beta2: Double = 0.99, epsilon: Double = 1e-8,
+                    epsilonPlacement: EpsilonPlacement = .outsideSqrt, biasCorrection: BiasCorrection = .off,
+                    secondMomentTiming: SecondMomentTiming = .current,
+                    weightDecayMode: WeightDecayMode = .none, weightDecay: Double = 0) throws {
+            // Adam's checks, with β₁ = 0.
+            let adam = try Adam.Hyperparameters(learningRate: learningRate, beta1: 0, beta2: beta2, epsilon: epsilon,
+                                                weightDecay: weightDecay)
+            self.learningRate = adam.learningRate
+            self.beta2 = adam.beta2
+            self.epsilon = adam.epsilon
+            self.epsilonPlacement = epsilonPlacement
+            self.biasCorrection = biasCorrection
+            self.secondMomentTiming = secondMomentTiming
+            self.weightDecayMode = weightDecayMode
+            self.weightDecay = adam.weightDecay
+        }
+    }
+
+    public var hyperparameters: Hyperparameters
+    public var schedules: Schedules
+
+    public init(_ hyperparameters: Hyperparameters, schedules: Schedules = .constant) {
+        self.hyperparameters = hyperparameters
+        self.schedules = schedules
+    }
+
+    var rule: AdaptiveRule {
+        let h = hyperparameters
+        return AdaptiveRule(learningRate: h.learningRate, beta1: 0, beta2: h.beta2, epsilon: h.epsilon,
+                            numerator: .gradient, denominator: .root(h.epsilonPlacement),
+                            biasCorrection: h.biasCorrection, timing: h.secondMomentTiming,
+                            weightDecayMode: h.weightDecayMode, weightDecay: h.weightDecay,
+                            grouping: .perCoordinate, schedules: schedules)
+    }
+}
