@@ -5,7 +5,9 @@ import Foundation
 /// The betas of the papers live on [a, 1) with the interesting behaviour crowding near 1, so the grid is
 /// β_i = 1 − (1 − a)·10^(−decades·i/(n−1)). An interior extremum is refined by bisecting the sign change of
 /// f′ (exact, from `Dual`), i.e. by root finding on f′ = 0; an extremum at the top of the grid is reported as
-/// the limit β → 1, whose value the caller supplies in closed form.
+/// the limit β → 1, whose value the caller supplies in closed form. The supremum (infimum) is the larger
+/// (smaller) of the refined grid extremum and that limit, so a function still rising at the top of the grid
+/// reports its limit, not a point spoiled by rounding near β = 1.
 struct ExtremumSearch {
     struct Extremum: Equatable {
         var value: Double
@@ -18,7 +20,7 @@ struct ExtremumSearch {
     /// lim_{β→1} f(β), reported when the extremum sits at the top of the grid.
     let limitAtOne: Double
     var gridCount = 4001
-    var decades = 9.0
+    var decades = 5.0
 
     func maximum() -> Extremum { search(sign: 1) }
     func minimum() -> Extremum { search(sign: -1) }
@@ -30,6 +32,11 @@ struct ExtremumSearch {
     private func pow10(_ exponent: Double) -> Double { Foundation.pow(10, exponent) }
 
     private func search(sign: Double) -> Extremum {
+        let interior = gridExtremum(sign: sign)
+        return sign * limitAtOne >= sign * interior.value ? Extremum(value: limitAtOne, location: 1) : interior
+    }
+
+    private func gridExtremum(sign: Double) -> Extremum {
         var best = 0
         var bestValue = -Double.infinity
         for index in 0..<gridCount {
