@@ -4,5 +4,8 @@ import ArgumentParser
 /// Commands/.
 enum CommandRegistry {
     static let all: [ParsableCommand.Type] = [
+        ScaleCommand.self,
+        StabilityThresholdCommand.self,
+        TheoryCommand.self,
     ]
 }
