@@ -48,12 +48,12 @@ public struct ScalableHyperparameters: Codable, Equatable, Sendable {
                 throw TheoryInputError(name: "beta1", value: beta1, expected: "absent for rmsprop (its beta is beta2)")
             }
             if optimizer == .adam {
-                guard let beta1 else { throw TheoryInputError(name: "beta1", value: .nan, expected: "given for adam") }
+                guard let beta1 else { throw TheoryInputError(name: "beta1", value: nil, expected: "given for adam") }
                 try Check.beta(beta1, "beta1")
             }
-            guard let beta2 else { throw TheoryInputError(name: "beta2", value: .nan, expected: "given for \(optimizer)") }
+            guard let beta2 else { throw TheoryInputError(name: "beta2", value: nil, expected: "given for \(optimizer)") }
             try Check.beta(beta2, "beta2")
-            guard let epsilon else { throw TheoryInputError(name: "epsilon", value: .nan, expected: "given for \(optimizer)") }
+            guard let epsilon else { throw TheoryInputError(name: "epsilon", value: nil, expected: "given for \(optimizer)") }
             try Check.nonNegative(epsilon, "epsilon")
         }
         self.optimizer = optimizer

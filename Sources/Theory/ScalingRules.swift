@@ -112,8 +112,8 @@ extension ScalingRule {
             scaled.batchSize = newBatchSize
         case let .lssr(rho, datasetSize, sampling):
             guard base.optimizer == .sgd else {
-                throw TheoryInputError(name: "optimizer", value: .nan,
-                                       expected: "sgd for the lssr rule (paper 003 derives it for SGD), got \(base.optimizer)")
+                throw TheoryInputError(name: "optimizer", value: nil,
+                                       expected: "sgd for the lssr rule (paper 003 derives it for SGD), not \(base.optimizer)")
             }
             let before = try LSSR.concentration(rho: rho, batchSize: base.batchSize, datasetSize: datasetSize, sampling: sampling)
             let after = try LSSR.concentration(rho: rho, batchSize: newBatchSize, datasetSize: datasetSize, sampling: sampling)

@@ -5,18 +5,20 @@
 public struct TheoryInputError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The input's name, spelled as the library argument (`beta1`, `learningRate`, `batchSize`, …).
     public let name: String
-    /// The value received.
-    public let value: Double
+    /// The value received (nil when the input is missing or not a number).
+    public let value: Double?
     /// The range expected, in interval notation or words (`[0, 1)`, `> 0`, `≤ N`).
     public let expected: String
 
-    public init(name: String, value: Double, expected: String) {
+    public init(name: String, value: Double?, expected: String) {
         self.name = name
         self.value = value
         self.expected = expected
     }
 
-    public var description: String { "\(name) must be \(expected), got \(value)" }
+    public var description: String {
+        value.map { "\(name) must be \(expected), got \($0)" } ?? "\(name) must be \(expected)"
+    }
 }
 
 /// Range checks shared by every theory routine. Each throws a `TheoryInputError` naming the input.
