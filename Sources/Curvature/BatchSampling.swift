@@ -7,11 +7,11 @@ import Tensor
 /// gradient covariance with 1/N normalization.
 public enum BatchSampling: String, CaseIterable, Codable, Sendable {
     /// b i.i.d. uniform indices; duplicates allowed. γ_{N,b} = 1.
-    case withReplacement
+    case withReplacement = "with-replacement"
     /// A uniformly random b-subset, drawn afresh each step. γ_{N,b} = (N − b)/(N − 1). Epoch-wise
     /// reshuffling has the same per-step marginal when b divides N (consecutive batches are then
     /// dependent, which these per-step moments do not see).
-    case withoutReplacement
+    case withoutReplacement = "without-replacement"
 
     /// γ_{N,b} (paper 003 eq. (1)): 1 with replacement; (N − b)/(N − 1) without, so γ_{N,1} = 1 and
     /// γ_{N,N} = 0. Without replacement b must be in 1...N; with replacement any b ≥ 1 is allowed.

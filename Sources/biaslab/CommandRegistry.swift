@@ -6,5 +6,8 @@ enum CommandRegistry {
     static let all: [ParsableCommand.Type] = [
         DataCommand.self,
         OptimizersCommand.self,
+        ScaleCommand.self,
+        StabilityThresholdCommand.self,
+        TheoryCommand.self,
     ]
 }

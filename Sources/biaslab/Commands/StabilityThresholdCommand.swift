@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import Theory
+
+/// `biaslab stability-threshold`: the edge-of-stability threshold for a learning rate, and where a given
+/// sharpness sits relative to it.
+struct StabilityThresholdCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stability-threshold",
+        abstract: "Edge-of-stability threshold for SGD, generalized momentum or Adam; classify a sharpness against it.",
+        discussion: """
+              sgd       2ρ_b/η for the interaction-aware sharpness tr(HS_b)/tr(S_b) (Lee & Jang 2023, eq. 16);
+                        --rho-b defaults to 1 (full batch: 2/η).
+              momentum  (2/η)(1+β₁)/(1+2β₂) for a Hessian eigenvalue (Lee & Jang 2023, Thm 2);
+                        Polyak: --beta2 0 (default), Nesterov: --beta2 = --beta1.
+              adam      (2+2β₁)/((1−β₁)η) for the preconditioned sharpness λ₁(P⁻¹H) (Cohen et al. 2022).
+            With --sharpness S: ratio = S/threshold and regime stable (ratio < 1 − band), edge (|ratio − 1| ≤ band)
+            or unstable (ratio > 1 + band); --edge-band defaults to 0.05 (GD hovers within a few percent of the
+            threshold; use 0.1–0.15 for noisy SGD measurements).
+
+            Examples:
+              biaslab stability-threshold --optimizer sgd --lr 0.02 --sharpness 101
+              biaslab stability-threshold --optimizer momentum --lr 0.01 --beta1 0.9 --beta2 0.9 --json
+              biaslab stability-threshold --optimizer adam --lr 1e-3 --beta1 0.9 --sharpness 36000
+            """)
+
+    enum Family: String, CaseIterable, ExpressibleByArgument {
+        case sgd, momentum, adam
+    }
+
+    @Option(name: .long, help: "Optimizer.")
+    var optimizer: Family
+
+    @Option(name: .long, help: "Learning rate η (> 0).")
+    var lr: Double
+
+    @Option(name: .long, help: "β₁ in [0, 1): momentum (required), Adam (default 0.9).")
+    var beta1: Double?
+
+    @Option(name: .long, help: "β₂ in [0, 1) of generalized momentum (default 0: Polyak).")
+    var beta2: Double?
+
+    @Option(name: .customLong("rho-b"), help: "SGD: concentration ρ_b = ‖∇L‖²/E‖g_ξ‖² in (0, 1] (default 1).")
+    var rhoB: Double?
+
+    @Option(name: .long, help: "A measured sharpness to classify (≥ 0).")
+    var sharpness: Double?
+
+    @Option(name: .customLong("edge-band"), help: "Relative half-width of the edge band, in [0, 1) (default 0.05).")
+    var edgeBand: Double = 0.05
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        try OptionCheck.positive(lr, "--lr")
+        try OptionCheck.beta(beta1, "--beta1")
+        try OptionCheck.beta(beta2, "--beta2")
+        try OptionCheck.unitInterval(rhoB, "--rho-b")
+        try OptionCheck.nonNegative(sharpness, "--sharpness")
+        try OptionCheck.beta(edgeBand, "--edge-band")
+        switch optimizer {
+        case .sgd:
+            try OptionCheck.absent(beta1, "--beta1", because: "--optimizer sgd has no momentum")
+            try OptionCheck.absent(beta2, "--beta2", because: "--optimizer sgd has no momentum")
+        case .momentum:
+            guard beta1 != nil else { throw ValidationError("--optimizer momentum needs --beta1 (in [0, 1))") }
+            try OptionCheck.absent(rhoB, "--rho-b", because: "only --optimizer sgd uses it")
+        case .adam:
+            try OptionCheck.absent(beta2, "--beta2", because: "Adam's threshold (2+2β₁)/((1−β₁)η) does not depend on β₂")
+            try OptionCheck.absent(rhoB, "--rho-b", because: "only --optimizer sgd uses it")
+        }
+    }
+
+    func run() throws {
+        let threshold: Double
+        let measure: String
+        switch optimizer {
+        case .sgd:
+            threshold = try StabilityThreshold.sgd(learningRate: lr, concentration: rhoB ?? 1)
+            measure = "interaction-aware sharpness tr(HS_b)/tr(S_b)"
+        case .momentum:
+            threshold = try StabilityThreshold.momentum(learningRate: lr, beta1: beta1!, beta2: beta2 ?? 0)
+            measure = "Hessian eigenvalue"
+        case .adam:
+            threshold = try StabilityThreshold.adam(learningRate: lr, beta1: beta1 ?? 0.9)
+            measure = "preconditioned sharpness lambda_1(P^-1 H)"
+        }
+        let classification = try sharpness.map { try StabilityClassification(sharpness: $0, threshold: threshold, edgeBand: edgeBand) }
+        let report = Report(threshold: threshold, measure: measure, ratio: classification?.ratio,
+                            regime: classification?.regime.rawValue, edgeBand: classification == nil ? nil : edgeBand)
+        if output.json {
+            try JSONOutput.print(report)
+            return
+        }
+        print("threshold = \(OptionCheck.show(threshold)) for the \(measure)")
+        if let classification {
+            print("sharpness \(OptionCheck.show(classification.sharpness)): ratio = \(OptionCheck.show(classification.ratio)), "
+                  + "\(classification.regime.rawValue) (edge band ±\(OptionCheck.show(edgeBand * 100))%)")
+        }
+    }
+
+    /// The `--json` object.
+    struct Report: Encodable {
+        let threshold: Double
+        let measure: String
+        let ratio: Double?
+        let regime: String?
+        let edgeBand: Double?
+    }
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import Theory
+
+/// Where the noise ratio λ comes from. A model-measured source (`--model/--params/--data`, estimating
+/// B_simple at θ) is planned as a further option group; it will fill `datasetSize` and `simpleNoiseScale`.
+struct NoiseRatioOptions: ParsableArguments {
+    @Option(name: .long, help: "The noise ratio λ = (N/b − 1)/(N − 1)·B_simple directly (≥ 0).")
+    var lambda: Double?
+
+    @Option(name: .long, help: "Dataset size N (≥ 2).")
+    var n: Int?
+
+    @Option(name: .customLong("batch-size"), help: "Batch size b in [1, N].")
+    var batchSize: Int?
+
+    @Option(name: .customLong("b-simple"), help: "Simple noise scale B_simple = tr Σ / ‖g‖² (> 0).")
+    var bSimple: Double?
+
+    func validate() throws {
+        try OptionCheck.nonNegative(lambda, "--lambda")
+        try OptionCheck.atLeast(n, 2, "--n")
+        try OptionCheck.atLeast(batchSize, 1, "--batch-size")
+        try OptionCheck.positive(bSimple, "--b-simple")
+        if lambda != nil, batchSize != nil {
+            throw ValidationError("give either --lambda or --batch-size (with --n and --b-simple), not both")
+        }
+        if lambda == nil {
+            guard let n, let batchSize, bSimple != nil else {
+                throw ValidationError("give --lambda, or --n, --batch-size and --b-simple together")
+            }
+            if batchSize > n { throw ValidationError("--batch-size must be in [1, --n = \(n)], got \(batchSize)") }
+        }
+        if (n == nil) != (bSimple == nil) {
+            throw ValidationError("--n and --b-simple go together (they give the transition batch sizes)")
+        }
+    }
+
+    /// λ, from `--lambda` or from (N, b, B_simple).
+    func noiseRatio() throws -> Double {
+        if let lambda { return lambda }
+        return try AdamNoiseScale.noiseRatio(datasetSize: Double(n!), batchSize: Double(batchSize!), simpleNoiseScale: bSimple!)
+    }
+}
+
+/// `biaslab theory adam-noise`: C₁…C₅, C_total, transition batch sizes and the β rule of paper 000.
+struct TheoryAdamNoiseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "adam-noise",
+        abstract: "Adam's mini-batch-noise coefficients C1..C5, C_total and the (beta1, beta2) rule (Cattaneo & Shigida).",
+        discussion: """
+            C_total(β₁, β₂, λ) = β₁/(1−β₁) − β₂/(1−β₂) + (C₁ + C₂)λ with λ = (N/b − 1)/(N − 1)·B_simple
+            (paper 000, Eqs. (7)–(8)). C_total > 0: implicit penalization of ‖∇L‖₁; < 0: anti-penalization.
+            With --n and --b-simple it also prints b_half (λ = 1/2) and b_one (λ = 1).
+
+            Examples:
+              biaslab theory adam-noise --beta1 0.9 --beta2 0.999 --lambda 0.3
+              biaslab theory adam-noise --beta1 0.9 --beta2 0.95 --n 50000 --batch-size 512 --b-simple 300 --json
+            """)
+
+    @Option(name: .long, help: "β₁ in [0, 1).")
+    var beta1: Double
+
+    @Option(name: .long, help: "β₂ in [0, 1).")
+    var beta2: Double
+
+    @OptionGroup var noise: NoiseRatioOptions
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        try OptionCheck.beta(beta1, "--beta1")
+        try OptionCheck.beta(beta2, "--beta2")
+    }
+
+    func run() throws {
+        let coefficients = try AdamNoiseCoefficients(beta1: beta1, beta2: beta2)
+        let lambda = try noise.noiseRatio()
+        var transition: TransitionBatchSizes?
+        if let n = noise.n, let bSimple = noise.bSimple {
+            transition = try AdamNoiseScale.transitionBatchSizes(datasetSize: Double(n), simpleNoiseScale: bSimple)
+        }
+        let recommendation = try AdamBetaRecommendation(noiseRatio: lambda)
+        let report = Report(c1: coefficients.c1, c2: coefficients.c2, c3: coefficients.c3, c4: coefficients.c4,
+                            c5: coefficients.c5, fullBatchCoefficient: coefficients.fullBatch, lambda: lambda,
+                            cTotal: coefficients.total(noiseRatio: lambda), bHalf: transition?.half, bOne: transition?.one,
+                            recommendation: .init(beta1: recommendation.beta1, beta2: recommendation.beta2,
+                                                  regime: recommendation.regime.rawValue, reason: recommendation.reason))
+        if output.json {
+            try JSONOutput.print(report)
+            return
+        }
+        let show = OptionCheck.show
+        print("Adam (beta1, beta2) = (\(show(beta1)), \(show(beta2))), lambda = \(show(lambda))")
+        print("  C1 = \(show(report.c1))  C2 = \(show(report.c2))  C3 = \(show(report.c3))  C4 = \(show(report.c4))  C5 = \(show(report.c5))")
+        print("  full-batch coefficient = \(show(report.fullBatchCoefficient))")
+        print("  C_total = \(show(report.cTotal)) (\(report.cTotal > 0 ? "penalizes" : "anti-penalizes") ‖∇L‖₁)")
+        if let transition { print("  b_half = \(show(transition.half)), b_one = \(show(transition.one))") }
+        print("  recommendation: beta1 = \(recommendation.beta1), beta2 = \(recommendation.beta2): \(recommendation.reason)")
+    }
+
+    /// The `--json` object.
+    struct Report: Encodable {
+        struct Recommendation: Encodable {
+            let beta1: Double
+            let beta2: Double
+            let regime: String
+            let reason: String
+        }
+
+        let c1, c2, c3, c4, c5: Double
+        let fullBatchCoefficient: Double
+        let lambda: Double
+        let cTotal: Double
+        let bHalf: Double?
+        let bOne: Double?
+        let recommendation: Recommendation
+    }
+}
