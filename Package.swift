@@ -9,11 +9,13 @@ let package = Package(
     name: "BiasLab",
     platforms: [.macOS(.v13)],
     products: [
-        .library(name: "BiasLab", targets: ["Tensor", "Autodiff", "DataIO", "NN", "Optim", "Curvature", "Theory"]),
+        .library(name: "BiasLab", targets: ["Tensor", "Autodiff", "DataIO", "NN", "Optim", "Curvature", "Theory", "Experiments"]),
         .executable(name: "biaslab", targets: ["biaslab"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // MARK: System libraries
@@ -28,6 +30,11 @@ let package = Package(
         .target(name: "Optim", dependencies: ["Tensor"]),
         .target(name: "Curvature", dependencies: ["Tensor", "NN", "Optim"]),
         .target(name: "Theory", dependencies: ["Tensor", "NN", "Optim", "Curvature"]),
+        .target(name: "Experiments", dependencies: [
+            "Tensor", "Autodiff", "DataIO", "NN", "Optim", "Curvature", "Theory",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
 
         // MARK: Test support (not a product)
         .target(name: "BiasLabTestSupport", dependencies: ["Tensor", "Autodiff", "NN"]),
@@ -36,7 +43,7 @@ let package = Package(
         .executableTarget(
             name: "biaslab",
             dependencies: [
-                "Tensor", "Autodiff", "DataIO", "NN", "Optim", "Curvature", "Theory",
+                "Tensor", "Autodiff", "DataIO", "NN", "Optim", "Curvature", "Theory", "Experiments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -52,6 +59,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CurvatureTests", dependencies: ["Curvature", "NN", "Optim", "Tensor", "BiasLabTestSupport"]),
         .testTarget(name: "TheoryTests", dependencies: ["Theory", "Curvature", "NN", "Optim", "Tensor", "BiasLabTestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "NN", "Optim", "Curvature", "DataIO", "Tensor", "BiasLabTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["biaslab", "BiasLabTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,1 @@
+// Experiments target: configs, runner, results store, sweeps, reports.
