@@ -4,7 +4,7 @@
 #   make bench  benchmark against JAX (see bench/README.md)
 
 SWIFT       ?= swift
-APT_PACKAGES = libopenblas-dev liblapacke-dev zlib1g-dev dataset-fashion-mnist
+APT_PACKAGES = libopenblas-dev liblapacke-dev zlib1g-dev libsqlite3-dev dataset-fashion-mnist
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps demo test build release bench clean
