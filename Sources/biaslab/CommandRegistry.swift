@@ -4,6 +4,7 @@ import ArgumentParser
 /// Commands/.
 enum CommandRegistry {
     static let all: [ParsableCommand.Type] = [
+        DemoCommand.self,
         DataCommand.self,
         OptimizersCommand.self,
         ScaleCommand.self,
