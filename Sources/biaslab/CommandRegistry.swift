@@ -4,5 +4,6 @@ import ArgumentParser
 /// Commands/.
 enum CommandRegistry {
     static let all: [ParsableCommand.Type] = [
+        ModelsCommand.self,
     ]
 }

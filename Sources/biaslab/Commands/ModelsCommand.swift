@@ -1,0 +1,88 @@
+import ArgumentParser
+import NN
+
+/// `biaslab models`: every model and analytic-objective spec form, with what it builds and its
+/// parameter count.
+struct ModelsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "models",
+        abstract: "List the model and objective spec forms.",
+        discussion: """
+            A spec is kind[:positional][:option]…, fields separated by ':'. An option is key=value or a
+            bare flag, in any order, each at most once. Kinds and flags are case-insensitive.
+
+              mlp:<w0>-<w1>-…-<wL>[:<activation>][:nobias][:init=pytorch|gaussian:<scale>]
+              cnn:fashion-small[:<activation>][:maxpool|avgpool][:init=pytorch|gaussian:<scale>]
+              linear:<n>-<k>[:nobias][:init=pytorch|gaussian:<scale>]
+              dln:<d>[:depth=<L>][:alpha=<α>]
+              deeplinear:<d0>-<d1>-…-<dL>[:sensing][:init=pytorch|gaussian:<scale>]
+              quadratic:diag=<h1>,…,<hd>[:samples=<N>:noise=<σ>[:seed=<s>]]
+              toy-quadratic[:alpha=<α>]
+              ellipse[:a=<a>][:b=<b>][:c=<c>][:delta=<δ>]
+
+            <activation>: tanh, relu, gelu, softplus, identity (mlp default tanh, cnn default relu).
+            init=pytorch (default): W, b ~ U(±1/√fan_in); init=gaussian:<scale>: W ~ N(0, scale²/fan_in), b = 0.
+            dln: w = u^{⊙L} − v^{⊙L} with u = v = α·1 (defaults L = 2, α = 1).
+            deeplinear:…:sensing reads out ⟨A, W_L⋯W_1⟩ for measurement matrices A (matrix sensing).
+            quadratic with samples/noise: ℓ_i = ½θᵀHθ + ξ_iᵀθ, centred ξ_i ~ N(0, σ²I) from the seed.
+            toy-quadratic: θ₁² + 16αθ₂², α = 1.1 (paper 003, Fig. 22).
+            ellipse: paper 002's noisy ellipse, defaults a = 2, b = 1, c = 0.5, delta = 0.5.
+            mlp, cnn, linear, dln and deeplinear need data; the others are analytic objectives.
+
+            Examples:
+              biaslab models
+              biaslab models --json
+              biaslab models --check mlp:784-200-200-10:tanh
+              biaslab models --check dln:100:depth=3:alpha=0.1
+            """)
+
+    @OptionGroup var output: OutputOptions
+
+    @Option(name: .long, help: "Parse one spec and print its canonical form and parameter count.")
+    var check: String?
+
+    struct Listing: Codable {
+        let forms: [Entry]
+    }
+
+    struct Entry: Codable {
+        let kind: String
+        let syntax: String
+        let example: String
+        let description: String
+        let parameterCount: String
+        let exampleParameterCount: Int
+        let builds: String
+    }
+
+    struct Checked: Codable {
+        let spec: String
+        let canonical: String
+        let builds: String
+        let parameterCount: Int
+    }
+
+    func run() throws {
+        if let check {
+            let spec: ModelSpec
+            do { spec = try ModelSpec.parse(check) } catch let error as SpecError { throw UsageError(error.description) }
+            let builds = spec.model == nil ? "objective" : "model"
+            let result = Checked(spec: check, canonical: spec.description, builds: builds, parameterCount: spec.parameterCount)
+            if output.json { try JSONOutput.print(result) } else {
+                print("\(result.canonical): \(builds), d = \(result.parameterCount)")
+            }
+            return
+        }
+        let entries = try ModelSpec.forms.map { form in
+            Entry(kind: form.kind, syntax: form.syntax, example: form.example, description: form.description,
+                  parameterCount: form.parameterCount,
+                  exampleParameterCount: try ModelSpec.parse(form.example).parameterCount, builds: form.builds)
+        }
+        if output.json { try JSONOutput.print(Listing(forms: entries)); return }
+        for e in entries {
+            print(e.syntax)
+            print("    \(e.description)")
+            print("    builds: \(e.builds); d = \(e.parameterCount); example: \(e.example) (d = \(e.exampleParameterCount))")
+        }
+    }
+}
