@@ -8,26 +8,32 @@ struct ModelsCommand: ParsableCommand {
         commandName: "models",
         abstract: "List the model and objective spec forms.",
         discussion: """
-            A spec is kind[:positional][:option]…, fields separated by ':'. An option is key=value or a
-            bare flag, in any order, each at most once. Kinds and flags are case-insensitive.
+            A spec is kind[:positional][:option]..., fields separated by ':'.
+            An option is key=value or a bare flag, in any order, at most once.
+            Kinds and flags are case-insensitive. <init> is init=pytorch or
+            init=gaussian:<scale>.
 
-              mlp:<w0>-<w1>-…-<wL>[:<activation>][:nobias][:init=pytorch|gaussian:<scale>]
-              cnn:fashion-small[:<activation>][:maxpool|avgpool][:init=pytorch|gaussian:<scale>]
-              linear:<n>-<k>[:nobias][:init=pytorch|gaussian:<scale>]
+              mlp:<w0>-<w1>-...-<wL>[:<activation>][:nobias][:<init>]
+              cnn:fashion-small[:<activation>][:maxpool|avgpool][:<init>]
+              linear:<n>-<k>[:nobias][:<init>]
               dln:<d>[:depth=<L>][:alpha=<α>]
-              deeplinear:<d0>-<d1>-…-<dL>[:sensing][:init=pytorch|gaussian:<scale>]
-              quadratic:diag=<h1>,…,<hd>[:samples=<N>:noise=<σ>[:seed=<s>]]
+              deeplinear:<d0>-<d1>-...-<dL>[:sensing][:<init>]
+              quadratic:diag=<h1>,...,<hd>[:samples=<N>:noise=<σ>[:seed=<s>]]
               toy-quadratic[:alpha=<α>]
               ellipse[:a=<a>][:b=<b>][:c=<c>][:delta=<δ>]
 
-            <activation>: tanh, relu, gelu, softplus, identity (mlp default tanh, cnn default relu).
-            init=pytorch (default): W, b ~ U(±1/√fan_in); init=gaussian:<scale>: W ~ N(0, scale²/fan_in), b = 0.
-            dln: w = u^{⊙L} − v^{⊙L} with u = v = α·1 (defaults L = 2, α = 1).
-            deeplinear:…:sensing reads out ⟨A, W_L⋯W_1⟩ for measurement matrices A (matrix sensing).
-            quadratic with samples/noise: ℓ_i = ½θᵀHθ + ξ_iᵀθ, centred ξ_i ~ N(0, σ²I) from the seed.
+            <activation>: tanh, relu, gelu, softplus or identity
+              (mlp default tanh, cnn default relu).
+            init=pytorch (default): W, b ~ U(±1/√fan_in).
+            init=gaussian:<scale>: W ~ N(0, scale²/fan_in), b = 0.
+            dln: w = u^L − v^L elementwise, u = v = α·1 (defaults L = 2, α = 1).
+            deeplinear with :sensing reads out ⟨A, W_L⋯W_1⟩ (matrix sensing).
+            quadratic with samples and noise: ℓ_i = ½θᵀHθ + ξ_iᵀθ, with centred
+              ξ_i ~ N(0, σ²I) drawn from the seed (default 0).
             toy-quadratic: θ₁² + 16αθ₂², α = 1.1 (paper 003, Fig. 22).
-            ellipse: paper 002's noisy ellipse, defaults a = 2, b = 1, c = 0.5, delta = 0.5.
-            mlp, cnn, linear, dln and deeplinear need data; the others are analytic objectives.
+            ellipse: paper 002's noisy ellipse; a = 2, b = 1, c = 0.5, delta = 0.5.
+            mlp, cnn, linear, dln and deeplinear need data (they build a model);
+            quadratic, toy-quadratic and ellipse build an objective.
 
             Examples:
               biaslab models
