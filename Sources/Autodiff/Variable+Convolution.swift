@@ -40,28 +40,26 @@ public struct Convolution2DGeometry: Sendable, Equatable, Hashable {
     /// The patch matrix's shape [B·H_out·W_out, C·kh·kw].
     public var columnsShape: [Int] { [batch * outputHeight * outputWidth, patchLength] }
 
-    /// Visits every (patch-matrix index, input index) pair that lies inside the (unpadded) input.
-    /// Positions in the zero padding are skipped: they read 0 and receive no gradient.
+    /// Visits every run of consecutive patch-matrix entries that read consecutive input pixels inside the
+    /// (unpadded) input: (first patch-matrix index, first input index, length ≤ kw). Positions in the
+    /// zero padding are skipped: they read 0 and receive no gradient.
     @inline(__always)
-    func forEachPair(_ body: (_ column: Int, _ input: Int) -> Void) {
+    func forEachRun(_ body: (_ column: Int, _ input: Int, _ length: Int) -> Void) {
         let oh = outputHeight, ow = outputWidth, kh = kernelHeight, kw = kernelWidth
         let patch = patchLength
         for b in 0..<batch {
             for y in 0..<oh {
                 for x in 0..<ow {
                     let row = ((b * oh + y) * ow + x) * patch
+                    let x0 = x * stride - padding
+                    let jStart = max(0, -x0), jEnd = min(kw, width - x0)
+                    guard jStart < jEnd else { continue }
                     for c in 0..<channels {
                         let plane = (b * channels + c) * height
                         for i in 0..<kh {
                             let iy = y * stride - padding + i
                             guard iy >= 0 && iy < height else { continue }
-                            let base = row + (c * kh + i) * kw
-                            let inputRow = (plane + iy) * width
-                            for j in 0..<kw {
-                                let ix = x * stride - padding + j
-                                guard ix >= 0 && ix < width else { continue }
-                                body(base + j, inputRow + ix)
-                            }
+                            body(row + (c * kh + i) * kw + jStart, (plane + iy) * width + x0 + jStart, jEnd - jStart)
                         }
                     }
                 }
@@ -75,7 +73,9 @@ public struct Convolution2DGeometry: Sendable, Equatable, Hashable {
         var out = [Double](repeating: 0, count: columnsShape.reduce(1, *))
         x.scalars.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                forEachPair { column, input in dst[column] = src[input] }
+                forEachRun { column, input, length in
+                    for k in 0..<length { dst[column + k] = src[input + k] }
+                }
             }
         }
         return Tensor(shape: columnsShape, scalars: out)
@@ -88,7 +88,9 @@ public struct Convolution2DGeometry: Sendable, Equatable, Hashable {
         var out = [Double](repeating: 0, count: inputShape.reduce(1, *))
         columns.scalars.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                forEachPair { column, input in dst[input] += src[column] }
+                forEachRun { column, input, length in
+                    for k in 0..<length { dst[input + k] += src[column + k] }
+                }
             }
         }
         return Tensor(shape: inputShape, scalars: out)
@@ -268,11 +270,22 @@ struct PoolingGeometry {
 
     /// The flat input index of each window's maximum, the first one in row-major order on a tie.
     func argmaxIndices(_ x: Tensor) -> [Int] {
+        let h = inputShape[2], w = inputShape[3], oh = outputHeight, ow = outputWidth
         var out = [Int](repeating: 0, count: outputShape.reduce(1, *))
-        forEachWindow { o, window in
-            var best = window[0]
-            for i in window.dropFirst() where x.scalars[i] > x.scalars[best] { best = i }
-            out[o] = best
+        x.scalars.withUnsafeBufferPointer { src in
+            for p in 0..<planes {
+                for y in 0..<oh {
+                    for xx in 0..<ow {
+                        let first = (p * h + y * size) * w + xx * size
+                        var best = first
+                        for i in 0..<size {
+                            let rowStart = first + i * w
+                            for j in 0..<size where src[rowStart + j] > src[best] { best = rowStart + j }
+                        }
+                        out[(p * oh + y) * ow + xx] = best
+                    }
+                }
+            }
         }
         return out
     }
