@@ -79,16 +79,7 @@ public struct DenseNetwork: Model, Codable, Equatable {
     public func initialParameters(using generator: inout RandomGenerator) -> [Double] {
         var theta = [Double](repeating: 0, count: parameterCount)
         for (l, r) in layerRanges.enumerated() {
-            let fanIn = Double(widths[l])
-            switch initialization {
-            case .pytorchDefault:
-                let bound = 1 / fanIn.squareRoot()
-                for i in r.weight { theta[i] = generator.uniform(in: -bound, bound) }
-                if let b = r.bias { for i in b { theta[i] = generator.uniform(in: -bound, bound) } }
-            case .scaledGaussian(let scale):
-                let sd = scale / fanIn.squareRoot()
-                for i in r.weight { theta[i] = sd * generator.gaussian() }
-            }
+            initialization.initializeLayer(weight: r.weight, bias: r.bias, fanIn: widths[l], in: &theta, using: &generator)
         }
         return theta
     }

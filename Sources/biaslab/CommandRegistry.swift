@@ -6,6 +6,7 @@ enum CommandRegistry {
     static let all: [ParsableCommand.Type] = [
         DemoCommand.self,
         DataCommand.self,
+        ModelsCommand.self,
         OptimizersCommand.self,
         ScaleCommand.self,
         StabilityThresholdCommand.self,
