@@ -108,6 +108,18 @@ public enum ModelSpec: Sendable, Equatable, CustomStringConvertible {
         return nil
     }
 
+    /// The default starting point of an analytic objective, used when no θ is given: the paper-003 toy's
+    /// documented start (3, 0.1); θ = 1 (all ones) for the other quadratics and the ellipse, a point off
+    /// their minimizers. Nil for specs that need data (their start is the model's initialization).
+    public var analyticStart: [Double]? {
+        switch self {
+        case .toyQuadratic: return QuadraticObjective.edgeOfStabilityToyStart
+        case .quadratic(let diagonal, _): return [Double](repeating: 1, count: diagonal.count)
+        case .ellipse(let e): return [Double](repeating: 1, count: e.dimension)
+        default: return nil
+        }
+    }
+
     /// d, the length of θ.
     public var parameterCount: Int {
         switch build() {

@@ -6,6 +6,8 @@ enum CommandRegistry {
     static let all: [ParsableCommand.Type] = [
         DemoCommand.self,
         DataCommand.self,
+        CurvatureCommand.self,
+        TrainCommand.self,
         ModelsCommand.self,
         OptimizersCommand.self,
         ScaleCommand.self,

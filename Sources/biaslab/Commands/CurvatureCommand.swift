@@ -1,0 +1,97 @@
+import ArgumentParser
+import Curvature
+import Foundation
+
+/// `biaslab curvature`: every sharpness and gradient-noise measure of the papers at θ.
+struct CurvatureCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "curvature",
+        abstract: "Measure Hessian curvature and gradient noise at θ: λ_max, top-k, trace, diagonal, IAS, noise scale.",
+        discussion: """
+            H is the Hessian of the full-batch mean loss L(θ) = (1/N) Σ ℓ_i(θ), applied exactly by \
+            automatic differentiation. Measures (comma-separated; default lambda-max,trace,noise):
+              lambda-max       largest eigenvalue (Lanczos, full reorthogonalization)
+              top-k            the --k largest eigenvalues, descending
+              trace            Hutchinson with --probes Rademacher probes (trace_stderr), exact with --exact
+              diag             exact diagonal (d HVPs); the array itself is printed with --exact
+              adaptive         tr(Diag(H)^{1/2}) = Σ max(H_ii, 0)^{1/2} (paper 002), with diag_negative_count
+              ias              tr(H S_b)/tr(S_b) (paper 003) and gd_rayleigh = gᵀHg/‖g‖²
+              batch-sharpness  E_B[g_Bᵀ H_B g_B/‖g_B‖²] with the mini-batch Hessian (a different quantity)
+              noise            trace_sigma (tr Σ, 1/N), b_simple = tr Σ/‖g‖², rho, rho_b
+              spectrum         spectral density by stochastic Lanczos quadrature (nodes, weights)
+
+            Examples:
+              biaslab curvature --model mlp:784-32-10:tanh --data fashion-mnist:train,n=500 --measure lambda-max,trace --json
+              biaslab curvature --model mlp:5-16-3:tanh --params theta.npy --data data.npz --measure ias,noise --batch-size 8 --replacement without --json
+              biaslab curvature --model toy-quadratic --measure top-k,trace --exact --k 2
+            """)
+
+    @OptionGroup var objectiveOptions: ObjectiveOptions
+    @Option(help: "Comma-separated measures (see above).")
+    var measure = "lambda-max,trace,noise"
+    @Option(help: "How many eigenvalues for top-k.")
+    var k = 5
+    @Option(help: "Mini-batch size b for ias, batch-sharpness and rho_b (default min(32, N)).")
+    var batchSize: Int?
+    @Option(help: "Mini-batch sampling for ias, batch-sharpness and rho_b: with or without (replacement).")
+    var replacement = "without"
+    @Flag(help: "Exact trace (from d HVPs) and print the exact diagonal.")
+    var exact = false
+    @Option(help: "Hutchinson probes for the trace.")
+    var probes = 100
+    @Option(help: "Random batches for batch-sharpness.")
+    var batches = 32
+    @Option(help: "Seed of probes and batch draws.")
+    var seed: UInt64 = 0
+    @OptionGroup var output: OutputOptions
+
+    var measures: Set<CurvatureMeasure> {
+        get throws {
+            var result = Set<CurvatureMeasure>()
+            for name in measure.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                guard let m = CurvatureMeasure(rawValue: name) else {
+                    throw UsageError("--measure: unknown measure '\(name)' (expected \(CurvatureMeasure.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                result.insert(m)
+            }
+            return result
+        }
+    }
+
+    var sampling: BatchSampling {
+        get throws {
+            switch replacement {
+            case "with": return .withReplacement
+            case "without": return .withoutReplacement
+            default: throw UsageError("--replacement: expected with or without, got '\(replacement)'")
+            }
+        }
+    }
+
+    func validate() throws {
+        _ = try measures
+        _ = try sampling
+        guard k >= 1 else { throw UsageError("--k must be at least 1, got \(k)") }
+        guard probes >= 2 else { throw UsageError("--probes must be at least 2 (for a standard error), got \(probes)") }
+        guard batches >= 2 else { throw UsageError("--batches must be at least 2, got \(batches)") }
+        if let b = batchSize, b < 1 { throw UsageError("--batch-size must be at least 1, got \(b)") }
+    }
+
+    func run() throws {
+        let (objective, theta) = try objectiveOptions.load()
+        var settings = CurvatureSettings()
+        settings.topCount = k
+        settings.batchSize = batchSize
+        settings.sampling = try sampling
+        settings.exact = exact
+        settings.traceProbes = probes
+        settings.sharpnessBatches = batches
+        settings.seed = seed
+        if let b = batchSize, settings.sampling == .withoutReplacement, b > objective.sampleCount {
+            throw UsageError("--batch-size \(b) exceeds the \(objective.sampleCount) samples (without replacement)")
+        }
+        let report = try measureCurvature(of: objective, at: theta, measures: try measures, settings: settings)
+        if output.json { try JSONOutput.print(report); return }
+        print(HumanReadable.lines(of: report).joined(separator: "\n"))
+    }
+}
