@@ -37,7 +37,7 @@ import Optim
 /// Overrides (`--set optimizer.beta2=0.99`, `--set probes.1.every=5`) edit the tree before it is
 /// read, so they are validated like the file. The resolved tree is kept in ``document`` and stored
 /// with the run as JSON; ``init(document:registry:)`` rebuilds an identical config from it on resume.
-public struct RunConfig {
+public struct RunConfig: Sendable {
     public var name: String
     public var model: String
     public var trainData: String
@@ -69,7 +69,7 @@ public struct RunConfig {
     }
 
     /// One probe: a registered name, a period in steps, and its options (validated by the probe).
-    public struct ProbeConfig {
+    public struct ProbeConfig: Sendable {
         public var name: String
         public var every: Int
         public var options: ConfigValue

@@ -8,8 +8,8 @@ import Theory
 /// 2022, "Adaptive Gradient Methods at the Edge of Stability", arXiv 2207.14484; peers-and-conventions
 /// §2 item 5; ``StabilityThreshold/adam(learningRate:beta1:)``), 38/η at β₁ = 0.9.
 ///
-/// Before the first update P₀ is undefined (v₀ = 0 and its bias correction 1 − β₂⁰ = 0), so nothing
-/// is recorded at step 0. Metrics: `preconditioned_sharpness`, `preconditioned_sharpness_iterations`,
+/// Before the first update P₀ carries no curvature information (v₀ = 0, so P₀ is ε or undefined),
+/// so nothing is recorded at step 0. Metrics: `preconditioned_sharpness`, `preconditioned_sharpness_iterations`,
 /// `aeos_threshold` (when the optimizer has a `beta1`). Options as ``SharpnessProbe``.
 public struct PreconditionedSharpnessProbe: Probe {
     public static let name = "preconditioned_sharpness"
@@ -27,7 +27,7 @@ public struct PreconditionedSharpnessProbe: Probe {
     }
 
     public mutating func measure(_ context: ProbeContext) throws -> [String: Double] {
-        guard let p = context.optimizer.preconditionerDiagonal, p.allSatisfy({ $0.isFinite && $0 > 0 }) else { return [:] }
+        guard context.optimizer.stepCount > 0, let p = context.optimizer.preconditionerDiagonal, p.allSatisfy({ $0.isFinite && $0 > 0 }) else { return [:] }
         let matrix = PreconditionedOperator(HessianOperator(objective: context.objective, at: context.parameters), preconditioner: p)
         let top = try tracker.measure(matrix, seed: context.seed)
         var out = ["preconditioned_sharpness": top.value, "preconditioned_sharpness_iterations": Double(top.iterations)]
