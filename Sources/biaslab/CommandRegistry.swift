@@ -6,6 +6,8 @@ enum CommandRegistry {
     static let all: [ParsableCommand.Type] = [
         DataCommand.self,
         OptimizersCommand.self,
+        ResultsCommand.self,
+        RunCommand.self,
         ScaleCommand.self,
         StabilityThresholdCommand.self,
         TheoryCommand.self,

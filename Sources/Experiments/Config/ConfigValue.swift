@@ -126,3 +126,19 @@ public indirect enum ConfigValue: Equatable, Sendable {
         }
     }
 }
+
+extension ConfigValue: Encodable {
+    /// Encodes the tree as the JSON it came from (mappings as objects, keys unchanged).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .null: try c.encodeNil()
+        case .bool(let b): try c.encode(b)
+        case .integer(let i): try c.encode(i)
+        case .number(let d): try c.encode(d)
+        case .string(let s): try c.encode(s)
+        case .list(let items): try c.encode(items)
+        case .map(let m): try c.encode(m)
+        }
+    }
+}

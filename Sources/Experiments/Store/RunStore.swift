@@ -68,6 +68,12 @@ public final class RunStore: Sendable {
         public let startedAt: String
         public let finishedAt: String?
         public let biaslabVersion: String
+
+        /// The record with an empty `config` (for listings).
+        public var withoutConfig: Run {
+            Run(id: id, name: name, config: "", seed: seed, status: status, step: step, totalSteps: totalSteps,
+                message: message, startedAt: startedAt, finishedAt: finishedAt, biaslabVersion: biaslabVersion)
+        }
     }
 
     /// One row of `metrics`.
@@ -96,9 +102,10 @@ public final class RunStore: Sendable {
         public let initialLoss: Double?
     }
 
-    /// Opens (creating if needed) the store at `url`.
+    /// Opens (creating it and its directory if needed) the store at `url`.
     public init(url: URL) throws {
         self.url = url
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(60)
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA foreign_keys = ON") }
