@@ -10,11 +10,16 @@ import Synchronization
 public enum InterruptSignal {
     private static let received = Atomic<Int32>(0)
 
-    /// Installs the handlers for SIGINT and SIGTERM.
+    /// Installs the handlers for SIGINT and SIGTERM, and unblocks both (a parent such as a test
+    /// harness may have started this process with them blocked).
     public static func install() {
+        var mask = sigset_t()
+        sigemptyset(&mask)
         for signo in [SIGINT, SIGTERM] {
+            sigaddset(&mask, signo)
             _ = Glibc.signal(signo) { number in InterruptSignal.received.store(number, ordering: .relaxed) }
         }
+        pthread_sigmask(SIG_UNBLOCK, &mask, nil)
     }
 
     /// The signal received (SIGINT or SIGTERM), or nil.

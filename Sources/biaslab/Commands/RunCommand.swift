@@ -81,9 +81,9 @@ struct RunCommand: ParsableCommand {
         if output.json {
             try JSONOutput.print(outcome)
         } else {
-            print("run \(outcome.runID) (\(outcome.name)): \(outcome.status.rawValue) at step \(outcome.step)/\(outcome.totalSteps)"
-                  + (outcome.status == .completed ? outcome.lastBatchLoss.map { ", last batch loss \($0)" } ?? "" : "")
-                  + (outcome.message.map { "; \($0)" } ?? "") + "; store \(outcome.store)")
+            let summary = outcome.message ?? "\(outcome.status.rawValue) at step \(outcome.step)/\(outcome.totalSteps)"
+            print("run \(outcome.runID) (\(outcome.name)): \(outcome.status.rawValue); \(summary)"
+                  + (outcome.lastBatchLoss.map { "; last batch loss \($0)" } ?? "") + "; store \(outcome.store)")
         }
         switch outcome.status {
         case .diverged: throw ComputationError("run \(outcome.runID) \(outcome.message ?? "diverged")")
