@@ -10,6 +10,8 @@ enum CommandRegistry {
         TrainCommand.self,
         ModelsCommand.self,
         OptimizersCommand.self,
+        ResultsCommand.self,
+        RunCommand.self,
         ScaleCommand.self,
         StabilityThresholdCommand.self,
         TheoryCommand.self,

@@ -1,0 +1,220 @@
+import DataIO
+import Foundation
+import NN
+import Optim
+
+/// One training run, read from YAML or JSON and validated; every error names its key path.
+///
+/// ```yaml
+/// name: gd-eos-fashion                    # default: the config file's base name
+/// model: mlp:784-200-200-10:tanh          # see ModelFactory
+/// data:                                   # or just a DataSource string (train only)
+///   train: fashion-mnist:train,n=1000     # a DataSource spec (see DataSource)
+///   test: fashion-mnist:test,n=1000       # optional held-out set (the `test` probe)
+/// loss: mse                               # mse | mse:scale=S | ce   (Loss.parse)
+/// optimizer:                              # or an OptimizerSpec string, e.g. "adam:torch,lr=1e-3"
+///   name: sgd                             # OptimizerSpec NAME[:preset] (biaslab optimizers)
+///   lr: 0.04                              # every other key is an optimizer setting override
+///   schedule: constant                    # learning-rate schedule (ScheduleSpec); optional
+///   weight_decay_schedule: constant       # optional
+/// training:
+///   steps: 2000                           # or epochs: E (steps = E × batches per epoch)
+///   batch_size: full                      # full (GD) or an integer b
+///   sampler: without-replacement          # SamplingScheme raw value
+///   last_batch: keep                      # keep | drop
+///   checkpoint_every: 100                 # a checkpoint every k steps, and always at the end
+/// stop:
+///   train_loss_below: 0.01                # checked whenever the `train` probe runs
+///   train_accuracy_above: 0.99
+///   divergence_factor: 1000               # batch loss > factor × initial batch loss ⇒ diverged
+/// seed: 0                                 # initial θ, sampler, probes: all derived from it
+/// probes:
+///   - {name: train, every: 10}
+///   - {name: sharpness, every: 10, options: {method: lanczos}}
+/// store: runs.sqlite                      # the results store (the CLI's --store overrides it)
+/// ```
+///
+/// Overrides (`--set optimizer.beta2=0.99`, `--set probes.1.every=5`) edit the tree before it is
+/// read, so they are validated like the file. The resolved tree is kept in ``document`` and stored
+/// with the run as JSON; ``init(document:registry:)`` rebuilds an identical config from it on resume.
+public struct RunConfig: Sendable {
+    public var name: String
+    public var model: String
+    public var trainData: String
+    public var testData: String?
+    public var loss: Loss
+    public var optimizer: OptimizerSpec
+    public var schedules: Schedules
+    /// nil: steps from ``epochs``.
+    public var steps: Int?
+    public var epochs: Int?
+    /// nil: the full batch (gradient descent).
+    public var batchSize: Int?
+    public var sampler: SamplingScheme
+    public var lastBatch: LastBatchPolicy
+    public var checkpointEvery: Int
+    public var stop: StopConditions
+    public var seed: UInt64
+    public var probes: [ProbeConfig]
+    public var store: String
+    /// The resolved config tree (after overrides).
+    public var document: ConfigValue
+
+    /// When a run ends early.
+    public struct StopConditions: Equatable, Sendable {
+        public var trainLossBelow: Double?
+        public var trainAccuracyAbove: Double?
+        /// Diverged when the batch loss is NaN/±∞ or exceeds this factor times the first step's batch loss.
+        public var divergenceFactor: Double
+    }
+
+    /// One probe: a registered name, a period in steps, and its options (validated by the probe).
+    public struct ProbeConfig: Sendable {
+        public var name: String
+        public var every: Int
+        public var options: ConfigValue
+        /// The key path of this entry, `probes[i]`.
+        public var path: String
+    }
+
+    /// Reads a config file (YAML, or JSON by the same parser), applies `overrides` (`key.path=value`),
+    /// and validates. The file's base name is the default run name.
+    public static func load(contentsOf url: URL, overrides: [String] = [], registry: ProbeRegistry = .standard) throws -> RunConfig {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw ConfigError(path: "", "cannot read config file \(url.path)")
+        }
+        var document = try ConfigValue.parse(yaml: text, source: url.path)
+        if case .map(let m) = document, m["name"] == nil {
+            try document.set(.string(url.deletingPathExtension().lastPathComponent), at: "name")
+        }
+        try applyOverrides(overrides, to: &document)
+        return try RunConfig(document: document, registry: registry)
+    }
+
+    /// Applies `key.path=value` overrides, values typed as YAML scalars.
+    public static func applyOverrides(_ overrides: [String], to document: inout ConfigValue) throws(ConfigError) {
+        for item in overrides {
+            guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
+                throw ConfigError(path: item, "--set expects key.path=value, e.g. optimizer.beta2=0.99")
+            }
+            try document.set(ConfigValue.parse(scalar: String(item[item.index(after: eq)...])), at: String(item[..<eq]))
+        }
+    }
+
+    /// Reads and validates a config tree.
+    public init(document: ConfigValue, registry: ProbeRegistry = .standard) throws(ConfigError) {
+        self.document = document
+        var root = try ConfigReader(document, path: "")
+        name = try root.string("name", default: "run")
+        let modelSpec = try root.requiredString("model")
+        _ = try ModelFactory.makeModel(spec: modelSpec)
+        model = modelSpec
+
+        switch root.value("data") {
+        case .string(let s)?:
+            trainData = s
+            testData = nil
+        case let other:
+            var data = try ConfigReader(other ?? .null, path: "data")
+            trainData = try data.requiredString("train")
+            testData = try data.string("test")
+            try data.finish()
+        }
+        for (key, spec) in [("train", trainData), ("test", testData)] {
+            guard let spec else { continue }
+            do { _ = try DataSource(parsing: spec) } catch {
+                throw ConfigError(path: "data.\(key)", error.problem)
+            }
+        }
+
+        let lossText = try root.string("loss", default: "mse")
+        do { loss = try Loss.parse(lossText) } catch {
+            throw ConfigError(path: "loss", "expected mse, mse:scale=<positive number>, or ce, got '\(lossText)'")
+        }
+
+        (optimizer, schedules) = try Self.readOptimizer(root.value("optimizer"))
+
+        var training = try root.mapping("training")
+        steps = try training.integer("steps", in: 0...Int.max)
+        epochs = try training.integer("epochs", in: 0...Int.max)
+        switch (steps, epochs) {
+        case (nil, nil): throw ConfigError(path: "training.steps", "is required (or give training.epochs)")
+        case (_?, _?): throw ConfigError(path: "training.epochs", "give either training.steps or training.epochs, not both")
+        default: break
+        }
+        if case .string("full")? = training.value("batch_size") {
+            batchSize = nil
+        } else {
+            batchSize = try training.integer("batch_size", in: 1...Int.max)
+            if batchSize == nil { training.consume("batch_size") }
+        }
+        sampler = try training.choice("sampler", default: SamplingScheme.withoutReplacement)
+        lastBatch = try training.choice("last_batch", default: LastBatchPolicy.keep)
+        checkpointEvery = try training.integer("checkpoint_every", default: 100, in: 1...Int.max)
+        try training.finish()
+
+        var stopReader = try root.mapping("stop")
+        stop = StopConditions(
+            trainLossBelow: try stopReader.number("train_loss_below", expected: "≥ 0") { $0 >= 0 },
+            trainAccuracyAbove: try stopReader.number("train_accuracy_above", expected: "in [0, 1]") { (0...1).contains($0) },
+            divergenceFactor: try stopReader.number("divergence_factor", expected: "> 1") { $0 > 1 } ?? 1000)
+        try stopReader.finish()
+
+        seed = UInt64(try root.integer("seed", default: 0, in: 0...Int.max))
+
+        probes = []
+        for (i, item) in try root.list("probes").enumerated() {
+            let path = "probes[\(i)]"
+            var entry = try ConfigReader(item, path: path)
+            let config = ProbeConfig(name: try entry.requiredString("name"),
+                                     every: try entry.integer("every", default: 1, in: 1...Int.max),
+                                     options: entry.value("options") ?? .map([:]), path: path)
+            try entry.finish()
+            _ = try registry.make(config)  // validates the name and the options
+            probes.append(config)
+        }
+        store = try root.string("store", default: "runs.sqlite")
+        try root.finish()
+    }
+
+    /// `optimizer:` as a spec string or a mapping {name, settings…, schedule, weight_decay_schedule}.
+    private static func readOptimizer(_ value: ConfigValue?) throws(ConfigError) -> (OptimizerSpec, Schedules) {
+        var name: String
+        var overrides: [String: String] = [:]
+        var schedules = Schedules.constant
+        switch value {
+        case nil: throw ConfigError(path: "optimizer", "is required (an optimizer name such as sgd or adam:torch)")
+        case .string(let s)?: name = s
+        case let other?:
+            var reader = try ConfigReader(other, path: "optimizer")
+            name = try reader.requiredString("name")
+            if let s = try reader.string("schedule") {
+                schedules.learningRate = try ScheduleSpec.parse(s, path: "optimizer.schedule")
+            }
+            if let s = try reader.string("weight_decay_schedule") {
+                schedules.weightDecay = try ScheduleSpec.parse(s, path: "optimizer.weight_decay_schedule")
+            }
+            for key in reader.unreadKeys { overrides[key.lowercased()] = reader.value(key)?.text }
+        }
+        do {
+            let parsed = try OptimizerSpec(parsing: name)
+            let spec = try OptimizerSpec(name: parsed.preset, overrides: parsed.overrides.merging(overrides) { $1 })
+            return (spec, schedules)
+        } catch let error as HyperparameterError {
+            throw ConfigError(path: "optimizer.\(error.parameter)", "must be \(error.expected), got \(error.value)")
+        } catch {
+            throw ConfigError(path: "optimizer", "\(error)")
+        }
+    }
+
+    /// The number of optimizer steps for a training set of `sampleCount` samples.
+    public func totalSteps(sampleCount: Int) -> Int {
+        if let steps { return steps }
+        let b = batchSize ?? sampleCount
+        let perEpoch = lastBatch == .keep ? (sampleCount + b - 1) / b : sampleCount / b
+        return (epochs ?? 0) * max(perEpoch, 1)
+    }
+}

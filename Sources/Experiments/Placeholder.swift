@@ -1,1 +1,0 @@
-// Experiments target: configs, runner, results store, sweeps, reports.

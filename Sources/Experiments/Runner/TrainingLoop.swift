@@ -1,0 +1,108 @@
+import Foundation
+import Tensor
+
+/// The step loop of one run (see ``Runner``), writing metrics, checkpoints and the final status.
+struct TrainingLoop {
+    var session: RunSession
+    let store: RunStore
+    let runID: Int64
+    /// Updates applied.
+    var step: Int
+    /// ℓ₀, the first batch loss (the divergence reference); nil until step 0 runs.
+    var initialLoss: Double?
+    var lastBatchLoss: Double?
+    var lastLambdaMax: Double?
+
+    mutating func run(options: RunOptions) throws -> RunOutcome {
+        do {
+            return try train(options: options)
+        } catch {
+            try? store.setStatus(.failed, runID: runID, step: step, message: "\(error)")
+            throw error
+        }
+    }
+
+    private mutating func train(options: RunOptions) throws -> RunOutcome {
+        let started = Date()
+        let firstStep = step
+        let total = session.totalSteps
+        let stop = session.config.stop
+        while step < total {
+            let batch = session.sampler?.next()
+            let (loss, gradient) = session.objective.valueAndGradient(at: session.parameters, batch: batch)
+            let reference = initialLoss ?? loss
+            initialLoss = reference
+            lastBatchLoss = loss
+            if !loss.isFinite || !gradient.allSatisfy(\.isFinite) || loss > stop.divergenceFactor * reference {
+                try store.record(runID: runID, step: step, values: ["batch_loss": loss])
+                let why = loss.isFinite && gradient.allSatisfy(\.isFinite)
+                    ? "batch loss \(loss) exceeds \(stop.divergenceFactor) × the initial \(reference)"
+                    : "non-finite loss or gradient (loss \(loss))"
+                return try finish(.diverged, message: "diverged at step \(step): \(why)")
+            }
+            let t = step
+            var values = try measure(due: { t % $0.every == 0 })
+            values["batch_loss"] = loss
+            try store.record(runID: runID, step: step, values: values)
+            if let reached = Self.targetReached(values, stop) {
+                try checkpoint()
+                return try finish(.completed, message: "\(reached) at step \(step)")
+            }
+            session.optimizer.step(parameters: &session.parameters, gradient: gradient)
+            step += 1
+            options.progress?(RunProgress(runID: runID, step: step, totalSteps: total, batchLoss: loss, lambdaMax: lastLambdaMax,
+                                          elapsed: Date().timeIntervalSince(started), sessionSteps: step - firstStep))
+            if options.shouldStop(step) && step < total {
+                try checkpoint()
+                return try finish(.interrupted, message: "interrupted at step \(step); resume with biaslab run --resume \(runID)")
+            }
+            if step % session.config.checkpointEvery == 0 && step < total { try checkpoint() }
+        }
+        let values = try measure(due: { _ in true })
+        try store.record(runID: runID, step: step, values: values)
+        try checkpoint()
+        return try finish(.completed, message: Self.targetReached(values, stop).map { "\($0) at step \(step)" })
+    }
+
+    /// Runs the probes `due` selects at θ_step.
+    private mutating func measure(due: (RunConfig.ProbeConfig) -> Bool) throws -> [String: Double] {
+        var values: [String: Double] = [:]
+        for index in session.probes.indices where due(session.config.probes[index]) {
+            let context = ProbeContext(step: step, parameters: session.parameters, objective: session.objective,
+                                       testObjective: session.testObjective, optimizer: session.optimizer,
+                                       settings: session.config.optimizer.settings, learningRate: session.learningRate(atStep: step),
+                                       batchSize: session.config.batchSize ?? session.objective.sampleCount,
+                                       sampling: session.sampling, seed: session.probeSeed(index: index, step: step))
+            for (name, value) in try session.probes[index].measure(context) { values[name] = value }
+        }
+        if let lambda = values["lambda_max"] ?? values["preconditioned_sharpness"] { lastLambdaMax = lambda }
+        return values
+    }
+
+    private static func targetReached(_ values: [String: Double], _ stop: RunConfig.StopConditions) -> String? {
+        if let target = stop.trainLossBelow, let loss = values["train_loss"], loss < target {
+            return "train loss \(loss) below \(target)"
+        }
+        if let target = stop.trainAccuracyAbove, let accuracy = values["train_accuracy"], accuracy >= target {
+            return "train accuracy \(accuracy) reached \(target)"
+        }
+        return nil
+    }
+
+    private func checkpoint() throws {
+        var probeStates: [Int: Data] = [:]
+        for (index, probe) in session.probes.enumerated() {
+            if let data = try probe.encodedState() { probeStates[index] = data }
+        }
+        try store.saveCheckpoint(runID: runID, RunStore.Checkpoint(
+            step: step, parameters: session.parameters, optimizerState: try session.optimizer.encodedState(),
+            samplerState: session.sampler?.state, probeStates: probeStates, initialLoss: initialLoss))
+    }
+
+    private func finish(_ status: RunStore.Status, message: String?) throws -> RunOutcome {
+        try store.setStatus(status, runID: runID, step: step, message: message)
+        return RunOutcome(runID: runID, name: session.config.name, status: status, step: step, totalSteps: session.totalSteps,
+                          message: message, lastBatchLoss: lastBatchLoss,
+                          parametersDigest: ParameterBytes.digest(session.parameters), store: store.url.path)
+    }
+}

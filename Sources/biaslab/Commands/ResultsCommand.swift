@@ -1,0 +1,148 @@
+import ArgumentParser
+import Experiments
+import Foundation
+
+/// `biaslab results list|show|export`: read a results store.
+struct ResultsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "results",
+        abstract: "List, inspect and export the runs of a results store.",
+        discussion: """
+            Examples:
+              biaslab results list --store runs.sqlite
+              biaslab results show 3 --store runs.sqlite --json
+              biaslab results export 3 --format csv --store runs.sqlite > run3.csv
+            """,
+        subcommands: [List.self, Show.self, Export.self])
+
+    /// `--store PATH`, which must exist.
+    struct StoreOptions: ParsableArguments {
+        @Option(help: "The results store (SQLite).")
+        var store = "runs.sqlite"
+
+        func open() throws -> RunStore {
+            guard FileManager.default.fileExists(atPath: store) else {
+                throw UsageError("store \(store) does not exist (expected a results store written by biaslab run)")
+            }
+            do { return try RunStore(url: URL(fileURLWithPath: store)) } catch {
+                throw UsageError("store \(store) is not a BiasLab results store: \(error)")
+            }
+        }
+
+        func run(_ id: Int64, in store: RunStore) throws -> RunStore.Run {
+            guard let run = try store.run(id: id) else { throw UsageError("no run \(id) in \(self.store)") }
+            return run
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "One line per run: id, name, status, step, start and end times.",
+            discussion: """
+                With --json: {"runs":[{"id":…,"name":…,"status":…,"step":…,"total_steps":…,…}]}.
+
+                Example:
+                  biaslab results list --store runs.sqlite --json
+                """)
+        @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let runs = try storeOptions.open().runs()
+            if output.json {
+                struct Listing: Encodable { let runs: [RunStore.Run] }
+                try JSONOutput.print(Listing(runs: runs.map(\.withoutConfig)))
+                return
+            }
+            func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
+            print(pad("id", 5) + pad("name", 22) + pad("status", 13) + pad("step", 14) + pad("started", 22) + "finished")
+            for r in runs {
+                print(pad("\(r.id)", 5) + pad(r.name, 22) + pad(r.status.rawValue, 13) + pad("\(r.step)/\(r.totalSteps)", 14)
+                      + pad(r.startedAt, 22) + (r.finishedAt ?? "-"))
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A run's record, config, last value of each metric and last checkpoint.",
+            discussion: """
+                With --json: {"run":{…},"config":{…},"metrics":{"NAME":{"count":…,"last_step":…,"last":…}},
+                "checkpoint":{"step":…,"parameters_digest":…}}. The digest (FNV-1a of θ's float64 bytes)
+                compares the final parameters of two runs.
+
+                Example:
+                  biaslab results show 3 --store runs.sqlite --json
+                """)
+        @Argument(help: "The run id.") var runID: Int64
+        @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let store = try storeOptions.open()
+            let run = try storeOptions.run(runID, in: store)
+            var metrics: [String: MetricSummary] = [:]
+            for row in try store.metrics(runID: runID) {
+                let count = (metrics[row.name]?.count ?? 0) + 1
+                metrics[row.name] = MetricSummary(count: count, lastStep: row.step, last: row.value)
+            }
+            let checkpoint = try store.lastCheckpoint(runID: runID).map {
+                CheckpointSummary(step: $0.step, parametersDigest: ParameterBytes.digest($0.parameters), dimension: $0.parameters.count)
+            }
+            let config = try? ConfigValue.parse(yaml: run.config, source: "the stored config")
+            if output.json {
+                try JSONOutput.print(ShowResult(run: run.withoutConfig, config: config, metrics: metrics, checkpoint: checkpoint))
+                return
+            }
+            print("run \(run.id) \(run.name): \(run.status.rawValue) at step \(run.step)/\(run.totalSteps), seed \(run.seed), biaslab \(run.biaslabVersion)")
+            print("started \(run.startedAt), finished \(run.finishedAt ?? "-")" + (run.message.map { "; \($0)" } ?? ""))
+            if let checkpoint { print("last checkpoint: step \(checkpoint.step), d = \(checkpoint.dimension), parameters digest \(checkpoint.parametersDigest)") }
+            for name in metrics.keys.sorted() {
+                let m = metrics[name]!
+                print("  \(name): \(m.last) at step \(m.lastStep) (\(m.count) values)")
+            }
+            print("config: \(run.config)")
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a run's metric rows (run_id, step, name, value) as CSV or JSON lines.",
+            discussion: """
+                Example:
+                  biaslab results export 3 --format jsonl --store runs.sqlite > run3.jsonl
+                """)
+        @Argument(help: "The run id.") var runID: Int64
+        @Option(help: "csv or jsonl.") var format: String
+        @OptionGroup var storeOptions: StoreOptions
+
+        func run() throws {
+            guard let format = MetricsExport.Format(rawValue: format) else {
+                throw UsageError("--format must be csv or jsonl, got '\(format)'")
+            }
+            let store = try storeOptions.open()
+            _ = try storeOptions.run(runID, in: store)
+            print(MetricsExport.text(try store.metrics(runID: runID), runID: runID, format: format), terminator: "")
+        }
+    }
+}
+
+struct MetricSummary: Encodable {
+    let count: Int
+    let lastStep: Int
+    let last: Double
+}
+
+struct CheckpointSummary: Encodable {
+    let step: Int
+    let parametersDigest: String
+    let dimension: Int
+}
+
+struct ShowResult: Encodable {
+    let run: RunStore.Run
+    let config: ConfigValue?
+    let metrics: [String: MetricSummary]
+    let checkpoint: CheckpointSummary?
+}
+

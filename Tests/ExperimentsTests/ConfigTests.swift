@@ -1,0 +1,62 @@
+import Experiments
+import Foundation
+import Testing
+
+/// Config parsing and validation. Oracle: the exact one-line error text the spec requires
+/// (`key.path: problem`), and the decoded fields against the YAML written in the test.
+@Suite struct ConfigTests {
+    static let base = """
+        name: tiny
+        model: mlp:4-6-2:tanh
+        data: gaussian-mixture:n=24,d=4,classes=2,seed=1
+        loss: mse
+        optimizer: {name: adam:torch, lr: 0.01, beta2: 0.99}
+        training: {steps: 20, batch_size: 8, sampler: with-replacement, checkpoint_every: 5}
+        seed: 3
+        probes:
+          - {name: train, every: 2}
+          - {name: sharpness, every: 4, options: {method: power}}
+        """
+
+    static func config(_ yaml: String, overrides: [String] = []) throws -> RunConfig {
+        var document = try ConfigValue.parse(yaml: yaml, source: "test.yaml")
+        try RunConfig.applyOverrides(overrides, to: &document)
+        return try RunConfig(document: document)
+    }
+
+    static func error(_ yaml: String, overrides: [String] = []) -> String? {
+        do { _ = try config(yaml, overrides: overrides); return nil } catch { return "\(error)" }
+    }
+
+    @Test func decodesEveryField() throws {
+        let c = try Self.config(Self.base)
+        #expect(c.name == "tiny" && c.model == "mlp:4-6-2:tanh" && c.seed == 3)
+        #expect(c.optimizer.preset == "adam:torch" && c.optimizer.settings["beta2"] == "0.99" && c.optimizer.settings["lr"] == "0.01")
+        #expect(c.steps == 20 && c.batchSize == 8 && c.sampler == .withReplacement && c.checkpointEvery == 5)
+        #expect(c.probes.map(\.name) == ["train", "sharpness"] && c.probes.map(\.every) == [2, 4])
+        #expect(c.stop.divergenceFactor == 1000 && c.store == "runs.sqlite")
+    }
+
+    @Test func overridesApplyBeforeValidation() throws {
+        let c = try Self.config(Self.base, overrides: ["optimizer.beta2=0.9", "training.batch_size=full", "probes.1.every=7"])
+        #expect(c.optimizer.settings["beta2"] == "0.9" && c.batchSize == nil && c.probes[1].every == 7)
+        #expect(Self.error(Self.base, overrides: ["optimizer.beta2=1.5"]) == "optimizer.beta2: must be in [0, 1), got 1.5")
+    }
+
+    @Test func errorsNameTheKeyPath() {
+        #expect(Self.error(Self.base + "\nextra: 1") == "extra: unknown key (valid keys here: data, loss, model, name, optimizer, probes, seed, stop, store, training)")
+        #expect(Self.error(Self.base, overrides: ["training.steps=many"]) == "training.steps: expected an integer, got many")
+        #expect(Self.error(Self.base, overrides: ["training.checkpoint_every=0"]) == "training.checkpoint_every: must be in [1, ∞), got 0")
+        #expect(Self.error(Self.base, overrides: ["probes.1.options.method=qr"]) == "probes[1].options.method: must be one of lanczos, power, got qr")
+        #expect(Self.error(Self.base, overrides: ["probes.0.name=nope"])?.hasPrefix("probes[0].name: unknown probe 'nope'") == true)
+        #expect(Self.error(Self.base, overrides: ["model=mlp:4-x:tanh"])?.hasPrefix("model: widths must be") == true)
+        #expect(Self.error(Self.base, overrides: ["stop.divergence_factor=0.5"]) == "stop.divergence_factor: must be > 1, got 0.5")
+        #expect(Self.error("model: [1") != nil)
+    }
+
+    @Test func optimizerAsSpecString() throws {
+        let c = try Self.config(Self.base, overrides: ["optimizer=sgd,lr=0.5"])
+        #expect(c.optimizer.preset.hasPrefix("sgd"))
+        #expect(c.optimizer.settings["lr"] == "0.5")
+    }
+}

@@ -1,3 +1,0 @@
-import Testing
-
-@Test func experimentsPlaceholder() { #expect(1 + 1 == 2) }
