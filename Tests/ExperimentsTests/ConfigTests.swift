@@ -49,7 +49,7 @@ import Testing
         #expect(Self.error(Self.base, overrides: ["training.checkpoint_every=0"]) == "training.checkpoint_every: must be in [1, ∞), got 0")
         #expect(Self.error(Self.base, overrides: ["probes.1.options.method=qr"]) == "probes[1].options.method: must be one of lanczos, power, got qr")
         #expect(Self.error(Self.base, overrides: ["probes.0.name=nope"])?.hasPrefix("probes[0].name: unknown probe 'nope'") == true)
-        #expect(Self.error(Self.base, overrides: ["model=mlp:4-x:tanh"])?.hasPrefix("model: widths must be") == true)
+        #expect(Self.error(Self.base, overrides: ["model=mlp:4-x:tanh"])?.hasPrefix("model: model spec 'mlp:4-x:tanh': widths '4-x' must be") == true)
         #expect(Self.error(Self.base, overrides: ["stop.divergence_factor=0.5"]) == "stop.divergence_factor: must be > 1, got 0.5")
         #expect(Self.error("model: [1") != nil)
     }
