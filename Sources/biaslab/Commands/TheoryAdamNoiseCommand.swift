@@ -1,10 +1,13 @@
 import ArgumentParser
 import Foundation
+import Tensor
 import Theory
 
-/// Where the noise ratio λ comes from. A model-measured source (`--model/--params/--data`, estimating
-/// B_simple at θ) is planned as a further option group; it will fill `datasetSize` and `simpleNoiseScale`.
+/// Where the noise ratio λ comes from: `--lambda`; or `--n`, `--batch-size`, `--b-simple`; or a model at θ
+/// (`--model/--params/--data/--loss` with `--batch-size`), which measures B_simple from per-sample gradients.
 struct NoiseRatioOptions: ParsableArguments {
+    @OptionGroup var model: ModelOptions
+
     @Option(name: .long, help: "The noise ratio λ = (N/b − 1)/(N − 1)·B_simple directly (≥ 0).")
     var lambda: Double?
 
@@ -22,6 +25,13 @@ struct NoiseRatioOptions: ParsableArguments {
         try OptionCheck.atLeast(n, 2, "--n")
         try OptionCheck.atLeast(batchSize, 1, "--batch-size")
         try OptionCheck.positive(bSimple, "--b-simple")
+        if model.isGiven {
+            try OptionCheck.absent(lambda, "--lambda", because: "λ is measured from --model")
+            try OptionCheck.absent(n, "--n", because: "N is the size of --data")
+            try OptionCheck.absent(bSimple, "--b-simple", because: "B_simple is measured from --model")
+            guard batchSize != nil else { throw ValidationError("--model needs --batch-size") }
+            return
+        }
         if lambda != nil, batchSize != nil {
             throw ValidationError("give either --lambda or --batch-size (with --n and --b-simple), not both")
         }
@@ -56,6 +66,10 @@ struct TheoryAdamNoiseCommand: ParsableCommand {
             Examples:
               biaslab theory adam-noise --beta1 0.9 --beta2 0.999 --lambda 0.3
               biaslab theory adam-noise --beta1 0.9 --beta2 0.95 --n 50000 --batch-size 512 --b-simple 300 --json
+              biaslab theory adam-noise --model mlp:4-8-1:tanh --params theta.npy --data data.npz --loss mse \\
+                --batch-size 8 --beta1 0.9 --beta2 0.999 --json
+            With --model it measures B_simple and λ at θ from per-sample gradients and prints the norms of
+            the vector terms FB and MBN1..MBN5 of Prop. 3.3 (per-sample gradients and HVPs).
             """)
 
     @Option(name: .long, help: "β₁ in [0, 1).")
@@ -75,17 +89,35 @@ struct TheoryAdamNoiseCommand: ParsableCommand {
 
     func run() throws {
         let coefficients = try AdamNoiseCoefficients(beta1: beta1, beta2: beta2)
+        if let (objective, theta) = try noise.model.load() {
+            let b = noise.batchSize!
+            guard b <= objective.sampleCount else {
+                throw UsageError("--batch-size must be in [1, \(objective.sampleCount)] (the size of --data), got \(b)")
+            }
+            let terms = try AdamNoiseTerms(objective: objective, at: theta, batchSize: b, beta1: beta1, beta2: beta2)
+            let transition = try AdamNoiseScale.transitionBatchSizes(datasetSize: Double(objective.sampleCount),
+                                                                     simpleNoiseScale: terms.simpleNoiseScale)
+            try report(coefficients, lambda: terms.noiseRatio, transition: transition, measured: terms)
+            return
+        }
         let lambda = try noise.noiseRatio()
         var transition: TransitionBatchSizes?
         if let n = noise.n, let bSimple = noise.bSimple {
             transition = try AdamNoiseScale.transitionBatchSizes(datasetSize: Double(n), simpleNoiseScale: bSimple)
         }
+        try report(coefficients, lambda: lambda, transition: transition, measured: nil)
+    }
+
+    private func report(_ coefficients: AdamNoiseCoefficients, lambda: Double, transition: TransitionBatchSizes?,
+                        measured: AdamNoiseTerms?) throws {
         let recommendation = try AdamBetaRecommendation(noiseRatio: lambda)
         let report = Report(c1: coefficients.c1, c2: coefficients.c2, c3: coefficients.c3, c4: coefficients.c4,
                             c5: coefficients.c5, fullBatchCoefficient: coefficients.fullBatch, lambda: lambda,
                             cTotal: coefficients.total(noiseRatio: lambda), bHalf: transition?.half, bOne: transition?.one,
                             recommendation: .init(beta1: recommendation.beta1, beta2: recommendation.beta2,
-                                                  regime: recommendation.regime.rawValue, reason: recommendation.reason))
+                                                  regime: recommendation.regime.rawValue, reason: recommendation.reason),
+                            bSimple: measured?.simpleNoiseScale, fbNorm: measured.map { VectorOps.norm($0.fullBatch) },
+                            mbnNorms: measured?.miniBatchNoise.map { VectorOps.norm($0) })
         if output.json {
             try JSONOutput.print(report)
             return
@@ -95,6 +127,10 @@ struct TheoryAdamNoiseCommand: ParsableCommand {
         print("  C1 = \(show(report.c1))  C2 = \(show(report.c2))  C3 = \(show(report.c3))  C4 = \(show(report.c4))  C5 = \(show(report.c5))")
         print("  full-batch coefficient = \(show(report.fullBatchCoefficient))")
         print("  C_total = \(show(report.cTotal)) (\(report.cTotal > 0 ? "penalizes" : "anti-penalizes") ‖∇L‖₁)")
+        if let measured {
+            print("  measured at θ: B_simple = \(show(measured.simpleNoiseScale)), ‖FB‖ = \(show(report.fbNorm!)), "
+                  + "‖MBN1..5‖ = \(report.mbnNorms!.map(show).joined(separator: ", "))")
+        }
         if let transition { print("  b_half = \(show(transition.half)), b_one = \(show(transition.one))") }
         print("  recommendation: beta1 = \(recommendation.beta1), beta2 = \(recommendation.beta2): \(recommendation.reason)")
     }
@@ -115,5 +151,9 @@ struct TheoryAdamNoiseCommand: ParsableCommand {
         let bHalf: Double?
         let bOne: Double?
         let recommendation: Recommendation
+        /// B_simple, ‖FB‖ and ‖MBN₁‖…‖MBN₅‖ measured at θ (with --model).
+        let bSimple: Double?
+        let fbNorm: Double?
+        let mbnNorms: [Double]?
     }
 }

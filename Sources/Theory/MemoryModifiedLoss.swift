@@ -1,0 +1,74 @@
+import Curvature
+import Foundation
+import NN
+
+/// The modified losses of paper 001 (digest 001 §3.1–3.3, §2.6) and paper 000 §2.1 (digest 000 §4.1),
+/// evaluated at θ.
+///
+/// ```
+/// heavy ball    L̃ = L + hβ/(2(1−β)²) ‖∇L‖²                          (eq. (6); step h/(1−β))
+/// Nesterov      L̃ = L + hβ²/(2(1−β)²) ‖∇L‖²
+/// AdamW (ε→0)   L̃ = [1 + λ(*)h] L − h(*) (‖∇L‖₁ + λ∇Lᵀθ),   (*) = β₂/(1−β₂) − β₁/(1−β₁)     (§4)
+/// mini-batch HB noise term   hβ/(2(1−β)(1+β)) E_B‖∇L_B − ∇L‖²,  E_B‖∇L_B − ∇L‖² = (γ/b) tr Σ = (m−1)/(mb−1) tr Σ
+/// ```
+/// (batches drawn without replacement; γ = (N − b)/(N − 1), Lemma A.7.)
+public enum MemoryModifiedLoss {
+    /// hβ/(2(1−β)²)‖∇L‖², heavy ball's implicit penalty (45h‖∇L‖² at β = 0.9).
+    public static func heavyBallPenalty(beta: Double, learningRate h: Double, gradient g: [Double]) -> Double {
+        h * beta / (2 * (1 - beta) * (1 - beta)) * squaredNorm(g)
+    }
+
+    /// hβ²/(2(1−β)²)‖∇L‖², Nesterov's implicit penalty (40.5h‖∇L‖² at β = 0.9).
+    public static func nesterovPenalty(beta: Double, learningRate h: Double, gradient g: [Double]) -> Double {
+        h * beta * beta / (2 * (1 - beta) * (1 - beta)) * squaredNorm(g)
+    }
+
+    /// (*) = β₂/(1−β₂) − β₁/(1−β₁) (990 at (0.9, 0.999)).
+    public static func adamMemoryGap(beta1: Double, beta2: Double) -> Double {
+        beta2 / (1 - beta2) - beta1 / (1 - beta1)
+    }
+
+    /// h(*)(‖∇L‖₁ + λ∇Lᵀθ), the term AdamW anti-penalizes when β₂ > β₁ (ε → 0).
+    public static func adamAntiPenalty(beta1: Double, beta2: Double, weightDecay lambda: Double, learningRate h: Double,
+                                       gradient g: [Double], parameters theta: [Double]) -> Double {
+        let l1 = g.reduce(0) { $0 + abs($1) }
+        let dot = zip(g, theta).reduce(0) { $0 + $1.0 * $1.1 }
+        return h * adamMemoryGap(beta1: beta1, beta2: beta2) * (l1 + lambda * dot)
+    }
+
+    /// L̃ = [1 + λ(*)h] L − h(*)(‖∇L‖₁ + λ∇Lᵀθ), AdamW's modified loss as ε → 0 (paper 001 §4).
+    public static func adamModifiedLoss(beta1: Double, beta2: Double, weightDecay lambda: Double, learningRate h: Double,
+                                        objective: some Objective, at theta: [Double]) -> Double {
+        let (value, g) = objective.valueAndGradient(at: theta, batch: nil)
+        return (1 + lambda * adamMemoryGap(beta1: beta1, beta2: beta2) * h) * value
+            - adamAntiPenalty(beta1: beta1, beta2: beta2, weightDecay: lambda, learningRate: h, gradient: g, parameters: theta)
+    }
+
+    /// hβ/(2(1−β)(1+β)) E_B‖∇L_B − ∇L‖², the regularization by mini-batch noise of heavy ball (paper 001
+    /// App. G; paper 000 §2.1 with its exact finite-N factor), from the per-sample gradient statistics.
+    public static func heavyBallNoisePenalty(beta: Double, learningRate h: Double, noise: GradientNoiseStatistics,
+                                             batchSize b: Int) throws -> Double {
+        try Check.batchSize(Double(b), "batchSize", datasetSize: Double(noise.sampleCount))
+        return h * beta / (2 * (1 - beta) * (1 + beta)) * noise.batchCovarianceTrace(batchSize: b, sampling: .withoutReplacement)
+    }
+
+    /// Heavy ball's mini-batch modified loss at θ, by parts.
+    public struct HeavyBall: Codable, Equatable, Sendable {
+        public let loss: Double
+        public let memoryPenalty: Double
+        public let noisePenalty: Double
+        public var total: Double { loss + memoryPenalty + noisePenalty }
+    }
+
+    /// L + hβ/(2(1−β)²)‖∇L‖² + hβ/(2(1−β)(1+β)) E_B‖∇L_B − ∇L‖² at θ (noise term 0 in full batch, b = N).
+    public static func heavyBall(objective: some Objective, at theta: [Double], beta: Double, learningRate h: Double,
+                                 batchSize b: Int) throws -> HeavyBall {
+        try Check.beta(beta, "beta")
+        let noise = GradientNoiseStatistics(perSampleGradients: objective.perSampleGradients(at: theta, batch: nil))
+        let value = objective.loss(at: theta)
+        return HeavyBall(loss: value, memoryPenalty: heavyBallPenalty(beta: beta, learningRate: h, gradient: noise.meanGradient),
+                         noisePenalty: try heavyBallNoisePenalty(beta: beta, learningRate: h, noise: noise, batchSize: b))
+    }
+
+    static func squaredNorm(_ x: [Double]) -> Double { x.reduce(0) { $0 + $1 * $1 } }
+}
