@@ -28,6 +28,14 @@ struct ObjectiveOptions: ParsableArguments {
 
     /// The objective and θ, or a one-line `UsageError` naming the bad input.
     func load() throws -> (objective: any Objective, theta: [Double]) {
+        try loadObjective(model: model, params: params, data: data, loss: loss, initSeed: initSeed)
+    }
+}
+
+/// The objective of `--model SPEC [--params P.npy] [--data SOURCE] [--loss L]` and θ (see
+/// ``ObjectiveOptions``), or a one-line `UsageError` naming the bad input. The one place the CLI turns
+/// these options into an objective.
+func loadObjective(model: String, params: String?, data: String?, loss: String, initSeed: UInt64 = 0) throws -> (objective: any Objective, theta: [Double]) {
         let spec: ModelSpec
         do { spec = try ModelSpec.parse(model) } catch { throw UsageError("--model: \(error)") }
         let objective: any Objective
@@ -68,4 +76,3 @@ struct ObjectiveOptions: ParsableArguments {
         }
         return (objective, theta.scalars)
     }
-}
