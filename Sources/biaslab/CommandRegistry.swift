@@ -7,6 +7,8 @@ enum CommandRegistry {
         DataCommand.self,
         OptimizersCommand.self,
         ScaleCommand.self,
+        SDECommand.self,
+        StabilityCommand.self,
         StabilityThresholdCommand.self,
         TheoryCommand.self,
     ]
