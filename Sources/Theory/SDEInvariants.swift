@@ -24,13 +24,19 @@ public struct SDEInvariants: Codable, Equatable, Sendable {
 
     /// The invariants of a configuration.
     public init(_ h: ScalableHyperparameters) {
-        let sigma = h.noiseMultiplier / h.batchSize.squareRoot()
-        sigma0 = sigma * h.learningRate
-        learningRateOverBatch = h.learningRate * sigma * sigma
-        let etaSquared = h.learningRate * h.learningRate
-        c1 = h.beta1.map { (1 - $0) / etaSquared }
-        c2 = h.beta2.map { (1 - $0) / etaSquared }
-        eps0 = h.epsilon.map { $0 * h.learningRate }
+        self.init(learningRate: h.learningRate, noiseScale: h.noiseMultiplier / h.batchSize.squareRoot(),
+                  beta1: h.beta1, beta2: h.beta2, epsilon: h.epsilon)
+    }
+
+    /// The invariants of a run at learning rate η on an oracle of noise scale σ (any σ > 0, not only
+    /// 1/√B): σ₀ = ση, c = (1−β)/η², ε₀ = εη, ησ². No range checks (see `ScalableHyperparameters`).
+    public init(learningRate eta: Double, noiseScale sigma: Double, beta1: Double? = nil, beta2: Double? = nil,
+                epsilon: Double? = nil) {
+        sigma0 = sigma * eta
+        learningRateOverBatch = eta * sigma * sigma
+        c1 = beta1.map { (1 - $0) / (eta * eta) }
+        c2 = beta2.map { (1 - $0) / (eta * eta) }
+        eps0 = epsilon.map { $0 * eta }
     }
 
     /// Whether the SDE of `optimizer` is the same under both sets: (σ₀, c₁, c₂, ε₀) for RMSprop/Adam,

@@ -13,6 +13,8 @@ enum CommandRegistry {
         ResultsCommand.self,
         RunCommand.self,
         ScaleCommand.self,
+        SDECommand.self,
+        StabilityCommand.self,
         StabilityThresholdCommand.self,
         TheoryCommand.self,
     ]

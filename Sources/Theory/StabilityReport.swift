@@ -1,0 +1,135 @@
+import Curvature
+import NN
+import Tensor
+
+/// The optimizer a stability report is for (paper 003 §4, Thm 2; Cohen et al. 2022 for Adam).
+public enum StabilityOptimizer: Codable, Equatable, Sendable {
+    /// SGD/GD: IAS ‖H‖_{S_b} against 2ρ_b/η (eq. (16)).
+    case sgd
+    /// Generalized momentum (eqs. (13)–(14)); Polyak β₂ = 0, Nesterov β₂ = β₁.
+    case momentum(beta1: Double, beta2: Double)
+    /// Adam: λ₁(P⁻¹H) against (2 + 2β₁)/((1 − β₁)η), with ε outside the root.
+    case adam(beta1: Double, epsilon: Double)
+
+    public var name: String {
+        switch self {
+        case .sgd: "sgd"
+        case .momentum: "momentum"
+        case .adam: "adam"
+        }
+    }
+}
+
+/// A stability prediction for a model at θ (paper 003, Lee & Jang, ICLR 2023; digest 003 §2.4–2.9, §3):
+///
+/// ```
+/// ratio r = tr(HS_b)/tr(S_n) = ‖H‖_{S_b}/ρ_b      (unstable on quadratics iff r > 2/η, eq. (10))
+/// sgd:       sharpness IAS ‖H‖_{S_b},  threshold 2ρ_b/η                                     (eq. (16))
+/// momentum:  sharpness IAS ‖H‖_{S_b},  threshold ρ_b·(2/η)(1+β₁)/(1+2β₂)                    (Thm 2 × ρ_b)
+/// adam:      sharpness λ₁(P⁻¹H),       threshold (2 + 2β₁)/((1 − β₁)η)                        (Cohen et al.)
+/// predicted E[L_{t+1}] − L_t:  sgd eq. (7) (exact on quadratics);  momentum eq. (131) with ‖H‖_{S_n}
+///                              replaced by r (equal for GD; heuristic);  adam: none
+/// ```
+///
+/// H is the full-batch Hessian; S_b the mini-batch second moment of `sampling` (γ_{N,b}), all exact from
+/// the N per-sample gradients (`GradientInteraction`). The momentum threshold for b < N multiplies Thm 2's
+/// full-batch threshold by ρ_b, as eq. (16) does for SGD; this extrapolation is ours (the paper's momentum
+/// runs are full batch). For Adam, P is the optimizer state's denominator when given
+/// (`OptimizerInstance.preconditionerDiagonal`); otherwise P = √(diag S_b) + ε, where
+/// diag S_b = E_ξ[g_ξ²] = (γ/b) diag Σ + (∇L)² is the fixed point of v ← β₂v + (1 − β₂)g_ξ² at frozen θ
+/// (bias correction and the (1 − β₁ᵗ) factor then equal 1).
+public struct StabilityReport: Codable, Equatable, Sendable {
+    public let optimizer: String
+    public let learningRate: Double
+    public let batchSize: Int
+    public let sampling: BatchSampling
+    /// ‖H‖_{S_b} = tr(HS_b)/tr(S_b).
+    public let interactionAwareSharpness: Double
+    /// ρ_b = tr(S_n)/tr(S_b).
+    public let concentration: Double
+    /// r = tr(HS_b)/tr(S_n).
+    public let instabilityRatio: Double
+    /// 2/η, the bound r is compared with.
+    public let twoOverLearningRate: Double
+    /// What `classification.sharpness` measures.
+    public let sharpnessMeasure: String
+    /// Sharpness against threshold: ratio and regime.
+    public let classification: StabilityClassification
+    /// The predicted one-step change of the expected loss (nil for Adam).
+    public let predictedLossChange: Double?
+    /// Adam: where P came from ("optimizer state" or "stationary second moment diag S_b").
+    public let preconditionerSource: String?
+
+    /// - Parameters:
+    ///   - preconditioner: Adam's P (positive, length d), e.g. from an optimizer state; nil for the
+    ///     stationary default.
+    ///   - edgeBand: the relative half-width of the edge band (`StabilityClassification`).
+    ///   - seed: the power iteration's start (Adam).
+    public init(objective: any Objective, at parameters: [Double], optimizer: StabilityOptimizer, learningRate eta: Double,
+                batchSize b: Int, sampling: BatchSampling = .withoutReplacement, preconditioner: [Double]? = nil,
+                edgeBand: Double = 0.05, seed: UInt64 = 0) throws {
+        try Check.positive(eta, "learningRate")
+        try Check.batchSize(Double(b), "batchSize", datasetSize: Double(objective.sampleCount))
+        let gradients = objective.perSampleGradients(at: parameters, batch: nil)
+        let hessian = HessianOperator(objective: objective, at: parameters)
+        let interaction = GradientInteraction(perSampleGradients: gradients, hessian: hessian)
+        let noise = interaction.noise
+        guard noise.meanGradientSquaredNorm > 0 else {
+            throw TheoryInputError(name: "gradient", value: 0, expected: "nonzero (‖∇L‖ = 0: the ratio tr(HS_b)/tr(S_n) is undefined)")
+        }
+        let traceHSb = interaction.interaction(batchSize: b, sampling: sampling)
+        let ias = interaction.interactionAwareSharpness(batchSize: b, sampling: sampling)
+        let rhoB = noise.concentration(batchSize: b, sampling: sampling)
+        let ratio = interaction.instabilityRatio(batchSize: b, sampling: sampling)
+        let sharpness: Double, threshold: Double, measure: String
+        var predicted: Double? = nil, source: String? = nil
+        switch optimizer {
+        case .sgd:
+            (sharpness, measure) = (ias, "interaction-aware sharpness tr(HS_b)/tr(S_b)")
+            threshold = try StabilityThreshold.sgd(learningRate: eta, concentration: min(rhoB, 1))
+            predicted = try LossChangePrediction.sgd(learningRate: eta, gradientNormSquared: noise.meanGradientSquaredNorm,
+                                                     traceHessianSecondMoment: traceHSb)
+        case let .momentum(beta1, beta2):
+            (sharpness, measure) = (ias, "interaction-aware sharpness tr(HS_b)/tr(S_b)")
+            threshold = min(rhoB, 1) * (try StabilityThreshold.momentum(learningRate: eta, beta1: beta1, beta2: beta2))
+            predicted = try LossChangePrediction.momentum(learningRate: eta, beta1: beta1, beta2: beta2,
+                                                          gradientNormSquared: noise.meanGradientSquaredNorm,
+                                                          interactionAwareSharpness: ratio)
+        case let .adam(beta1, epsilon):
+            try Check.nonNegative(epsilon, "epsilon")
+            let p: [Double]
+            if let preconditioner {
+                guard preconditioner.count == objective.dimension, preconditioner.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+                    throw TheoryInputError(name: "preconditioner", value: nil, expected: "\(objective.dimension) positive finite entries")
+                }
+                (p, source) = (preconditioner, "optimizer state")
+            } else {
+                let c = sampling.gamma(populationSize: noise.sampleCount, batchSize: b) / Double(b)
+                let diagonal = noise.covarianceDiagonal ?? []
+                p = diagonal.indices.map { j in
+                    (c * diagonal[j] + noise.meanGradient[j] * noise.meanGradient[j]).squareRoot() + epsilon
+                }
+                source = "stationary second moment diag S_b"
+                guard p.allSatisfy({ $0 > 0 }) else {
+                    throw TheoryInputError(name: "epsilon", value: epsilon, expected: "> 0 (a coordinate has zero gradient second moment)")
+                }
+            }
+            let top = powerIteration(of: PreconditionedOperator(hessian, preconditioner: p), tolerance: 1e-8,
+                                     maxIterations: 2000, stoppingRule: .residual, seed: seed)
+            (sharpness, measure) = (top.eigenvalue, "preconditioned sharpness lambda_1(P^-1 H)")
+            threshold = try StabilityThreshold.adam(learningRate: eta, beta1: beta1)
+        }
+        self.optimizer = optimizer.name
+        learningRate = eta
+        batchSize = b
+        self.sampling = sampling
+        interactionAwareSharpness = ias
+        concentration = rhoB
+        instabilityRatio = ratio
+        twoOverLearningRate = 2 / eta
+        sharpnessMeasure = measure
+        classification = try StabilityClassification(sharpness: sharpness, threshold: threshold, edgeBand: edgeBand)
+        predictedLossChange = predicted
+        preconditionerSource = source
+    }
+}
