@@ -20,7 +20,9 @@ extension Variable {
         precondition(range.lowerBound >= 0 && range.upperBound <= value.count,
                      "slice: range \(range) out of bounds for length \(value.count)")
         let n = value.count
-        return Variable.primitive(Tensor(Array(value.scalars[range])), [self]) { g, _ in [g.padded(into: n, at: range.lowerBound)] }
+        let node = Variable.primitive(Tensor(Array(value.scalars[range])), [self]) { g, _ in [g.padded(into: n, at: range.lowerBound)] }
+        if node.requiresGrad { node.sliceRange = range }
+        return node
     }
 
     /// A rank-1 value of length `length`, zero except `self` (rank 1) at offset `offset`: the adjoint of

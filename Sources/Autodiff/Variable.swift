@@ -14,6 +14,10 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
     public let requiresGrad: Bool
     let inputs: [Variable]
     let rule: BackwardRule?
+    /// Set when this node is `input.slice(range)` of a rank-1 input: a first-order backward pass then
+    /// adds the upstream gradient straight into the input's gradient at `range` instead of running the
+    /// rule (which would build a zero-padded vector of the input's full length).
+    var sliceRange: Range<Int>? = nil
 
     /// The backward rule of a primitive: given the upstream gradient ∂L/∂output (same shape as the
     /// output) and the output node itself (so rules can reuse it: exp′ = exp), returns ∂L/∂input for each

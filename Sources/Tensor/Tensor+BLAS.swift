@@ -8,9 +8,19 @@ extension Tensor {
         let outShape = checkedShape { () throws(ShapeError) in
             try matmulShape(a.shape, b.shape, transposeA: transposeA, transposeB: transposeB)
         }
-        var c = Tensor.zeros(outShape)
-        gemm(a, b, into: &c, transposeA: transposeA, transposeB: transposeB, alpha: 1, beta: 0)
-        return c
+        let inner = transposeA ? a.shape[0] : a.shape[1]
+        if inner == 0 || outShape.contains(0) { return Tensor.zeros(outShape) }
+        // dgemm with β = 0 writes every element of C, so C needs no zero-fill.
+        return Tensor.uninitialized(outShape) { pc in
+            a.scalars.withUnsafeBufferPointer { pa in
+                b.scalars.withUnsafeBufferPointer { pb in
+                    cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                                Int32(outShape[0]), Int32(outShape[1]), Int32(inner), 1,
+                                pa.baseAddress, Int32(a.shape[1]), pb.baseAddress, Int32(b.shape[1]),
+                                0, pc.baseAddress, Int32(outShape[1]))
+                }
+            }
+        }
     }
 
     /// `c ← α·op(a)·op(b) + β·c` (dgemm). Shapes must already agree.

@@ -6,28 +6,24 @@ extension Tensor {
     /// Applies `f` to every scalar.
     @inlinable
     public func map(_ f: (Double) -> Double) -> Tensor {
-        var out = [Double](repeating: 0, count: count)
         scalars.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
+            Tensor.uninitialized(shape) { dst in
                 for i in 0..<src.count { dst[i] = f(src[i]) }
             }
         }
-        return Tensor(shape: shape, scalars: out)
     }
 
     /// Combines two tensors of the same shape scalar by scalar (no broadcasting).
     @inlinable
     public static func zipMap(_ a: Tensor, _ b: Tensor, _ f: (Double, Double) -> Double) -> Tensor {
         precondition(a.shape == b.shape, "zipMap: shapes \(a.shape) and \(b.shape) differ")
-        var out = [Double](repeating: 0, count: a.count)
-        a.scalars.withUnsafeBufferPointer { pa in
+        return a.scalars.withUnsafeBufferPointer { pa in
             b.scalars.withUnsafeBufferPointer { pb in
-                out.withUnsafeMutableBufferPointer { dst in
+                Tensor.uninitialized(a.shape) { dst in
                     for i in 0..<dst.count { dst[i] = f(pa[i], pb[i]) }
                 }
             }
         }
-        return Tensor(shape: a.shape, scalars: out)
     }
 
     /// Combines two tensors with NumPy broadcasting. `operation` names the caller in the trap message.

@@ -37,6 +37,18 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
     }
 
     public static func zeros(_ shape: [Int]) -> Tensor { Tensor(repeating: 0, shape: shape) }
+
+    /// A tensor of `shape` whose every scalar `initialize` writes (no zero-fill first): the allocation
+    /// path of kernels that overwrite their whole output.
+    @inlinable
+    public static func uninitialized(_ shape: [Int], _ initialize: (UnsafeMutableBufferPointer<Double>) -> Void) -> Tensor {
+        let count = shape.reduce(1, *)
+        let scalars = [Double](unsafeUninitializedCapacity: count) { buffer, initializedCount in
+            initialize(buffer)
+            initializedCount = count
+        }
+        return Tensor(shape: shape, scalars: scalars)
+    }
     public static func ones(_ shape: [Int]) -> Tensor { Tensor(repeating: 1, shape: shape) }
 
     /// The n × n identity matrix.
