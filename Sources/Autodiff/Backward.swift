@@ -51,42 +51,36 @@ public enum Backward {
 
     /// The first-order backward pass: contributions are summed in place into tensors that the pass owns,
     /// and slices of a rank-1 input (a model's layers cut out of θ) add their gradient into its range
-    /// directly.
+    /// directly. Tangents travel with the gradients (a nil tangent is zero): the rules' operations
+    /// propagate them, and the sums here add them, so forward-over-reverse needs no recorded graph.
     private static func valuePass(from output: Variable, grads: inout [ObjectIdentifier: Variable]) {
-        var sums: [ObjectIdentifier: Tensor] = [:]
-        sums[ObjectIdentifier(output)] = grads[ObjectIdentifier(output)]!.value
-        func accumulate(_ key: ObjectIdentifier, _ gradient: Tensor) {
-            if var existing = sums.removeValue(forKey: key) {
-                existing.addInPlace(gradient)
-                sums[key] = existing
-            } else {
-                sums[key] = gradient
-            }
-        }
+        var sums: [ObjectIdentifier: GradientSum] = [:]
+        sums[ObjectIdentifier(output)] = GradientSum(grads[ObjectIdentifier(output)]!)
         for node in reverseTopologicalOrder(from: output) {
             let key = ObjectIdentifier(node)
-            guard let rule = node.rule, let upstream = sums.removeValue(forKey: key) else {
-                if let sum = sums.removeValue(forKey: key) { grads[key] = Variable(sum) }
-                continue
-            }
-            grads[key] = Variable(upstream)
+            guard let upstream = sums.removeValue(forKey: key) else { continue }
+            grads[key] = upstream.variable
+            guard let rule = node.rule else { continue }
             if let range = node.sliceRange, let input = node.inputs.first, input.requiresGrad {
                 let inputKey = ObjectIdentifier(input)
-                var total = sums.removeValue(forKey: inputKey) ?? Tensor.zeros(input.shape)
-                total.scalars.withUnsafeMutableBufferPointer { dst in
-                    upstream.scalars.withUnsafeBufferPointer { src in
-                        for i in 0..<src.count { dst[range.lowerBound + i] += src[i] }
-                    }
-                }
+                var total = sums.removeValue(forKey: inputKey) ?? GradientSum(zerosLike: input.value)
+                total.add(upstream, at: range)
                 sums[inputKey] = total
                 continue
             }
-            for (input, grad) in zip(node.inputs, rule(Variable(upstream), node)) {
+            for (input, grad) in zip(node.inputs, rule(upstream.variable, node)) {
                 guard input.requiresGrad, let grad else { continue }
-                accumulate(ObjectIdentifier(input), grad.shape == input.shape ? grad.value : grad.value.sum(toShape: input.shape))
+                let contribution = GradientSum(grad, summedTo: input.shape)
+                let inputKey = ObjectIdentifier(input)
+                if var existing = sums.removeValue(forKey: inputKey) {
+                    existing.add(contribution)
+                    sums[inputKey] = existing
+                } else {
+                    sums[inputKey] = contribution
+                }
             }
         }
-        for (key, sum) in sums { grads[key] = Variable(sum) }
+        for (key, sum) in sums { grads[key] = sum.variable }
     }
 
     /// Nodes that require grad, each after every node that consumes it (outputs first).
@@ -107,5 +101,54 @@ public enum Backward {
             }
         }
         return order.reversed()
+    }
+}
+
+/// A gradient being accumulated in a first-order pass: its value and (nil = zero) tangent, owned by the
+/// pass so that sums happen in place.
+private struct GradientSum {
+    var value: Tensor
+    var tangent: Tensor?
+
+    init(_ variable: Variable) {
+        value = variable.value
+        tangent = variable.tangent
+    }
+
+    init(zerosLike tensor: Tensor) {
+        value = Tensor.zeros(tensor.shape)
+        tangent = nil
+    }
+
+    /// A rule's contribution, summed back from the broadcast shape to the input's shape.
+    init(_ grad: Variable, summedTo shape: [Int]) {
+        value = grad.shape == shape ? grad.value : grad.value.sum(toShape: shape)
+        tangent = grad.tangent.map { $0.shape == shape ? $0 : $0.sum(toShape: shape) }
+    }
+
+    var variable: Variable { Variable(value, tangent: tangent) }
+
+    mutating func add(_ other: GradientSum) {
+        value.addInPlace(other.value)
+        if let t = other.tangent {
+            if tangent == nil { tangent = t } else { tangent!.addInPlace(t) }
+        }
+    }
+
+    /// Adds a rank-1 `other` into elements `range` (the adjoint of slicing).
+    mutating func add(_ other: GradientSum, at range: Range<Int>) {
+        GradientSum.scatterAdd(other.value, into: &value, at: range)
+        if let t = other.tangent {
+            if tangent == nil { tangent = Tensor.zeros(value.shape) }
+            GradientSum.scatterAdd(t, into: &tangent!, at: range)
+        }
+    }
+
+    private static func scatterAdd(_ source: Tensor, into target: inout Tensor, at range: Range<Int>) {
+        target.scalars.withUnsafeMutableBufferPointer { dst in
+            source.scalars.withUnsafeBufferPointer { src in
+                for i in 0..<src.count { dst[range.lowerBound + i] += src[i] }
+            }
+        }
     }
 }

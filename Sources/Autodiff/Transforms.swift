@@ -37,12 +37,19 @@ public enum Autodiff {
         return (output.value, ju.value)
     }
 
-    /// The Hessian–vector product ∇²f(x)·v, exact, by reverse over reverse: the gradient of ⟨∇f(x), v⟩.
+    /// The Hessian–vector product ∇²f(x)·v, exact, by forward over reverse: x carries the tangent v
+    /// through the forward pass and the first-order backward pass, and the gradient's tangent is
+    /// ∇²f(x)·v. Costs about two gradients and records no second-order graph.
     public static func hessianVectorProduct(of f: (Variable) -> Variable, at x: Tensor, along v: Tensor) -> Tensor {
-        hessianVectorProducts(of: f, at: x, along: [v])[0]
+        precondition(v.shape == x.shape, "hessianVectorProduct: direction shape \(v.shape) differs from input shape \(x.shape)")
+        let input = Variable(x, requiresGrad: true, tangent: v)
+        let grad = Backward.gradients(of: f(input), wrt: [input])[0]
+        return grad.tangent ?? Tensor.zeros(x.shape)
     }
 
-    /// ∇²f(x)·vₖ for several directions, sharing one forward pass and one recorded gradient.
+    /// ∇²f(x)·vₖ for several directions by reverse over reverse: one forward pass and one recorded
+    /// gradient (double backward) shared by all directions, then the gradient of ⟨∇f(x), vₖ⟩ for each.
+    /// An independent route to ``hessianVectorProduct(of:at:along:)``.
     public static func hessianVectorProducts(of f: (Variable) -> Variable, at x: Tensor, along vs: [Tensor]) -> [Tensor] {
         let input = Variable(x, requiresGrad: true)
         let output = f(input)

@@ -107,13 +107,13 @@ extension Variable {
     /// The patch matrix [B·H_out·W_out, C·kh·kw] of an input [B, C, H, W] (see ``Convolution2DGeometry``).
     /// Linear; ∂/∂x = ``col2im(_:)`` of the upstream gradient.
     public func im2col(_ geometry: Convolution2DGeometry) -> Variable {
-        Variable.primitive(geometry.im2col(value), [self]) { g, _ in [g.col2im(geometry)] }
+        Variable.linear(self, { geometry.im2col($0) }) { g, _ in [g.col2im(geometry)] }
     }
 
     /// The adjoint of ``im2col(_:)``: [B·H_out·W_out, C·kh·kw] → [B, C, H, W], overlapping entries summed.
     /// Linear; ∂/∂x = ``im2col(_:)`` of the upstream gradient.
     public func col2im(_ geometry: Convolution2DGeometry) -> Variable {
-        Variable.primitive(geometry.col2im(value), [self]) { g, _ in [g.im2col(geometry)] }
+        Variable.linear(self, { geometry.col2im($0) }) { g, _ in [g.im2col(geometry)] }
     }
 
     // MARK: Convolution
@@ -151,13 +151,13 @@ extension Variable {
     /// window are dropped and get zero gradient). Linear; ∂/∂x spreads g/k² over each window.
     public func averagePooled(size k: Int) -> Variable {
         let geometry = PoolingGeometry(inputShape: shape, size: k)
-        return Variable.primitive(geometry.average(value), [self]) { g, _ in [g.averagePoolingAdjoint(geometry)] }
+        return Variable.linear(self, { geometry.average($0) }) { g, _ in [g.averagePoolingAdjoint(geometry)] }
     }
 
     /// The adjoint of ``averagePooled(size:)``: [B, C, H_out, W_out] → the input shape, each value divided
     /// by k² and copied over its window. Linear; its backward is average pooling.
     func averagePoolingAdjoint(_ geometry: PoolingGeometry) -> Variable {
-        Variable.primitive(geometry.spread(value), [self]) { g, _ in [g.averagePooled(size: geometry.size)] }
+        Variable.linear(self, { geometry.spread($0) }) { g, _ in [g.averagePooled(size: geometry.size)] }
     }
 
     /// Max pooling with a k × k window and stride k over [B, C, H, W], giving [B, C, ⌊H/k⌋, ⌊W/k⌋]
@@ -181,14 +181,10 @@ extension Variable {
     public func gathered(at indices: [Int]) -> Variable {
         precondition(value.rank == 1, "gathered(at:): expected a rank-1 value, got shape \(shape)")
         let n = value.count
-        var out = [Double](repeating: 0, count: indices.count)
-        value.scalars.withUnsafeBufferPointer { src in
-            for (k, i) in indices.enumerated() {
-                precondition(i >= 0 && i < n, "gathered(at:): index \(i) out of range 0..<\(n)")
-                out[k] = src[i]
-            }
-        }
-        return Variable.primitive(Tensor(out), [self]) { g, _ in [g.scattered(to: indices, count: n)] }
+        for i in indices { precondition(i >= 0 && i < n, "gathered(at:): index \(i) out of range 0..<\(n)") }
+        return Variable.linear(self, { t in
+            t.scalars.withUnsafeBufferPointer { src in Tensor(indices.map { src[$0] }) }
+        }) { g, _ in [g.scattered(to: indices, count: n)] }
     }
 
     /// The adjoint of ``gathered(at:)``: a rank-1 value of length `count`, zero except that element k of
@@ -196,14 +192,14 @@ extension Variable {
     public func scattered(to indices: [Int], count: Int) -> Variable {
         precondition(value.rank == 1 && value.count == indices.count,
                      "scattered(to:count:): shape \(shape) does not match \(indices.count) indices")
-        var out = [Double](repeating: 0, count: count)
-        value.scalars.withUnsafeBufferPointer { src in
-            for (k, i) in indices.enumerated() {
-                precondition(i >= 0 && i < count, "scattered(to:count:): index \(i) out of range 0..<\(count)")
-                out[i] += src[k]
+        for i in indices { precondition(i >= 0 && i < count, "scattered(to:count:): index \(i) out of range 0..<\(count)") }
+        return Variable.linear(self, { t in
+            var out = [Double](repeating: 0, count: count)
+            t.scalars.withUnsafeBufferPointer { src in
+                for (k, i) in indices.enumerated() { out[i] += src[k] }
             }
-        }
-        return Variable.primitive(Tensor(out), [self]) { g, _ in [g.gathered(at: indices)] }
+            return Tensor(out)
+        }) { g, _ in [g.gathered(at: indices)] }
     }
 
     /// The axes reordered: output axis k is input axis `axes[k]` (NumPy's `transpose(axes)`).
@@ -214,7 +210,7 @@ extension Variable {
         if axes == Array(0..<value.rank) { return self }
         var inverse = [Int](repeating: 0, count: axes.count)
         for (k, a) in axes.enumerated() { inverse[a] = k }
-        return Variable.primitive(value.permutedAxes(axes), [self]) { g, _ in [g.permuted(inverse)] }
+        return Variable.linear(self, { $0.permutedAxes(axes) }) { g, _ in [g.permuted(inverse)] }
     }
 }
 

@@ -9,10 +9,19 @@ extension Variable {
     /// C = A Bᵀ    ∂A = G B       ∂B = Gᵀ A
     /// C = Aᵀ Bᵀ   ∂A = Bᵀ Gᵀ     ∂B = Gᵀ Aᵀ
     /// ```
-    /// Each gradient is again a `matmul`, so the rule differentiates to any order.
+    /// Each gradient is again a `matmul`, so the rule differentiates to any order. Tangent:
+    /// Ċ = op(Ȧ)op(B) + op(A)op(Ḃ), the second product accumulated into the first by dgemm (β = 1).
     public static func matmul(_ a: Variable, _ b: Variable, transposeA: Bool = false, transposeB: Bool = false) -> Variable {
         let out = Tensor.matmul(a.value, b.value, transposeA: transposeA, transposeB: transposeB)
-        return primitive(out, [a, b]) { g, _ in
+        return primitive(out, [a, b], tangent: { t in
+            // ṫ = op(ȧ)op(b) + op(a)op(ḃ)
+            var total = t[0].map { Tensor.matmul($0, b.value, transposeA: transposeA, transposeB: transposeB) }
+            if let tb = t[1] {
+                if total == nil { total = Tensor.matmul(a.value, tb, transposeA: transposeA, transposeB: transposeB) }
+                else { Tensor.gemm(a.value, tb, into: &total!, transposeA: transposeA, transposeB: transposeB, alpha: 1, beta: 1) }
+            }
+            return total!
+        }) { g, _ in
             let ga: Variable?, gb: Variable?
             switch (transposeA, transposeB) {
             case (false, false):

@@ -5,7 +5,7 @@ import Tensor
 extension Variable {
     /// Σ of all elements, a scalar (shape []).  ∂/∂x = g broadcast to x's shape.
     public func sum() -> Variable {
-        Variable.primitive(Tensor(value.sum()), [self]) { g, _ in [g.broadcast(to: self.shape)] }
+        Variable.linear(self, { Tensor($0.sum()) }) { g, _ in [g.broadcast(to: self.shape)] }
     }
 
     /// Mean of all elements.
@@ -13,7 +13,7 @@ extension Variable {
 
     /// Sum over `axis` (removed, or kept with extent 1).  ∂/∂x = g broadcast back along `axis`.
     public func sum(axis: Int, keepingAxis: Bool = false) -> Variable {
-        Variable.primitive(value.sum(axis: axis, keepingAxis: keepingAxis), [self]) { g, _ in
+        Variable.linear(self, { $0.sum(axis: axis, keepingAxis: keepingAxis) }) { g, _ in
             var kept = self.shape
             kept[axis] = 1
             return [g.reshaped(kept).broadcast(to: self.shape)]
@@ -23,13 +23,13 @@ extension Variable {
     /// Broadcast to `shape` (NumPy rules).  ∂/∂x = g summed back to x's shape.
     public func broadcast(to shape: [Int]) -> Variable {
         if shape == self.shape { return self }
-        return Variable.primitive(value.broadcast(to: shape), [self]) { g, _ in [g.summed(toShape: self.shape)] }
+        return Variable.linear(self, { $0.broadcast(to: shape) }) { g, _ in [g.summed(toShape: self.shape)] }
     }
 
     /// Sums a broadcast shape back down to `shape`: the adjoint of ``broadcast(to:)``.
     public func summed(toShape shape: [Int]) -> Variable {
         if shape == self.shape { return self }
-        return Variable.primitive(value.sum(toShape: shape), [self]) { g, _ in [g.broadcast(to: self.shape)] }
+        return Variable.linear(self, { $0.sum(toShape: shape) }) { g, _ in [g.broadcast(to: self.shape)] }
     }
 
     /// ⟨a, b⟩ = Σ a ⊙ b over all elements (same shape).

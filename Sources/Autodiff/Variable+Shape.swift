@@ -5,12 +5,12 @@ extension Variable {
     /// The same elements under a new shape.  ∂/∂x = g reshaped back.
     public func reshaped(_ shape: [Int]) -> Variable {
         if shape == self.shape { return self }
-        return Variable.primitive(value.reshaped(shape), [self]) { g, _ in [g.reshaped(self.shape)] }
+        return Variable.linear(self, { $0.reshaped(shape) }) { g, _ in [g.reshaped(self.shape)] }
     }
 
     /// Transpose of a rank-2 value.  ∂/∂x = gᵀ.
     public func transposed() -> Variable {
-        Variable.primitive(value.transposed(), [self]) { g, _ in [g.transposed()] }
+        Variable.linear(self, { $0.transposed() }) { g, _ in [g.transposed()] }
     }
 
     /// Elements `range` of a rank-1 value (how a model reads one layer's weights out of flat θ).
@@ -20,7 +20,7 @@ extension Variable {
         precondition(range.lowerBound >= 0 && range.upperBound <= value.count,
                      "slice: range \(range) out of bounds for length \(value.count)")
         let n = value.count
-        let node = Variable.primitive(Tensor(Array(value.scalars[range])), [self]) { g, _ in [g.padded(into: n, at: range.lowerBound)] }
+        let node = Variable.linear(self, { Tensor(Array($0.scalars[range])) }) { g, _ in [g.padded(into: n, at: range.lowerBound)] }
         if node.requiresGrad { node.sliceRange = range }
         return node
     }
@@ -30,25 +30,29 @@ extension Variable {
     public func padded(into length: Int, at offset: Int) -> Variable {
         precondition(value.rank == 1 && offset >= 0 && offset + value.count <= length,
                      "padded: shape \(shape) at offset \(offset) does not fit length \(length)")
-        var out = [Double](repeating: 0, count: length)
-        out.replaceSubrange(offset..<(offset + value.count), with: value.scalars)
         let range = offset..<(offset + value.count)
-        return Variable.primitive(Tensor(out), [self]) { g, _ in [g.slice(range)] }
+        return Variable.linear(self, { t in
+            var out = [Double](repeating: 0, count: length)
+            out.replaceSubrange(range, with: t.scalars)
+            return Tensor(out)
+        }) { g, _ in [g.slice(range)] }
     }
 
     /// The rows `indices` of a rank-2 value (x[indices, :]).  ∂/∂x = g scattered back (repeats summed).
     public func gatherRows(_ indices: [Int]) -> Variable {
         let rows = value.shape[0]
-        return Variable.primitive(value.rows(indices), [self]) { g, _ in [g.scatterRows(indices, rowCount: rows)] }
+        return Variable.linear(self, { $0.rows(indices) }) { g, _ in [g.scatterRows(indices, rowCount: rows)] }
     }
 
     /// Adjoint of ``gatherRows(_:)``: a value with `rowCount` rows where row indices[k] accumulates row k.
     public func scatterRows(_ indices: [Int], rowCount: Int) -> Variable {
-        let inner = value.shape.dropFirst().reduce(1, *)
-        var out = Tensor.zeros([rowCount] + value.shape.dropFirst())
-        for (k, i) in indices.enumerated() {
-            for j in 0..<inner { out.scalars[i * inner + j] += value.scalars[k * inner + j] }
-        }
-        return Variable.primitive(out, [self]) { g, _ in [g.gatherRows(indices)] }
+        Variable.linear(self, { t in
+            let inner = t.shape.dropFirst().reduce(1, *)
+            var out = Tensor.zeros([rowCount] + t.shape.dropFirst())
+            for (k, i) in indices.enumerated() {
+                for j in 0..<inner { out.scalars[i * inner + j] += t.scalars[k * inner + j] }
+            }
+            return out
+        }) { g, _ in [g.gatherRows(indices)] }
     }
 }

@@ -6,7 +6,12 @@ extension Variable {
     /// Row-wise log-softmax over the last axis, y = x − logsumexp(x) (max-shifted, never overflows).
     /// ∂/∂x = g − softmax(x) ⊙ Σ_j g_j, with softmax(x) = exp(y) reusing the output.
     public func logSoftmax() -> Variable {
-        Variable.primitive(value.logSoftmaxLastAxis(), [self]) { g, out in
+        let out = value.logSoftmaxLastAxis()
+        return Variable.primitive(out, [self], tangent: { t in
+            // ẏ = ẋ − Σ_j softmax_j ẋ_j (row-wise)
+            let weighted = (out.map { Foundation.exp($0) } * t[0]!).sum(axis: out.rank - 1, keepingAxis: true)
+            return t[0]! - weighted
+        }) { g, out in
             let lastAxis = self.shape.count - 1
             return [g - out.exp() * g.sum(axis: lastAxis, keepingAxis: true)]
         }
@@ -15,7 +20,11 @@ extension Variable {
     /// Row-wise log-sum-exp over the last axis (drops it). Composed as x_max-free: logsumexp(x) =
     /// x_j − logSoftmax(x)_j is avoided; instead it is a primitive with ∂/∂x = g ⊙ softmax(x).
     public func logSumExp() -> Variable {
-        Variable.primitive(value.logSumExpLastAxis(), [self]) { g, out in
+        let lse = value.logSumExpLastAxis()
+        return Variable.primitive(lse, [self], tangent: { t in
+            // ẏ = Σ_j softmax_j ẋ_j
+            (value.logSoftmaxLastAxis().map { Foundation.exp($0) } * t[0]!).sum(axis: value.rank - 1)
+        }) { g, out in
             let kept = out.shape + [1]
             return [g.reshaped(kept) * (self - out.reshaped(kept)).exp()]
         }
@@ -30,17 +39,18 @@ extension Variable {
         precondition(value.rank == 2 && labels.count == value.shape[0],
                      "pick: shape \(shape) does not match \(labels.count) labels")
         let c = value.shape[1]
-        let out = labels.enumerated().map { i, l -> Double in
-            precondition(l >= 0 && l < c, "pick: label \(l) out of range 0..<\(c)")
-            return value.scalars[i * c + l]
+        for l in labels { precondition(l >= 0 && l < c, "pick: label \(l) out of range 0..<\(c)") }
+        return Variable.linear(self, { t in Tensor(labels.enumerated().map { i, l in t.scalars[i * c + l] }) }) { g, _ in
+            [g.scatterLabels(labels, classes: c)]
         }
-        return Variable.primitive(Tensor(out), [self]) { g, _ in [g.scatterLabels(labels, classes: c)] }
     }
 
     /// Adjoint of ``pick(labels:)``: a [B, C] value with self[i] at (i, labels[i]).
     public func scatterLabels(_ labels: [Int], classes: Int) -> Variable {
-        var out = Tensor.zeros([labels.count, classes])
-        for (i, l) in labels.enumerated() { out.scalars[i * classes + l] = value.scalars[i] }
-        return Variable.primitive(out, [self]) { g, _ in [g.pick(labels: labels)] }
+        Variable.linear(self, { t in
+            var out = Tensor.zeros([labels.count, classes])
+            for (i, l) in labels.enumerated() { out.scalars[i * classes + l] = t.scalars[i] }
+            return out
+        }) { g, _ in [g.pick(labels: labels)] }
     }
 }

@@ -25,39 +25,64 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
     /// shape; the engine sums them back to each input's shape.
     typealias BackwardRule = (_ upstream: Variable, _ output: Variable) -> [Variable?]
 
-    /// A leaf. `requiresGrad: true` marks it as a differentiation variable.
-    public init(_ value: Tensor, requiresGrad: Bool = false) {
+    /// The forward-mode tangent ẋ = ∂x/∂ε carried along with the value, when some leaf was given one:
+    /// every primitive propagates it by its tangent (JVP) rule, through the forward pass and through the
+    /// backward rules of a first-order backward pass alike. So the gradient of a pass started from a leaf
+    /// θ with tangent v carries the tangent ∇²L(θ)·v — a Hessian–vector product by forward over reverse.
+    public let tangent: Tensor?
+
+    /// A leaf. `requiresGrad: true` marks it as a differentiation variable; `tangent` (same shape) seeds
+    /// forward mode.
+    public init(_ value: Tensor, requiresGrad: Bool = false, tangent: Tensor? = nil) {
+        if let tangent { precondition(tangent.shape == value.shape, "Variable: tangent shape \(tangent.shape) differs from value shape \(value.shape)") }
         self.value = value
         self.requiresGrad = requiresGrad
         self.inputs = []
         self.rule = nil
+        self.tangent = tangent
     }
 
     /// A constant scalar leaf.
     public convenience init(_ scalar: Double) { self.init(Tensor(scalar)) }
 
-    init(value: Tensor, inputs: [Variable], rule: @escaping BackwardRule) {
+    init(value: Tensor, inputs: [Variable], rule: @escaping BackwardRule, tangent: Tensor?) {
         self.value = value
         self.requiresGrad = true
         self.inputs = inputs
         self.rule = rule
+        self.tangent = tangent
     }
 
-    /// Records a primitive: `value` computed from `inputs`, differentiated by `backward`. The node joins
-    /// the graph only while recording is on and some input requires a gradient; otherwise it is a
-    /// constant leaf and `backward` is dropped.
-    static func primitive(_ value: Tensor, _ inputs: [Variable], backward: @escaping BackwardRule) -> Variable {
+    /// Records a primitive: `value` computed from `inputs`, its tangent by `tangent` (the JVP rule: the
+    /// output's tangent from the inputs' tangents, nil meaning zero; called only when some input has
+    /// one), differentiated by `backward`. The node joins the graph only while recording is on and some
+    /// input requires a gradient; otherwise it is a constant leaf (still carrying its tangent).
+    static func primitive(_ value: Tensor, _ inputs: [Variable], tangent jvp: ([Tensor?]) -> Tensor,
+                          backward: @escaping BackwardRule) -> Variable {
+        let tangent = inputs.contains(where: { $0.tangent != nil }) ? jvp(inputs.map(\.tangent)) : nil
         if GradientMode.isRecording && inputs.contains(where: { $0.requiresGrad }) {
-            return Variable(value: value, inputs: inputs, rule: backward)
+            return Variable(value: value, inputs: inputs, rule: backward, tangent: tangent)
         }
-        return Variable(value)
+        return Variable(value, tangent: tangent)
+    }
+
+    /// A primitive that is linear in its one input, x ↦ f(x): its tangent is f applied to the input's tangent.
+    static func linear(_ input: Variable, _ f: (Tensor) -> Tensor, backward: @escaping BackwardRule) -> Variable {
+        primitive(f(input.value), [input], tangent: { f($0[0]!) }, backward: backward)
+    }
+
+    /// An element-wise primitive y = φ(x): tangent ẏ = φ′(x) ⊙ ẋ with `derivative` giving φ′(x) from (x, y).
+    static func elementwise(_ input: Variable, _ phi: (Double) -> Double, derivative: (Tensor, Tensor) -> Tensor,
+                            backward: @escaping BackwardRule) -> Variable {
+        let out = input.value.map(phi)
+        return primitive(out, [input], tangent: { $0[0]! * derivative(input.value, out) }, backward: backward)
     }
 
     public var shape: [Int] { value.shape }
     /// The single scalar of a one-element value.
     public var scalar: Double { value.scalar }
 
-    /// The same value cut from the graph (a constant).
+    /// The same value cut from the graph (a constant, without tangent).
     public func detached() -> Variable { Variable(value) }
 
     public var description: String { "Variable(\(value), requiresGrad: \(requiresGrad))" }

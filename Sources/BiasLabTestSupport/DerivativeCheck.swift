@@ -6,9 +6,10 @@ import Tensor
 /// For f: ℝ^{shape(x)} → ℝ^{shape(f(x))} it draws a seeded random direction u and cotangent w and checks
 /// - first order, reverse mode, through ⟨w, J u⟩ = ⟨Jᵀw, u⟩: ⟨w, J u⟩ by central differences of f,
 ///   ⟨Jᵀw, u⟩ from the engine's vjp;
-/// - first order, forward mode: the engine's jvp J u against central differences of f (vector);
-/// - second order: for the scalar g(x) = ⟨w, f(x)⟩, ⟨z, H_g u⟩ from the engine's Hessian–vector product
-///   against the mixed second difference [g(x+hu+hz) − g(x+hu−hz) − g(x−hu+hz) + g(x−hu−hz)] / 4h²,
+/// - first order, forward mode: J u from the primitives' tangent rules, and from the transpose-trick
+///   jvp, against central differences of f (vector);
+/// - second order: for the scalar g(x) = ⟨w, f(x)⟩, ⟨z, H_g u⟩ from both Hessian–vector product routes
+///   (forward over reverse, reverse over reverse) against the mixed second difference [g(x+hu+hz) − g(x+hu−hz) − g(x−hu+hz) + g(x−hu−hz)] / 4h²,
 ///   which uses only values of f, Richardson-extrapolated over h and h/2 (error O(h⁴) + O(ε_mach·|g|/h²);
 ///   h = 1e-3 gives ≈ 1e-9 of the scale max(|⟨z, H u⟩|, |g(x)|, 1)).
 ///
@@ -17,7 +18,9 @@ import Tensor
 /// rounding noise of the differences rather than against zero.
 public struct DerivativeCheckResult: Sendable, CustomStringConvertible {
     public let reverseError: Double
+    /// The larger error of the two forward-mode routes (tangent rules, and the transpose-trick jvp).
     public let forwardError: Double
+    /// The larger error of the two second-order routes (forward over reverse, reverse over reverse).
     public let secondOrderError: Double
     public var description: String {
         "reverse \(reverseError), forward \(forwardError), second order \(secondOrderError)"
@@ -34,7 +37,7 @@ public func checkDerivatives(of f: (Variable) -> Variable, at x: Tensor, seed: U
     func evaluate(_ p: [Double]) -> [Double] {
         GradientMode.withoutRecording { f(Variable(Tensor(shape: x.shape, scalars: p))).value.scalars }
     }
-    func g(_ p: [Double]) -> Double { zip(evaluate(p), w.scalars).reduce(0) { $0 + $1.0 * $1.1 } }
+    func value(_ p: [Double]) -> Double { zip(evaluate(p), w.scalars).reduce(0) { $0 + $1.0 * $1.1 } }
 
     // Reverse mode: ⟨w, J u⟩ (differences) vs ⟨Jᵀw, u⟩ (engine).
     let ju = FiniteDifferences.directionalDerivative(of: evaluate, at: x.scalars, along: u.scalars, step: h)
@@ -43,23 +46,28 @@ public func checkDerivatives(of f: (Variable) -> Variable, at x: Tensor, seed: U
     let jtwU = zip(jtw.scalars, u.scalars).reduce(0) { $0 + $1.0 * $1.1 }
     let reverseError = abs(wJu - jtwU) / max(abs(wJu), 1e-8)
 
-    // Forward mode: J u (engine) vs differences.
+    // Forward mode: J u by the primitives' tangent rules and by the transpose trick vs differences.
+    let tangent = GradientMode.withoutRecording { f(Variable(x, tangent: u)).tangent } ?? Tensor.zeros(y.shape)
     let jvp = Autodiff.jvp(of: f, at: x, tangent: u).jvp
-    let forwardError = Closeness.relativeError(jvp.scalars, ju, floor: 1e-8)
+    let forwardError = max(Closeness.relativeError(tangent.scalars, ju, floor: 1e-8),
+                           Closeness.relativeError(jvp.scalars, ju, floor: 1e-8))
 
     // Second order: ⟨z, H_g u⟩ (engine HVP) vs the mixed second difference of g.
-    let hu = Autodiff.hessianVectorProduct(of: { f($0).dot(Variable(w)) }, at: x, along: u)
-    let zHu = zip(z.scalars, hu.scalars).reduce(0) { $0 + $1.0 * $1.1 }
+    let g: (Variable) -> Variable = { f($0).dot(Variable(w)) }
+    let forwardOverReverse = Autodiff.hessianVectorProduct(of: g, at: x, along: u)
+    let reverseOverReverse = Autodiff.hessianVectorProducts(of: g, at: x, along: [u])[0]
     func shifted(_ a: Double, _ b: Double) -> [Double] {
         x.scalars.indices.map { x.scalars[$0] + a * u.scalars[$0] + b * z.scalars[$0] }
     }
     func mixedDifference(_ s: Double) -> Double {
-        (g(shifted(s, s)) - g(shifted(s, -s)) - g(shifted(-s, s)) + g(shifted(-s, -s))) / (4 * s * s)
+        (value(shifted(s, s)) - value(shifted(s, -s)) - value(shifted(-s, s)) + value(shifted(-s, -s))) / (4 * s * s)
     }
     // Richardson extrapolation of the O(h²) error: (4·D(h/2) − D(h))/3 has error O(h⁴).
     let mixed = (4 * mixedDifference(h2 / 2) - mixedDifference(h2)) / 3
-    let scale = max(abs(mixed), abs(g(x.scalars)), 1)
-    let secondOrderError = abs(zHu - mixed) / scale
+    let scale = max(abs(mixed), abs(value(x.scalars)), 1)
+    let secondOrderError = [forwardOverReverse, reverseOverReverse].map { hu in
+        abs(zip(z.scalars, hu.scalars).reduce(0) { $0 + $1.0 * $1.1 } - mixed) / scale
+    }.max()!
     return DerivativeCheckResult(reverseError: reverseError, forwardError: forwardError, secondOrderError: secondOrderError)
 }
 

@@ -58,14 +58,15 @@ public struct SupervisedObjective: Objective {
         return (l.scalar, Backward.gradients(of: l, wrt: [theta])[0].value.scalars)
     }
 
-    /// Reverse over reverse: the gradient is recorded once, then each ⟨∇L, v⟩ is differentiated.
+    /// Forward over reverse, one pass per direction: θ carries the tangent v through the forward pass and
+    /// the first-order backward pass, and the gradient's tangent is ∇²L_B(θ)·v (≈ 2 gradients of work).
     public func hessianVectorProducts(at parameters: [Double], along directions: [[Double]], batch: [Int]?) -> [[Double]] {
-        let theta = parameterVariable(parameters)
-        let l = perSampleLossNode(theta, batch).mean()
-        let g = Backward.gradients(of: l, wrt: [theta], createGraph: true)[0]
+        precondition(parameters.count == dimension, "objective: θ has \(parameters.count) entries, expected \(dimension)")
         return directions.map { v in
             precondition(v.count == dimension, "hessianVectorProduct: direction has \(v.count) entries, expected \(dimension)")
-            return Backward.gradients(of: g, wrt: [theta], seed: Variable(Tensor(v)))[0].value.scalars
+            let theta = Variable(Tensor(parameters), requiresGrad: true, tangent: Tensor(v))
+            let l = perSampleLossNode(theta, batch).mean()
+            return Backward.gradients(of: l, wrt: [theta])[0].tangent?.scalars ?? [Double](repeating: 0, count: dimension)
         }
     }
 
