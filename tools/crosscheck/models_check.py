@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Issue 3: BiasLab's loss, accuracy, gradient and H·v (`biaslab evaluate`) against independent NumPy
 forward/backward passes of the MLP (tanh, relu; MSE with ½, CE) and of cnn:fashion-small, at random θ
-and data written by NumPy. Gradients and losses must agree to 1e-10 relative; H·v to 1e-6 against central
-differences of the NumPy gradient."""
+and data written by NumPy. Gradients and losses must agree to 1e-10 relative; H·v (tanh MLPs) to 1e-6
+against central differences of the NumPy gradient (ReLU/max-pool gradients have kinks that differences straddle)."""
 import zlib
 
 import numpy as np
@@ -62,11 +62,12 @@ def main():
 
         theta = rng.normal(size=mlp_dimension(widths)) * 0.6
         x = rng.normal(size=(n, widths[0]))
-        evaluate(checker, f"{spec} mse", spec, theta, x, rng.normal(size=(n, widths[-1])), "mse", reference)
+        smooth = activation == "tanh"  # central differences of a ReLU net's gradient may straddle a kink
+        evaluate(checker, f"{spec} mse", spec, theta, x, rng.normal(size=(n, widths[-1])), "mse", reference, hvp=smooth)
         labels = rng.integers(0, widths[-1], size=n)
         labels[0] = widths[-1] - 1  # every class index up to k − 1 occurs (the one-hot width)
-        evaluate(checker, f"{spec} ce", spec, theta, x, labels, "ce", reference)
-        evaluate(checker, f"{spec} ce batch", spec, theta, x, labels, "ce", reference, batch=[3, 0, 5, 5, 1])
+        evaluate(checker, f"{spec} ce", spec, theta, x, labels, "ce", reference, hvp=smooth)
+        evaluate(checker, f"{spec} ce batch", spec, theta, x, labels, "ce", reference, batch=[3, 0, 5, 5, 1], hvp=smooth)
     # cnn:fashion-small on random 28×28 images.
     n = 3 if options.quick else 16
     theta = rng.normal(size=cnn_dimension()) * 0.15
@@ -74,7 +75,7 @@ def main():
     labels = rng.integers(0, 10, size=n)
     labels[0] = 9
     evaluate(checker, "cnn:fashion-small ce", "cnn:fashion-small", theta, x, labels, "ce",
-             lambda t, xx, yy, ll, loss: cnn_loss_grad(t, xx, yy, ll, loss), hvp=not options.quick)
+             lambda t, xx, yy, ll, loss: cnn_loss_grad(t, xx, yy, ll, loss), hvp=False)
     evaluate(checker, "cnn:fashion-small mse", "cnn:fashion-small", theta, x, rng.normal(size=(n, 10)), "mse",
              lambda t, xx, yy, ll, loss: cnn_loss_grad(t, xx, yy, ll, loss), hvp=False)
     checker.finish()

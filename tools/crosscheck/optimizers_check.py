@@ -14,7 +14,10 @@ from reference import mlp_layout, mlp_loss_grad
 TOLERANCE = 1e-10
 WIDTHS = [4, 6, 3]
 LEARNING_RATES = {"sgd": 0.05, "momentum": 0.02, "nesterov": 0.02, "generalized-momentum": 0.02,
-                  "lion": 3e-3, "lionk": 3e-3, "signum": 3e-3, "signgd": 3e-3, "softsign": 3e-3}
+                  "lion": 3e-3, "lionk": 3e-3, "signum": 3e-3, "signgd": 3e-3, "softsign": 3e-3,
+                  # rmsprop:optax (β₂ = 0.9, ε = 1e-8 inside √) at η = 0.01 on the full problem is chaotic: round-off
+                  # differences grow ×5 per step from step 65 on, so no 1e-10 comparison is meaningful there.
+                  "rmsprop": 3e-3}
 
 
 def groups_for(name):
