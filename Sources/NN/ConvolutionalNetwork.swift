@@ -117,8 +117,8 @@ public struct ConvolutionalNetwork: Model, Codable, Equatable {
 
     public var blocks: [ParameterBlock] {
         layers.enumerated().flatMap { l, layer in
-            [ParameterBlock(name: "\(layer.name).weight", range: layer.weight, layer: l),
-             ParameterBlock(name: "\(layer.name).bias", range: layer.bias, layer: l)]
+            [ParameterBlock(name: "\(layer.name).weight", range: layer.weight, layer: l, shape: layer.weightShape),
+             ParameterBlock(name: "\(layer.name).bias", range: layer.bias, layer: l, shape: [layer.weightShape[0]])]
         }
     }
 

@@ -50,8 +50,9 @@ public struct DenseNetwork: Model, Codable, Equatable {
 
     public var blocks: [ParameterBlock] {
         layerRanges.enumerated().flatMap { l, r -> [ParameterBlock] in
-            var b = [ParameterBlock(name: "layer\(l + 1).weight", range: r.weight, layer: l)]
-            if let bias = r.bias { b.append(ParameterBlock(name: "layer\(l + 1).bias", range: bias, layer: l)) }
+            var b = [ParameterBlock(name: "layer\(l + 1).weight", range: r.weight, layer: l,
+                                              shape: [widths[l + 1], widths[l]])]
+            if let bias = r.bias { b.append(ParameterBlock(name: "layer\(l + 1).bias", range: bias, layer: l, shape: [widths[l + 1]])) }
             return b
         }
     }

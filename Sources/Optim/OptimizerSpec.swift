@@ -13,11 +13,16 @@ public struct ProblemStructure: Codable, Equatable, Sendable {
     public let blocks: [ParameterBlock]
     public let matrixShapes: [MatrixShape]
 
-    /// `blocks` default to one block covering θ; with no `matrixShapes` Adafactor keeps one v per entry.
-    public init(dimension: Int, blocks: [ParameterBlock]? = nil, matrixShapes: [MatrixShape] = []) {
+    /// `blocks` default to one block covering θ. `matrixShapes` default to the blocks of rank ≥ 2 (a
+    /// block of shape [n₀, n₁, …] is the row-major matrix n₀ × Π n₁…, e.g. a dense weight [out, in] or a
+    /// convolution kernel [O, C·kh·kw]); coordinates in no matrix get one v per entry from Adafactor.
+    public init(dimension: Int, blocks: [ParameterBlock]? = nil, matrixShapes: [MatrixShape]? = nil) {
         self.dimension = dimension
         self.blocks = blocks ?? ParameterBlock.whole(dimension)
-        self.matrixShapes = matrixShapes
+        self.matrixShapes = matrixShapes ?? self.blocks.compactMap { block in
+            guard let shape = block.shape, shape.count >= 2 else { return nil }
+            return MatrixShape(range: block.range, rows: shape[0], columns: block.count / shape[0])
+        }
     }
 }
 

@@ -8,11 +8,18 @@ public struct ParameterBlock: Codable, Sendable, Equatable, Hashable {
     public let range: Range<Int>
     /// The layer the block belongs to (weight and bias of one layer share it), for per-layer methods.
     public let layer: Int
+    /// The block's tensor shape in row-major order (e.g. [out, in] for a dense weight, [O, C, kh, kw] for
+    /// a convolution kernel); nil when the block is not a reshaped tensor. Adafactor factors the blocks of
+    /// rank ≥ 2 as the matrix [shape[0], Π shape[1…]].
+    public let shape: [Int]?
 
-    public init(name: String, range: Range<Int>, layer: Int) {
+    public init(name: String, range: Range<Int>, layer: Int, shape: [Int]? = nil) {
+        precondition(shape.map { $0.reduce(1, *) == range.count } ?? true,
+                     "ParameterBlock \(name): shape \(shape ?? []) does not cover \(range)")
         self.name = name
         self.range = range
         self.layer = layer
+        self.shape = shape
     }
 
     public var count: Int { range.count }

@@ -6,6 +6,7 @@ enum CommandRegistry {
     static let all: [ParsableCommand.Type] = [
         DemoCommand.self,
         DataCommand.self,
+        EvaluateCommand.self,
         CurvatureCommand.self,
         TrainCommand.self,
         ModelsCommand.self,
