@@ -217,4 +217,31 @@ struct MemoryCorrectionTests {
             expectClose(observed, expected, relative: 2e-4, "Lion without M")
         }
     }
+
+    // Oracle T5 (digest 001 §4.3, §4.4): the Theorem 3.2 residual max_n ‖θ̃^{(n+1)} − θ̃^{(n)} + hF^{(n)}(θ̃^{(n)}, …, θ̃^{(0)})‖_∞
+    // for HB β = 0.9, T = 0.5, h = 5e−4 … 3.125e−5: 5.441e−4, 1.166e−4, 2.133e−5, 3.434e−6, 5.038e−7 (float64
+    // reference, 4 digits), log₂ ratios → 3 (final ≥ 2.6).
+    @Test func heavyBallTheoremResidualOrder() throws {
+        let order = try MemoryConvergenceOrder(optimizer: .heavyBall(beta: 0.9), objective: toy, from: start,
+                                               learningRate: 5e-4, steps: 1000, refinements: 4)
+        for (observed, expected) in zip(order.residuals, [5.441e-4, 1.166e-4, 2.133e-5, 3.434e-6, 5.038e-7]) {
+            expectClose(observed, expected, relative: 1e-3, "Theorem 3.2 residual")
+        }
+        #expect(order.residualSlopes.last! >= 2.6, "residual slopes \(order.residualSlopes)")
+    }
+
+    // Oracle T6 (digest 001 §4.2 caveat 1): HB with the n → ∞ drift (1/(1−β)) and correction loses the
+    // transient Σ_n hβ^{n+1}|g|/(1−β) = O(h): global slopes ≈ 1 (digest 0.77, 0.86, 0.91 on the §4.3 grid),
+    // while the finite-n drift with only the limit correction keeps order 2 (slopes 1.20 → 1.72, rising).
+    @Test func limitCoefficientsDegradeTheOrder() throws {
+        let limit = try MemoryConvergenceOrder(optimizer: .heavyBall(beta: 0.9), objective: toy, from: start,
+                                               learningRate: 1e-3, steps: 500, refinements: 3, coefficients: .limit)
+        for (observed, expected) in zip(limit.secondOrderSlopes, [0.77, 0.86, 0.91]) {
+            #expect(abs(observed - expected) < 0.01, "limit-drift slopes \(limit.secondOrderSlopes)")
+        }
+        let limitCorrection = try MemoryConvergenceOrder(optimizer: .heavyBall(beta: 0.9), objective: toy, from: start,
+                                                         learningRate: 1e-3, steps: 500, refinements: 3, coefficients: .limitCorrection)
+        let slopes = limitCorrection.secondOrderSlopes
+        #expect(abs(slopes.first! - 1.20) < 0.01 && abs(slopes.last! - 1.72) < 0.01 && slopes == slopes.sorted(), "limit-M slopes \(slopes)")
+    }
 }
