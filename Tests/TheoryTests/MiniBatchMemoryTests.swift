@@ -141,7 +141,8 @@ struct MiniBatchMemoryTests {
     // Oracle T11 (second half): with m single-sample batches the exact E_π M (C₃, C₄ at n = m − 1) differs from
     // the large-n form by h[(C₃−C₃^∞)(Hg + D) + (C₄−C₄^∞)Hg − C₄ D/(m−1)], D = E[H_i g_i] − Hg: at β = 0.5 the
     // β^n terms vanish and the error is ∝ 1/(m−1). Duplicating every sample keeps g, H, Σ and D, so doubling m
-    // from 20 to 40 scales the error by (19/39)·C₄(39)/C₄(19).
+    // from 20 to 40 scales the error by ≈ (19/39)·C₄(39)/C₄(19) = 0.487 (observed within 2%; 3% allowed —
+    // O(1/n) against O(1) (ratio 1) or O(1/n²) (ratio ¼)).
     @Test func largeStepApproximationErrorDecaysAsOneOverN() throws {
         let base = AnalyticObjective.noisy(samples: 20, sigma: 0.7, seed: 4)
         let doubled = AnalyticObjective(a: base.a, kappa: base.kappa, c: base.c, sigma: base.sigma,
@@ -159,13 +160,13 @@ struct MiniBatchMemoryTests {
             / MiniBatchMomentumCorrection.coefficients(beta: 0.5, step: 19).crossBatch
         for r in 0..<3 {
             #expect(abs(e20[r]) > 1e-3, "the 1/n error is visible: \(e20)")
-            expectClose(e40[r] / e20[r], ratio, relative: 1e-4, "coordinate \(r)")
+            expectClose(e40[r] / e20[r], ratio, relative: 0.03, "coordinate \(r)")
         }
     }
 
     // Oracle: Prop. 3.3 of paper 000 by Monte Carlo (digest 000 §9.3): |g_j| E_π Corr_{n,j} − FB_j against
     // Σ_k MBN_{k,j} (AdamNoiseTerms) on the toy objective with N = 240 samples, b = 4 (m = 60), β = (0.6, 0.8)
-    // (β₂^m ≈ 2e−6), ε = 0, σ = 0.1, 600 permutations with the antithetic ±σ pair (odd noise orders cancel).
+    // (β₂^m ≈ 2e−6), ε = 0, σ = 0.1, 300 permutations with the antithetic ±σ pair (odd noise orders cancel).
     // Tolerance: 4 SE plus 6% of |ΣMBN| for the dropped terms (cross-batch O(1/m) ≈ 1.7%, O(d⁴)/O(d²) ≈ κ ≤ 2%).
     // FB alone is rejected at the same tolerance.
     @Test func adamCorrectionAverageMatchesProposition33() throws {
@@ -175,7 +176,7 @@ struct MiniBatchMemoryTests {
         let terms = try AdamNoiseTerms(objective: plus, at: theta, batchSize: b, beta1: b1, beta2: b2)
         let mirrored = try AdamNoiseTerms(objective: minus, at: theta, batchSize: b, beta1: b1, beta2: b2)
         let estimate = try AdamMiniBatchCorrection.monteCarlo(objectives: [plus, minus], at: theta, batchSize: b, beta1: b1,
-                                                              beta2: b2, epsilon: 0, permutations: 600, seed: 17)
+                                                              beta2: b2, epsilon: 0, permutations: 300, seed: 17)
         for j in 0..<3 {
             let noise = terms.total[j] - terms.fullBatch[j]
             expectClose(mirrored.total[j] - mirrored.fullBatch[j], noise, relative: 1e-10, "ΣMBN is even in σ")
