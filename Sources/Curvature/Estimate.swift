@@ -57,6 +57,14 @@ public struct VectorEstimate: Sendable, Codable, Equatable {
         self.seed = seed
     }
 
+    /// The entry-wise sample means of equally long sample vectors, with standard errors s/√n
+    /// (`sampleCount` = the number of vectors).
+    public init(samples: [[Double]], seed: UInt64) {
+        precondition(!samples.isEmpty, "VectorEstimate: at least one sample is needed")
+        let entries = samples[0].indices.map { i in Estimate(samples: samples.map { $0[i] }, seed: seed) }
+        self.init(values: entries.map(\.value), standardErrors: entries.map(\.standardError), sampleCount: samples.count, seed: seed)
+    }
+
     /// Entry i as a scalar ``Estimate``.
     public subscript(_ i: Int) -> Estimate {
         Estimate(value: values[i], standardError: standardErrors[i], sampleCount: sampleCount, seed: seed)

@@ -1,6 +1,20 @@
 import Foundation
 import NN
 
+/// Which coefficients the memoryless iterations use (digest 001 §4.2 caveat 1).
+public enum MemoryCoefficientForm: String, Codable, Sendable, CaseIterable {
+    /// The exact finite-n drift F^{(n)}(θ) and correction M^{(n)}(θ) (`MemoryClosedForm`, step n): O(h²).
+    case finite
+    /// Finite-n drift, n → ∞ correction: still O(h²), since Σ_n h²·o_n(1) = O(h²) (slopes 1.20 → 1.72).
+    case limitCorrection
+    /// n → ∞ drift and correction: the transient Σ_n hβ^{n+1}|g|/(1−β) of the drift makes the global error
+    /// O(h) (oracle T6; HB slopes 0.77, 0.86, 0.91).
+    case limit
+
+    var driftStep: (Int) -> Int? { self == .limit ? { _ in nil } : { $0 } }
+    var correctionStep: (Int) -> Int? { self == .finite ? { $0 } : { _ in nil } }
+}
+
 /// Three trajectories from one θ⁽⁰⁾ (paper 001 Theorem 3.2 / Corollary 3.3, Fig. 1; digest 001 §4):
 ///
 /// ```
@@ -8,34 +22,53 @@ import NN
 /// first order   θ̃^{(n+1)} = θ̃^{(n)} − h F^{(n)}(θ̃^{(n)})                        (memory dropped)
 /// second order  θ̃^{(n+1)} = θ̃^{(n)} − h [F^{(n)}(θ̃^{(n)}) + M^{(n)}(θ̃^{(n)})]   (with the correction)
 /// ```
-/// with the exact finite-n drift and correction of `MemoryClosedForm` (the limit forms would add an O(h)
-/// transient, digest 001 §4.2). Distances are ℓ∞ per step and their maximum over n ≤ steps; Corollary 3.3
-/// predicts O(h²) with the correction and O(h) without, over a fixed horizon T = steps·h.
+/// with the drift and correction of `MemoryClosedForm` in the chosen `MemoryCoefficientForm` (default the
+/// exact finite-n forms; the limit forms add an O(h) transient, digest 001 §4.2). Distances are ℓ∞ per step
+/// and their maximum over n ≤ steps; Corollary 3.3 predicts O(h²) with the correction and O(h) without, over
+/// a fixed horizon T = steps·h.
+///
+/// The Theorem 3.2 residual feeds the second-order trajectory's own history through the memoryful update
+/// (the Optim optimizer's recursion driven by g(θ̃^{(k)}), k ≤ n):
+///
+/// ```
+/// r_n = ‖θ̃^{(n+1)} − θ̃^{(n)} + h F^{(n)}(θ̃^{(n)}, …, θ̃^{(0)})‖_∞,    max_n r_n ≤ C₁h³   (Theorem 3.2)
+/// ```
 public struct MemoryTrajectories: Codable, Sendable {
     public let learningRate: Double
+    public let coefficients: MemoryCoefficientForm
     public let memoryful: [[Double]]
     public let firstOrder: [[Double]]
     public let secondOrder: [[Double]]
+    /// r_n for n = 0…steps−1 (Theorem 3.2).
+    public let residuals: [Double]
 
     public init(optimizer: MemoryOptimizer, objective: some Objective, learningRate h: Double, from start: [Double],
-                steps: Int) throws {
-        try optimizer.validate()
+                steps: Int, coefficients form: MemoryCoefficientForm = .finite) throws {
         try Check.positive(h, "learningRate")
         learningRate = h
+        coefficients = form
         memoryful = try optimizer.memoryfulTrajectory(learningRate: h, from: start, steps: steps) { objective.gradient(at: $0) }
-        var first = [start], second = [start]
+        let recursion = try optimizer.optimizer(learningRate: h)
+        var state = recursion.initialState(dimension: start.count)
+        var first = [start], second = [start], residuals: [Double] = []
         var a = start, b = start
         for n in 0..<steps {
-            let fa = MemoryClosedForm.drift(for: optimizer, gradient: objective.gradient(at: a), parameters: a, step: n)
+            let fa = MemoryClosedForm.drift(for: optimizer, gradient: objective.gradient(at: a), parameters: a, step: form.driftStep(n))
             for i in a.indices { a[i] -= h * fa[i] }
-            let fb = MemoryClosedForm.drift(for: optimizer, gradient: objective.gradient(at: b), parameters: b, step: n)
-            let mb = MemoryClosedForm.correction(for: optimizer, objective: objective, at: b, learningRate: h, step: n)
+            let gb = objective.gradient(at: b)
+            var memoryfulStep = b
+            recursion.step(parameters: &memoryfulStep, gradient: gb, state: &state)
+            let fb = MemoryClosedForm.drift(for: optimizer, gradient: gb, parameters: b, step: form.driftStep(n))
+            let mb = MemoryClosedForm.correction(for: optimizer, objective: objective, at: b, learningRate: h,
+                                                 step: form.correctionStep(n))
             for i in b.indices { b[i] -= h * (fb[i] + mb[i]) }
+            residuals.append(zip(b, memoryfulStep).map { abs($0 - $1) }.max() ?? 0)
             first.append(a)
             second.append(b)
         }
         firstOrder = first
         secondOrder = second
+        self.residuals = residuals
     }
 
     /// ‖θ^{(n)} − θ̃^{(n)}‖_∞ for n = 0…steps, without the correction.
@@ -46,40 +79,49 @@ public struct MemoryTrajectories: Codable, Sendable {
     public var firstOrderError: Double { firstOrderDistances.max() ?? 0 }
     /// max_n ‖θ^{(n)} − θ̃^{(n)}‖_∞ with the correction (O(h²), Corollary 3.3).
     public var secondOrderError: Double { secondOrderDistances.max() ?? 0 }
+    /// max_n r_n (O(h³), Theorem 3.2).
+    public var residual: Double { residuals.max() ?? 0 }
 
     static func distances(_ a: [[Double]], _ b: [[Double]]) -> [Double] {
         zip(a, b).map { x, y in zip(x, y).map { abs($0 - $1) }.max() ?? 0 }
     }
 }
 
-/// The global error order of the memoryless approximations (digest 001 §4.4): run the three trajectories
-/// at h_j = h₀/2^j with steps_j = steps₀·2^j (a fixed horizon T), and take slopes log₂(e_j/e_{j+1}).
-/// Expected: → 2 with the correction, → 1 without.
+/// The error orders of the memoryless approximations (digest 001 §4.4): run the three trajectories at
+/// h_j = h₀/2^j with steps_j = steps₀·2^j (a fixed horizon T), and take slopes log₂(e_j/e_{j+1}).
+/// Expected with `.finite` coefficients: → 2 with the correction, → 1 without, → 3 for the Theorem 3.2
+/// residual; with `.limit` coefficients → 1 even with the correction (oracle T6).
 public struct MemoryConvergenceOrder: Codable, Sendable {
     public let learningRates: [Double]
     public let firstOrderErrors: [Double]
     public let secondOrderErrors: [Double]
+    /// max_n r_n per h (Theorem 3.2).
+    public let residuals: [Double]
 
     public init(optimizer: MemoryOptimizer, objective: some Objective, from start: [Double], learningRate h0: Double,
-                steps: Int, refinements: Int = 2) throws {
-        var rates: [Double] = [], first: [Double] = [], second: [Double] = []
+                steps: Int, refinements: Int = 2, coefficients: MemoryCoefficientForm = .finite) throws {
+        var rates: [Double] = [], first: [Double] = [], second: [Double] = [], residuals: [Double] = []
         for j in 0...refinements {
             let scale = 1 << j
             let run = try MemoryTrajectories(optimizer: optimizer, objective: objective, learningRate: h0 / Double(scale),
-                                             from: start, steps: steps * scale)
+                                             from: start, steps: steps * scale, coefficients: coefficients)
             rates.append(run.learningRate)
             first.append(run.firstOrderError)
             second.append(run.secondOrderError)
+            residuals.append(run.residual)
         }
         learningRates = rates
         firstOrderErrors = first
         secondOrderErrors = second
+        self.residuals = residuals
     }
 
     /// log₂(e_j/e_{j+1}) without the correction.
     public var firstOrderSlopes: [Double] { Self.slopes(firstOrderErrors) }
     /// log₂(e_j/e_{j+1}) with the correction.
     public var secondOrderSlopes: [Double] { Self.slopes(secondOrderErrors) }
+    /// log₂(r_j/r_{j+1}) of the Theorem 3.2 residual.
+    public var residualSlopes: [Double] { Self.slopes(residuals) }
 
     static func slopes(_ errors: [Double]) -> [Double] {
         zip(errors, errors.dropFirst()).map { log2($0 / $1) }

@@ -65,9 +65,7 @@ public enum MiniBatchMomentumCorrection {
             correction(objective: objective, at: theta, orderedBatches: generator.permutation(batches.count).map { batches[$0] },
                        beta: beta, learningRate: h)
         }
-        let estimates = theta.indices.map { r in Estimate(samples: samples.map { $0[r] }, seed: seed) }
-        return VectorEstimate(values: estimates.map(\.value), standardErrors: estimates.map(\.standardError),
-                              sampleCount: permutations, seed: seed)
+        return VectorEstimate(samples: samples, seed: seed)
     }
 
     /// The large-n form h[β/(1−β)³ H g + β/(2(1−β)²(1+β)) ∇E_B‖∇L_B − ∇L‖²] (paper 000 §2.1 with the exact

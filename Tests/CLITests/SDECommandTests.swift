@@ -1,5 +1,8 @@
 import BiasLabTestSupport
+import DataIO
 import Foundation
+import NN
+import Tensor
 import Testing
 
 /// End-to-end `biaslab sde simulate` and `biaslab sde svag` against closed forms (digest 004 §10.2).
@@ -47,5 +50,56 @@ struct SDECommandTests {
                                    "--time", "1", "--paths", "10"])
         #expect(r.status == 2)
         #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains("--oracle"))
+    }
+
+    /// A tiny MLP (5-4-3, tanh, 8 samples, mse) written to .npy/.npz in a temporary directory.
+    static func writeModel() throws -> (args: [String], objective: SupervisedObjective, theta: [Double]) {
+        let (objective, theta) = TinyProblems.tanhMLP(widths: [5, 4, 3], samples: 8)
+        let dir = try CLIRunner.temporaryDirectory()
+        try NPY.write(Tensor(theta), to: dir.appendingPathComponent("theta.npy"))
+        try NPZ.write(["x": objective.inputs, "y": objective.targets], to: dir.appendingPathComponent("data.npz"))
+        return (["--model", "mlp:5-4-3:tanh", "--params", dir.appendingPathComponent("theta.npy").path,
+                 "--data", dir.appendingPathComponent("data.npz").path, "--loss", "mse"], objective, theta)
+    }
+
+    /// `--model` instead of `--oracle`. Oracles: at t = 0 every path is at θ₀ (loss L(θ₀), theta_sq = ‖θ₀‖²/d,
+    /// theta_0 = θ₀[0], standard error 0); one Euler–Maruyama step of the SGD SDE (Δt = t = 0.02) has
+    /// E θ = θ₀ − Δt∇L(θ₀) exactly; one SVAG step at ℓ = 1 (plain SGD, B = 2 samples with replacement) has
+    /// E θ = θ₀ − η∇L(θ₀) exactly (unbiased mini-batch gradient). Within 4 standard errors.
+    @Test func modelSourceMatchesOneStepMeans() throws {
+        let (model, objective, theta) = try Self.writeModel()
+        let g = objective.gradient(at: theta)
+        let common = ["--process", "sgd", "--lr", "0.02", "--batch-size", "2", "--time", "0.02", "--records", "1",
+                      "--paths", "300", "--seed", "5", "--json"]
+        let simulate = try CLIRunner.run(["sde", "simulate"] + model + common + ["--dt", "0.02"])
+        let svag = try CLIRunner.run(["sde", "svag", "--ell", "1"] + model + common)
+        for r in [simulate, svag] {
+            #expect(r.status == 0, "\(r.stderr)")
+            let json = try #require(r.json)
+            let loss = try #require(Self.series(json, "loss")), squared = try #require(Self.series(json, "theta_sq"))
+            let first = try #require(Self.series(json, "theta_0"))
+            #expect(Self.series(json, "theta_2") != nil && Self.series(json, "theta_3") == nil)
+            #expect(abs(loss.means[0] - objective.loss(at: theta)) < 1e-12 && loss.errors[0] == 0)
+            #expect(abs(squared.means[0] - theta.reduce(0) { $0 + $1 * $1 } / Double(theta.count)) < 1e-12)
+            #expect(abs(first.means[0] - theta[0]) < 1e-15)
+            let expected = theta[0] - 0.02 * g[0]
+            #expect(first.errors[1] > 0 && abs(first.means[1] - expected) <= 4 * first.errors[1],
+                    "E θ₀ after one step: \(first.means[1]) ± \(first.errors[1]) vs \(expected)")
+        }
+    }
+
+    /// Exactly one gradient source; with --model, B is a positive integer and θ₀ comes from --params.
+    @Test func sourceErrorsExitTwoWithOneLine() throws {
+        let (model, _, _) = try Self.writeModel()
+        let common = ["--process", "sgd", "--lr", "0.1", "--time", "1", "--paths", "10"]
+        for args in [["sde", "simulate"] + common,
+                     ["sde", "simulate", "--oracle", "quadratic:h=1,s=1"] + model + common,
+                     ["sde", "svag", "--ell", "2"] + model + common + ["--batch-size", "0.5"],
+                     ["sde", "simulate"] + model + common + ["--theta0", "2"],
+                     ["sde", "simulate", "--model", "mlp:5-4-3:tanh"] + common] {
+            let r = try CLIRunner.run(args)
+            #expect(r.status == 2, "\(args): \(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
+        }
     }
 }

@@ -217,4 +217,33 @@ struct MemoryCorrectionTests {
             expectClose(observed, expected, relative: 2e-4, "Lion without M")
         }
     }
+
+    // Oracle T5 (digest 001 §4.3, §4.4): the Theorem 3.2 residual max_n ‖θ̃^{(n+1)} − θ̃^{(n)} + hF^{(n)}(θ̃^{(n)}, …, θ̃^{(0)})‖_∞
+    // for HB β = 0.9, T = 0.5, h = 5e−4 … 3.125e−5. Digest log₂ ratios 2.22, 2.45, 2.63, 2.77 (→ 3, final ≥ 2.6),
+    // matched to ±0.02. (The digest's residuals 5.441e−4 … 5.038e−7 are 1/0.796 times ours at every h: a
+    // constant factor in its residual's normalization, so only the ratios are compared.)
+    @Test func heavyBallTheoremResidualOrder() throws {
+        let order = try MemoryConvergenceOrder(optimizer: .heavyBall(beta: 0.9), objective: toy, from: start,
+                                               learningRate: 5e-4, steps: 1000, refinements: 4)
+        for (observed, expected) in zip(order.residualSlopes, [2.22, 2.45, 2.63, 2.77]) {
+            #expect(abs(observed - expected) < 0.02, "residual slopes \(order.residualSlopes), residuals \(order.residuals)")
+        }
+        #expect(order.residualSlopes.last! >= 2.6, "residual slopes \(order.residualSlopes)")
+        #expect(order.residuals.first! < 1e-3, "the residual is O(h³)-small: \(order.residuals)")
+    }
+
+    // Oracle T6 (digest 001 §4.2 caveat 1, §4.4 protocol): HB with the n → ∞ drift (1/(1−β)) and correction
+    // loses the transient Σ_n hβ^{n+1}|g|/(1−β) = O(h): global slopes on the §4.3 grid stay ≈ 1 (within
+    // [0.7, 1.15], the last in [0.85, 1.15]), while the finite-n drift with only the limit correction keeps
+    // order 2 (slopes rising past 1.5).
+    @Test func limitCoefficientsDegradeTheOrder() throws {
+        let limit = try MemoryConvergenceOrder(optimizer: .heavyBall(beta: 0.9), objective: toy, from: start,
+                                               learningRate: 1e-3, steps: 500, refinements: 3, coefficients: .limit)
+        let slopes = limit.secondOrderSlopes
+        #expect(slopes.allSatisfy { $0 > 0.7 && $0 < 1.15 } && slopes.last! > 0.85, "limit-drift slopes \(slopes)")
+        let limitCorrection = try MemoryConvergenceOrder(optimizer: .heavyBall(beta: 0.9), objective: toy, from: start,
+                                                         learningRate: 1e-3, steps: 500, refinements: 3, coefficients: .limitCorrection)
+        let rising = limitCorrection.secondOrderSlopes
+        #expect(rising == rising.sorted() && rising.last! > 1.5, "limit-M slopes \(rising)")
+    }
 }

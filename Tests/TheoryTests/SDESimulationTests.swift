@@ -117,20 +117,26 @@ struct SDESimulationTests {
         expectWithin(result.final(.meanThetaSquared), closed.variance, standardErrors: 3, slack: 0.005 * 0.05, "Var θ_∞")
     }
 
-    /// Weak error of discrete lagged RMSprop against its SDE (Thm 4.2: O(η²) at fixed invariants σ₀ = 0.5,
-    /// c₂ = 1). The SDE keeps u ≡ s = 1; discrete E u = s + h²E θ² η²/σ₀² (digest 004 oracle C: 1.041 / 1.010 at
-    /// η = 0.2 / 0.1 from θ₀ = 1, t = 5), so the error shrinks with fitted order ≈ 2 in η.
-    @Test func rmspropWeakErrorShrinksWithOrderTwo() throws {
+    /// Weak error of discrete lagged RMSprop and Adam against their SDEs (Thms 4.2 / 4.4: O(η²) at fixed
+    /// invariants σ₀ = 0.5, c₁ = c₂ = 1, ε₀ = 0, no bias correction, from θ₀ = 0, m₀ = 0). Both SDEs keep
+    /// u ≡ s = 1 (constant Σ, u₀ = s); the discrete E u = s + h²E θ² η²/σ₀² (digest 004 oracle C: 1.041 / 1.010 at
+    /// η = 0.2 / 0.1 from θ₀ = 1, t = 5; oracle D has the same stationary Var θ for Adam), so the error shrinks
+    /// with fitted order ≈ 2 in η (tolerance ±0.4; fixed seed, 500 paths × 8 coordinates).
+    @Test(arguments: [SDEProcess.rmsprop, .adam])
+    func weakErrorShrinksWithOrderTwo(process: SDEProcess) throws {
         let rates = [0.2, 0.1, 0.05]
         let grid = try SimulationGrid(horizon: 2, records: 2)
+        let zeros = [Double](repeating: 0, count: 8)
         let runs = try rates.map { eta -> SimulationMoments in
             let sigma = 0.5 / eta
             let oracle = try DiagonalQuadraticOracle(parsing: "quadratic:h=1,s=1,d=8", noiseScale: sigma)
             let run = DiscreteOptimizerRun(hyperparameters: try ScalableHyperparameters(
-                optimizer: .rmsprop, learningRate: eta, batchSize: 1, beta2: 1 - eta * eta, epsilon: 0))
-            return try DiscreteSimulation.simulate(run, oracle: oracle, initial: SDEState(time: 0, theta: [Double](repeating: 0, count: 8),
-                                                                     secondMoment: [Double](repeating: 1, count: 8)),
-                                                   grid: grid, paths: 500, seed: 21, functions: [.meanSecondMoment])
+                optimizer: process.family, learningRate: eta, batchSize: 1, beta1: process == .adam ? 1 - eta * eta : nil,
+                beta2: 1 - eta * eta, epsilon: 0))
+            let start = SDEState(time: 0, theta: zeros, firstMoment: process == .adam ? zeros : [],
+                                 secondMoment: [Double](repeating: 1, count: 8))
+            return try DiscreteSimulation.simulate(run, oracle: oracle, initial: start, grid: grid, paths: 500, seed: 21,
+                                                   functions: [.meanSecondMoment])
         }
         let study = try WeakErrorStudy(parameters: rates, runs: runs, function: .meanSecondMoment, reference: [1, 1, 1])
         #expect(study.errors[0] > study.errors[1] && study.errors[1] > study.errors[2], "errors \(study.errors)")

@@ -1,16 +1,25 @@
 import ArgumentParser
+import NN
+import Tensor
 import Theory
 
 extension SDEProcess: ExpressibleByArgument {}
 
-/// The options `sde simulate` and `sde svag` share: the process, its hyperparameters, the analytic oracle
-/// and the Monte-Carlo grid.
+/// The options `sde simulate` and `sde svag` share: the process, its hyperparameters, the gradient source
+/// (exactly one of an analytic `--oracle` or a `--model` with `--params` and `--data`) and the Monte-Carlo grid.
+///
+/// With `--model`, the NGOS is the dataset's (`DatasetGradientOracle`): B = --batch-size samples drawn with
+/// replacement (σ = 1/√B), Σ(θ) the per-sample gradient covariance; θ₀ = --params, u₀ = diag Σ(θ₀), m₀ = 0.
+/// High-dimensional θ is summarized by the loss, θ = (1/d)Σθᵢ, theta_sq = ‖θ‖²/d and the first three
+/// coordinates theta_0, theta_1, theta_2 (m, m_sq, u likewise as coordinate averages).
 struct SDERunOptions: ParsableArguments {
     @Option(name: .long, help: "sgd, rmsprop or adam.")
     var process: SDEProcess
 
-    @Option(name: .long, help: "quadratic:h=…,s=…[,g=…][,d=…][,noise=gaussian|exponential|rademacher] or linear:g=…,s=…[,d=…].")
-    var oracle: String
+    @Option(name: .long, help: "quadratic:h=…,s=…[,g=…][,d=…][,noise=gaussian|exponential|rademacher] or linear:g=…,s=…[,d=…] (or use --model).")
+    var oracle: String?
+
+    @OptionGroup var model: ModelOptions
 
     @Option(name: .long, help: "Learning rate η (> 0).")
     var lr: Double
@@ -24,7 +33,7 @@ struct SDERunOptions: ParsableArguments {
     @Option(name: .long, help: "ε ≥ 0 outside the root (RMSprop, Adam; default 1e-8).")
     var eps: Double?
 
-    @Option(name: .customLong("batch-size"), help: "B > 0: the oracle's noise scale is σ = 1/√B (default 1).")
+    @Option(name: .customLong("batch-size"), help: "B > 0: the noise scale is σ = 1/√B (default 1; an integer with --model).")
     var batchSize: Double = 1
 
     @Option(name: .long, help: "Horizon T > 0 in continuous time (t = kη for SGD, kη² for RMSprop/Adam).")
@@ -39,8 +48,8 @@ struct SDERunOptions: ParsableArguments {
     @Option(name: .long, help: "Recorded times after t = 0 (default 10).")
     var records: Int = 10
 
-    @Option(name: .long, help: "θ₀ in every coordinate (default 1); m₀ = 0, u₀ = diag Σ.")
-    var theta0: Double = 1
+    @Option(name: .long, help: "θ₀ in every coordinate with --oracle (default 1); m₀ = 0, u₀ = diag Σ.")
+    var theta0: Double?
 
     func validate() throws {
         try OptionCheck.positive(lr, "--lr")
@@ -51,7 +60,16 @@ struct SDERunOptions: ParsableArguments {
         try OptionCheck.positive(time, "--time")
         try OptionCheck.atLeast(paths, 2, "--paths")
         try OptionCheck.atLeast(records, 1, "--records")
-        guard theta0.isFinite else { throw ValidationError("--theta0 must be finite, got \(theta0)") }
+        if (oracle == nil) == (model.model == nil) {
+            throw ValidationError("give exactly one of --oracle SPEC or --model SPEC --params P.npy --data D.npz")
+        }
+        if let theta0, !theta0.isFinite { throw ValidationError("--theta0 must be finite, got \(theta0)") }
+        if model.isGiven {
+            try OptionCheck.absent(theta0, "--theta0", because: "with --model θ₀ is --params")
+            guard batchSize >= 1, batchSize.rounded() == batchSize, batchSize <= Double(Int32.max) else {
+                throw ValidationError("--batch-size must be a positive integer with --model (samples drawn with replacement), got \(batchSize)")
+            }
+        }
         switch process {
         case .sgd:
             try OptionCheck.absent(beta1, "--beta1", because: "--process sgd has no moments")
@@ -64,13 +82,32 @@ struct SDERunOptions: ParsableArguments {
         }
     }
 
-    /// The oracle with σ = 1/√B.
-    func makeOracle() throws -> DiagonalQuadraticOracle {
+    /// The gradient source: the oracle, θ₀, u₀ = diag Σ(θ₀) and the recorded test functions.
+    struct Source {
+        let oracle: any NoisyGradientOracle
+        let theta0: [Double]
+        let covarianceDiagonal: [Double]
+        let functions: [SDETestFunction]
+    }
+
+    /// The analytic oracle with σ = 1/√B, or the dataset NGOS of --model/--params/--data with B samples.
+    func makeSource() throws -> Source {
+        let standard = SDETestFunction.standard(for: process)
+        if let (objective, theta) = try model.load() {
+            let oracle = try DatasetGradientOracle(objective: objective, batchSize: Int(batchSize))
+            var generator = RandomGenerator(seed: 0)
+            let diagonal = oracle.sdeCoefficients(at: theta, using: &generator).covarianceDiagonal
+            return Source(oracle: oracle, theta0: theta, covarianceDiagonal: diagonal,
+                          functions: standard + (0..<min(3, theta.count)).map { .theta($0) })
+        }
+        let analytic: DiagonalQuadraticOracle
         do {
-            return try DiagonalQuadraticOracle(parsing: oracle, noiseScale: 1 / batchSize.squareRoot())
+            analytic = try DiagonalQuadraticOracle(parsing: oracle ?? "", noiseScale: 1 / batchSize.squareRoot())
         } catch {
             throw UsageError("--oracle: \(error)")
         }
+        return Source(oracle: analytic, theta0: [Double](repeating: theta0 ?? 1, count: analytic.dimension),
+                      covarianceDiagonal: analytic.noiseVariance, functions: standard)
     }
 
     /// η, β's and ε of the family (batch size 1: the oracle carries σ).
@@ -81,12 +118,11 @@ struct SDERunOptions: ParsableArguments {
                                     epsilon: process == .sgd ? nil : eps ?? 1e-8)
     }
 
-    /// θ₀ = `theta0`, m₀ = 0 (Adam), u₀ = diag Σ (RMSprop, Adam).
-    func initialState(_ oracle: DiagonalQuadraticOracle) -> SDEState {
-        let d = oracle.dimension
-        return SDEState(time: 0, theta: [Double](repeating: theta0, count: d),
-                        firstMoment: process == .adam ? [Double](repeating: 0, count: d) : [],
-                        secondMoment: process == .sgd ? [] : oracle.noiseVariance)
+    /// θ₀, m₀ = 0 (Adam), u₀ = diag Σ(θ₀) (RMSprop, Adam).
+    func initialState(_ source: Source) -> SDEState {
+        SDEState(time: 0, theta: source.theta0,
+                 firstMoment: process == .adam ? [Double](repeating: 0, count: source.theta0.count) : [],
+                 secondMoment: process == .sgd ? [] : source.covarianceDiagonal)
     }
 
     func grid() throws -> SimulationGrid { try SimulationGrid(horizon: time, records: records) }

@@ -5,12 +5,15 @@ import Theory
 struct SDESVAGCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "svag",
-        abstract: "SVAG (ĝ = r₁g₁ + r₂g₂, η/ℓ, 1−β ← (1−β)/ℓ², εℓ, ℓ² × steps) on an analytic oracle; moments over time.",
+        abstract: "SVAG (ĝ = r₁g₁ + r₂g₂, η/ℓ, 1−β ← (1−β)/ℓ², εℓ, ℓ² × steps) on an analytic oracle or a model on data; moments over time.",
         discussion: """
             Runs Optim's SGD, RMSprop or Adam (ε outside the root, lagged v as in Malladi et al. 2022, no bias
             correction) with two independent stochastic gradients per step combined by SVAG (Def. 6.1/6.2), from
             θ₀ = --theta0, m₀ = 0, v₀ = (ℓσ)²·diag Σ. --ell 1 is the plain discrete run. As ℓ grows the moments
             converge to those of `biaslab sde simulate` with the same options (weak error Cη²/ℓ², Thm 6.3).
+
+            Instead of --oracle, --model SPEC --params P.npy --data D.npz [--loss mse|ce] runs on the dataset's noise
+            (B = --batch-size samples drawn with replacement); see `biaslab sde simulate --help` for the summaries.
 
             Example:
               biaslab sde svag --ell 4 --process adam --oracle quadratic:h=1,s=1,noise=exponential --lr 0.2 --beta1 0.84 --beta2 0.96 --eps 0 --batch-size 0.16 --time 1 --paths 500 --json
@@ -28,13 +31,13 @@ struct SDESVAGCommand: ParsableCommand {
     }
 
     func run() throws {
-        let oracle = try options.makeOracle()
+        let source = try options.makeSource()
         let base = try options.hyperparameters()
         let svag = try SVAG(ell: ell)
         let scaled = svag.transform(base)
-        let moments = try DiscreteSimulation.simulateSVAG(DiscreteOptimizerRun(hyperparameters: base), svag: svag, oracle: oracle,
-                                                          initial: options.initialState(oracle), grid: options.grid(), paths: options.paths,
-                                                          seed: options.seed, functions: SDETestFunction.standard(for: options.process))
+        let moments = try DiscreteSimulation.simulateSVAG(DiscreteOptimizerRun(hyperparameters: base), svag: svag, oracle: source.oracle,
+                                                          initial: options.initialState(source), grid: options.grid(), paths: options.paths,
+                                                          seed: options.seed, functions: source.functions)
         let steps = Int((TimeMaps.steps(continuousTime: options.time, learningRate: scaled.hyperparameters.learningRate,
                                         optimizer: options.process.family)).rounded())
         let report = Report(process: options.process.rawValue, ell: ell, r1: svag.r1, r2: svag.r2,

@@ -12,8 +12,14 @@ struct SDESimulateCommand: ParsableCommand {
             t = kη (SGD) or kη² (RMSprop/Adam). Starts at θ₀ = --theta0, m₀ = 0, u₀ = diag Σ. Outputs, per recorded
             time, the path means and standard errors of θ (coordinate average), θ², the loss, and m, m², u.
 
+            Instead of --oracle, --model SPEC --params P.npy --data D.npz [--loss mse|ce] uses the dataset's noise:
+            B = --batch-size samples drawn with replacement (σ = 1/√B), Σ(θ) the per-sample gradient covariance,
+            θ₀ = --params, u₀ = diag Σ(θ₀). θ is summarized by the loss, theta = mean θᵢ, theta_sq = ‖θ‖²/d and
+            the coordinates theta_0…theta_2.
+
             Example:
               biaslab sde simulate --process rmsprop --oracle quadratic:h=1,s=1 --lr 0.1 --beta2 0.99 --eps 0 --batch-size 0.04 --time 5 --paths 2000
+              biaslab sde simulate --process adam --model mlp:4-8-1:tanh --params theta.npy --data data.npz --lr 0.01 --batch-size 4 --time 1e-3 --paths 50
             """)
 
     @OptionGroup var options: SDERunOptions
@@ -28,14 +34,14 @@ struct SDESimulateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let oracle = try options.makeOracle()
+        let source = try options.makeSource()
         let h = try options.hyperparameters()
-        let sde = try AdaptiveSDE(process: options.process, learningRate: h.learningRate, noiseScale: oracle.noiseScale,
+        let sde = try AdaptiveSDE(process: options.process, learningRate: h.learningRate, noiseScale: source.oracle.noiseScale,
                                   beta1: h.beta1, beta2: h.beta2, epsilon: h.epsilon, biasCorrection: false)
         let step = dt ?? TimeMaps.effectiveStep(learningRate: options.lr, optimizer: options.process.family) / 4
-        let moments = try EulerMaruyama.simulate(sde, oracle: oracle, initial: options.initialState(oracle), grid: options.grid(),
+        let moments = try EulerMaruyama.simulate(sde, oracle: source.oracle, initial: options.initialState(source), grid: options.grid(),
                                                  timeStep: step, paths: options.paths, seed: options.seed,
-                                                 functions: SDETestFunction.standard(for: options.process))
+                                                 functions: source.functions)
         let report = Report(process: options.process.rawValue, invariants: sde.invariants, timeStep: step, paths: options.paths,
                             seed: options.seed, series: moments.series)
         if output.json {
