@@ -11,9 +11,11 @@ enum CommandRegistry {
         ModelsCommand.self,
         OptimizersCommand.self,
         ResultsCommand.self,
+        ReportCommand.self,
         RunCommand.self,
         ScaleCommand.self,
         StabilityThresholdCommand.self,
+        SweepCommand.self,
         TheoryCommand.self,
     ]
 }
