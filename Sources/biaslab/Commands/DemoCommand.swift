@@ -46,7 +46,7 @@ struct DemoCommand: ParsableCommand {
 
     /// The study as a sweep over two list points; `quick` shrinks data, network and steps.
     static func sweepYAML(quick: Bool) -> String {
-        let (n, widths, steps, every, testEvery) = quick ? (200, "784-32-10", 60, 5, 20) : (1000, "784-200-200-10", 500, 10, 50)
+        let (n, widths, gdSteps, adamSteps, every, testEvery) = quick ? (200, "784-32-10", 60, 60, 5, 20) : (1000, "784-200-200-10", 600, 1000, 10, 50)
         let sharpness = "{method: lanczos, tolerance: 1.0e-4, max_iterations: \(quick ? 30 : 50)}"
         return """
             name: demo\(quick ? "-quick" : "")
@@ -54,7 +54,7 @@ struct DemoCommand: ParsableCommand {
               model: mlp:\(widths):tanh
               data: {train: "fashion-mnist:train,n=\(n)", test: "fashion-mnist:test,n=\(n)"}
               loss: mse
-              training: {steps: \(steps), batch_size: full, checkpoint_every: 100}
+              training: {steps: \(gdSteps), batch_size: full, checkpoint_every: 100}
               stop: {divergence_factor: 1000}
               seed: 0
             list:
@@ -65,6 +65,7 @@ struct DemoCommand: ParsableCommand {
                   - {name: test, every: \(testEvery)}
                   - {name: sharpness, every: \(every), options: \(sharpness)}
               - name: adam
+                training.steps: \(adamSteps)
                 optimizer: {name: "adam:torch", lr: \(quick ? "2.0e-3" : "1.0e-4"), beta1: 0.9, beta2: 0.999, eps: 1.0e-7}
                 probes:
                   - {name: train, every: \(every)}
