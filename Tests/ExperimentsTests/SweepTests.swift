@@ -144,4 +144,14 @@ import Testing
         }
         #expect(try StoreMerge.merge([a, b], into: merged).copied == 0)
     }
+
+    /// The example sweep parses: 2 batch sizes × 2 β₁ × 2 β₂ × 2 seeds = 16 points, batch size slowest.
+    @Test func exampleSweepParses() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/sweeps/tiny-betas.yaml")
+        let spec = try SweepSpec.load(contentsOf: url)
+        let points = try spec.points()
+        #expect(points.count == 16 && points[0].name == "tiny-betas/batch_size=8,beta1=0.0,beta2=0.9,seed=0")
+        #expect(points[8].config.batchSize == 32 && spec.groupBy == ["training.batch_size"] && spec.heatmapX == "optimizer.beta1")
+    }
 }

@@ -51,7 +51,7 @@ public struct HTMLPage: Sendable {
         h2 { font-size: 19px; margin-top: 32px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
         h3 { font-size: 16px; margin-top: 22px; }
         p.muted, figcaption { color: #666; font-size: 13px; }
-        figure { margin: 8px 16px 8px 0; display: inline-block; vertical-align: top; }
+        figure { margin: 8px 8px 8px 0; display: inline-block; vertical-align: top; }
         .row { display: flex; flex-wrap: wrap; }
         table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
         th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: left; }

@@ -27,7 +27,7 @@ public struct LineChart: Sendable {
     public var series: [Series]
     /// nil: log when the values span more than two decades.
     public var logY: Bool?
-    public var width: Double = 660
+    public var width: Double = 640
     public var plotHeight: Double = 300
 
     /// `id` must be unique within a page (it names the chart's clip path).

@@ -32,13 +32,13 @@ public struct RunCharts {
     /// (metric, threshold, title, y label) of the charts drawn first, in order.
     static let known: [(String, String?, String, String)] = [
         ("train_loss", nil, "Training loss", "loss L(θ_t) on the training set"),
+        ("lambda_max", "gd_threshold", "Sharpness λ_max(H) and the GD threshold 2/η", "top eigenvalue of the Hessian H"),
+        ("preconditioned_sharpness", "aeos_threshold", "Preconditioned sharpness λ₁(P⁻¹H) and (2+2β₁)/((1−β₁)η)",
+         "top eigenvalue of P⁻¹H"),
         ("test_loss", nil, "Test loss", "loss on the held-out set"),
         ("train_accuracy", nil, "Training accuracy", "accuracy (fraction correct)"),
         ("test_accuracy", nil, "Test accuracy", "accuracy (fraction correct)"),
-        ("lambda_max", "gd_threshold", "Sharpness λ_max(H) and the GD threshold 2/η", "top Hessian eigenvalue (1/η units)"),
-        ("preconditioned_sharpness", "aeos_threshold", "Preconditioned sharpness λ₁(P⁻¹H) and (2+2β₁)/((1−β₁)η)",
-         "top eigenvalue of P⁻¹H (1/η units)"),
-        ("ias", "ias_threshold", "Interaction-aware sharpness and 2ρ_b/η", "tr(H S_b)/tr(S_b) (1/η units)"),
+        ("ias", "ias_threshold", "Interaction-aware sharpness and 2ρ_b/η", "tr(H S_b)/tr(S_b)"),
     ]
 
     /// Metrics never charted on their own: diagnostics and thresholds drawn with their metric.
@@ -109,12 +109,17 @@ public struct RunCharts {
             if let c = chart(metric: metric, threshold: threshold, title: title, yLabel: yLabel,
                              logY: metric.hasSuffix("accuracy") ? false : nil) { out.append(c) }
         }
-        if let c = normalizedSharpness() { out.append(c) }
-        let others = Set(entries.flatMap(\.series.keys)).subtracting(drawn).filter { !Self.isAuxiliary($0) && $0 != "batch_loss" }.sorted()
-        for metric in others + ["batch_loss"] {
-            if let c = chart(metric: metric, threshold: nil, title: metric.replacingOccurrences(of: "_", with: " ").capitalizedFirst,
-                             yLabel: metric) { out.append(c) }
+        // Sharpness ÷ threshold right after the sharpness charts.
+        if let c = normalizedSharpness() {
+            let last = out.lastIndex { $0.id.hasSuffix("-lambda_max") || $0.id.hasSuffix("-preconditioned_sharpness") }
+            out.insert(c, at: last.map { $0 + 1 } ?? out.count)
         }
+        let others = Set(entries.flatMap(\.series.keys)).subtracting(drawn).filter { !Self.isAuxiliary($0) && $0 != "batch_loss" }.sorted()
+        for metric in others {
+            if let c = chart(metric: metric, threshold: nil, title: metric.replacingOccurrences(of: "_", with: " ").capitalizedFirst,
+                             yLabel: "\(metric) (as recorded by its probe)") { out.append(c) }
+        }
+        if let c = chart(metric: "batch_loss", threshold: nil, title: "Batch loss", yLabel: "loss on the batch B_t of step t") { out.append(c) }
         return out
     }
 }

@@ -13,9 +13,17 @@ public enum RunReport {
         for run in runs {
             page.heading("Run \(run.id): \(run.name)", level: 3)
             if let message = run.message { page.paragraph("\(run.status.rawValue): \(message)", muted: true) }
-            page.code(run.config)
+            page.code(prettyJSON(run.config))
         }
         return page
+    }
+
+    /// A stored config as indented JSON with sorted keys.
+    static func prettyJSON(_ json: String) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)),
+              let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        else { return json }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// The digest table and the charts of `entries`.
