@@ -39,7 +39,8 @@ public struct Heatmap: Sendable {
         let left = 30 + yLabelWidth, top = 40.0
         let plotWidth = cell * Double(xCategories.count), plotHeight = cellHeight * Double(yCategories.count)
         let legendX = left + plotWidth + 30
-        let width = max(legendX + 110, left + SVGCanvas.textWidth(title, size: 15) + 10)
+        let legendLabel = valueLabel + (colorScale().kind == .log ? " (log)" : "")
+        let width = max(legendX + max(110, SVGCanvas.textWidth(legendLabel, size: 11.5) + 8), left + SVGCanvas.textWidth(title, size: 15) + 10)
         let height = top + max(plotHeight, 160) + 58
         var canvas = SVGCanvas(width: width, height: height, title: title)
         canvas.rect(0, 0, width, height, fill: "#ffffff")
@@ -88,7 +89,7 @@ public struct Heatmap: Sendable {
             canvas.line(legendX + 16, y, legendX + 21, y, stroke: "#444")
             canvas.text(legendX + 24, y + 4, NiceTicks.label(tick), size: 10.5, fill: "#333")
         }
-        canvas.text(legendX, barTop + barHeight + 18, valueLabel + (scale.kind == .log ? " (log)" : ""), size: 11.5)
+        canvas.text(legendX, barTop + barHeight + 18, legendLabel, size: 11.5)
         return canvas.render()
     }
 }

@@ -27,9 +27,12 @@ public enum RunReport {
     }
 
     /// The digest table and the charts of `entries`.
-    static func add(_ entries: [RunCharts.Entry], to page: inout HTMLPage, idPrefix: String) {
-        page.heading("Summary")
-        page.table(header: RunDigest.tableHeader, rows: entries.map { RunDigest(run: $0.run, series: $0.series).tableRow })
+    static func add(_ entries: [RunCharts.Entry], to page: inout HTMLPage, idPrefix: String, heading: String = "Summary") {
+        page.heading(heading)
+        let rows = entries.map { RunDigest(run: $0.run, series: $0.series).tableRow }
+        // Leave out columns no run has a value for (a run without sharpness probes, without test data).
+        let kept = RunDigest.tableHeader.indices.filter { c in rows.contains { $0[c] != "-" } }
+        page.table(header: kept.map { RunDigest.tableHeader[$0] }, rows: rows.map { row in kept.map { row[$0] } })
         page.paragraph("Late: measurements in the second half of each run (t ≥ T/2). Sharpness: λ₁(P⁻¹H) against "
                        + "(2+2β₁)/((1−β₁)η) for adaptive runs that measured it (Cohen et al. 2022), else λ_max(H) against 2/η "
                        + "(Cohen et al. 2021).", muted: true)

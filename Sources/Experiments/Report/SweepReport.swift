@@ -11,15 +11,17 @@ public enum SweepReport {
         let finished = summary.rows.filter { $0.status == "completed" || $0.status == "diverged" }.count
         page.paragraph("Store \(store.url.path); \(points.count) points, \(finished) finished; objective \(summary.metric) "
                        + "(lower is better; diverged and missing runs have none).", muted: true)
-        for heatmap in heatmaps(spec: spec, summary: summary) { page.figure(heatmap.svg()) }
+        page.row(heatmaps(spec: spec, summary: summary).map { $0.svg() })
 
         page.heading("Summary")
         let keys = summary.variedKeys
-        page.table(header: ["#"] + keys + ["status", "step", summary.metric, "final train loss", "final test loss", "run"],
+        let extra = ["final_train_loss", "final_test_loss", "final_test_accuracy"].filter { name in
+            name != summary.metric.replacingOccurrences(of: ":", with: "_") && summary.rows.contains { $0.values[name] != nil }
+        }
+        page.table(header: ["#"] + keys + ["status", "step", summary.metric] + extra.map { $0.replacingOccurrences(of: "_", with: " ") } + ["run"],
                    rows: summary.rows.map { row in
-                       ["\(row.index)"] + keys.map { row.assignments[$0] ?? "-" }
-                           + [row.status, "\(row.step)", SweepSummary.format(row.objective), SweepSummary.format(row.values["final_train_loss"]),
-                              SweepSummary.format(row.values["final_test_loss"]), row.runID.map { "\($0)" } ?? "-"]
+                       ["\(row.index)"] + keys.map { row.assignments[$0] ?? "-" } + [row.status, "\(row.step)", SweepSummary.format(row.objective)]
+                           + extra.map { SweepSummary.format(row.values[$0]) } + [row.runID.map { "\($0)" } ?? "-"]
                    })
         for b in summary.best {
             let group = b.group.isEmpty ? "" : " for " + b.group.keys.sorted().map { "\($0) = \(b.group[$0]!)" }.joined(separator: ", ")
@@ -32,7 +34,7 @@ public enum SweepReport {
         if !runs.isEmpty {
             let entries = try runs.map { RunCharts.Entry(run: $0, series: Dictionary(grouping: try store.metrics(runID: $0.id), by: \.name)) }
             if summary.rows.count > 8 { page.paragraph("Curves of the best run of each group.", muted: true) }
-            RunReport.add(entries, to: &page, idPrefix: "sweep")
+            RunReport.add(entries, to: &page, idPrefix: "sweep", heading: summary.rows.count > 8 ? "Best runs" : "Runs")
         }
         return page
     }
@@ -62,9 +64,10 @@ public enum SweepReport {
                     return cell.isEmpty ? nil : cell.reduce(0, +) / Double(cell.count)
                 }
             }
-            let where_ = facets.isEmpty ? "" : " at " + facets.map { "\($0) = \(facet[$0]!)" }.joined(separator: ", ")
-            return Heatmap(title: "\(summary.metric) over \(x) × \(y ?? "-")\(where_)", xLabel: x, yLabel: y ?? "",
-                           valueLabel: summary.metric, xCategories: xs, yCategories: ys, values: values)
+            let where_: String = facets.isEmpty ? "" : " at " + facets.map { "\($0) = \(facet[$0]!)" }.joined(separator: ", ")
+            let seeds = keys.contains("seed") && x != "seed" && y != "seed" ? " (mean over seeds)" : ""
+            return Heatmap(title: summary.metric + where_, xLabel: x, yLabel: y ?? "",
+                           valueLabel: summary.metric + seeds, xCategories: xs, yCategories: ys, values: values)
         }
     }
 }

@@ -121,7 +121,7 @@ public struct SweepSummary: Codable, Sendable, Equatable {
     public var table: String {
         let keys = variedKeys
         let valueColumns = ["final_train_loss", "final_train_accuracy", "final_test_loss", "final_test_accuracy"]
-            .filter { name in rows.contains { $0.values[name] != nil } }
+            .filter { name in name != metric.replacingOccurrences(of: ":", with: "_") && rows.contains { $0.values[name] != nil } }
         let header = ["#"] + keys.map { String($0.split(separator: ".").last ?? "") } + ["status", "step", metric] + valueColumns
         var lines: [[String]] = [header]
         for row in rows {

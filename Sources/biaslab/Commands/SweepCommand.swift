@@ -33,6 +33,12 @@ struct SweepCommand: ParsableCommand {
         subcommands: [Run.self, Plan.self, Summary.self],
         defaultSubcommand: Run.self)
 
+    /// `--shard i/n`, or the whole sweep.
+    static func shard(_ text: String?) throws -> SweepShard {
+        guard let text else { return .all }
+        do { return try SweepShard(parsing: text) } catch { throw UsageError(error.description) }
+    }
+
     /// The sweep file, `--set` overrides of its base config, and `--store`.
     struct SweepOptions: ParsableArguments {
         @Argument(help: "The sweep file (.yaml).")
@@ -83,8 +89,7 @@ struct SweepCommand: ParsableCommand {
 
         func run() throws {
             let (spec, points, store) = try sweepOptions.load()
-            let part: SweepShard
-            do { part = try shard.map { try SweepShard(parsing: $0) } ?? .all } catch let error as ConfigError { throw UsageError(error.description) }
+            let part = try SweepCommand.shard(shard)
             let plan = try SweepPlan(points: part.select(points), store: store)
             SweepProcesses.log("sweep \(spec.name): \(points.count) points; shard \(part): \(plan.items.count), "
                                + "\(plan.skippedCount) already finished, \(plan.pending.count) to run; store \(store.path)")
@@ -118,8 +123,7 @@ struct SweepCommand: ParsableCommand {
 
         func run() throws {
             let (_, points, store) = try sweepOptions.load()
-            let part: SweepShard
-            do { part = try shard.map { try SweepShard(parsing: $0) } ?? .all } catch let error as ConfigError { throw UsageError(error.description) }
+            let part = try SweepCommand.shard(shard)
             let plan = try SweepPlan(points: part.select(points), store: store)
             struct Entry: Encodable { let index: Int; let name: String; let action: String; let runID: Int64? }
             let entries = plan.items.map { item -> Entry in
