@@ -73,17 +73,27 @@ enum SweepProcesses {
             queue.addOperation {
                 guard InterruptSignal.receivedSignal == nil else { return }
                 log("sweep: point \(point.index) \(point.name) started (biaslab \(args.prefix(3).joined(separator: " ")) …)")
-                let result = launch(executable, args, environment: env, point: point)
+                let result = launch(executable, args, environment: env, point: point, registry: results)
                 log("sweep: point \(point.index) \(point.name): \(result.status)")
                 results.append(result)
             }
+        }
+        // Wait, forwarding SIGINT/SIGTERM to the running children once (each checkpoints and ends as interrupted).
+        var forwarded = false
+        while queue.operationCount > 0 {
+            if !forwarded, let signal = InterruptSignal.receivedSignal {
+                for pid in results.running { kill(pid, signal) }
+                forwarded = true
+            }
+            Thread.sleep(forTimeInterval: 0.1)
         }
         queue.waitUntilAllOperationsAreFinished()
         return results.all.sorted { $0.index < $1.index }
     }
 
     /// Runs one child to completion; its stderr (progress) passes through, its stdout is the run's JSON outcome.
-    private static func launch(_ executable: URL, _ arguments: [String], environment: [String: String], point: SweepPoint) -> Result {
+    private static func launch(_ executable: URL, _ arguments: [String], environment: [String: String], point: SweepPoint,
+                               registry: Collected) -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -94,8 +104,10 @@ enum SweepProcesses {
         do { try process.run() } catch {
             return Result(index: point.index, name: point.name, status: "failed", runID: nil, message: "cannot start \(executable.path): \(error)")
         }
+        registry.started(process.processIdentifier)
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        registry.ended(process.processIdentifier)
         let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
         guard let status = json?["status"] as? String else {
             return Result(index: point.index, name: point.name, status: "failed", runID: nil,
@@ -105,12 +117,16 @@ enum SweepProcesses {
                       message: json?["message"] as? String)
     }
 
-    /// Results appended from the queue's threads.
+    /// Results and running children's ids, updated from the queue's threads.
     final class Collected: @unchecked Sendable {
         private let lock = NSLock()
         private var items: [Result] = []
+        private var pids: Set<Int32> = []
         func append(_ result: Result) { lock.withLock { items.append(result) } }
         var all: [Result] { lock.withLock { items } }
+        func started(_ pid: Int32) { lock.withLock { _ = pids.insert(pid) } }
+        func ended(_ pid: Int32) { lock.withLock { _ = pids.remove(pid) } }
+        var running: [Int32] { lock.withLock { Array(pids) } }
     }
 
     static func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
