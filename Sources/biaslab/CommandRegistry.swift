@@ -12,11 +12,13 @@ enum CommandRegistry {
         ModelsCommand.self,
         OptimizersCommand.self,
         ResultsCommand.self,
+        ReportCommand.self,
         RunCommand.self,
         ScaleCommand.self,
         SDECommand.self,
         StabilityCommand.self,
         StabilityThresholdCommand.self,
+        SweepCommand.self,
         TheoryCommand.self,
     ]
 }

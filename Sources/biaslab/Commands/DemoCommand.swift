@@ -1,98 +1,138 @@
 import ArgumentParser
-import Curvature
-import DataIO
+import Experiments
 import Foundation
-import NN
-import Optim
-import Tensor
 
-/// `biaslab demo`: a short built-in study on a Fashion-MNIST subset — full-batch gradient descent
-/// on a tanh MLP with the top Hessian eigenvalue λ_max tracked against the edge-of-stability
-/// threshold 2/η (Cohen et al. 2021).
+/// `biaslab demo`: the built-in study — full-batch GD and full-batch Adam on a Fashion-MNIST subset,
+/// side by side at their edges of stability, run by the sweep runner and written up as an HTML report.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Train a small MLP on Fashion-MNIST with full-batch GD and track λ_max against 2/η.",
+        abstract: "Edge of stability, side by side: full-batch GD (λ_max → 2/η) and Adam (λ₁(P⁻¹H) → (2+2β₁)/((1−β₁)η)).",
         discussion: """
-            Loss convention: MSE = (1/n) Σ ½‖f(x) − y‖² with one-hot targets (so λ_max is comparable \
-            with 2/η as in Cohen et al. 2021). λ_max is the largest-magnitude Hessian eigenvalue on the \
-            whole training subset, by power iteration on exact Hessian–vector products, warm-started from \
-            the previous eigenvector.
+            Trains the fc-tanh network 784-200-200-10 of Cohen et al. on the first 1000 Fashion-MNIST \
+            training images with MSE = (1/n) Σ ½‖f(x) − y‖² (one-hot targets), twice, from the same \
+            initialization: full-batch gradient descent at η = 2/30 for 600 steps, whose sharpness λ_max(H) rises \
+            (progressive sharpening) to 2/η = 30 and then hovers there (Cohen et al. 2021, edge of \
+            stability), and full-batch Adam at η = 1e-4, β₁ = 0.9 for 1000 steps, whose preconditioned sharpness λ₁(P⁻¹H) \
+            rises to (2 + 2β₁)/((1 − β₁)η) = 38/η and settles there (Cohen et al. 2022, adaptive edge of \
+            stability). Both runs go through the run store (skipped when already finished there; --fresh \
+            starts over) and the report has the curves with the thresholds drawn. --quick is a small \
+            version (seconds) that exercises the same path. The two runs go to two processes (--jobs 2); \
+            the full demo needs about 3 CPU-minutes in a release build, under 5 minutes of wall time on 2 cores.
+
+            The printed table, per run: the threshold, the sharpness at the end and its maximum, the \
+            fraction of measurements in the second half of the run within ±10 % of the threshold, and the \
+            final training loss and accuracy.
 
             Examples:
               biaslab demo
-              biaslab demo --samples 500 --steps 300 --lr 0.05 --json
+              biaslab demo --quick --store /tmp/demo.sqlite -o /tmp/demo.html --json
             """)
 
-    @Option(help: "Training images (the first N per class ÷ 10 of Fashion-MNIST's training split).")
-    var samples = 1000
-    @Option(help: "Hidden widths of the tanh MLP, e.g. 200,200.")
-    var hidden = "200,200"
-    @Option(help: "Learning rate η of full-batch gradient descent.")
-    var lr = 0.1
-    @Option(help: "Gradient-descent steps.")
-    var steps = 600
-    @Option(help: "Measure λ_max every k steps.")
-    var probeEvery = 25
-    @Option(help: "Seed of the initialization and of the power-iteration start.")
-    var seed: UInt64 = 0
-    @OptionGroup var output: OutputOptions
+    @Flag(help: "A small version (seconds in a release build, about 10 s in debug) for smoke tests.")
+    var quick = false
+    @Option(help: "The results store.")
+    var store = "out/demo.sqlite"
+    @Option(name: [.short, .customLong("output")], help: "The HTML report to write.")
+    var output = "out/demo-report.html"
+    @Option(help: "Concurrent runs (2: GD and Adam in two processes; 1: one after the other in this process).")
+    var jobs = 2
+    @Flag(help: "Delete the store first instead of reusing finished runs.")
+    var fresh = false
+    @OptionGroup var format: OutputOptions
 
     func validate() throws {
-        guard samples >= 10, samples % 10 == 0 else { throw UsageError("--samples must be a positive multiple of 10, got \(samples)") }
-        guard lr > 0 else { throw UsageError("--lr must be positive, got \(lr)") }
-        guard steps >= 1 else { throw UsageError("--steps must be at least 1, got \(steps)") }
-        guard probeEvery >= 1 else { throw UsageError("--probe-every must be at least 1, got \(probeEvery)") }
-        guard hiddenWidths != nil else { throw UsageError("--hidden must be comma-separated positive widths, got '\(hidden)'") }
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
     }
 
-    var hiddenWidths: [Int]? {
-        let w = hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !w.isEmpty, w.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
-        return w.map { $0! }
+    /// The study as a sweep over two list points; `quick` shrinks data, network and steps.
+    static func sweepYAML(quick: Bool) -> String {
+        let (n, widths, gdSteps, adamSteps, every, testEvery) = quick ? (200, "784-32-10", 60, 60, 5, 20) : (1000, "784-200-200-10", 600, 1000, 10, 50)
+        let sharpness = "{method: lanczos, tolerance: 1.0e-4, max_iterations: \(quick ? 30 : 50)}"
+        return """
+            name: demo\(quick ? "-quick" : "")
+            base:
+              model: mlp:\(widths):tanh
+              data: {train: "fashion-mnist:train,n=\(n)", test: "fashion-mnist:test,n=\(n)"}
+              loss: mse
+              training: {steps: \(gdSteps), batch_size: full, checkpoint_every: 100}
+              stop: {divergence_factor: 1000}
+              seed: 0
+            list:
+              - name: gd
+                optimizer: {name: sgd, lr: 0.0666667}
+                probes:
+                  - {name: train, every: \(every)}
+                  - {name: test, every: \(testEvery)}
+                  - {name: sharpness, every: \(every), options: \(sharpness)}
+              - name: adam
+                training.steps: \(adamSteps)
+                optimizer: {name: "adam:torch", lr: \(quick ? "2.0e-3" : "1.0e-4"), beta1: 0.9, beta2: 0.999, eps: 1.0e-7}
+                probes:
+                  - {name: train, every: \(every)}
+                  - {name: test, every: \(testEvery)}
+                  - {name: preconditioned_sharpness, every: \(every), options: \(sharpness)}
+            """
     }
 
-    struct Record: Codable { let step: Int; let loss: Double; let accuracy: Double?; let lambdaMax: Double? }
-    struct Summary: Codable {
-        let samples: Int; let parameters: Int; let learningRate: Double; let threshold: Double
-        let finalLoss: Double; let maxLambda: Double; let records: [Record]
+    struct Output: Encodable {
+        let report: String
+        let store: String
+        let seconds: Double
+        let runs: [RunDigest]
     }
 
     func run() throws {
-        let data: Dataset
+        let started = Date()
+        let spec: SweepSpec, points: [SweepPoint]
         do {
-            data = try FashionMNIST.load(split: .train, options: .init(selection: .perClass(samples / 10, seed: seed)))
-        } catch { throw UsageError("\(error)") }
-        let model = DenseNetwork(widths: [784] + hiddenWidths! + [10], activation: .tanh)
-        let objective = SupervisedObjective(model: model, loss: .mse, inputs: data.x, targets: data.y, labels: data.labels)
-        var generator = RandomGenerator(seed: seed, stream: "init")
-        var theta = model.initialParameters(using: &generator)
-        let threshold = 2 / lr
-        var eigenvector: [Double]? = nil
-        var records: [Record] = []
-        log(String(format: "demo: %d Fashion-MNIST images, MLP %@ tanh (d = %d), GD with η = %g, 2/η = %.1f",
-                   samples, model.widths.map(String.init).joined(separator: "-"), model.parameterCount, lr, threshold))
-        for step in 0...steps {
-            if step % probeEvery == 0 || step == steps {
-                let metrics = objective.metrics(at: theta)
-                let power = powerIteration(of: HessianOperator(objective: objective, at: theta), tolerance: 1e-4,
-                                           maxIterations: eigenvector == nil ? 100 : 20, initialVector: eigenvector, seed: seed)
-                eigenvector = power.eigenvector
-                records.append(Record(step: step, loss: metrics.loss, accuracy: metrics.accuracy, lambdaMax: power.eigenvalue))
-                log(String(format: "step %5d  loss %.5f  accuracy %.3f  λ_max %8.3f  (2/η = %.1f)",
-                           step, metrics.loss, metrics.accuracy ?? .nan, power.eigenvalue, threshold))
-                guard metrics.loss.isFinite else { throw ComputationError("training diverged at step \(step) (loss \(metrics.loss))") }
-            }
-            if step == steps { break }
-            let g = objective.gradient(at: theta)
-            VectorOps.axpy(-lr, g, &theta)
+            spec = try SweepSpec.parse(yaml: Self.sweepYAML(quick: quick), source: "the built-in demo", defaultName: "demo",
+                                       directory: URL(fileURLWithPath: "."))
+            points = try spec.points()
+        } catch {
+            throw UsageError("demo: \(error)")
         }
-        let summary = Summary(samples: samples, parameters: model.parameterCount, learningRate: lr, threshold: threshold,
-                              finalLoss: records.last!.loss, maxLambda: records.compactMap(\.lambdaMax).max() ?? .nan, records: records)
-        if output.json { try JSONOutput.print(summary); return }
-        print(String(format: "final loss %.5f; largest λ_max %.2f against 2/η = %.2f (ratio %.2f)",
-                     summary.finalLoss, summary.maxLambda, threshold, summary.maxLambda / threshold))
+        let url = URL(fileURLWithPath: store)
+        if fresh { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store + suffix) } }
+        let plan: SweepPlan
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            plan = try SweepPlan(points: points, store: url)
+        } catch {
+            throw UsageError("--store: cannot open \(store): \(error)")
+        }
+        SweepProcesses.log("demo: \(points.map(\.name).joined(separator: " and ")) on Fashion-MNIST; \(plan.pending.count) to run, "
+                           + "\(plan.skippedCount) already in \(store)")
+        InterruptSignal.install()
+        let results = try SweepProcesses.run(plan.pending, jobs: min(jobs, max(plan.pending.count, 1)), store: url, progressEvery: quick ? 20 : 50)
+        if let signal = InterruptSignal.receivedSignal { throw ExitCode(128 + signal) }
+        if let failed = results.first(where: { $0.status == "failed" }) {
+            throw ComputationError("demo run \(failed.name) failed: \(failed.message ?? "")")
+        }
+        let runStore = try RunStore(url: url)
+        let summary = try SweepSummary(spec: spec, points: points, store: runStore)
+        let runs = try summary.rows.compactMap { $0.runID }.compactMap { try runStore.run(id: $0) }
+        guard runs.count == points.count else { throw ComputationError("demo: \(points.count - runs.count) run(s) missing from \(store)") }
+        let digests = try runs.map { try RunDigest(run: $0, store: runStore) }
+        let page = try RunReport.page(runs: runs, store: runStore, title: "BiasLab demo: edges of stability of GD and Adam", notes: [
+            "Full-batch GD sharpens until λ_max(H) reaches 2/η and then hovers there (Cohen et al. 2021, arXiv 2103.00065); "
+                + "full-batch Adam's preconditioned sharpness λ₁(P⁻¹H) settles at (2+2β₁)/((1−β₁)η) (Cohen et al. 2022, arXiv 2207.14484). "
+                + "Same network, data and initialization for both; MSE loss (1/n)Σ½‖f−y‖².",
+        ])
+        try ReportCommand.write(page, to: output)
+        let seconds = Date().timeIntervalSince(started)
+        if format.json {
+            try JSONOutput.print(Output(report: output, store: store, seconds: seconds, runs: digests))
+            return
+        }
+        for d in digests {
+            let what: String = d.sharpnessMetric == "preconditioned_sharpness" ? "λ₁(P⁻¹H) vs (2+2β₁)/((1−β₁)η)" : "λ_max(H) vs 2/η"
+            let late: String = d.lateFractionNearThreshold.map { String(format: "%.0f%%", 100 * $0) } ?? "-"
+            let sharpness = "\(what) = \(RunDigest.format(d.threshold)); λ at the end \(RunDigest.format(d.finalSharpness)), max \(RunDigest.format(d.maxSharpness))"
+            let fit = "final train loss \(RunDigest.format(d.finalTrainLoss)), accuracy \(RunDigest.format(d.finalTrainAccuracy, "%.3f"))"
+            let test = "test accuracy \(RunDigest.format(d.finalTestAccuracy, "%.3f")) (\(d.status) at step \(d.step))"
+            print("\(d.name): \(sharpness), late steps within ±10%: \(late); \(fit), \(test)")
+        }
+        print(String(format: "report written to %@ (store %@; %.0f s)", output, store, seconds))
     }
-
-    private func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
 }

@@ -12,8 +12,9 @@ struct ResultsCommand: ParsableCommand {
               biaslab results list --store runs.sqlite
               biaslab results show 3 --store runs.sqlite --json
               biaslab results export 3 --format csv --store runs.sqlite > run3.csv
+              biaslab results merge shard-1.sqlite shard-2.sqlite -o sweep.sqlite
             """,
-        subcommands: [List.self, Show.self, Export.self])
+        subcommands: [List.self, Show.self, Export.self, Merge.self])
 
     /// `--store PATH`, which must exist.
     struct StoreOptions: ParsableArguments {
@@ -123,6 +124,46 @@ struct ResultsCommand: ParsableCommand {
             let store = try storeOptions.open()
             _ = try storeOptions.run(runID, in: store)
             print(MetricsExport.text(try store.metrics(runID: runID), runID: runID, format: format), terminator: "")
+        }
+    }
+}
+
+extension ResultsCommand {
+    struct Merge: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Merge results stores into one: runs with their metrics and checkpoints.",
+            discussion: """
+                Runs get new ids in OUT. A run is left out when OUT already holds a finished (completed or \
+                diverged) run with the same name and config — so the stores of a sharded sweep merge into \
+                the store one unsharded sweep would have written, and merging twice changes nothing. OUT \
+                may exist (its runs are kept). With --json: {"copied":…,"skipped":…,"output":…}.
+
+                Example:
+                  biaslab results merge shard-1.sqlite shard-2.sqlite -o sweep.sqlite
+                """)
+        @Argument(help: "The stores to merge.") var inputs: [String]
+        @Option(name: [.short, .customLong("output")], help: "The merged store (created if needed).") var output: String
+        @OptionGroup var format: OutputOptions
+
+        func validate() throws {
+            if inputs.isEmpty { throw ValidationError("give at least one store to merge") }
+        }
+
+        func run() throws {
+            for input in inputs where !FileManager.default.fileExists(atPath: input) {
+                throw UsageError("store \(input) does not exist (expected a results store written by biaslab run or sweep)")
+            }
+            let report: StoreMerge.Report
+            do {
+                report = try StoreMerge.merge(inputs.map { URL(fileURLWithPath: $0) }, into: URL(fileURLWithPath: output))
+            } catch let error as ConfigError {
+                throw UsageError(error.description)
+            } catch {
+                throw UsageError("cannot merge into \(output): \(error)")
+            }
+            if format.json { try JSONOutput.print(report) } else {
+                print("merged \(inputs.count) store(s) into \(report.output): \(report.copied) runs copied, \(report.skipped) duplicates of finished runs skipped")
+            }
         }
     }
 }

@@ -1,0 +1,95 @@
+import Foundation
+
+/// A heatmap as SVG: one cell per (x, y) category pair coloured by viridis over the values' range
+/// (log-scaled colours when the values span more than two decades), the value written in each cell,
+/// missing cells (no finished run, diverged) hatched grey with "×", the minimum outlined in red, and
+/// a colour-scale legend with tick labels on the right.
+public struct Heatmap: Sendable {
+    public var title: String
+    public var xLabel: String
+    public var yLabel: String
+    /// What the colours mean, with units (e.g. "best test loss").
+    public var valueLabel: String
+    public var xCategories: [String]
+    public var yCategories: [String]
+    /// values[row][column]: row = y category (drawn top to bottom), column = x category.
+    public var values: [[Double?]]
+    /// Outline the smallest value (an argmin over the grid).
+    public var markMinimum = true
+
+    public init(title: String, xLabel: String, yLabel: String, valueLabel: String,
+                xCategories: [String], yCategories: [String], values: [[Double?]]) {
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.valueLabel = valueLabel
+        self.xCategories = xCategories
+        self.yCategories = yCategories
+        self.values = values
+    }
+
+    /// The colour scale: the domain of the finite values, t = its position in [0, 1].
+    public func colorScale() -> AxisScale {
+        AxisScale.fitting(values.flatMap { $0.compactMap { $0 } }, pixels: (0, 1))
+    }
+
+    public func svg() -> String {
+        let cell = xCategories.count > 8 ? 48.0 : 64.0, cellHeight = 36.0
+        let yLabelWidth = max(40, (yCategories.map { SVGCanvas.textWidth($0, size: 11) }.max() ?? 0) + 12)
+        let left = 30 + yLabelWidth, top = 40.0
+        let plotWidth = cell * Double(xCategories.count), plotHeight = cellHeight * Double(yCategories.count)
+        let legendX = left + plotWidth + 30
+        let legendLabel = valueLabel + (colorScale().kind == .log ? " (log)" : "")
+        let width = max(legendX + max(110, SVGCanvas.textWidth(legendLabel, size: 11.5) + 8), left + SVGCanvas.textWidth(title, size: 15) + 10)
+        let height = top + max(plotHeight, 160) + 58
+        var canvas = SVGCanvas(width: width, height: height, title: title)
+        canvas.rect(0, 0, width, height, fill: "#ffffff")
+        canvas.text(left, 24, title, size: 15, bold: true)
+        let scale = colorScale()
+        let minimum = markMinimum ? values.flatMap { $0.compactMap { $0 } }.filter(\.isFinite).min() : nil
+        var marked = false
+        for (r, row) in values.enumerated() {
+            for (c, value) in row.enumerated() {
+                let x = left + Double(c) * cell, y = top + Double(r) * cellHeight
+                let tip = "\(yLabel) = \(yCategories[r]), \(xLabel) = \(xCategories[c]): " + (value.map(NiceTicks.label) ?? "no result")
+                guard let value, value.isFinite, let t = scale.position(of: value) else {
+                    canvas.rect(x, y, cell, cellHeight, fill: "#d9d9d9", stroke: "#ffffff", tooltip: tip)
+                    canvas.text(x + cell / 2, y + cellHeight / 2 + 4, "×", size: 12, anchor: .middle, fill: "#666")
+                    continue
+                }
+                canvas.rect(x, y, cell, cellHeight, fill: Palette.viridis(t), stroke: "#ffffff", tooltip: tip)
+                canvas.text(x + cell / 2, y + cellHeight / 2 + 4, NiceTicks.label(value), size: 10.5, anchor: .middle,
+                            fill: Palette.textColor(onViridis: t))
+                if value == minimum, !marked {
+                    canvas.rect(x + 1.5, y + 1.5, cell - 3, cellHeight - 3, fill: "none", stroke: "#e00000", strokeWidth: 3)
+                    marked = true
+                }
+            }
+        }
+        for (c, name) in xCategories.enumerated() {
+            canvas.text(left + (Double(c) + 0.5) * cell, top + plotHeight + 16, name, size: 11, anchor: .middle, fill: "#333")
+        }
+        for (r, name) in yCategories.enumerated() {
+            canvas.text(left - 6, top + (Double(r) + 0.5) * cellHeight + 4, name, size: 11, anchor: .end, fill: "#333")
+        }
+        canvas.text(left + plotWidth / 2, top + plotHeight + 38, xLabel, size: 13, anchor: .middle)
+        canvas.text(16, top + plotHeight / 2, yLabel, size: 13, anchor: .middle, rotate: -90)
+
+        // The colour legend: a bar of 40 bands, low values at the bottom, with the scale's ticks.
+        let barTop = top, barHeight = max(plotHeight, 160), bands = 40
+        for k in 0..<bands {
+            let t0 = Double(k) / Double(bands)
+            canvas.rect(legendX, barTop + barHeight * (1 - t0 - 1 / Double(bands)), 16, barHeight / Double(bands) + 0.5,
+                        fill: Palette.viridis(t0 + 0.5 / Double(bands)))
+        }
+        canvas.rect(legendX, barTop, 16, barHeight, fill: "none", stroke: "#444")
+        for tick in scale.ticks {
+            guard let t = scale.position(of: tick) else { continue }
+            let y = barTop + barHeight * (1 - t)
+            canvas.line(legendX + 16, y, legendX + 21, y, stroke: "#444")
+            canvas.text(legendX + 24, y + 4, NiceTicks.label(tick), size: 10.5, fill: "#333")
+        }
+        canvas.text(legendX, barTop + barHeight + 18, legendLabel, size: 11.5)
+        return canvas.render()
+    }
+}

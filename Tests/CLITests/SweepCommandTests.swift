@@ -1,0 +1,65 @@
+import BiasLabTestSupport
+import Foundation
+import Testing
+
+/// End-to-end `biaslab sweep`, `results merge`, `report` and `demo --quick`.
+struct SweepCommandTests {
+    static let sweep = """
+        name: cli
+        base:
+          model: mlp:2-3-2:tanh
+          data: gaussian-mixture:n=16,d=2,classes=2,seed=1
+          optimizer: {name: sgd, lr: 0.1}
+          training: {steps: 5, batch_size: full}
+          probes: [{name: train, every: 1}, {name: sharpness, every: 5}]
+        grid:
+          optimizer.lr: [0.1, 0.2]
+          seed: [0, 1]
+        """
+
+    /// Oracle: the in-process unsharded sweep. Two shards run as `--jobs 2` subprocesses into separate
+    /// stores, merged by `results merge`, summarize to the same objectives; a second run skips everything.
+    @Test func shardedSubprocessSweepMergesToTheUnshardedSummary() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let file = dir.appendingPathComponent("s.yaml")
+        try Self.sweep.write(to: file, atomically: true, encoding: .utf8)
+        let whole = dir.appendingPathComponent("whole.sqlite").path
+        let one = try CLIRunner.run(["sweep", file.path, "--store", whole, "--json"])
+        #expect(one.status == 0, "\(one.stderr)")
+        for shard in ["1/2", "2/2"] {
+            let r = try CLIRunner.run(["sweep", file.path, "--shard", shard, "--jobs", "2", "--store", dir.appendingPathComponent("\(shard.first!).sqlite").path])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let merged = dir.appendingPathComponent("merged.sqlite").path
+        let merge = try CLIRunner.run(["results", "merge", dir.appendingPathComponent("1.sqlite").path, dir.appendingPathComponent("2.sqlite").path, "-o", merged, "--json"])
+        #expect(merge.status == 0 && merge.json?["copied"] as? Int == 4, "\(merge.stderr)")
+        func objectives(_ store: String) throws -> [String: Double] {
+            let json = try CLIRunner.run(["sweep", "summary", file.path, "--store", store, "--json"]).json
+            let rows = try #require(json?["rows"] as? [[String: Any]])
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0["name"] as! String, $0["objective"] as! Double) })
+        }
+        let expected = try objectives(whole)
+        #expect(expected.count == 4 && expected.keys.contains("cli/lr=0.2,seed=1"))
+        #expect(try objectives(merged) == expected)
+        let again = try CLIRunner.run(["sweep", file.path, "--store", whole, "--json"])
+        #expect(again.json?["skipped"] as? Int == 4 && (again.json?["ran"] as? [Any])?.isEmpty == true)
+        let report = dir.appendingPathComponent("sweep.html").path
+        #expect(try CLIRunner.run(["report", file.path, "--store", merged, "-o", report]).status == 0)
+        #expect(try String(contentsOfFile: report, encoding: .utf8).contains("<svg"))
+        let bad = try CLIRunner.run(["sweep", file.path, "--shard", "3/2"])
+        #expect(bad.status == 2 && bad.stderr.contains("--shard"))
+    }
+
+    /// `demo --quick` end to end: exit 0, a report with SVG charts, and a summary line per run.
+    @Test func quickDemoWritesAReport() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let report = dir.appendingPathComponent("demo.html").path
+        let r = try CLIRunner.run(["demo", "--quick", "--store", dir.appendingPathComponent("demo.sqlite").path, "-o", report, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let runs = try #require(r.json?["runs"] as? [[String: Any]])
+        #expect(runs.map { $0["sharpness_metric"] as? String } == ["lambda_max", "preconditioned_sharpness"])
+        #expect(runs.first?["threshold"] as? Double == 2 / 0.0666667)
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(html.contains("<svg") && html.contains("demo-quick/gd"))
+    }
+}
