@@ -84,7 +84,7 @@ def main():
     parser.add_argument("--results", required=True)
     parser.add_argument("--only", default="", help="comma-separated workloads, e.g. W1,W2")
     parser.add_argument("--quick", action="store_true", help="one round of one repetition each")
-    parser.add_argument("--budget", type=float, default=780, help="seconds after which no extra round starts")
+    parser.add_argument("--budget", type=float, default=600, help="seconds after which no extra round starts")
     args = parser.parse_args()
 
     plan = QUICK_PLAN if args.quick else PLAN
