@@ -48,7 +48,8 @@ let package = Package(
             ]),
 
         // MARK: Benchmark (make bench)
-        .executableTarget(name: "biaslab-bench", dependencies: ["Tensor", "Autodiff", "NN"], path: "Sources/BiasLabBench"),
+        .executableTarget(name: "biaslab-bench", dependencies: ["Tensor", "Autodiff", "DataIO", "NN", "Optim", "Curvature"],
+                          path: "Sources/BiasLabBench"),
 
         // MARK: Tests
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "BiasLabTestSupport"]),

@@ -1,0 +1,121 @@
+import Curvature
+import NN
+import Optim
+import Tensor
+
+/// One workload of `make bench`: a timed body and the work behind its floor.
+///
+/// `body` does the measured work and returns a closure that turns its output into the arrays the
+/// JAX peer's results are checked against (called once, after timing, so summaries such as the
+/// digest of a 2 GB per-sample gradient matrix are not timed).
+struct BenchWorkload {
+    let name: String
+    let summary: String
+    /// gemm flops of the floor.
+    let flops: Double
+    /// Bytes written or streamed at the floor.
+    let bytes: Double
+    let body: () throws -> () -> [String: Tensor]
+}
+
+/// The seven workloads of issue 9, on the shared ``BenchInputs`` (bench/README.md states each one).
+enum BenchWorkloads {
+    static let lanczosSteps = 20
+    static let sharpnessEvery = 100
+    static let adamSpec = "adam:torch,lr=1e-3"
+    static let interactionBatchSize = 50
+    static let hessianBlockSize = 50
+
+    static func all(_ inputs: BenchInputs) -> [BenchWorkload] {
+        let widths = BenchInputs.mlpWidths
+        let n = inputs.x.shape[0]
+        let objective = SupervisedObjective(model: DenseNetwork(widths: widths, activation: .tanh), loss: .mse,
+                                            inputs: inputs.x, targets: inputs.y)
+        let theta = inputs.theta
+        let d = objective.dimension
+        let gradient = FlopModel.mlpGradient(widths: widths, batch: n)
+        let tangent = FlopModel.mlpTangent(widths: widths, batch: n)
+        let perSampleBytes = Double(n * d * 8)
+
+        /// λ_max of the full-batch Hessian at θ: 20 Lanczos steps from the shared start, full
+        /// reorthogonalization (tolerance 0, so exactly `lanczosSteps` products).
+        func lambdaMax(at parameters: [Double]) throws -> Double {
+            try lanczosEigenpairs(of: HessianOperator(objective: objective, at: parameters), count: 1, tolerance: 0,
+                                  maxIterations: lanczosSteps, initialVector: inputs.lanczosStart).eigenvalues[0]
+        }
+
+        let p = inputs.diagonalX.shape[1], m = inputs.diagonalX.shape[0]
+        let diagonalObjective = SupervisedObjective(model: BenchDiagonalLinearNetwork(dimension: p), loss: .mse,
+                                                    inputs: inputs.diagonalX, targets: inputs.diagonalY)
+        let steps = inputs.adamBatches.count
+        let adamFlops = Double(steps) * FlopModel.mlpGradient(widths: widths, batch: BenchInputs.adamBatchSize)
+            + Double(steps / sharpnessEvery) * (gradient + Double(lanczosSteps) * tangent)
+
+        return [
+            BenchWorkload(name: "W1", summary: "gradient, MLP 784-256-256-10 tanh, MSE, N=1000",
+                          flops: gradient, bytes: 0) {
+                let (value, g) = objective.valueAndGradient(at: theta, batch: nil)
+                return { ["loss": Tensor(value), "gradient": Tensor(g)] }
+            },
+            BenchWorkload(name: "W2", summary: "Hessian-vector product, same model and data",
+                          flops: gradient + tangent, bytes: 0) {
+                let hv = objective.hessianVectorProduct(at: theta, along: inputs.direction)
+                return { ["hvp": Tensor(hv)] }
+            },
+            BenchWorkload(name: "W3", summary: "per-sample gradients, 1000 × d materialized",
+                          flops: FlopModel.mlpPerSampleDeltas(widths: widths, batch: n), bytes: perSampleBytes) {
+                let g = objective.perSampleGradients(at: theta, batch: nil)
+                return { perSampleDigest(g, direction: inputs.direction, weights: inputs.sampleWeights) }
+            },
+            BenchWorkload(name: "W4", summary: "λ_max, Lanczos 20 steps, full reorthogonalization, N=1000",
+                          flops: gradient + Double(lanczosSteps) * tangent, bytes: 0) {
+                let lambda = try lambdaMax(at: theta)
+                return { ["lambda_max": Tensor(lambda)] }
+            },
+            BenchWorkload(name: "W5", summary: "exact diag(H), diagonal net d=1000 (2000 params), n=200",
+                          flops: Double(2 * p) * FlopModel.diagonalNetTangent(samples: m, dimension: p), bytes: 0) {
+                let diagonal = exactDiagonal(of: HessianOperator(objective: diagonalObjective, at: inputs.diagonalTheta),
+                                             blockSize: 2 * p / 10)
+                return { ["diagonal": Tensor(diagonal)] }
+            },
+            BenchWorkload(name: "W6", summary: "1000 Adam steps (torch, lr 1e-3), b=128, λ_max every 100",
+                          flops: adamFlops, bytes: Double(steps) * FlopModel.adamStepBytes(dimension: d)) {
+                var optimizer = try OptimizerSpec(parsing: adamSpec)
+                    .makeInstance(structure: ProblemStructure(dimension: d, blocks: objective.blocks))
+                var parameters = theta
+                var lambdas: [Double] = []
+                for (t, batch) in inputs.adamBatches.enumerated() {
+                    optimizer.step(parameters: &parameters, gradient: objective.gradient(at: parameters, batch: batch))
+                    if (t + 1) % sharpnessEvery == 0 { lambdas.append(try lambdaMax(at: parameters)) }
+                }
+                let final = parameters
+                return { ["theta": Tensor(final), "lambda_max": Tensor(lambdas)] }
+            },
+            BenchWorkload(name: "W7", summary: "exact IAS, b=50 without replacement, N=1000",
+                          flops: FlopModel.mlpPerSampleDeltas(widths: widths, batch: n) + gradient + Double(n) * tangent,
+                          bytes: perSampleBytes) {
+                let g = objective.perSampleGradients(at: theta, batch: nil)
+                let interaction = GradientInteraction(perSampleGradients: g, hessian: HessianOperator(objective: objective, at: theta),
+                                                      blockSize: hessianBlockSize)
+                let b = interactionBatchSize
+                return {
+                    ["ias": Tensor(interaction.interactionAwareSharpness(batchSize: b, sampling: .withoutReplacement)),
+                     "per_sample_curvatures": Tensor(interaction.perSampleCurvatures),
+                     "full_batch_interaction": Tensor(interaction.fullBatchInteraction)]
+                }
+            },
+        ]
+    }
+
+    /// What W3's result is checked by, without writing 2 GB: ‖gᵢ‖² for every i, G·direction, and
+    /// weightsᵀ G (a random combination of the rows).
+    static func perSampleDigest(_ g: Tensor, direction: [Double], weights: [Double]) -> [String: Tensor] {
+        let (n, d) = (g.shape[0], g.shape[1])
+        let norms = (0..<n).map { i in
+            g.scalars.withUnsafeBufferPointer { p in (0..<d).reduce(0.0) { $0 + p[i * d + $1] * p[i * d + $1] } }
+        }
+        return ["row_norms_sq": Tensor(norms),
+                "times_direction": Tensor.matvec(g, Tensor(direction)),
+                "weighted_rows": Tensor.matvec(g, Tensor(weights), transpose: true)]
+    }
+}

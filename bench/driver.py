@@ -1,0 +1,192 @@
+"""`make bench` driver (called by bench/run.sh with the bench virtual environment's python).
+
+Exports the shared inputs with the biaslab-bench binary, measures the machine floors, then runs each
+workload in BiasLab and in JAX alternately (round r: one BiasLab process, then one JAX process, each
+doing its warm-up and timed repetitions), checks JAX's results against BiasLab's (relative error
+<= 1e-8, norm-wise per array), prints the table and writes bench/results/latest.json."""
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOLERANCE = 1e-8
+
+# workload: (rounds at most, timed repetitions per process, warm-up runs per process). Round 1 of every
+# workload runs first; further rounds run afterwards, in workload order, only while the projected end
+# (from round 1's duration) stays within --budget seconds, so the table is always complete and a
+# loaded machine shortens the run instead of lengthening it.
+PLAN = {
+    "W1": (3, 5, 1),
+    "W2": (3, 5, 1),
+    "W3": (3, 1, 1),
+    "W4": (3, 1, 0),
+    "W5": (3, 2, 1),
+    "W6": (2, 1, 0),
+    "W7": (2, 1, 0),
+}
+QUICK_PLAN = {name: (1, 1, 0) for name in PLAN}
+
+
+def environments():
+    biaslab = dict(os.environ, OPENBLAS_NUM_THREADS="2")
+    # JAX/numpy peers: a current numpy is slowed by OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE, which are set on
+    # some machines only for the system OpenBLAS that BiasLab links (env README): unset both here only.
+    jax = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    jax.update(JAX_PLATFORMS="cpu", JAX_ENABLE_X64="1", OPENBLAS_NUM_THREADS="2")
+    return biaslab, jax
+
+
+def run_json(command, env):
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr)
+        raise SystemExit(f"bench: command failed ({result.returncode}): {' '.join(command)}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def relative_error(ours, theirs):
+    ours, theirs = np.ravel(ours).astype(np.float64), np.ravel(theirs).astype(np.float64)
+    if ours.shape != theirs.shape:
+        return float("inf")
+    scale = np.linalg.norm(theirs)
+    difference = np.linalg.norm(ours - theirs)
+    return float(difference / scale) if scale > 0 else float(difference)
+
+
+def compare(biaslab_file, jax_file):
+    ours, theirs = np.load(biaslab_file), np.load(jax_file)
+    errors = {key: relative_error(ours[key], theirs[key]) if key in ours.files else float("inf")
+              for key in theirs.files}
+    return errors, max(errors.values())
+
+
+def load_snapshot():
+    top = subprocess.run(["ps", "-eo", "pcpu,comm", "--sort=-pcpu"], capture_output=True, text=True).stdout
+    busy = [line.strip() for line in top.splitlines()[1:6]]
+    return {"loadavg": os.getloadavg(), "top_processes": busy}
+
+
+def median(values):
+    return float(np.median(values))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", required=True)
+    parser.add_argument("--work", required=True)
+    parser.add_argument("--results", required=True)
+    parser.add_argument("--only", default="", help="comma-separated workloads, e.g. W1,W2")
+    parser.add_argument("--quick", action="store_true", help="one round of one repetition each")
+    parser.add_argument("--budget", type=float, default=600, help="seconds after which no extra round starts")
+    args = parser.parse_args()
+
+    plan = QUICK_PLAN if args.quick else PLAN
+    selected = [w for w in plan if not args.only or w in args.only.split(",")]
+    biaslab_env, jax_env = environments()
+    python = sys.executable
+    started = time.time()
+    os.makedirs(args.work, exist_ok=True)
+
+    subprocess.run([args.bin, "export", args.work], env=biaslab_env, check=True)
+    before = load_snapshot()
+    floors_before = run_json([args.bin, "floors"], biaslab_env)
+    print(f"floors: dgemm {floors_before['dgemm_gflops']:.1f} GFLOP/s, "
+          f"write bandwidth {floors_before['write_bandwidth_gbps']:.1f} GB/s; "
+          f"load average {before['loadavg'][0]:.2f} {before['loadavg'][1]:.2f} {before['loadavg'][2]:.2f}", flush=True)
+
+    records = {name: {"ours": [], "theirs": [], "loads": [], "round_s": 0.0} for name in selected}
+
+    def run_round(name):
+        _, repetitions, warmup = plan[name]
+        timing = ["--repetitions", str(repetitions), "--warmup", str(warmup)]
+        record = records[name]
+        record["loads"].append(os.getloadavg()[0])
+        begun = time.time()
+        record["ours"].append(run_json([args.bin, "run", name, "--inputs", args.work,
+                                        "--out", os.path.join(args.work, f"{name}-biaslab.npz")] + timing, biaslab_env))
+        record["theirs"].append(run_json([python, os.path.join(HERE, "jax", "run.py"), name, "--inputs", args.work,
+                                          "--out", os.path.join(args.work, f"{name}-jax.npz")] + timing, jax_env))
+        record["round_s"] = max(record["round_s"], time.time() - begun)
+
+    for name in selected:
+        run_round(name)
+        ours, theirs = records[name]["ours"][0], records[name]["theirs"][0]
+        print(f"{name} round 1: BiasLab {np.median(ours['times']):.3f} s, JAX {np.median(theirs['times']):.3f} s",
+              flush=True)
+    for extra in range(1, max(plan[name][0] for name in selected)):
+        for name in selected:
+            if extra < plan[name][0] and time.time() - started + records[name]["round_s"] <= args.budget:
+                run_round(name)
+
+    # The floors are the machine's best: measured again at the end, the faster of the two readings is
+    # used, so a burst of load during one reading does not lower the bar.
+    floors_after = run_json([args.bin, "floors"], biaslab_env)
+    floors = {key: max(floors_before[key], floors_after[key]) for key in floors_before}
+    gflops, bandwidth = floors["dgemm_gflops"], floors["write_bandwidth_gbps"]
+    print(f"floors used: dgemm {gflops:.1f} GFLOP/s, write bandwidth {bandwidth:.1f} GB/s (best of start and end)")
+
+    rows = []
+    for name in selected:
+        ours, theirs, loads = records[name]["ours"], records[name]["theirs"], records[name]["loads"]
+        _, repetitions, warmup = plan[name]
+        errors, worst = compare(*(os.path.join(args.work, f"{name}-{side}.npz") for side in ("biaslab", "jax")))
+        ours_times = [t for r in ours for t in r["times"]]
+        theirs_times = [t for r in theirs for t in r["times"]]
+        floor = ours[0]["flops"] / (gflops * 1e9) + ours[0]["bytes"] / (bandwidth * 1e9)
+        row = {
+            "workload": name, "summary": ours[0]["summary"],
+            "biaslab_median_s": median(ours_times), "jax_median_s": median(theirs_times),
+            "ratio": median(ours_times) / median(theirs_times),
+            "floor_s": floor, "floor_flops": ours[0]["flops"], "floor_bytes": ours[0]["bytes"],
+            "biaslab_fraction_of_floor": floor / median(ours_times),
+            "jax_fraction_of_floor": floor / median(theirs_times),
+            "jax_compile_s": median([r["compile_seconds"] for r in theirs]),
+            "biaslab_cores": median([r["cpu_ratio"] for r in ours]), "jax_cores": median([r["cpu_ratio"] for r in theirs]),
+            "biaslab_times_s": ours_times, "jax_times_s": theirs_times,
+            "rounds": len(ours), "repetitions": repetitions, "warmup": warmup, "load_average_1min": loads,
+            "relative_errors": errors, "max_relative_error": worst, "check": "PASS" if worst <= TOLERANCE else "FAIL",
+        }
+        rows.append(row)
+        print(f"{name} {row['summary']}: {len(ours)} round(s), max rel err {worst:.1e} {row['check']}", flush=True)
+
+    header = (f"{'workload':<8} {'BiasLab s':>10} {'JAX s':>9} {'ratio':>6} {'floor s':>9} {'BL/floor':>9} "
+              f"{'JAX/floor':>9} {'compile s':>9} {'cores BL/JAX':>12} {'rel err':>8} {'rounds':>6}  check")
+    print()
+    print(header)
+    for r in rows:
+        print(f"{r['workload']:<8} {r['biaslab_median_s']:>10.3f} {r['jax_median_s']:>9.3f} {r['ratio']:>6.2f} "
+              f"{r['floor_s']:>9.3f} {100 * r['biaslab_fraction_of_floor']:>8.1f}% {100 * r['jax_fraction_of_floor']:>8.1f}% "
+              f"{r['jax_compile_s']:>9.2f} {r['biaslab_cores']:>5.2f}/{r['jax_cores']:<5.2f} "
+              f"{r['max_relative_error']:>8.1e} {r['rounds']:>6}  {r['check']}")
+    print("ratio = BiasLab median / JAX median (> 1: BiasLab slower); X/floor = floor ÷ median; "
+          "cores = process CPU time ÷ wall time")
+
+    import jax  # only for its version in the report
+    report = {
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "command": "make bench" + (" (quick)" if args.quick else ""),
+        "elapsed_s": time.time() - started,
+        "machine": {"cpu_count": os.cpu_count(), "platform": platform.platform(),
+                    "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE"),
+                    "openblas_l2_size": os.environ.get("OPENBLAS_L2_SIZE")},
+        "versions": {"jax": jax.__version__, "numpy": np.__version__, "python": platform.python_version()},
+        "floors": floors, "floors_start": floors_before, "floors_end": floors_after, "load_before": before, "load_after": load_snapshot(),
+        "tolerance": TOLERANCE, "workloads": rows,
+    }
+    os.makedirs(os.path.dirname(args.results), exist_ok=True)
+    with open(args.results, "w") as handle:
+        json.dump(report, handle, indent=2, sort_keys=True)
+    print(f"results: {args.results} ({report['elapsed_s']:.0f} s)")
+    if any(r["check"] == "FAIL" for r in rows):
+        raise SystemExit("bench: some JAX results differ from BiasLab's by more than 1e-8 (see above)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""The seven workloads of `make bench` in JAX (jit-compiled, float64), written from the formulas in
+bench/README.md. Each builder compiles ahead of time (the runner reports that time separately) and
+returns (body, summarize): body() does the timed work and returns device arrays; summarize(output)
+turns the last output into the numpy arrays checked against BiasLab's."""
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from models import diagonal_net_loss, hvp, lanczos_lambda_max, mean_loss, sample_loss
+
+LANCZOS_STEPS = 20
+SHARPNESS_EVERY = 100
+ADAM = dict(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8)  # PyTorch Adam defaults, bias-corrected, eps outside
+IAS_BATCH = 50
+HESSIAN_CHUNK = 50
+
+
+def compile_for(function, *arguments):
+    return jax.jit(function).lower(*arguments).compile()
+
+
+def w1(data):
+    x, y, theta = data["x"], data["y"], data["theta"]
+    run = compile_for(jax.value_and_grad(mean_loss), theta, x, y)
+    return (lambda: run(theta, x, y)), (lambda out: {"loss": out[0], "gradient": out[1]})
+
+
+def w2(data):
+    x, y, theta, direction = data["x"], data["y"], data["theta"], data["direction"]
+    run = compile_for(lambda t, v, xx, yy: hvp(mean_loss, t, v, xx, yy), theta, direction, x, y)
+    return (lambda: run(theta, direction, x, y)), (lambda out: {"hvp": out})
+
+
+def per_sample_gradients(theta, x, y):
+    return jax.vmap(jax.grad(sample_loss), in_axes=(None, 0, 0))(theta, x, y)
+
+
+def w3(data):
+    x, y, theta = data["x"], data["y"], data["theta"]
+    run = compile_for(per_sample_gradients, theta, x, y)
+
+    def summarize(g):
+        g = np.asarray(g)
+        return {"row_norms_sq": np.einsum("ij,ij->i", g, g),
+                "times_direction": g @ np.asarray(data["direction"]),
+                "weighted_rows": np.asarray(data["sample_weights"]) @ g}
+    return (lambda: run(theta, x, y)), summarize
+
+
+def lambda_max(theta, start, x, y):
+    return lanczos_lambda_max(lambda v: hvp(mean_loss, theta, v, x, y), start, LANCZOS_STEPS)
+
+
+def w4(data):
+    x, y, theta, start = data["x"], data["y"], data["theta"], data["lanczos_start"]
+    run = compile_for(lambda_max, theta, start, x, y)
+    return (lambda: run(theta, start, x, y)), (lambda out: {"lambda_max": out})
+
+
+def w5(data):
+    x, y, theta = data["diag_x"], data["diag_y"], data["diag_theta"]
+
+    def diagonal(t, xx, yy):
+        basis = jnp.eye(t.shape[0])
+        columns = jax.vmap(lambda e: hvp(diagonal_net_loss, t, e, xx, yy))(basis)  # 2000 HVPs, batched
+        return jnp.diagonal(columns)
+    run = compile_for(diagonal, theta, x, y)
+    return (lambda: run(theta, x, y)), (lambda out: {"diagonal": out})
+
+
+def adam_segment(theta, m, v, t0, batches, x, y):
+    """SHARPNESS_EVERY Adam steps, PyTorch convention:
+    m <- b1 m + (1-b1) g;  v <- b2 v + (1-b2) g^2;  theta <- theta - lr (m/(1-b1^t)) / (sqrt(v/(1-b2^t)) + eps)."""
+    b1, b2, lr, eps = ADAM["beta1"], ADAM["beta2"], ADAM["lr"], ADAM["eps"]
+
+    def step(i, carry):
+        theta, m, v = carry
+        batch = batches[i]
+        g = jax.grad(mean_loss)(theta, x[batch], y[batch])
+        t = (t0 + i + 1).astype(jnp.float64)
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        theta = theta - lr * (m / (1 - b1 ** t)) / (jnp.sqrt(v / (1 - b2 ** t)) + eps)
+        return theta, m, v
+    return jax.lax.fori_loop(0, batches.shape[0], step, (theta, m, v))
+
+
+def w6(data):
+    x, y, theta, start = data["x"], data["y"], data["theta"], data["lanczos_start"]
+    batches = data["adam_batches"]
+    segments = batches.shape[0] // SHARPNESS_EVERY
+    zeros = jnp.zeros_like(theta)
+    segment = compile_for(adam_segment, theta, zeros, zeros, jnp.int64(0), batches[:SHARPNESS_EVERY], x, y)
+    sharpness = compile_for(lambda_max, theta, start, x, y)
+
+    def body():
+        t, m, v = theta, zeros, zeros
+        lambdas = []
+        for s in range(segments):
+            t, m, v = segment(t, m, v, jnp.int64(s * SHARPNESS_EVERY),
+                              batches[s * SHARPNESS_EVERY:(s + 1) * SHARPNESS_EVERY], x, y)
+            lambdas.append(sharpness(t, start, x, y))
+        return t, jnp.stack(lambdas)
+    return body, (lambda out: {"theta": out[0], "lambda_max": out[1]})
+
+
+def hessian_chunk(theta, gradients, x, y):
+    """H g_i for a chunk of per-sample gradients (vmap of jvp(grad)): returns g_i^T H g_i and sum_i H g_i."""
+    products = jax.vmap(lambda g: hvp(mean_loss, theta, g, x, y))(gradients)
+    return jnp.sum(products * gradients, axis=1), jnp.sum(products, axis=0)
+
+
+def w7(data):
+    """Exact IAS (paper 003): with g_i the per-sample gradients, g their mean, gamma = (N-b)/(N-1),
+    tr(H S_1) = mean_i g_i^T H g_i,  tr(S_1) = mean_i ||g_i||^2,
+    tr(H S_b) = (gamma/b) tr(H S_1) + (1 - gamma/b) g^T H g,
+    tr(S_b)   = (gamma/b) tr(S_1)   + (1 - gamma/b) ||g||^2,     IAS = tr(H S_b) / tr(S_b)."""
+    x, y, theta = data["x"], data["y"], data["theta"]
+    n = x.shape[0]
+    psg = compile_for(per_sample_gradients, theta, x, y)
+    chunk = compile_for(hessian_chunk, theta, jnp.zeros((HESSIAN_CHUNK, theta.shape[0])), x, y)
+
+    def body():
+        g = psg(theta, x, y)
+        curvatures, h_sum = [], jnp.zeros_like(theta)
+        for start in range(0, n, HESSIAN_CHUNK):
+            c, s = chunk(theta, g[start:start + HESSIAN_CHUNK], x, y)
+            curvatures.append(c)
+            h_sum = h_sum + s
+        curvatures = jnp.concatenate(curvatures)
+        mean_g = jnp.mean(g, axis=0)
+        full = mean_g @ (h_sum / n)
+        c = ((n - IAS_BATCH) / (n - 1)) / IAS_BATCH
+        interaction = c * jnp.mean(curvatures) + (1 - c) * full
+        second_moment = c * jnp.mean(jnp.sum(g * g, axis=1)) + (1 - c) * (mean_g @ mean_g)
+        return interaction / second_moment, curvatures, full
+    return body, (lambda out: {"ias": out[0], "per_sample_curvatures": out[1], "full_batch_interaction": out[2]})
+
+
+BUILDERS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W7": w7}
