@@ -39,12 +39,6 @@ enum FlopModel {
         return 2 * Double(batch) * (s.all + s.afterFirst)
     }
 
-    /// Diagonal linear network f(x) = ⟨u⊙u − v⊙v, x⟩ on an n × d design X: one HVP direction needs
-    /// ṙ = X ẇ and Xᵀ ṙ, 4nd flops (the element-wise ẇ = 2(u⊙u̇ − v⊙v̇) is not counted).
-    static func diagonalNetTangent(samples n: Int, dimension d: Int) -> Double {
-        4 * Double(n) * Double(d)
-    }
-
     /// One Adam step streams θ, g, m, v in and θ, m, v out: 7 × 8 bytes per parameter.
     static func adamStepBytes(dimension d: Int) -> Double { 7 * 8 * Double(d) }
 }

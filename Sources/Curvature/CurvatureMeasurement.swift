@@ -9,7 +9,8 @@ public enum CurvatureMeasure: String, CaseIterable, Codable, Sendable {
     case topK = "top-k"
     /// tr H by Hutchinson (Rademacher probes) with its standard error, or exactly with `exact`.
     case trace
-    /// The exact diagonal of H (d Hessian–vector products against unit vectors, in blocks).
+    /// The exact diagonal of H: the objective's closed form where its structure gives one (diagonal
+    /// linear networks), else d Hessian–vector products against unit vectors, in blocks.
     case diag
     /// Paper 002's adaptive sharpness tr(Diag(H)^{1/2}) = Σ_i max(H_ii, 0)^{1/2}, from the exact diagonal.
     case adaptive
@@ -61,6 +62,8 @@ public struct CurvatureReport: Codable, Sendable {
     public var trace: Double?
     public var traceStderr: Double?
     public var diag: [Double]?
+    /// How the diagonal was computed: "closed-form" (the objective's structure) or "hvp" (d HVPs).
+    public var diagMethod: String?
     public var adaptiveSharpness: Double?
     public var diagNegativeCount: Int?
     public var ias: Double?
@@ -105,7 +108,13 @@ public func measureCurvature(of objective: any Objective, at theta: [Double], me
     }
     var diagonal: [Double]? = nil
     if !measures.isDisjoint(with: [.diag, .adaptive]) || (measures.contains(.trace) && settings.exact) {
-        diagonal = exactDiagonal(of: hessian)
+        if let closedForm = objective.closedFormHessianDiagonal(at: theta, batch: nil) {
+            diagonal = closedForm
+            report.diagMethod = "closed-form"
+        } else {
+            diagonal = exactDiagonal(of: hessian)
+            report.diagMethod = "hvp"
+        }
     }
     if measures.contains(.trace) {
         if settings.exact, let diagonal {

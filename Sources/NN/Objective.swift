@@ -23,9 +23,15 @@ public protocol Objective: Sendable {
     func perSampleHessianVectorProducts(at parameters: [Double], along direction: [Double], batch: [Int]?) -> Tensor
     /// Per-sample losses ℓ_{B_j}(θ).
     func perSampleLosses(at parameters: [Double], batch: [Int]?) -> [Double]
+    /// diag ∇²L_B(θ) in closed form when the objective's structure gives one cheaply (e.g. a diagonal
+    /// linear network under squared loss, O(nd)); nil otherwise, and callers fall back to d exact
+    /// Hessian–vector products against unit vectors.
+    func closedFormHessianDiagonal(at parameters: [Double], batch: [Int]?) -> [Double]?
 }
 
 extension Objective {
+    public func closedFormHessianDiagonal(at parameters: [Double], batch: [Int]?) -> [Double]? { nil }
+
     /// L_B(θ).
     public func loss(at parameters: [Double], batch: [Int]? = nil) -> Double {
         let losses = perSampleLosses(at: parameters, batch: batch)

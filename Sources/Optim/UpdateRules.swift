@@ -227,26 +227,31 @@ struct AdaptiveRule: Sendable {
         if numerator != .gradient {
             UpdateRules.accumulate(&state.firstMoment, g, decay: beta1, inputWeight: 1 - beta1)
         }
-        let previous = state.secondMoment
+        // The lagged timing needs v before this step's update; the current timing updates v in place.
+        let previous = timing == .current ? nil : state.secondMoment
         UpdateRules.accumulate(&state.secondMoment, grouping.statistic(of: g), decay: beta2, inputWeight: 1 - beta2)
-        let (storage, vStep) = timing == .current ? (state.secondMoment, t) : (previous, t - 1)
+        let (storage, vStep) = previous.map { ($0, t - 1) } ?? (state.secondMoment, t)
         let v = grouping.expand(storage, dimension: d)
         let bc2 = biasCorrection.factor(beta: beta2, step: vStep)
-        let u = (0..<d).map { i in numeratorValue(i, g: g, m: state.firstMoment, t: t) / denominator.value(v[i] / bc2, epsilon: epsilon) }
+        let numerators = numeratorValues(g: g, m: state.firstMoment, t: t)
+        let u = (0..<d).map { i in numerators[i] / denominator.value(v[i] / bc2, epsilon: epsilon) }
         UpdateRules.descend(&theta, along: u, learningRate: rates.learningRate)
     }
 
-    private func numeratorValue(_ i: Int, g: [Double], m: [Double], t: Int) -> Double {
+    /// The numerator of every coordinate, with the bias-correction factors computed once per step.
+    private func numeratorValues(g: [Double], m: [Double], t: Int) -> [Double] {
         switch numerator {
         case .gradient:
-            return g[i]
+            return g
         case .momentum:
-            return m[i] / biasCorrection.factor(beta: beta1, step: t)
+            let bc1 = biasCorrection.factor(beta: beta1, step: t)
+            return m.map { $0 / bc1 }
         case .nesterov(.paper001):
-            return beta1 * (m[i] / biasCorrection.factor(beta: beta1, step: t)) + (1 - beta1) * g[i]
+            let bc1 = biasCorrection.factor(beta: beta1, step: t)
+            return (0..<g.count).map { i in beta1 * (m[i] / bc1) + (1 - beta1) * g[i] }
         case .nesterov(.optax):
-            return beta1 * (m[i] / biasCorrection.factor(beta: beta1, step: t + 1))
-                + (1 - beta1) * (g[i] / biasCorrection.factor(beta: beta1, step: t))
+            let bc1Next = biasCorrection.factor(beta: beta1, step: t + 1), bc1 = biasCorrection.factor(beta: beta1, step: t)
+            return (0..<g.count).map { i in beta1 * (m[i] / bc1Next) + (1 - beta1) * (g[i] / bc1) }
         }
     }
 
