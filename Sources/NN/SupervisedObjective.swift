@@ -86,9 +86,12 @@ public struct SupervisedObjective: Objective {
             return out
         }
         let deltas = layerDeltas(traced, s)
-        var out = [Double](repeating: 0, count: rows.count * dimension)
         let d = dimension
-        out.withUnsafeMutableBufferPointer { dst in
+        // When the traced layers' weights and biases cover all of θ (every dense network), every entry
+        // is written below and the 8·|B|·d-byte result needs no zero-fill first.
+        let covered = traced.layers.reduce(0) { $0 + $1.weightRange.count + ($1.biasRange?.count ?? 0) }
+        let fill: (UnsafeMutableBufferPointer<Double>) -> Void = { dst in
+            if covered != d { dst.initialize(repeating: 0) }
             for (layer, delta) in zip(traced.layers, deltas) {
                 let fanOut = delta.shape[1], fanIn = layer.input.shape[1]
                 layer.input.scalars.withUnsafeBufferPointer { a in
@@ -108,7 +111,7 @@ public struct SupervisedObjective: Objective {
                 }
             }
         }
-        return Tensor(shape: [rows.count, d], scalars: out)
+        return Tensor.uninitialized([rows.count, d], fill)
     }
 
     /// ‖∇ℓ_i(θ)‖² for each sample of the batch without materializing the gradients: for a dense layer

@@ -62,6 +62,9 @@ public enum AnyOptimizer: Codable, Equatable, Sendable {
     private static func step<O: Optimizer>(_ o: O, parameters: inout [Double], gradient: [Double],
                                            state: inout AnyOptimizerState) {
         guard var s = O.State(erased: state) else { preconditionFailure("optimizer state of the wrong kind") }
+        // Release the enum's reference to the buffers first, so the step updates them in place instead
+        // of copying every moment array (copy-on-write) on each step.
+        state = .momentum(MomentumState(momentum: []))
         o.step(parameters: &parameters, gradient: gradient, state: &s)
         state = s.erased
     }

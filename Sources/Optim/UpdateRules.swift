@@ -8,7 +8,11 @@ enum UpdateRules {
     /// b ← β·b + w·x, element-wise (w = 1 − β for an EMA, w = 1 for a heavy-ball sum).
     static func accumulate(_ buffer: inout [Double], _ x: [Double], decay beta: Double, inputWeight w: Double) {
         precondition(buffer.count == x.count, "optimizer state has \(buffer.count) entries, gradient \(x.count)")
-        for i in buffer.indices { buffer[i] = beta * buffer[i] + w * x[i] }
+        buffer.withUnsafeMutableBufferPointer { b in
+            x.withUnsafeBufferPointer { x in
+                for i in 0..<b.count { b[i] = beta * b[i] + w * x[i] }
+            }
+        }
     }
 
     /// The gradient with coupled (L2) weight decay folded in: g + λ·θ when `mode == .coupled`, else g.
@@ -31,7 +35,11 @@ enum UpdateRules {
     /// θ ← θ − η·u.
     static func descend(_ theta: inout [Double], along u: [Double], learningRate eta: Double) {
         precondition(theta.count == u.count, "update has \(u.count) entries, parameters \(theta.count)")
-        for i in theta.indices { theta[i] -= eta * u[i] }
+        theta.withUnsafeMutableBufferPointer { t in
+            u.withUnsafeBufferPointer { u in
+                for i in 0..<t.count { t[i] -= eta * u[i] }
+            }
+        }
     }
 }
 
@@ -47,6 +55,40 @@ enum Denominator: Codable, Equatable, Sendable {
         case .root(.outsideSqrt): vhat.squareRoot() + epsilon
         case .root(.insideSqrt): (vhat + epsilon).squareRoot()
         case .power(let lambda): pow(vhat, lambda) + epsilon
+        }
+    }
+
+    /// nᵢ / value(vᵢ / c, ε) for every coordinate, with the convention chosen once outside the loop
+    /// (the same operations in the same order as ``value(_:epsilon:)``, so results are identical).
+    func divide(_ numerators: [Double], by v: [Double], biasCorrection c: Double, epsilon: Double) -> [Double] {
+        precondition(numerators.count == v.count, "Denominator.divide: \(numerators.count) numerators for \(v.count) moments")
+        return [Double](unsafeUninitializedCapacity: v.count) { out, initialized in
+            numerators.withUnsafeBufferPointer { n in
+                v.withUnsafeBufferPointer { v in
+                    // SIMD lanes for the square-root forms (IEEE sqrt and division are correctly rounded in
+                    // every lane, so the results are bit-identical to the scalar loop).
+                    let lanes = v.count / 4 * 4
+                    switch self {
+                    case .root(.outsideSqrt):
+                        for i in stride(from: 0, to: lanes, by: 4) {
+                            let vv = SIMD4(v[i], v[i + 1], v[i + 2], v[i + 3]) / c
+                            let q = SIMD4(n[i], n[i + 1], n[i + 2], n[i + 3]) / (vv.squareRoot() + epsilon)
+                            out[i] = q[0]; out[i + 1] = q[1]; out[i + 2] = q[2]; out[i + 3] = q[3]
+                        }
+                        for i in lanes..<v.count { out[i] = n[i] / ((v[i] / c).squareRoot() + epsilon) }
+                    case .root(.insideSqrt):
+                        for i in stride(from: 0, to: lanes, by: 4) {
+                            let vv = SIMD4(v[i], v[i + 1], v[i + 2], v[i + 3]) / c + epsilon
+                            let q = SIMD4(n[i], n[i + 1], n[i + 2], n[i + 3]) / vv.squareRoot()
+                            out[i] = q[0]; out[i + 1] = q[1]; out[i + 2] = q[2]; out[i + 3] = q[3]
+                        }
+                        for i in lanes..<v.count { out[i] = n[i] / ((v[i] / c + epsilon).squareRoot()) }
+                    case .power(let lambda):
+                        for i in 0..<v.count { out[i] = n[i] / (pow(v[i] / c, lambda) + epsilon) }
+                    }
+                }
+            }
+            initialized = v.count
         }
     }
 }
@@ -94,7 +136,10 @@ enum SecondMomentGrouping: Codable, Equatable, Sendable {
     func statistic(of g: [Double]) -> [Double] {
         switch self {
         case .perCoordinate:
-            return g.map { $0 * $0 }
+            return [Double](unsafeUninitializedCapacity: g.count) { out, initialized in
+                g.withUnsafeBufferPointer { g in for i in 0..<g.count { out[i] = g[i] * g[i] } }
+                initialized = g.count
+            }
         case .groups(let groups):
             return groups.map { ranges in
                 var sum = 0.0
@@ -234,7 +279,7 @@ struct AdaptiveRule: Sendable {
         let v = grouping.expand(storage, dimension: d)
         let bc2 = biasCorrection.factor(beta: beta2, step: vStep)
         let numerators = numeratorValues(g: g, m: state.firstMoment, t: t)
-        let u = (0..<d).map { i in numerators[i] / denominator.value(v[i] / bc2, epsilon: epsilon) }
+        let u = denominator.divide(numerators, by: v, biasCorrection: bc2, epsilon: epsilon)
         UpdateRules.descend(&theta, along: u, learningRate: rates.learningRate)
     }
 
@@ -245,7 +290,10 @@ struct AdaptiveRule: Sendable {
             return g
         case .momentum:
             let bc1 = biasCorrection.factor(beta: beta1, step: t)
-            return m.map { $0 / bc1 }
+            return [Double](unsafeUninitializedCapacity: m.count) { out, initialized in
+                m.withUnsafeBufferPointer { m in for i in 0..<m.count { out[i] = m[i] / bc1 } }
+                initialized = m.count
+            }
         case .nesterov(.paper001):
             let bc1 = biasCorrection.factor(beta: beta1, step: t)
             return (0..<g.count).map { i in beta1 * (m[i] / bc1) + (1 - beta1) * g[i] }

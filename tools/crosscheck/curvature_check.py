@@ -83,7 +83,7 @@ def main():
             "trace_sigma": trace_sigma, "b_simple": trace_sigma / (g @ g), "rho": rho, "rho_b": 1 / (w / rho + 1 - w),
         }
         for key, value in sorted(out.items()):
-            if key in ("sampling", "eigen_residuals"):
+            if key in ("sampling", "eigen_residuals", "diag_method"):
                 continue
             if key not in expected:
                 checker.error(f"{tag} {key}", "no NumPy oracle for this output; add one")
@@ -93,6 +93,8 @@ def main():
             if key not in out:
                 checker.error(f"{tag} {key}", "missing from biaslab's JSON")
         checker.check(f"{tag} sampling", [out["sampling"] == f"{replacement}-replacement"], [True], 0)
+        # An MLP has no closed-form Hessian diagonal: biaslab must say it used d HVPs.
+        checker.check(f"{tag} diag_method", [out["diag_method"] == "hvp"], [True], 0)
         checker.check(f"{tag} eigen_residuals ≤ 1e-6·λ_max", [max(out["eigen_residuals"]) <= 1e-6 * abs(eigenvalues[0])], [True], 0)
     checker.finish()
 
