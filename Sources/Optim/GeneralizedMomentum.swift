@@ -63,10 +63,6 @@ public struct GeneralizedMomentum: Optimizer {
         self.schedules = schedules
     }
 
-    public func initialState(dimension: Int) -> MomentumState {
-        MomentumState(momentum: [Double](repeating: 0, count: dimension))
-    }
-
     public func step(parameters: inout [Double], gradient: [Double], state: inout MomentumState) {
         let h = hyperparameters
         UpdateRules.step(parameters: &parameters, gradient: gradient, stepIndex: state.step, schedules: schedules,

@@ -66,10 +66,6 @@ public struct HeavyBall: Optimizer {
         self.schedules = schedules
     }
 
-    public func initialState(dimension: Int) -> MomentumState {
-        MomentumState(momentum: [Double](repeating: 0, count: dimension))
-    }
-
     public func step(parameters: inout [Double], gradient: [Double], state: inout MomentumState) {
         let h = hyperparameters
         let isFirst = state.step == 0

@@ -91,6 +91,14 @@ public struct MomentState: OptimizerState {
 }
 
 /// Either kind of optimizer state, for code that holds optimizers by name (`OptimizerInstance`).
+extension Optimizer where State == MomentumState {
+    /// A zero momentum buffer of length d at step 0: the initial state of every momentum-style
+    /// optimizer (heavy ball, generalized momentum, Lion-𝒦, Signum).
+    public func initialState(dimension: Int) -> MomentumState {
+        MomentumState(momentum: [Double](repeating: 0, count: dimension))
+    }
+}
+
 public enum AnyOptimizerState: Codable, Equatable, Sendable {
     case momentum(MomentumState)
     case moments(MomentState)

@@ -60,10 +60,6 @@ public struct Signum: Optimizer {
         self.schedules = schedules
     }
 
-    public func initialState(dimension: Int) -> MomentumState {
-        MomentumState(momentum: [Double](repeating: 0, count: dimension))
-    }
-
     public func step(parameters: inout [Double], gradient: [Double], state: inout MomentumState) {
         let h = hyperparameters
         UpdateRules.step(parameters: &parameters, gradient: gradient, stepIndex: state.step, schedules: schedules,
