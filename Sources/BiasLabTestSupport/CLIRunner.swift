@@ -34,12 +34,30 @@ public enum CLIRunner {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        // Read both pipes before waiting so a large output cannot block the child.
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        // Drain stderr on another thread while this one drains stdout, so neither pipe can fill up and
+        // block the child; both reads retry on EINTR (Foundation's readDataToEndOfFile traps on it).
+        nonisolated(unsafe) var errData = Data()
+        let errDone = DispatchSemaphore(value: 0)
+        let errHandle = err.fileHandleForReading
+        DispatchQueue.global().async {
+            errData = CLIRunner.readAll(errHandle.fileDescriptor)
+            errDone.signal()
+        }
+        let outData = CLIRunner.readAll(out.fileHandleForReading.fileDescriptor)
+        errDone.wait()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Everything readable from `fd` until end of file, retrying reads interrupted by a signal.
+    static func readAll(_ fd: Int32) -> Data {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n > 0 { data.append(contentsOf: buffer[0..<n]) } else if n == 0 || errno != EINTR { return data }
+        }
     }
 
     /// A fresh temporary directory for a test's files.

@@ -109,12 +109,27 @@ public final class RunStore: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(60)
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA foreign_keys = ON") }
-        pool = try DatabasePool(path: url.path, configuration: configuration)
+        pool = try Self.openPool(path: url.path, configuration: configuration)
         try pool.write { db in
             let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
             guard version < 1 else { return }
             try db.execute(sql: Self.schema)
             try db.execute(sql: "PRAGMA user_version = 1")
+        }
+    }
+
+    /// Opens the pool, retrying while another process holds the lock that switching a new database to
+    /// WAL mode needs (SQLite answers that switch with SQLITE_BUSY at once, without the busy timeout):
+    /// concurrent runs of a sweep may open a new store at the same moment. Gives up after ≈ 30 s.
+    private static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
+        var attempt = 0
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < 300 {
+                attempt += 1
+                usleep(100_000)
+            }
         }
     }
 

@@ -94,6 +94,7 @@ struct SweepCommand: ParsableCommand {
             SweepProcesses.log("sweep \(spec.name): \(points.count) points; shard \(part): \(plan.items.count), "
                                + "\(plan.skippedCount) already finished, \(plan.pending.count) to run; store \(store.path)")
             InterruptSignal.install()
+            _ = try RunStore(url: store)  // create the store (and its WAL mode) before any child process opens it
             let results = try SweepProcesses.run(plan.pending, jobs: jobs, store: store, progressEvery: progressEvery)
             let summary = try SweepSummary(spec: spec, points: part.select(points), store: RunStore(url: store))
             if output.json {
