@@ -13,6 +13,45 @@ import NN
 /// ```
 /// (batches drawn without replacement; γ = (N − b)/(N − 1), Lemma A.7.)
 public enum MemoryModifiedLoss {
+    /// A modified loss L̃ = Σ coefficient · Q over named functionals Q ∈ {loss = L, grad_norm_sq = ‖∇L‖²,
+    /// grad_l1 = ‖∇L‖₁, grad_dot_theta = ∇Lᵀθ}, descended with step `stepScale` (h/(1−β) for heavy ball and
+    /// Nesterov; h for AdamW's sign-like step as ε → 0).
+    public struct Terms: Codable, Equatable, Sendable {
+        public struct Term: Codable, Equatable, Sendable {
+            public let name: String
+            public let coefficient: Double
+        }
+        public let stepScale: Double
+        public let terms: [Term]
+        public let validity: String
+    }
+
+    /// The modified loss of `rule` as named terms, where paper 001 gives one in closed form (heavy ball,
+    /// Nesterov, Adam/AdamW as ε → 0); nil for the others.
+    public static func terms(for rule: MemoryOptimizer, learningRate h: Double) -> Terms? {
+        switch rule {
+        case .heavyBall(let beta):
+            return Terms(stepScale: h / (1 - beta),
+                         terms: [.init(name: "loss", coefficient: 1),
+                                 .init(name: "grad_norm_sq", coefficient: h * beta / (2 * (1 - beta) * (1 - beta)))],
+                         validity: "n → ∞ (eq. (6))")
+        case .nesterov(let beta):
+            return Terms(stepScale: h / (1 - beta),
+                         terms: [.init(name: "loss", coefficient: 1),
+                                 .init(name: "grad_norm_sq", coefficient: h * beta * beta / (2 * (1 - beta) * (1 - beta)))],
+                         validity: "n → ∞")
+        case .adam(let beta1, let beta2, _, let lambda):
+            let gap = adamMemoryGap(beta1: beta1, beta2: beta2)
+            return Terms(stepScale: h,
+                         terms: [.init(name: "loss", coefficient: 1 + lambda * gap * h),
+                                 .init(name: "grad_l1", coefficient: -h * gap),
+                                 .init(name: "grad_dot_theta", coefficient: -h * gap * lambda)],
+                         validity: "ε → 0, n → ∞ (§4)")
+        default:
+            return nil
+        }
+    }
+
     /// hβ/(2(1−β)²)‖∇L‖², heavy ball's implicit penalty (45h‖∇L‖² at β = 0.9).
     public static func heavyBallPenalty(beta: Double, learningRate h: Double, gradient g: [Double]) -> Double {
         h * beta / (2 * (1 - beta) * (1 - beta)) * squaredNorm(g)

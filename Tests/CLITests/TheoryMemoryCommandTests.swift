@@ -104,3 +104,29 @@ struct TheoryMemoryCommandTests {
         #expect(beta.status == 2 && beta.stderr.contains("--beta"), "\(beta.stderr)")
     }
 }
+
+/// `theory memory` prints the modified loss where paper 001 gives it in closed form.
+/// Oracles: digest 001 §6 table (heavy ball β = 0.9: 45h‖∇L‖², step h/(1−β)) and §4 ((*) = 990 at
+/// (0.9, 0.999): L̃ = (1 + λ(*)h)L − h(*)(‖∇L‖₁ + λ∇Lᵀθ)).
+struct TheoryMemoryModifiedLossTests {
+    @Test func heavyBallAndAdamWModifiedLosses() throws {
+        let hb = try CLIRunner.run(["theory", "memory", "--optimizer", "heavy-ball", "--lr", "0.01", "--beta", "0.9", "--json"])
+        #expect(hb.status == 0, "\(hb.stderr)")
+        let hbLoss = try #require(hb.json?["modified_loss"] as? [String: Any])
+        let hbTerms = try #require(hbLoss["terms"] as? [[String: Any]])
+        let gradNormSq = try #require(hbTerms.first { $0["name"] as? String == "grad_norm_sq" }?["coefficient"] as? Double)
+        #expect(abs(gradNormSq - 45 * 0.01) <= 1e-12)
+        #expect(abs(try #require(hbLoss["step_scale"] as? Double) - 0.1) <= 1e-12)
+
+        let adamw = try CLIRunner.run(["theory", "memory", "--optimizer", "adamw", "--lr", "1e-3", "--beta1", "0.9", "--beta2", "0.999",
+                                       "--eps", "0", "--weight-decay", "0.1", "--json"])
+        #expect(adamw.status == 0, "\(adamw.stderr)")
+        let terms = try #require((adamw.json?["modified_loss"] as? [String: Any])?["terms"] as? [[String: Any]])
+        func coefficient(_ name: String) throws -> Double {
+            try #require(terms.first { $0["name"] as? String == name }?["coefficient"] as? Double)
+        }
+        #expect(abs(try coefficient("loss") - (1 + 0.1 * 990 * 1e-3)) <= 1e-12)
+        #expect(abs(try coefficient("grad_l1") - (-990 * 1e-3)) <= 1e-12)
+        #expect(abs(try coefficient("grad_dot_theta") - (-990 * 1e-3 * 0.1)) <= 1e-12)
+    }
+}

@@ -14,7 +14,10 @@ struct TheoryMemoryCommand: ParsableCommand {
             Corollary 3.3). M is printed as terms coefficient · p(g) ⊙ ∇Q with Q ∈ {grad_norm_sq = ‖∇L‖²,
             grad_l1 = ‖∇L‖_{1,ε}, grad_dot_theta = ∇Lᵀθ − L} and p ∈ {1, (g²+ε)^{-1/2}, (g²+ε)^{-3/2}};
             limit n → ∞ unless --step n. With --model/--params/--data/--loss it also evaluates M(θ) and each
-            term at θ (full batch); --save-correction writes the vector M(θ) to an .npy file.
+            term at θ (full batch); --save-correction writes the vector M(θ) to an .npy file. Where paper 001
+            gives the modified loss in closed form (heavy-ball, nesterov, adam/adamw as ε → 0), `modified_loss`
+            lists L̃ as coefficients of loss, grad_norm_sq, grad_l1 and grad_dot_theta with its step scale
+            (heavy ball at β = 0.9: L̃ = L + 45h‖∇L‖², step h/(1−β)).
 
             Examples:
               biaslab theory memory --optimizer heavy-ball --lr 0.01 --beta 0.9 --json
@@ -54,6 +57,7 @@ struct TheoryMemoryCommand: ParsableCommand {
         let terms: [Term]
         let correctionNorm: Double?
         let driftNorm: Double?
+        let modifiedLoss: MemoryModifiedLoss.Terms?
     }
 
     func run() throws {
@@ -81,7 +85,8 @@ struct TheoryMemoryCommand: ParsableCommand {
                                 Term(name: term.name, functional: term.functional.rawValue, preconditioner: term.preconditioner.rawValue,
                                      coefficient: term.coefficient, norm: norm)
                             },
-                            correctionNorm: correctionNorm, driftNorm: driftNorm)
+                            correctionNorm: correctionNorm, driftNorm: driftNorm,
+                            modifiedLoss: MemoryModifiedLoss.terms(for: rule, learningRate: h))
         if output.json {
             try JSONOutput.print(report)
             return
@@ -93,5 +98,9 @@ struct TheoryMemoryCommand: ParsableCommand {
             print("  \(term.name): coefficient \(show(term.coefficient))" + (term.norm.map { ", ‖term(θ)‖ = \(show($0))" } ?? ""))
         }
         if let correctionNorm, let driftNorm { print("  ‖M(θ)‖ = \(show(correctionNorm)), ‖F(θ)‖ = \(show(driftNorm))") }
+        if let modified = report.modifiedLoss {
+            let sum = modified.terms.map { "\(show($0.coefficient))·\($0.name)" }.joined(separator: " + ")
+            print("  modified loss L̃ = \(sum), step \(show(modified.stepScale)) (\(modified.validity))")
+        }
     }
 }
