@@ -17,7 +17,8 @@ extension Variable {
     /// tanh x, a primitive (composing it as 2σ(2x) − 1 would cancel near 0).  d/dx = 1 − tanh²x,
     /// applied as one fused pass g ⊙ (1 − y²) with y the output.
     public func tanh() -> Variable {
-        Variable.elementwise(self, { Foundation.tanh($0) }, derivative: { _, y in y.map { 1 - $0 * $0 } }) { g, out in
+        let out = value.tanhElementwise()
+        return Variable.primitive(out, [self], tangent: { Tensor.zipMap($0[0]!, out) { $0 * (1 - $1 * $1) } }) { g, out in
             [Variable.timesOneMinusSquare(g, out)]
         }
     }

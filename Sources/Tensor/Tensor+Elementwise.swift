@@ -1,3 +1,4 @@
+import CBLAS
 import Foundation
 
 /// Element-wise kernels. Each loop runs over unsafe buffers so the compiler can vectorize it; binary
@@ -120,4 +121,16 @@ public enum ScalarMath {
     @inlinable public static func normalPDF(_ x: Double) -> Double { exp(-0.5 * x * x) / (2 * Double.pi).squareRoot() }
     /// sign(x) ∈ {−1, 0, 1} (sign(0) = 0, as torch.sign and numpy.sign).
     @inlinable public static func sign(_ x: Double) -> Double { x > 0 ? 1 : (x < 0 ? -1 : 0) }
+}
+
+extension Tensor {
+    /// tanh of every scalar, two lanes at a time through glibc's vector math library (libmvec, within a
+    /// few ulp of libm's tanh).
+    public func tanhElementwise() -> Tensor {
+        scalars.withUnsafeBufferPointer { src in
+            Tensor.uninitialized(shape) { dst in
+                biaslab_vector_tanh(src.baseAddress, dst.baseAddress, src.count)
+            }
+        }
+    }
 }
