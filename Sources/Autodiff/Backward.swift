@@ -26,7 +26,9 @@ public enum Backward {
             if createGraph {
                 GradientMode.with(recording: true) { recordedPass(from: output, grads: &grads) }
             } else {
-                GradientMode.with(recording: false) { valuePass(from: output, grads: &grads) }
+                GradientMode.with(recording: false) {
+                    valuePass(from: output, keeping: Set(inputs.map(ObjectIdentifier.init)), grads: &grads)
+                }
             }
         }
         return inputs.map { input in
@@ -52,14 +54,17 @@ public enum Backward {
     /// The first-order backward pass: contributions are summed in place into tensors that the pass owns,
     /// and slices of a rank-1 input (a model's layers cut out of θ) add their gradient into its range
     /// directly. Tangents travel with the gradients (a nil tangent is zero): the rules' operations
-    /// propagate them, and the sums here add them, so forward-over-reverse needs no recorded graph.
-    private static func valuePass(from output: Variable, grads: inout [ObjectIdentifier: Variable]) {
+    /// propagate them, and the sums here add them, so forward-over-reverse needs no recorded graph. Only
+    /// the gradients of `keeping` (the requested inputs) are kept; every other sum is released as soon as
+    /// its node has passed it on.
+    private static func valuePass(from output: Variable, keeping wanted: Set<ObjectIdentifier>,
+                                  grads: inout [ObjectIdentifier: Variable]) {
         var sums: [ObjectIdentifier: GradientSum] = [:]
         sums[ObjectIdentifier(output)] = GradientSum(grads[ObjectIdentifier(output)]!)
         for node in reverseTopologicalOrder(from: output) {
             let key = ObjectIdentifier(node)
             guard let upstream = sums.removeValue(forKey: key) else { continue }
-            grads[key] = upstream.variable
+            if wanted.contains(key) { grads[key] = upstream.variable }
             guard let rule = node.rule else { continue }
             if let range = node.sliceRange, let input = node.inputs.first, input.requiresGrad {
                 let inputKey = ObjectIdentifier(input)
@@ -80,7 +85,7 @@ public enum Backward {
                 }
             }
         }
-        for (key, sum) in sums { grads[key] = sum.variable }
+        for (key, sum) in sums where wanted.contains(key) { grads[key] = sum.variable }
     }
 
     /// Nodes that require grad, each after every node that consumes it (outputs first).
