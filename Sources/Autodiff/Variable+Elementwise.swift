@@ -18,17 +18,22 @@ extension Variable {
     /// applied as one fused pass g ⊙ (1 − y²) with y the output.
     public func tanh() -> Variable {
         let out = value.tanhElementwise()
-        return Variable.primitive(out, [self], tangent: { Tensor.zipMap($0[0]!, out) { $0 * (1 - $1 * $1) } }) { g, out in
+        return Variable.primitive(out, [self], tangent: { Variable.oneMinusSquareProduct($0[0]!, out) }) { g, out in
             [Variable.timesOneMinusSquare(g, out)]
         }
+    }
+
+    /// g ⊙ (1 − y²) in one pass: tanh's derivative applied to g (backward) or to ẋ (tangent).
+    static func oneMinusSquareProduct(_ g: Tensor, _ y: Tensor) -> Tensor {
+        Tensor.zipMap(g, y) { $0 * (1 - $1 * $1) }
     }
 
     /// g ⊙ (1 − y²) for equal shapes in one pass (tanh's backward).
     /// ∂/∂g = u ⊙ (1 − y²) (itself again), ∂/∂y = −2 u ⊙ g ⊙ y.
     static func timesOneMinusSquare(_ g: Variable, _ y: Variable) -> Variable {
-        primitive(Tensor.zipMap(g.value, y.value) { $0 * (1 - $1 * $1) }, [g, y], tangent: { t in
+        primitive(oneMinusSquareProduct(g.value, y.value), [g, y], tangent: { t in
             // ṫ = ġ ⊙ (1 − y²) − 2 g ⊙ y ⊙ ẏ
-            Tangents.sum([t[0].map { Tensor.zipMap($0, y.value) { $0 * (1 - $1 * $1) } },
+            Tangents.sum([t[0].map { oneMinusSquareProduct($0, y.value) },
                           t[1].map { $0 * g.value * y.value * -2 }], shape: g.shape)
         }) { u, _ in
             [g.requiresGrad ? timesOneMinusSquare(u, y) : nil, y.requiresGrad ? -2 * (u * g * y) : nil]

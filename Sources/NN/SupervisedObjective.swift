@@ -43,9 +43,9 @@ public struct SupervisedObjective: Objective {
         return loss.perSample(outputs: model.forward(theta, s.x), targets: s.y, labels: s.labels)
     }
 
-    func parameterVariable(_ parameters: [Double]) -> Variable {
+    func parameterVariable(_ parameters: [Double], tangent: [Double]? = nil) -> Variable {
         precondition(parameters.count == dimension, "objective: θ has \(parameters.count) entries, expected \(dimension)")
-        return Variable(Tensor(parameters), requiresGrad: true)
+        return Variable(Tensor(parameters), requiresGrad: true, tangent: tangent.map { Tensor($0) })
     }
 
     public func perSampleLosses(at parameters: [Double], batch: [Int]?) -> [Double] {
@@ -61,10 +61,9 @@ public struct SupervisedObjective: Objective {
     /// Forward over reverse, one pass per direction: θ carries the tangent v through the forward pass and
     /// the first-order backward pass, and the gradient's tangent is ∇²L_B(θ)·v (≈ 2 gradients of work).
     public func hessianVectorProducts(at parameters: [Double], along directions: [[Double]], batch: [Int]?) -> [[Double]] {
-        precondition(parameters.count == dimension, "objective: θ has \(parameters.count) entries, expected \(dimension)")
-        return directions.map { v in
+        directions.map { v in
             precondition(v.count == dimension, "hessianVectorProduct: direction has \(v.count) entries, expected \(dimension)")
-            let theta = Variable(Tensor(parameters), requiresGrad: true, tangent: Tensor(v))
+            let theta = parameterVariable(parameters, tangent: v)
             let l = perSampleLossNode(theta, batch).mean()
             return Backward.gradients(of: l, wrt: [theta])[0].tangent?.scalars ?? [Double](repeating: 0, count: dimension)
         }
