@@ -65,24 +65,11 @@ enum Denominator: Codable, Equatable, Sendable {
         return [Double](unsafeUninitializedCapacity: v.count) { out, initialized in
             numerators.withUnsafeBufferPointer { n in
                 v.withUnsafeBufferPointer { v in
-                    // SIMD lanes for the square-root forms (IEEE sqrt and division are correctly rounded in
-                    // every lane, so the results are bit-identical to the scalar loop).
-                    let lanes = v.count / 4 * 4
                     switch self {
                     case .root(.outsideSqrt):
-                        for i in stride(from: 0, to: lanes, by: 4) {
-                            let vv = SIMD4(v[i], v[i + 1], v[i + 2], v[i + 3]) / c
-                            let q = SIMD4(n[i], n[i + 1], n[i + 2], n[i + 3]) / (vv.squareRoot() + epsilon)
-                            out[i] = q[0]; out[i + 1] = q[1]; out[i + 2] = q[2]; out[i + 3] = q[3]
-                        }
-                        for i in lanes..<v.count { out[i] = n[i] / ((v[i] / c).squareRoot() + epsilon) }
+                        for i in 0..<v.count { out[i] = n[i] / ((v[i] / c).squareRoot() + epsilon) }
                     case .root(.insideSqrt):
-                        for i in stride(from: 0, to: lanes, by: 4) {
-                            let vv = SIMD4(v[i], v[i + 1], v[i + 2], v[i + 3]) / c + epsilon
-                            let q = SIMD4(n[i], n[i + 1], n[i + 2], n[i + 3]) / vv.squareRoot()
-                            out[i] = q[0]; out[i + 1] = q[1]; out[i + 2] = q[2]; out[i + 3] = q[3]
-                        }
-                        for i in lanes..<v.count { out[i] = n[i] / ((v[i] / c + epsilon).squareRoot()) }
+                        for i in 0..<v.count { out[i] = n[i] / ((v[i] / c + epsilon).squareRoot()) }
                     case .power(let lambda):
                         for i in 0..<v.count { out[i] = n[i] / (pow(v[i] / c, lambda) + epsilon) }
                     }
