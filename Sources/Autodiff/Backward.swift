@@ -38,15 +38,29 @@ public enum Backward {
     }
 
     /// The backward pass that records the gradient graph (for higher order): contributions are summed
-    /// with the differentiable `+`.
+    /// with the differentiable `+`. The gradients of the slices of a rank-1 input (a model's layers cut
+    /// out of θ) are held back and summed into the input's gradient by one ``Variable/assembled(_:at:length:)``
+    /// node when the input is reached (after all its consumers, by the order).
     private static func recordedPass(from output: Variable, grads: inout [ObjectIdentifier: Variable]) {
+        var slices: [ObjectIdentifier: (pieces: [Variable], offsets: [Int])] = [:]
+        func accumulate(_ grad: Variable, into input: Variable) {
+            let shaped = grad.shape == input.shape ? grad : grad.summed(toShape: input.shape)
+            let key = ObjectIdentifier(input)
+            grads[key] = grads[key].map { $0 + shaped } ?? shaped
+        }
         for node in reverseTopologicalOrder(from: output) {
+            if let held = slices.removeValue(forKey: ObjectIdentifier(node)) {
+                accumulate(Variable.assembled(held.pieces, at: held.offsets, length: node.value.count), into: node)
+            }
             guard let rule = node.rule, let upstream = grads[ObjectIdentifier(node)] else { continue }
+            if let range = node.sliceRange, let input = node.inputs.first, input.requiresGrad {
+                slices[ObjectIdentifier(input), default: ([], [])].pieces.append(upstream)
+                slices[ObjectIdentifier(input)]!.offsets.append(range.lowerBound)
+                continue
+            }
             for (input, grad) in zip(node.inputs, rule(upstream, node)) {
                 guard input.requiresGrad, let grad else { continue }
-                let shaped = grad.shape == input.shape ? grad : grad.summed(toShape: input.shape)
-                let key = ObjectIdentifier(input)
-                grads[key] = grads[key].map { $0 + shaped } ?? shaped
+                accumulate(grad, into: input)
             }
         }
     }

@@ -47,6 +47,17 @@ public enum Autodiff {
         return grad.tangent ?? Tensor.zeros(x.shape)
     }
 
+    /// f(x), ∇f(x) and the map v ↦ ∇²f(x)·v: one forward pass and one recorded gradient (double
+    /// backward), linearized once (``Linearization``), so each product is a tangent sweep over the
+    /// recorded graph — about the tangent half of a forward-over-reverse HVP. The route for many
+    /// products at one x (Lanczos, Hutchinson, exact IAS).
+    public static func linearizedGradient(of f: (Variable) -> Variable, at x: Tensor) -> (value: Double, gradient: Tensor, hessian: Linearization) {
+        let input = Variable(x, requiresGrad: true)
+        let output = f(input)
+        let grad = Backward.gradients(of: output, wrt: [input], createGraph: true)[0]
+        return (output.scalar, grad.value, Linearization(output: grad, input: input))
+    }
+
     /// ∇²f(x)·vₖ for several directions by reverse over reverse: one forward pass and one recorded
     /// gradient (double backward) shared by all directions, then the gradient of ⟨∇f(x), vₖ⟩ for each.
     /// An independent route to ``hessianVectorProduct(of:at:along:)``.

@@ -32,9 +32,13 @@ extension Variable {
     /// ∂/∂g = u ⊙ (1 − y²) (itself again), ∂/∂y = −2 u ⊙ g ⊙ y.
     static func timesOneMinusSquare(_ g: Variable, _ y: Variable) -> Variable {
         primitive(oneMinusSquareProduct(g.value, y.value), [g, y], tangent: { t in
-            // ṫ = ġ ⊙ (1 − y²) − 2 g ⊙ y ⊙ ẏ
-            Tangents.sum([t[0].map { oneMinusSquareProduct($0, y.value) },
-                          t[1].map { $0 * g.value * y.value * -2 }], shape: g.shape)
+            // ṫ = ġ ⊙ (1 − y²) − 2 g ⊙ y ⊙ ẏ, in one pass when both tangents are present
+            switch (t[0], t[1]) {
+            case let (gDot?, yDot?): Tensor.zipMap(gDot, y.value, g.value, yDot) { gd, y, g, yd in gd * (1 - y * y) - 2 * g * y * yd }
+            case let (gDot?, nil): oneMinusSquareProduct(gDot, y.value)
+            case let (nil, yDot?): Tensor.zipMap(yDot, y.value, g.value, yDot) { yd, y, g, _ in -2 * g * y * yd }
+            case (nil, nil): Tensor.zeros(g.shape)
+            }
         }) { u, _ in
             [g.requiresGrad ? timesOneMinusSquare(u, y) : nil, y.requiresGrad ? -2 * (u * g * y) : nil]
         }

@@ -40,4 +40,31 @@ extension Variable {
             return [ga, gb]
         }
     }
+
+    /// A dense layer's pre-activation z = x Wᵀ + b in one node, for x [B, n], W [m, n] and b [m] (nil: no
+    /// bias). The bias fills the output rows and the product is accumulated onto it (``Tensor/affine(_:_:bias:transposeA:transposeB:)``),
+    /// so there is no broadcast pass. With upstream G [B, m]:
+    /// ```
+    /// ∂x = G W      ∂W = Gᵀ x      ∂b = Σ_rows G      ż = ẋ Wᵀ + x Ẇᵀ + ḃ
+    /// ```
+    /// the gradients again `matmul`s and a sum, so the rule differentiates to any order; the tangent's
+    /// products are accumulated onto ḃ's rows by dgemm (β = 1).
+    public static func affine(_ x: Variable, weight w: Variable, bias b: Variable?) -> Variable {
+        let out = Tensor.affine(x.value, w.value, bias: b?.value, transposeB: true)
+        let inputs = b.map { [x, w, $0] } ?? [x, w]
+        return primitive(out, inputs, tangent: { t in
+            let tb = t.count > 2 ? t[2] : nil
+            var total = tb.map { $0.repeatedAsRows(out.shape[0]) }
+            for (factor, other, tangentIsLeft) in [(t[0], w.value, true), (t[1], x.value, false)] {
+                guard let factor else { continue }
+                let (left, right) = tangentIsLeft ? (factor, other) : (other, factor)
+                if total == nil { total = Tensor.matmul(left, right, transposeB: true) }
+                else { Tensor.gemm(left, right, into: &total!, transposeB: true, alpha: 1, beta: 1) }
+            }
+            return total!
+        }) { g, _ in
+            [x.requiresGrad ? matmul(g, w) : nil,
+             w.requiresGrad ? matmul(g, x, transposeA: true) : nil] + (b.map { [$0.requiresGrad ? g.sum(axis: 0) : nil] } ?? [])
+        }
+    }
 }

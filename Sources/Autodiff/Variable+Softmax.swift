@@ -20,10 +20,11 @@ extension Variable {
     /// Row-wise log-sum-exp over the last axis (drops it). Composed as x_max-free: logsumexp(x) =
     /// x_j − logSoftmax(x)_j is avoided; instead it is a primitive with ∂/∂x = g ⊙ softmax(x).
     public func logSumExp() -> Variable {
-        let lse = value.logSumExpLastAxis()
+        let x = value
+        let lse = x.logSumExpLastAxis()
         return Variable.primitive(lse, [self], tangent: { t in
             // ẏ = Σ_j softmax_j ẋ_j
-            (value.logSoftmaxLastAxis().map { Foundation.exp($0) } * t[0]!).sum(axis: value.rank - 1)
+            (x.logSoftmaxLastAxis().map { Foundation.exp($0) } * t[0]!).sum(axis: x.rank - 1)
         }) { g, out in
             let kept = out.shape + [1]
             return [g.reshaped(kept) * (self - out.reshaped(kept)).exp()]

@@ -14,6 +14,9 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
     public let requiresGrad: Bool
     let inputs: [Variable]
     let rule: BackwardRule?
+    /// The primitive's tangent (JVP) rule, kept on recorded nodes so that a ``Linearization`` can push
+    /// new tangents through the recorded graph without recomputing any value.
+    let jvp: TangentRule?
     /// Set when this node is `input.slice(range)` of a rank-1 input: a first-order backward pass then
     /// adds the upstream gradient straight into the input's gradient at `range` instead of running the
     /// rule (which would build a zero-padded vector of the input's full length).
@@ -24,6 +27,10 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
     /// input, or nil where an input gets no gradient. Returned gradients may have the broadcast (output)
     /// shape; the engine sums them back to each input's shape.
     typealias BackwardRule = (_ upstream: Variable, _ output: Variable) -> [Variable?]
+
+    /// The tangent (JVP) rule of a primitive: the output's tangent from the inputs' tangents (nil
+    /// meaning zero; at least one is non-nil), using the values recorded in the forward pass.
+    typealias TangentRule = ([Tensor?]) -> Tensor
 
     /// The forward-mode tangent ẋ = ∂x/∂ε carried along with the value, when some leaf was given one:
     /// every primitive propagates it by its tangent (JVP) rule, through the forward pass and through the
@@ -39,17 +46,19 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
         self.requiresGrad = requiresGrad
         self.inputs = []
         self.rule = nil
+        self.jvp = nil
         self.tangent = tangent
     }
 
     /// A constant scalar leaf.
     public convenience init(_ scalar: Double) { self.init(Tensor(scalar)) }
 
-    init(value: Tensor, inputs: [Variable], rule: @escaping BackwardRule, tangent: Tensor?) {
+    init(value: Tensor, inputs: [Variable], rule: @escaping BackwardRule, jvp: @escaping TangentRule, tangent: Tensor?) {
         self.value = value
         self.requiresGrad = true
         self.inputs = inputs
         self.rule = rule
+        self.jvp = jvp
         self.tangent = tangent
     }
 
@@ -57,22 +66,22 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
     /// output's tangent from the inputs' tangents, nil meaning zero; called only when some input has
     /// one), differentiated by `backward`. The node joins the graph only while recording is on and some
     /// input requires a gradient; otherwise it is a constant leaf (still carrying its tangent).
-    static func primitive(_ value: Tensor, _ inputs: [Variable], tangent jvp: ([Tensor?]) -> Tensor,
+    static func primitive(_ value: Tensor, _ inputs: [Variable], tangent jvp: @escaping TangentRule,
                           backward: @escaping BackwardRule) -> Variable {
         let tangent = inputs.contains(where: { $0.tangent != nil }) ? jvp(inputs.map(\.tangent)) : nil
         if GradientMode.isRecording && inputs.contains(where: { $0.requiresGrad }) {
-            return Variable(value: value, inputs: inputs, rule: backward, tangent: tangent)
+            return Variable(value: value, inputs: inputs, rule: backward, jvp: jvp, tangent: tangent)
         }
         return Variable(value, tangent: tangent)
     }
 
     /// A primitive that is linear in its one input, x ↦ f(x): its tangent is f applied to the input's tangent.
-    static func linear(_ input: Variable, _ f: (Tensor) -> Tensor, backward: @escaping BackwardRule) -> Variable {
+    static func linear(_ input: Variable, _ f: @escaping (Tensor) -> Tensor, backward: @escaping BackwardRule) -> Variable {
         primitive(f(input.value), [input], tangent: { f($0[0]!) }, backward: backward)
     }
 
     /// An element-wise primitive y = φ(x): tangent ẏ = φ′(x) ⊙ ẋ with `derivative` giving φ′(x) from (x, y).
-    static func elementwise(_ input: Variable, _ phi: (Double) -> Double, derivative: (Tensor, Tensor) -> Tensor,
+    static func elementwise(_ input: Variable, _ phi: (Double) -> Double, derivative: @escaping (Tensor, Tensor) -> Tensor,
                             backward: @escaping BackwardRule) -> Variable {
         let out = input.value.map(phi)
         return primitive(out, [input], tangent: { $0[0]! * derivative(input.value, out) }, backward: backward)

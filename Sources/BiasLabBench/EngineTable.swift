@@ -36,6 +36,9 @@ enum EngineTable {
         measure("gradient", floor: gradientFloor, note: "gemm floor") { _ = objective.valueAndGradient(at: theta, batch: nil) }
         measure("hvp", floor: FlopModel.mlpHessianVectorProduct(widths: widths, batch: batch) / (gflops * 1e9),
                 note: "forward-over-reverse gemm") { _ = objective.hessianVectorProduct(at: theta, along: v) }
+        let hessian = objective.hessianProducts(at: theta, batch: nil)
+        measure("hvp, linearized (one more product)", floor: FlopModel.mlpTangent(widths: widths, batch: batch) / (gflops * 1e9),
+                note: "tangent sweep gemm") { _ = hessian([v]) }
         let perSampleBytes = Double(batch * d * 8)
         measure("per-sample gradients (materialized)", floor: perSampleBytes / (bandwidth * 1e9),
                 note: "write floor \(Int(perSampleBytes / 1e6)) MB", repetitions: min(repetitions, 3)) {

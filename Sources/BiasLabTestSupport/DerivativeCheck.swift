@@ -9,7 +9,7 @@ import Tensor
 /// - first order, forward mode: J u from the primitives' tangent rules, and from the transpose-trick
 ///   jvp, against central differences of f (vector);
 /// - second order: for the scalar g(x) = ⟨w, f(x)⟩, ⟨z, H_g u⟩ from both Hessian–vector product routes
-///   (forward over reverse, reverse over reverse) against the mixed second difference [g(x+hu+hz) − g(x+hu−hz) − g(x−hu+hz) + g(x−hu−hz)] / 4h²,
+///   (forward over reverse, reverse over reverse, and the linearized gradient's tangent sweep) against the mixed second difference [g(x+hu+hz) − g(x+hu−hz) − g(x−hu+hz) + g(x−hu−hz)] / 4h²,
 ///   which uses only values of f, Richardson-extrapolated over h and h/2 (error O(h⁴) + O(ε_mach·|g|/h²);
 ///   h = 1e-3 gives ≈ 1e-9 of the scale max(|⟨z, H u⟩|, |g(x)|, 1)).
 ///
@@ -20,7 +20,8 @@ public struct DerivativeCheckResult: Sendable, CustomStringConvertible {
     public let reverseError: Double
     /// The larger error of the two forward-mode routes (tangent rules, and the transpose-trick jvp).
     public let forwardError: Double
-    /// The larger error of the two second-order routes (forward over reverse, reverse over reverse).
+    /// The largest error of the three second-order routes (forward over reverse, reverse over reverse,
+    /// linearized gradient).
     public let secondOrderError: Double
     public var description: String {
         "reverse \(reverseError), forward \(forwardError), second order \(secondOrderError)"
@@ -56,6 +57,7 @@ public func checkDerivatives(of f: (Variable) -> Variable, at x: Tensor, seed: U
     let g: (Variable) -> Variable = { f($0).dot(Variable(w)) }
     let forwardOverReverse = Autodiff.hessianVectorProduct(of: g, at: x, along: u)
     let reverseOverReverse = Autodiff.hessianVectorProducts(of: g, at: x, along: [u])[0]
+    let linearized = Autodiff.linearizedGradient(of: g, at: x).hessian.apply(u)
     func shifted(_ a: Double, _ b: Double) -> [Double] {
         x.scalars.indices.map { x.scalars[$0] + a * u.scalars[$0] + b * z.scalars[$0] }
     }
@@ -65,7 +67,7 @@ public func checkDerivatives(of f: (Variable) -> Variable, at x: Tensor, seed: U
     // Richardson extrapolation of the O(h²) error: (4·D(h/2) − D(h))/3 has error O(h⁴).
     let mixed = (4 * mixedDifference(h2 / 2) - mixedDifference(h2)) / 3
     let scale = max(abs(mixed), abs(value(x.scalars)), 1)
-    let secondOrderError = [forwardOverReverse, reverseOverReverse].map { hu in
+    let secondOrderError = [forwardOverReverse, reverseOverReverse, linearized].map { hu in
         abs(zip(z.scalars, hu.scalars).reduce(0) { $0 + $1.0 * $1.1 } - mixed) / scale
     }.max()!
     return DerivativeCheckResult(reverseError: reverseError, forwardError: forwardError, secondOrderError: secondOrderError)

@@ -5,13 +5,15 @@ import Tensor
 /// ```
 /// H = ∇²L_B(θ),   L_B(θ) = (1/|B|) Σ_{i∈B} ℓ_i(θ)      (c = 1/|B|, the mean reduction)
 /// ```
-/// with B all N samples when `batch` is nil. Products are exact (automatic differentiation), and the
-/// block product shares one forward pass and one recorded gradient across its k vectors. The batch is
-/// fixed at construction, so the operator stands for one matrix.
+/// with B all N samples when `batch` is nil. Products are exact (automatic differentiation). θ and the
+/// batch are fixed at construction, so the operator stands for one matrix, and what every product
+/// shares is computed there once (``Objective/hessianProducts(at:batch:)``: for autodiff objectives the
+/// forward pass and a recorded gradient), so each `apply` costs only its tangent sweep.
 public struct HessianOperator: LinearOperator {
     public let objective: any Objective
     public let parameters: [Double]
     public let batch: [Int]?
+    private let products: HessianProducts
 
     public init(objective: any Objective, at parameters: [Double], batch: [Int]? = nil) {
         precondition(parameters.count == objective.dimension,
@@ -19,18 +21,16 @@ public struct HessianOperator: LinearOperator {
         self.objective = objective
         self.parameters = parameters
         self.batch = batch
+        products = objective.hessianProducts(at: parameters, batch: batch)
     }
 
     public var dimension: Int { objective.dimension }
 
-    public func apply(_ vector: [Double]) -> [Double] {
-        objective.hessianVectorProduct(at: parameters, along: vector, batch: batch)
-    }
+    public func apply(_ vector: [Double]) -> [Double] { products([vector])[0] }
 
     public func apply(rowsOf block: Tensor) -> Tensor {
         let k = checkedBlockRowCount(block, dimension: dimension, operation: "HessianOperator.apply(rowsOf:)")
-        let products = objective.hessianVectorProducts(at: parameters, along: rowVectors(of: block), batch: batch)
-        return Tensor(shape: [k, dimension], scalars: products.flatMap { $0 })
+        return Tensor(shape: [k, dimension], scalars: products(rowVectors(of: block)).flatMap { $0 })
     }
 }
 

@@ -69,8 +69,7 @@ public struct DenseNetwork: Model, Codable, Equatable {
         var traces: [DenseLayerTrace] = []
         for (l, r) in layerRanges.enumerated() {
             let w = parameters.slice(r.weight).reshaped([widths[l + 1], widths[l]])
-            var z = Variable.matmul(a, w, transposeB: true)
-            if let bias = r.bias { z = z + parameters.slice(bias) }
+            let z = Variable.affine(a, weight: w, bias: r.bias.map { parameters.slice($0) })
             traces.append(DenseLayerTrace(input: a.value, preActivation: z, weightRange: r.weight, biasRange: r.bias))
             a = l < layerCount - 1 ? activation.apply(z) : z
         }

@@ -17,6 +17,11 @@ public protocol Objective: Sendable {
     func valueAndGradient(at parameters: [Double], batch: [Int]?) -> (value: Double, gradient: [Double])
     /// ∇²L_B(θ)·vₖ for each direction, exact; implementations share the primal work across directions.
     func hessianVectorProducts(at parameters: [Double], along directions: [[Double]], batch: [Int]?) -> [[Double]]
+    /// The Hessian ∇²L_B(θ) at a fixed θ and batch as a reusable product (v₁ … v_k) ↦ (∇²L_B(θ)·vⱼ),
+    /// with the work every direction shares done once, here (for autodiff objectives: the forward pass
+    /// and a recorded gradient, linearized — ``Autodiff/linearizedGradient(of:at:)``). For operators
+    /// applied many times at one θ: Lanczos, Hutchinson, exact IAS.
+    func hessianProducts(at parameters: [Double], batch: [Int]?) -> HessianProducts
     /// Row j = ∇ℓ_{B_j}(θ), an |B| × d matrix.
     func perSampleGradients(at parameters: [Double], batch: [Int]?) -> Tensor
     /// Row j = ∇²ℓ_{B_j}(θ)·v, an |B| × d matrix.
@@ -29,8 +34,16 @@ public protocol Objective: Sendable {
     func closedFormHessianDiagonal(at parameters: [Double], batch: [Int]?) -> [Double]?
 }
 
+/// ∇²L_B(θ)·vⱼ for each direction vⱼ, at the θ and batch the map was made for (``Objective/hessianProducts(at:batch:)``).
+public typealias HessianProducts = @Sendable (_ directions: [[Double]]) -> [[Double]]
+
 extension Objective {
     public func closedFormHessianDiagonal(at parameters: [Double], batch: [Int]?) -> [Double]? { nil }
+
+    /// Nothing shared: each application calls ``hessianVectorProducts(at:along:batch:)``.
+    public func hessianProducts(at parameters: [Double], batch: [Int]?) -> HessianProducts {
+        { [self] directions in hessianVectorProducts(at: parameters, along: directions, batch: batch) }
+    }
 
     /// L_B(θ).
     public func loss(at parameters: [Double], batch: [Int]? = nil) -> Double {

@@ -58,15 +58,34 @@ public struct SupervisedObjective: Objective {
         return (l.scalar, Backward.gradients(of: l, wrt: [theta])[0].value.scalars)
     }
 
-    /// Forward over reverse, one pass per direction: θ carries the tangent v through the forward pass and
-    /// the first-order backward pass, and the gradient's tangent is ∇²L_B(θ)·v (≈ 2 gradients of work).
+    /// One direction: forward over reverse — θ carries the tangent v through the forward pass and the
+    /// first-order backward pass, and the gradient's tangent is ∇²L_B(θ)·v (≈ 2 gradients of work).
+    /// Several: ``hessianProducts(at:batch:)``, which computes the primal passes once.
     public func hessianVectorProducts(at parameters: [Double], along directions: [[Double]], batch: [Int]?) -> [[Double]] {
-        directions.map { v in
-            precondition(v.count == dimension, "hessianVectorProduct: direction has \(v.count) entries, expected \(dimension)")
-            let theta = parameterVariable(parameters, tangent: v)
-            let l = perSampleLossNode(theta, batch).mean()
-            return Backward.gradients(of: l, wrt: [theta])[0].tangent?.scalars ?? [Double](repeating: 0, count: dimension)
+        guard directions.count == 1 else { return hessianProducts(at: parameters, batch: batch)(directions) }
+        let v = directions[0]
+        checkDirection(v)
+        let theta = parameterVariable(parameters, tangent: v)
+        let l = perSampleLossNode(theta, batch).mean()
+        return [Backward.gradients(of: l, wrt: [theta])[0].tangent?.scalars ?? [Double](repeating: 0, count: dimension)]
+    }
+
+    /// The gradient recorded once (forward pass and double-backward graph) and linearized: each
+    /// product is one tangent sweep over the recorded graph (``Linearization``), ≈ the tangent half of a
+    /// forward-over-reverse HVP.
+    public func hessianProducts(at parameters: [Double], batch: [Int]?) -> HessianProducts {
+        precondition(parameters.count == dimension, "objective: θ has \(parameters.count) entries, expected \(dimension)")
+        let hessian = Autodiff.linearizedGradient(of: { perSampleLossNode($0, batch).mean() }, at: Tensor(parameters)).hessian
+        return { [self] directions in
+            directions.map { v in
+                checkDirection(v)
+                return hessian.apply(Tensor(v)).scalars
+            }
         }
+    }
+
+    private func checkDirection(_ v: [Double]) {
+        precondition(v.count == dimension, "hessianVectorProduct: direction has \(v.count) entries, expected \(dimension)")
     }
 
     /// Dense-layer models: one forward and one backward pass of Σ_i ℓ_i to the pre-activations gives

@@ -129,3 +129,30 @@ public enum VectorOps {
         return z
     }
 }
+
+extension Tensor {
+    /// op(x)·op(w) + 1·bᵀ for a rank-2 product and a rank-1 `bias` b (nil: zero): each row of the output
+    /// starts as b and dgemm accumulates the product onto it (β = 1), so the bias costs one write pass
+    /// instead of a zeroed output plus a broadcast addition. A dense layer's x Wᵀ + b.
+    public static func affine(_ x: Tensor, _ w: Tensor, bias: Tensor?, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+        guard let bias else { return matmul(x, w, transposeA: transposeA, transposeB: transposeB) }
+        let rows = transposeA ? x.shape[1] : x.shape[0]
+        var out = bias.repeatedAsRows(rows)
+        gemm(x, w, into: &out, transposeA: transposeA, transposeB: transposeB, alpha: 1, beta: 1)
+        return out
+    }
+
+    /// A `rows` × n matrix whose every row is this rank-1 tensor of length n.
+    public func repeatedAsRows(_ rows: Int) -> Tensor {
+        precondition(rank == 1, "repeatedAsRows: expected a rank-1 tensor, got shape \(shape)")
+        let n = count
+        return scalars.withUnsafeBufferPointer { src in
+            Tensor.uninitialized([rows, n]) { dst in
+                for r in 0..<rows {
+                    let base = r * n
+                    for j in 0..<n { dst[base + j] = src[j] }
+                }
+            }
+        }
+    }
+}

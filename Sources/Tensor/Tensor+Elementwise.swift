@@ -27,6 +27,25 @@ extension Tensor {
         }
     }
 
+    /// f(aᵢ, bᵢ, cᵢ, dᵢ) for four tensors of one shape, in one pass (fused element-wise rules).
+    @inlinable
+    public static func zipMap(_ a: Tensor, _ b: Tensor, _ c: Tensor, _ d: Tensor,
+                              _ f: (Double, Double, Double, Double) -> Double) -> Tensor {
+        precondition(a.shape == b.shape && a.shape == c.shape && a.shape == d.shape,
+                     "zipMap: shapes \(a.shape), \(b.shape), \(c.shape) and \(d.shape) differ")
+        return a.scalars.withUnsafeBufferPointer { pa in
+            b.scalars.withUnsafeBufferPointer { pb in
+                c.scalars.withUnsafeBufferPointer { pc in
+                    d.scalars.withUnsafeBufferPointer { pd in
+                        Tensor.uninitialized(a.shape) { dst in
+                            for i in 0..<dst.count { dst[i] = f(pa[i], pb[i], pc[i], pd[i]) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Combines two tensors with NumPy broadcasting. `operation` names the caller in the trap message.
     @inlinable
     public static func broadcasting(_ a: Tensor, _ b: Tensor, operation: String,

@@ -48,6 +48,18 @@ struct PrimitiveDerivativeTests {
     @Test func broadcastTo() { expectAccurate({ $0.broadcast(to: [4, 3]).tanh() }, at: Tensor([0.3, -0.1, 0.8])) }
     @Test func reshape() { expectAccurate({ $0.reshaped([3, 2]).exp() }, at: Self.smoothPoint) }
     @Test func transpose() { expectAccurate({ Variable.matmul($0.transposed(), Self.constant) }, at: Self.smoothPoint) }
+    @Test func assembledTiling() {
+        expectAccurate({ x in
+            let flat = x.reshaped([6])
+            return Variable.assembled([flat.slice(2..<6).tanh(), flat.slice(0..<2).squared()], at: [2, 0], length: 6) * flat
+        }, at: Self.smoothPoint)
+    }
+    @Test func assembledOverlappingWithGap() {
+        expectAccurate({ x in
+            let flat = x.reshaped([6])
+            return Variable.assembled([flat.slice(0..<3).squared(), flat.slice(1..<4).tanh()], at: [1, 2], length: 7)
+        }, at: Self.smoothPoint)
+    }
     @Test func sliceAndPad() { expectAccurate({ $0.reshaped([6]).slice(1..<4).squared().padded(into: 5, at: 1) }, at: Self.smoothPoint) }
     @Test func gatherRows() { expectAccurate({ $0.gatherRows([1, 0, 1]).squared() }, at: Self.smoothPoint) }
     @Test func logSoftmax() { expectAccurate({ $0.logSoftmax() }, at: Self.smoothPoint) }
@@ -62,6 +74,18 @@ struct PrimitiveDerivativeTests {
         expectAccurate({ Variable.matmul(Self.left, $0, transposeB: true).tanh() },
                        at: Tensor(shape: [3, 2], scalars: [0.1, -0.3, 0.5, 0.7, -0.9, 1.1]))
     }
+    /// The dense-layer node x Wᵀ + b in each of its inputs, and in all three at once (W and b cut from x).
+    static let bias = Variable(Tensor([0.3, -0.6, 0.9, 0.1]))
+    @Test func affineInInput() { expectAccurate({ Variable.affine($0, weight: Self.left, bias: Self.bias).tanh() }, at: Self.smoothPoint.reshaped([3, 2])) }
+    @Test func affineInWeight() { expectAccurate({ Variable.affine(Variable(Self.smoothPoint.reshaped([3, 2])), weight: $0, bias: Self.bias).tanh() }, at: Self.left.value) }
+    @Test func affineInBias() { expectAccurate({ Variable.affine(Variable(Self.smoothPoint.reshaped([3, 2])), weight: Self.left, bias: $0).tanh() }, at: Self.bias.value) }
+    @Test func affineJointly() {
+        expectAccurate({ x in
+            let flat = x.reshaped([6])
+            return Variable.affine(x.reshaped([3, 2]), weight: flat.slice(0..<4).reshaped([2, 2]), bias: flat.slice(4..<6)).tanh()
+        }, at: Self.smoothPoint)
+    }
+    @Test func affineWithoutBias() { expectAccurate({ Variable.affine($0, weight: Self.left, bias: nil).squared() }, at: Self.smoothPoint.reshaped([3, 2])) }
     @Test func matmulBothSides() { expectAccurate({ Variable.matmul($0, $0, transposeB: true).squared() }, at: Self.smoothPoint) }
     @Test func matmulTransposedA() { expectAccurate({ Variable.matmul($0, $0, transposeA: true).tanh() }, at: Self.smoothPoint) }
     @Test func matmulBothTransposed() {

@@ -26,6 +26,31 @@ struct TensorOperationTests {
         for i in 0..<4 { #expect(abs(y.scalars[i] - (0..<3).reduce(0) { $0 + a[i, $1] * x.scalars[$1] }) <= 1e-14) }
     }
 
+    /// affine = triple-loop product plus the bias added to every row (oracle: loops); repeatedAsRows
+    /// copies a vector into each row; without a bias affine is the plain product.
+    @Test func affineAddsTheBiasToEveryRow() {
+        var g = RandomGenerator(seed: 2)
+        let x = Tensor(shape: [4, 3], scalars: g.gaussians(12)), w = Tensor(shape: [5, 3], scalars: g.gaussians(15))
+        let b = Tensor(g.gaussians(5))
+        let product = Self.naiveMatmul(x, w.transposed())
+        let rows = b.repeatedAsRows(4)
+        #expect(rows.shape == [4, 5])
+        for i in 0..<4 { for j in 0..<5 { #expect(rows[i, j] == b.scalars[j]) } }
+        let z = Tensor.affine(x, w, bias: b, transposeB: true)
+        #expect(z.shape == [4, 5])
+        for i in 0..<4 { for j in 0..<5 { #expect(abs(z[i, j] - (product[i, j] + b.scalars[j])) <= 1e-14) } }
+        let unbiased = Tensor.affine(x, w, bias: nil, transposeB: true)
+        #expect(zip(unbiased.scalars, product.scalars).allSatisfy { abs($0 - $1) <= 1e-14 })
+    }
+
+    /// The fused four-input map equals its element-wise definition.
+    @Test func fourInputZipMap() {
+        let a = Tensor([1, 2, 3]), b = Tensor([4, 5, 6]), c = Tensor([-1, 0.5, 2]), d = Tensor([0.25, -3, 7])
+        let fused = Tensor.zipMap(a, b, c, d) { p, q, r, s in p * q + r * s }
+        let expected: [Double] = [4 - 0.25, 10 - 1.5, 18 + 14]
+        #expect(fused.scalars == expected)
+    }
+
     /// Shape mismatches are reported with both shapes.
     @Test func shapeErrorsNameBothShapes() throws {
         #expect(throws: ShapeError("matmul: shapes [2, 3] and [4, 5] do not match (inner dimensions 3 and 4)")) {
