@@ -30,6 +30,7 @@ PLAN = {
     "W5": (3, 2, 1),
     "W6": (2, 1, 0),
     "W7": (2, 1, 0),
+    "W8": (2, 1, 0),
 }
 QUICK_PLAN = {name: (1, 1, 0) for name in PLAN}
 

@@ -14,6 +14,8 @@ import Tensor
 ///   dropped).
 /// - `mlp_theta.npy`: θ of the MLP 784-256-256-10 from BiasLab's PyTorch-default initialization.
 /// - `diag_theta.npy`: θ = [u; v] of the diagonal network.
+/// - `hutchinson_probes.npy`: the 100 Rademacher probes of W8 as the rows of a [100, d] int8 array
+///   (±1; 27 MB instead of 215 MB as float64).
 struct BenchInputs {
     static let mlpWidths = [784, 256, 256, 10]
     static let sampleCount = 1000
@@ -21,6 +23,7 @@ struct BenchInputs {
     static let diagonalSamples = 200
     static let adamSteps = 1000
     static let adamBatchSize = 128
+    static let hutchinsonProbeCount = 100
     static let seed: UInt64 = 9
 
     let x: Tensor
@@ -33,6 +36,7 @@ struct BenchInputs {
     let diagonalY: Tensor
     let diagonalTheta: [Double]
     let adamBatches: [[Int]]
+    let hutchinsonProbes: Tensor
 
     static func export(to directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -45,6 +49,8 @@ struct BenchInputs {
         let direction = vectors.gaussians(d)
         let lanczosStart = vectors.gaussians(d)
         let sampleWeights = vectors.gaussians(sampleCount)
+        var probes = root.stream("hutchinson-probes")
+        let hutchinsonProbes = Tensor(shape: [hutchinsonProbeCount, d], scalars: probes.rademachers(hutchinsonProbeCount * d))
 
         // Diagonal network: Gaussian design, a 5-sparse ±1 teacher, θ = [u; v] near the balanced start.
         var diagonal = root.stream("diagonal")
@@ -69,6 +75,7 @@ struct BenchInputs {
         ], to: directory.appendingPathComponent("data.npz"))
         try NPY.write(Tensor(theta), to: directory.appendingPathComponent("mlp_theta.npy"))
         try NPY.write(Tensor(diagonalTheta), to: directory.appendingPathComponent("diag_theta.npy"))
+        try NPY.write(hutchinsonProbes, to: directory.appendingPathComponent("hutchinson_probes.npy"), dtype: .int8)
     }
 
     static func load(from directory: URL) throws -> BenchInputs {
@@ -88,7 +95,8 @@ struct BenchInputs {
             sampleWeights: try array("sample_weights").tensor.scalars,
             diagonalX: try array("diag_x").tensor, diagonalY: try array("diag_y").tensor,
             diagonalTheta: try NPY.read(directory.appendingPathComponent("diag_theta.npy")).scalars,
-            adamBatches: stride(from: 0, to: flat.count, by: width).map { Array(flat[$0..<($0 + width)]) })
+            adamBatches: stride(from: 0, to: flat.count, by: width).map { Array(flat[$0..<($0 + width)]) },
+            hutchinsonProbes: try NPY.read(directory.appendingPathComponent("hutchinson_probes.npy")))
     }
 }
 

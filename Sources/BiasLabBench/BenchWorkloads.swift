@@ -18,7 +18,8 @@ struct BenchWorkload {
     let body: () throws -> () -> [String: Tensor]
 }
 
-/// The seven workloads of issue 9, on the shared ``BenchInputs`` (bench/README.md states each one).
+/// The eight workloads of `make bench` (issue 9; W8 from issue 5), on the shared ``BenchInputs``
+/// (bench/README.md states each one).
 enum BenchWorkloads {
     static let lanczosSteps = 20
     static let sharpnessEvery = 100
@@ -106,6 +107,12 @@ enum BenchWorkloads {
                      "per_sample_curvatures": Tensor(interaction.perSampleCurvatures),
                      "full_batch_interaction": Tensor(interaction.fullBatchInteraction)]
                 }
+            },
+            BenchWorkload(name: "W8", summary: "Hutchinson tr(H), 100 shared Rademacher probes, N=1000",
+                          flops: gradient + Double(inputs.hutchinsonProbes.shape[0]) * tangent, bytes: 0) {
+                let trace = hutchinsonTrace(of: HessianOperator(objective: objective, at: theta),
+                                            probes: inputs.hutchinsonProbes, blockSize: hessianBlockSize)
+                return { ["trace": Tensor(trace.value), "standard_error": Tensor(trace.standardError)] }
             },
         ]
     }

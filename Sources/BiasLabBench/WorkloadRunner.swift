@@ -8,7 +8,7 @@ import Tensor
 /// wall time over the timed runs, i.e. cores kept busy), flops and bytes of the floor.
 enum WorkloadRunner {
     static func run(arguments: [String]) throws {
-        guard let name = arguments.first else { throw BenchError("run: expected a workload name W1…W7") }
+        guard let name = arguments.first else { throw BenchError("run: expected a workload name W1…W8") }
         var options: [String: String] = [:]
         var rest = arguments.dropFirst()
         while let key = rest.popFirst() {

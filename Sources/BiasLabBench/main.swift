@@ -4,7 +4,7 @@ import Tensor
 // biaslab-bench: the benchmark binary behind `make bench` (bench/README.md).
 //   biaslab-bench export DIR                 write the shared inputs (BenchInputs)
 //   biaslab-bench floors                     print the measured machine floors as JSON
-//   biaslab-bench run W1…W7 --inputs DIR …   time one workload (WorkloadRunner)
+//   biaslab-bench run W1…W8 --inputs DIR …   time one workload (WorkloadRunner)
 //   biaslab-bench engine [FILTER] [REPS]     the engine-only table on synthetic data (EngineTable)
 
 MemoryTuning.configure()
@@ -22,7 +22,7 @@ do {
     case "engine":
         EngineTable.run(arguments: Array(arguments.dropFirst()))
     default:
-        throw BenchError("expected a command: export DIR | floors | run W1…W7 --inputs DIR | engine [FILTER] [REPS]")
+        throw BenchError("expected a command: export DIR | floors | run W1…W8 --inputs DIR | engine [FILTER] [REPS]")
     }
 } catch {
     FileHandle.standardError.write(Data("biaslab-bench: \(error)\n".utf8))

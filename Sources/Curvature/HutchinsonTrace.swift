@@ -21,7 +21,8 @@ import Tensor
 /// budget. With n ≥ d probes the exact trace (``exactTrace(of:blockSize:)``, d applications on unit
 /// vectors) costs no more and should be preferred; this function does not refuse such a budget, as
 /// curvlinops does, because a block product may make probes cheaper than unit vectors, but a caller
-/// with that choice should take the exact route.
+/// with that choice should take the exact route. ``hutchinsonTrace(of:probes:blockSize:)`` is the same
+/// estimator on probes the caller supplies.
 ///
 /// - Parameters:
 ///   - probeCount: n ≥ 1.
@@ -38,4 +39,30 @@ public func hutchinsonTrace(of matrix: some LinearOperator,
     let samples = probeQuadraticForms(of: matrix, count: probeCount, distribution: distribution,
                                       generator: &generator, blockSize: blockSize)
     return Estimate(samples: samples, seed: seed)
+}
+
+/// tr(A) by Hutchinson's estimator on probes the caller supplies: the rows z₁ … zₙ of `probes` (n × d),
+///
+/// ```
+/// T̂ = (1/n) Σⱼ zⱼᵀ A zⱼ,   SE = s/√n,   s² = Σⱼ (zⱼᵀ A zⱼ − T̂)² / (n − 1)   (NaN for n = 1)
+/// ```
+///
+/// This is the estimator of ``hutchinsonTrace(of:probeCount:distribution:seed:blockSize:)`` without
+/// the drawing: that function is this one on the probes it draws (stream "curvature/hutchinson-trace"
+/// of its seed, rows in drawing order), up to the recorded seed. T̂ is unbiased when the rows are
+/// i.i.d. with E[z zᵀ] = I; given probes serve to compare implementations on identical probes
+/// (`make bench` W8) or to use a deterministic design — e.g. all 2ᵈ sign vectors of ℝᵈ, over which
+/// (1/2ᵈ) Σ_z zᵢzₖ = δᵢₖ, so T̂ = tr(A) exactly.
+///
+/// - Parameters:
+///   - probes: n × d with n ≥ 1 and d = `matrix.dimension`.
+///   - blockSize: probes per block product (default 32).
+/// - Returns: T̂ with `sampleCount` n (operator applications) and `seed` 0 (no random stream was used).
+public func hutchinsonTrace(of matrix: some LinearOperator, probes: Tensor, blockSize: Int = 32) -> Estimate {
+    precondition(probes.rank == 2 && probes.shape[0] >= 1 && probes.shape[1] == matrix.dimension,
+                 "hutchinsonTrace: expected n × \(matrix.dimension) probes with n ≥ 1, got shape \(probes.shape)")
+    let samples = probeQuadraticForms(of: matrix, count: probes.shape[0], blockSize: blockSize) { range in
+        probes.rows(Array(range))
+    }
+    return Estimate(samples: samples, seed: 0)
 }

@@ -4,7 +4,7 @@
 /// Its ``description`` is one line, `<source>: <problem>`, where the source is the file path (or the
 /// spec, or the archive member as `archive.npz[x.npy]`) and the problem says what was found and what
 /// was expected, e.g.
-/// `data.npy: unsupported dtype '>f8' (expected one of '<f8', '<f4', '<i8', '|u1')`.
+/// `data.npy: unsupported dtype '>f8' (expected one of '<f8', '<f4', '<i8', '|u1', '|i1')`.
 public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
     /// What went wrong, for callers (and tests) that branch on it.
     public enum Kind: String, Sendable, CaseIterable {

@@ -68,7 +68,7 @@ extension Dataset {
     /// `np.savez(path, x=x, y=y)` or ``write(npz:)``).
     ///
     /// - `x` keeps its shape [N, …].
-    /// - An **integer** `y` (int64 or uint8) of shape [N] is read as class labels: `labels` gets its
+    /// - An **integer** `y` (int64, uint8 or int8) of shape [N] is read as class labels: `labels` gets its
     ///   values and `y` becomes their one-hot float64 matrix [N, max(label)+1] (the MSE target).
     ///   Negative labels throw.
     /// - A float `y` of shape [N] becomes [N, 1]; [N, k] is kept as it is. `labels` is then nil, unless

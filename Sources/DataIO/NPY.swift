@@ -13,25 +13,30 @@ public enum NPYDType: String, CaseIterable, Codable, Sendable {
     case int64 = "<i8"
     /// `'|u1'`, unsigned byte.
     case uint8 = "|u1"
+    /// `'|i1'`, signed byte (−128…127), e.g. compact ±1 probe vectors.
+    case int8 = "|i1"
 
     /// Bytes per element.
     public var size: Int {
         switch self {
         case .float64, .int64: 8
         case .float32: 4
-        case .uint8: 1
+        case .uint8, .int8: 1
         }
     }
 
     /// True for the integer types.
-    public var isInteger: Bool { self == .int64 || self == .uint8 }
+    public var isInteger: Bool { self != .float64 && self != .float32 }
 
     /// The dtype for a header's `descr`; byte order is irrelevant for single bytes, so `'<u1'` and
-    /// `'>u1'` are uint8 as well.
+    /// `'>u1'` are uint8 and `'<i1'`, `'>i1'` int8 as well.
     init?(descriptor: String) {
         if let exact = NPYDType(rawValue: descriptor) { self = exact; return }
-        if ["<u1", ">u1", "=u1", "u1"].contains(descriptor) { self = .uint8; return }
-        return nil
+        switch descriptor.drop(while: { "<>=|".contains($0) }) {
+        case "u1": self = .uint8
+        case "i1": self = .int8
+        default: return nil
+        }
     }
 
     static var expectedList: String { allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ") }
@@ -147,6 +152,11 @@ public enum NPY {
                     throw DataError(.invalidValue, source: source, "element \(i) = \(value) is not representable as uint8 (0...255)")
                 }
                 out.append(byte)
+            case .int8:
+                guard let byte = Int8(exactly: value) else {
+                    throw DataError(.invalidValue, source: source, "element \(i) = \(value) is not representable as int8 (-128...127)")
+                }
+                out.append(UInt8(bitPattern: byte))
             }
         }
         return out
@@ -165,6 +175,8 @@ public enum NPY {
                     for i in 0..<count { out[i] = Double(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))) }
                 case .uint8:
                     for i in 0..<count { out[i] = Double(raw[i]) }
+                case .int8:
+                    for i in 0..<count { out[i] = Double(Int8(bitPattern: raw[i])) }
                 }
             }
         }
@@ -192,7 +204,7 @@ public enum NPY {
             let descriptor = String(descrTail[descrTail.index(after: descrTail.startIndex)..<close])
             guard let dtype = NPYDType(descriptor: descriptor) else {
                 throw DataError(.unsupported, source: source,
-                                "unsupported dtype '\(descriptor)' (expected one of \(NPYDType.expectedList): little-endian float64, float32, int64 or uint8)")
+                                "unsupported dtype '\(descriptor)' (expected one of \(NPYDType.expectedList): little-endian float64, float32, int64, uint8 or int8)")
             }
             let fortranTail = try value(after: "fortran_order")
             if fortranTail.hasPrefix("True") {

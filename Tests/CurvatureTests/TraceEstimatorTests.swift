@@ -50,6 +50,35 @@ struct TraceEstimatorTests {
         expectClose(estimate.standardError, (perProbe / Double(n)).squareRoot(), relative: 0.15, "SE (\(distribution))")
     }
 
+    // Oracle: enumeration. Over all 2ᵈ sign vectors z the average of zᵢzₖ is δᵢₖ, so the mean of zᵀAz is
+    // tr(A) exactly, and the population variance of zᵀAz = tr(A) + 2Σ_{i<k} Aᵢₖzᵢzₖ is
+    // 4Σ_{i<k} Aᵢₖ² = 2(‖A‖_F² − Σᵢ Aᵢᵢ²) (the products zᵢzₖ are orthonormal); the sample variance
+    // (n − 1 in the denominator) of the N = 2ᵈ values makes SE² = 2(‖A‖_F² − Σᵢ Aᵢᵢ²)/(N − 1).
+    // Block size 5 does not divide 64.
+    @Test func hutchinsonOnAllSignVectorsIsExact() {
+        let d = 6, count = 1 << 6
+        let a = TestMatrices.withSpectrum([3, -1, 0.5, 2, 7, -4], seed: 26).matrix
+        let signs = (0..<count).flatMap { j in (0..<d).map { i in (j >> i) & 1 == 1 ? 1.0 : -1.0 } }
+        let estimate = hutchinsonTrace(of: DenseOperator(a), probes: Tensor(shape: [count, d], scalars: signs), blockSize: 5)
+        let offDiagonal = TestMatrices.frobeniusSquared(a) - TestMatrices.diagonal(a).reduce(0) { $0 + $1 * $1 }
+        expectClose(estimate.value, TestMatrices.trace(a), relative: 1e-12, floor: 1, "mean over all sign vectors = tr A")
+        expectClose(estimate.standardError, (2 * offDiagonal / Double(count - 1)).squareRoot(), relative: 1e-10, "SE")
+        #expect(estimate.sampleCount == count && estimate.seed == 0)
+    }
+
+    // Oracle: the seeded estimator. Given the probes it draws (its stream, in order, one n × d block),
+    // the explicit-probe estimator returns the identical Estimate apart from the seed it records.
+    @Test(arguments: ProbeDistribution.allCases)
+    func seededHutchinsonIsTheExplicitEstimatorOnItsDraws(_ distribution: ProbeDistribution) {
+        let (n, seed): (Int, UInt64) = (70, 11)
+        let seeded = hutchinsonTrace(of: DenseOperator(Self.matrix), probeCount: n, distribution: distribution, seed: seed)
+        var generator = estimatorGenerator(seed: seed, name: "hutchinson-trace")
+        let probes = distribution.drawBlock(count: n, dimension: Self.dimension, using: &generator)
+        let explicit = hutchinsonTrace(of: DenseOperator(Self.matrix), probes: probes)
+        #expect(seeded.seed == seed)
+        #expect(explicit == Estimate(value: seeded.value, standardError: seeded.standardError, sampleCount: n, seed: 0))
+    }
+
     // Oracle: the exact trace of a low-rank-dominated matrix (ten eigenvalues 10…100 over a bulk of
     // 190 at ≤ 0.01). Over ten seeds at a budget of 60 products, Hutch++'s RMS error must be at most a
     // tenth of Hutchinson's (the theory predicts a factor ≈ 10³ here), and each Hutch++ estimate lies

@@ -11,6 +11,7 @@ import Tensor
         .float32: Tensor(shape: [3, 1], scalars: [0.5, -2.25, Double(Float(0.1))]),
         .int64: Tensor(shape: [4], scalars: [-9_007_199_254_740_992, -1, 0, 9_007_199_254_740_992]),
         .uint8: Tensor(shape: [2, 2, 1], scalars: [0, 1, 128, 255]),
+        .int8: Tensor(shape: [5], scalars: [-128, -1, 0, 1, 127]),
     ]
 
     @Test("round trip through a .npy file is exact for every dtype (oracle: the values written)",
@@ -46,6 +47,24 @@ import Tensor
         }
         #expect(throws: DataError.self) { try NPY.encode(Tensor([256]), dtype: .uint8) }
         #expect(throws: DataError.self) { try NPY.encode(Tensor([-1]), dtype: .uint8) }
+        #expect(throws: DataError.self) { try NPY.encode(Tensor([128]), dtype: .int8) }
+        #expect(throws: DataError.self) { try NPY.encode(Tensor([-129]), dtype: .int8) }
+    }
+
+    @Test("single-byte dtypes read with any byte-order mark, '<i1' and '>u1' alike (oracle: the values written)")
+    func singleByteDescriptorsIgnoreByteOrder() throws {
+        for dtype in [NPYDType.int8, .uint8] {
+            let tensor = Self.values[dtype]!
+            let bytes = try NPY.encode(tensor, dtype: dtype)
+            let dataStart = 10 + Int(bytes[8]) + Int(bytes[9]) * 256  // version 1.0: uint16 header length
+            for mark in ["<", ">", "="] {
+                // The same header with '|' replaced (one byte for one, so the padding stays valid).
+                let header = String(decoding: bytes[10..<dataStart], as: UTF8.self)
+                    .replacingOccurrences(of: "'|", with: "'\(mark)")
+                let edited = Array(bytes[..<10]) + Array(header.utf8) + Array(bytes[dataStart...])
+                #expect(try NPY.decode(edited, source: "t") == NPYArray(tensor, dtype: dtype), "\(mark)\(dtype)")
+            }
+        }
     }
 
     @Test("npz round trip for every dtype in one archive (oracle: the arrays written)")
@@ -67,16 +86,17 @@ import Tensor
         let directory = TemporaryDirectory()
         let url = directory.file("ours.npz")
         try NPZ.write(arrays: ["x": NPYArray(Tensor(rows: [[1, 2], [3, 4.5]])),
-                               "y": NPYArray(Tensor([3, 1]), dtype: .int64)], to: url)
+                               "y": NPYArray(Tensor([3, 1]), dtype: .int64),
+                               "z": NPYArray(Tensor([-1, 1, -128, 127]), dtype: .int8)], to: url)
         let script = """
             import numpy as np, zipfile, sys
             assert zipfile.ZipFile(sys.argv[1]).testzip() is None
             d = np.load(sys.argv[1])
-            print(d['x'].tolist(), d['y'].dtype, d['y'].tolist())
+            print(d['x'].tolist(), d['y'].dtype, d['y'].tolist(), d['z'].dtype, d['z'].tolist())
             """
         let (status, output) = Self.runPython(["-c", script, url.path])
         #expect(status == 0)
-        #expect(output == "[[1.0, 2.0], [3.0, 4.5]] int64 [3, 1]\n")
+        #expect(output == "[[1.0, 2.0], [3.0, 4.5]] int64 [3, 1] int8 [-1, 1, -128, 127]\n")
     }
 
     /// Runs the `python3` on PATH; (exit status, stdout), or status −1 when it cannot start.

@@ -26,6 +26,7 @@ def load(directory):
     raw = dict(np.load(os.path.join(directory, "data.npz")))
     raw["theta"] = np.load(os.path.join(directory, "mlp_theta.npy"))
     raw["diag_theta"] = np.load(os.path.join(directory, "diag_theta.npy"))
+    raw["hutchinson_probes"] = np.load(os.path.join(directory, "hutchinson_probes.npy")).astype(np.float64)  # int8 ±1
     data = {k: jnp.asarray(v) for k, v in raw.items()}
     for k, v in data.items():
         assert v.dtype in (jnp.float64, jnp.int64), f"{k}: {v.dtype} (x64 not enabled?)"

@@ -1,4 +1,4 @@
-"""The seven workloads of `make bench` in JAX (jit-compiled, float64), written from the formulas in
+"""The eight workloads of `make bench` in JAX (jit-compiled, float64), written from the formulas in
 bench/README.md. Each builder compiles ahead of time (the runner reports that time separately) and
 returns (body, summarize): body() does the timed work and returns device arrays; summarize(output)
 turns the last output into the numpy arrays checked against BiasLab's."""
@@ -104,10 +104,10 @@ def w6(data):
     return body, (lambda out: {"theta": out[0], "lambda_max": out[1]})
 
 
-def hessian_chunk(theta, gradients, x, y):
-    """H g_i for a chunk of per-sample gradients (vmap of jvp(grad)): returns g_i^T H g_i and sum_i H g_i."""
-    products = jax.vmap(lambda g: hvp(mean_loss, theta, g, x, y))(gradients)
-    return jnp.sum(products * gradients, axis=1), jnp.sum(products, axis=0)
+def hessian_chunk(theta, vectors, x, y):
+    """H v_i for a chunk of vectors (vmap of jvp(grad)): returns v_i^T H v_i and sum_i H v_i."""
+    products = jax.vmap(lambda v: hvp(mean_loss, theta, v, x, y))(vectors)
+    return jnp.sum(products * vectors, axis=1), jnp.sum(products, axis=0)
 
 
 def w7(data):
@@ -137,4 +137,21 @@ def w7(data):
     return body, (lambda out: {"ias": out[0], "per_sample_curvatures": out[1], "full_batch_interaction": out[2]})
 
 
-BUILDERS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W7": w7}
+def w8(data):
+    """Hutchinson's trace estimate on the shared probes z_1..z_n (rows of hutchinson_probes):
+    T = (1/n) sum_j z_j^T H z_j,  SE = s/sqrt(n) with s the sample standard deviation (ddof = 1).
+    The z_j^T H z_j come from hessian_chunk over chunks of HESSIAN_CHUNK probes (its H-sum unused,
+    so XLA drops it)."""
+    x, y, theta, probes = data["x"], data["y"], data["theta"], data["hutchinson_probes"]
+    n = probes.shape[0]
+    assert n % HESSIAN_CHUNK == 0, f"{n} probes do not split into chunks of {HESSIAN_CHUNK}"
+    chunk = compile_for(lambda t, z, xx, yy: hessian_chunk(t, z, xx, yy)[0], theta, probes[:HESSIAN_CHUNK], x, y)
+
+    def body():
+        samples = jnp.concatenate([chunk(theta, probes[start:start + HESSIAN_CHUNK], x, y)
+                                   for start in range(0, n, HESSIAN_CHUNK)])
+        return jnp.mean(samples), jnp.std(samples, ddof=1) / jnp.sqrt(n)
+    return body, (lambda out: {"trace": out[0], "standard_error": out[1]})
+
+
+BUILDERS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W7": w7, "W8": w8}
