@@ -114,22 +114,24 @@ public struct SupervisedObjective: Objective {
                 let fanOut = delta.shape[1], fanIn = layer.input.shape[1]
                 layer.input.scalars.withUnsafeBufferPointer { a in
                     delta.scalars.withUnsafeBufferPointer { dl in
+                        // Streaming stores: the rows are written once and not read back here.
                         for i in 0..<rows.count {
-                            let rowBase = i * d
+                            let row = dst.baseAddress! + i * d
                             for o in 0..<fanOut {
-                                let dv = dl[i * fanOut + o]
-                                let base = rowBase + layer.weightRange.lowerBound + o * fanIn
-                                for k in 0..<fanIn { dst[base + k] = dv * a[i * fanIn + k] }
+                                StreamingStores.writeScaled(row + layer.weightRange.lowerBound + o * fanIn, a.baseAddress! + i * fanIn,
+                                                            scale: dl[i * fanOut + o], count: fanIn)
                             }
                             if let b = layer.biasRange {
-                                for o in 0..<fanOut { dst[rowBase + b.lowerBound + o] = dl[i * fanOut + o] }
+                                StreamingStores.writeScaled(row + b.lowerBound, dl.baseAddress! + i * fanOut, scale: 1, count: fanOut)
                             }
                         }
                     }
                 }
             }
         }
-        return Tensor.uninitialized([rows.count, d], fill)
+        let gradients = Tensor.uninitialized([rows.count, d], fill)
+        StreamingStores.fence()
+        return gradients
     }
 
     /// ‖∇ℓ_i(θ)‖² for each sample of the batch without materializing the gradients: for a dense layer

@@ -51,6 +51,26 @@ struct TensorOperationTests {
         #expect(fused.scalars == expected)
     }
 
+    /// Streaming stores write exactly s·source (bit-identical to a plain multiply) at every alignment
+    /// and length, including the odd head and tail elements, and nothing outside the range.
+    @Test func streamingStoresWriteTheScaledSource() {
+        let source = (0..<9).map { 0.37 * Double($0) - 1.1 }
+        for offset in 0..<3 {
+            for count in 0...9 {
+                var destination = [Double](repeating: -7, count: 14)
+                destination.withUnsafeMutableBufferPointer { dst in
+                    source.withUnsafeBufferPointer { src in
+                        StreamingStores.writeScaled(dst.baseAddress! + offset, src.baseAddress!, scale: -2.5, count: count)
+                    }
+                }
+                StreamingStores.fence()
+                let expected = [Double](repeating: -7, count: offset) + source.prefix(count).map { -2.5 * $0 }
+                    + [Double](repeating: -7, count: 14 - offset - count)
+                #expect(destination == expected, "offset \(offset), count \(count)")
+            }
+        }
+    }
+
     /// Shape mismatches are reported with both shapes.
     @Test func shapeErrorsNameBothShapes() throws {
         #expect(throws: ShapeError("matmul: shapes [2, 3] and [4, 5] do not match (inner dimensions 3 and 4)")) {
