@@ -70,8 +70,10 @@ private struct CoordinatePass {
     let learningRate: Double
 
     /// The loop of `AdaptiveRule.fusedStep`. Every convention is a type parameter, so the body has no
-    /// branch, and (but for AdamE's `pow`) it vectorizes: its three divisions and √ are the step's cost,
-    /// not memory.
+    /// branch, and (but for AdamE's `pow`) it vectorizes. Its three divisions and one √ per coordinate, not
+    /// memory, are the cost: for Adam, 3.6 ns per coordinate both at d = 4,096 (in L1) and at d = 269,322,
+    /// against 3.5 ns for those four operations alone and 0.8 ns for the 7 streams of 8 bytes (measured on
+    /// this project's 2-core AMD EPYC).
     func run<W: DecayKernel, N: NumeratorKernel, D: DenominatorKernel, T: MomentTiming>(
         _ decay: W, _ numerator: N, _ denominator: D, _: T.Type) {
         let theta = theta, g = gradient, m = firstMoment, v = secondMoment
