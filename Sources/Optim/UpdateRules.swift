@@ -51,31 +51,35 @@ enum Denominator: Codable, Equatable, Sendable {
     case power(Double)
 
     func value(_ vhat: Double, epsilon: Double) -> Double {
-        switch self {
-        case .root(.outsideSqrt): vhat.squareRoot() + epsilon
-        case .root(.insideSqrt): (vhat + epsilon).squareRoot()
-        case .power(let lambda): pow(vhat, lambda) + epsilon
-        }
+        withKernel(epsilon: epsilon, Evaluate(vhat: vhat))
     }
 
     /// nᵢ / value(vᵢ / c, ε) for every coordinate, with the convention chosen once outside the loop
-    /// (the same operations in the same order as ``value(_:epsilon:)``, so results are identical).
+    /// (the same kernel as ``value(_:epsilon:)``, so results are identical).
     func divide(_ numerators: [Double], by v: [Double], biasCorrection c: Double, epsilon: Double) -> [Double] {
         precondition(numerators.count == v.count, "Denominator.divide: \(numerators.count) numerators for \(v.count) moments")
-        return [Double](unsafeUninitializedCapacity: v.count) { out, initialized in
-            numerators.withUnsafeBufferPointer { n in
-                v.withUnsafeBufferPointer { v in
-                    switch self {
-                    case .root(.outsideSqrt):
-                        for i in 0..<v.count { out[i] = n[i] / ((v[i] / c).squareRoot() + epsilon) }
-                    case .root(.insideSqrt):
-                        for i in 0..<v.count { out[i] = n[i] / ((v[i] / c + epsilon).squareRoot()) }
-                    case .power(let lambda):
-                        for i in 0..<v.count { out[i] = n[i] / (pow(v[i] / c, lambda) + epsilon) }
+        return withKernel(epsilon: epsilon, Divide(numerators: numerators, moments: v, biasCorrection: c))
+    }
+
+    private struct Evaluate: DenominatorVisitor {
+        let vhat: Double
+        func visit<D: DenominatorKernel>(_ denominator: D) -> Double { denominator(vhat) }
+    }
+
+    private struct Divide: DenominatorVisitor {
+        let numerators: [Double]
+        let moments: [Double]
+        let biasCorrection: Double
+
+        func visit<D: DenominatorKernel>(_ denominator: D) -> [Double] {
+            [Double](unsafeUninitializedCapacity: moments.count) { out, initialized in
+                numerators.withUnsafeBufferPointer { n in
+                    moments.withUnsafeBufferPointer { v in
+                        for i in 0..<v.count { out[i] = n[i] / denominator(v[i] / biasCorrection) }
                     }
                 }
+                initialized = moments.count
             }
-            initialized = v.count
         }
     }
 }
@@ -245,10 +249,17 @@ struct AdaptiveRule: Sendable {
                     secondMoment: [Double](repeating: 0, count: grouping.storageCount(dimension: d)))
     }
 
+    /// One step: per coordinate as one pass over memory (`fusedStep`); per block, per layer or factored
+    /// through the frame `UpdateRules.step` and `update`.
     func step(parameters theta: inout [Double], gradient: [Double], state: inout MomentState) {
-        UpdateRules.step(parameters: &theta, gradient: gradient, stepIndex: state.step, schedules: schedules,
-                         hyperparameters: self) { theta, g, rates in
-            update(&theta, g, rates: rates, state: &state)
+        if case .perCoordinate = grouping {
+            let rates = schedules.rates(index: state.step, learningRate: learningRate, weightDecay: weightDecay)
+            fusedStep(parameters: &theta, gradient: gradient, rates: rates, state: &state)
+        } else {
+            UpdateRules.step(parameters: &theta, gradient: gradient, stepIndex: state.step, schedules: schedules,
+                             hyperparameters: self) { theta, g, rates in
+                update(&theta, g, rates: rates, state: &state)
+            }
         }
         state.step += 1
     }
@@ -272,21 +283,21 @@ struct AdaptiveRule: Sendable {
 
     /// The numerator of every coordinate, with the bias-correction factors computed once per step.
     private func numeratorValues(g: [Double], m: [Double], t: Int) -> [Double] {
-        switch numerator {
-        case .gradient:
-            return g
-        case .momentum:
-            let bc1 = biasCorrection.factor(beta: beta1, step: t)
-            return [Double](unsafeUninitializedCapacity: m.count) { out, initialized in
-                m.withUnsafeBufferPointer { m in for i in 0..<m.count { out[i] = m[i] / bc1 } }
-                initialized = m.count
+        withNumeratorKernel(step: t, NumeratorValues(g: g, m: m))
+    }
+
+    private struct NumeratorValues: NumeratorVisitor {
+        let g: [Double]
+        let m: [Double]
+
+        func visit<N: NumeratorKernel>(_ numerator: N) -> [Double] {
+            guard N.usesFirstMoment else { return g }
+            return [Double](unsafeUninitializedCapacity: g.count) { out, initialized in
+                g.withUnsafeBufferPointer { g in
+                    m.withUnsafeBufferPointer { m in for i in 0..<g.count { out[i] = numerator(m: m[i], g: g[i]) } }
+                }
+                initialized = g.count
             }
-        case .nesterov(.paper001):
-            let bc1 = biasCorrection.factor(beta: beta1, step: t)
-            return (0..<g.count).map { i in beta1 * (m[i] / bc1) + (1 - beta1) * g[i] }
-        case .nesterov(.optax):
-            let bc1Next = biasCorrection.factor(beta: beta1, step: t + 1), bc1 = biasCorrection.factor(beta: beta1, step: t)
-            return (0..<g.count).map { i in beta1 * (m[i] / bc1Next) + (1 - beta1) * (g[i] / bc1) }
         }
     }
 
