@@ -9,9 +9,7 @@ extension Tensor {
     public func map(_ f: (Double) -> Double) -> Tensor {
         scalars.withUnsafeBufferPointer { src in
             Tensor.uninitialized(shape) { dst in
-                ParallelChunks.run(count: dst.count) { range in
-                    for i in range { dst[i] = f(src[i]) }
-                }
+                for i in 0..<src.count { dst[i] = f(src[i]) }
             }
         }
     }
@@ -23,9 +21,7 @@ extension Tensor {
         return a.scalars.withUnsafeBufferPointer { pa in
             b.scalars.withUnsafeBufferPointer { pb in
                 Tensor.uninitialized(a.shape) { dst in
-                    ParallelChunks.run(count: dst.count) { range in
-                        for i in range { dst[i] = f(pa[i], pb[i]) }
-                    }
+                    for i in 0..<dst.count { dst[i] = f(pa[i], pb[i]) }
                 }
             }
         }
@@ -42,9 +38,7 @@ extension Tensor {
                 c.scalars.withUnsafeBufferPointer { pc in
                     d.scalars.withUnsafeBufferPointer { pd in
                         Tensor.uninitialized(a.shape) { dst in
-                            ParallelChunks.run(count: dst.count) { range in
-                                for i in range { dst[i] = f(pa[i], pb[i], pc[i], pd[i]) }
-                            }
+                            for i in 0..<dst.count { dst[i] = f(pa[i], pb[i], pc[i], pd[i]) }
                         }
                     }
                 }
@@ -154,9 +148,7 @@ extension Tensor {
     public func tanhElementwise() -> Tensor {
         scalars.withUnsafeBufferPointer { src in
             Tensor.uninitialized(shape) { dst in
-                ParallelChunks.run(count: dst.count) { range in
-                    biaslab_vector_tanh(src.baseAddress.map { $0 + range.lowerBound }, dst.baseAddress.map { $0 + range.lowerBound }, range.count)
-                }
+                biaslab_vector_tanh(src.baseAddress, dst.baseAddress, src.count)
             }
         }
     }
