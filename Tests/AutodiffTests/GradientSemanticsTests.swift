@@ -1,3 +1,4 @@
+import Foundation
 import Autodiff
 import BiasLabTestSupport
 import Tensor
@@ -89,5 +90,35 @@ struct GradientSemanticsTests {
         let x = Tensor([1, 2, 3])
         let r = Autodiff.vjp(of: { $0.squared() }, at: x, cotangent: Tensor([1, 1, 2]))
         #expect(r.vjp.scalars == [2, 4, 12])
+    }
+
+    /// Oracle: closed forms. The linearization of F(x) = tanh(Ax) at x applies J u = (1 − tanh²(Ax)) ⊙ (A u)
+    /// for several tangents without re-running F; a graph whose output does not depend on the leaf
+    /// linearizes to zeros; the linearized gradient of ½xᵀAx + bᵀx is A itself (value and gradient
+    /// reported alongside).
+    @Test func linearizationAppliesTheJacobian() {
+        let a = Tensor(rows: [[2, 0.5, 0], [0.5, 3, -1], [0, -1, 4]])
+        let b = Tensor([1, -2, 0.5])
+        let x = Tensor([0.3, -0.7, 1.1])
+        let input = Variable(x, requiresGrad: true)
+        let ax = Variable.matmul(Variable(a), input.reshaped([3, 1])).reshaped([3])
+        let map = Linearization(output: ax.tanh(), input: input)
+        #expect(map.inputShape == [3] && map.outputShape == [3])
+        let slope = Tensor.matvec(a, x).map { 1 - Foundation.tanh($0) * Foundation.tanh($0) }
+        for u in [Tensor([1, 0, 0]), Tensor([0.5, -2, 3])] {
+            #expect(Closeness.relativeError(map.apply(u), slope * Tensor.matvec(a, u)) < 1e-15)
+        }
+        let constant = Linearization(output: Variable(b).squared(), input: input)
+        #expect(constant.apply(Tensor([1, 2, 3])).scalars == [0, 0, 0])
+
+        let quadratic = Autodiff.linearizedGradient(of: { v in
+            let av = Variable.matmul(Variable(a), v.reshaped([3, 1])).reshaped([3])
+            return 0.5 * v.dot(av) + v.dot(Variable(b))
+        }, at: x)
+        let ax0 = Tensor.matvec(a, x)
+        #expect(abs(quadratic.value - (0.5 * VectorOps.dot(x.scalars, ax0.scalars) + VectorOps.dot(b.scalars, x.scalars))) < 1e-15)
+        #expect(Closeness.relativeError(quadratic.gradient, ax0 + b) < 1e-15)
+        let v = Tensor([1, 2, 3])
+        #expect(Closeness.relativeError(quadratic.hessian.apply(v), Tensor.matvec(a, v)) < 1e-15)
     }
 }
