@@ -8,8 +8,14 @@ public enum Backward {
     /// not a scalar. An input the output does not depend on gets zeros. With `createGraph: true` the
     /// returned gradients are recorded (they require grad wherever they depend on a differentiation
     /// variable) and can be differentiated again.
+    ///
+    /// With `tangentsOnly: true` (a first-order pass of forward over reverse, whose Hessian–vector
+    /// products are the gradients' tangents), the gradient values that only the requested leaves'
+    /// values depend on are not computed — for a network, the weight and bias gradients, about a fifth
+    /// of an HVP's flops (JAX's dead-code elimination of `jvp(grad f)` gets the same) — and the returned
+    /// gradients' values are zeros; their tangents are exact.
     public static func gradients(of output: Variable, wrt inputs: [Variable], seed: Variable? = nil,
-                                 createGraph: Bool = false) -> [Variable] {
+                                 createGraph: Bool = false, tangentsOnly: Bool = false) -> [Variable] {
         let seedVariable: Variable
         if let seed {
             precondition(seed.shape == output.shape,
@@ -27,7 +33,7 @@ public enum Backward {
                 GradientMode.with(recording: true) { recordedPass(from: output, grads: &grads) }
             } else {
                 GradientMode.with(recording: false) {
-                    valuePass(from: output, keeping: Set(inputs.map(ObjectIdentifier.init)), grads: &grads)
+                    valuePass(from: output, keeping: Set(inputs.map(ObjectIdentifier.init)), tangentsOnly: tangentsOnly, grads: &grads)
                 }
             }
         }
@@ -71,23 +77,41 @@ public enum Backward {
     /// propagate them, and the sums here add them, so forward-over-reverse needs no recorded graph. Only
     /// the gradients of `keeping` (the requested inputs) are kept; every other sum is released as soon as
     /// its node has passed it on.
-    private static func valuePass(from output: Variable, keeping wanted: Set<ObjectIdentifier>,
+    ///
+    /// `tangentsOnly`: the requested leaves' gradients, and those of the slices, reshapes and other
+    /// linear nodes between them and the rest of the graph, are carried as tangents alone; a rule whose
+    /// inputs include such a node is told so (``valuelessInputs``) and computes only those inputs'
+    /// tangents.
+    private static func valuePass(from output: Variable, keeping wanted: Set<ObjectIdentifier>, tangentsOnly: Bool,
                                   grads: inout [ObjectIdentifier: Variable]) {
+        let order = reverseTopologicalOrder(from: output)
+        let valueless = tangentsOnly ? valuelessNodes(order, wanted: wanted) : []
         var sums: [ObjectIdentifier: GradientSum] = [:]
         sums[ObjectIdentifier(output)] = GradientSum(grads[ObjectIdentifier(output)]!)
-        for node in reverseTopologicalOrder(from: output) {
+        for node in order {
             let key = ObjectIdentifier(node)
             guard let upstream = sums.removeValue(forKey: key) else { continue }
             if wanted.contains(key) { grads[key] = upstream.variable }
             guard let rule = node.rule else { continue }
             if let range = node.sliceRange, let input = node.inputs.first, input.requiresGrad {
                 let inputKey = ObjectIdentifier(input)
-                var total = sums.removeValue(forKey: inputKey) ?? GradientSum(zerosLike: input.value)
+                var total = sums.removeValue(forKey: inputKey)
+                    ?? GradientSum(zerosLike: input.value, withValue: upstream.value != nil)
                 total.add(upstream, at: range)
                 sums[inputKey] = total
                 continue
             }
-            for (input, grad) in zip(node.inputs, rule(upstream.variable, node)) {
+            let results: [Variable?]
+            if upstream.value == nil {
+                // A linear node's rule maps the upstream tangent as it would a value.
+                guard node.isLinearInInput, let tangent = upstream.tangent else { continue }
+                results = rule(Variable(tangent), node).map { Variable.valueless(tangent: $0?.value) }
+            } else {
+                let flagged = Set(node.inputs.indices.filter { valueless.contains(ObjectIdentifier(node.inputs[$0])) })
+                results = flagged.isEmpty ? rule(upstream.variable, node)
+                    : $valuelessInputs.withValue(flagged) { rule(upstream.variable, node) }
+            }
+            for (input, grad) in zip(node.inputs, results) {
                 guard input.requiresGrad, let grad else { continue }
                 let contribution = GradientSum(grad, summedTo: input.shape)
                 let inputKey = ObjectIdentifier(input)
@@ -101,6 +125,29 @@ public enum Backward {
         }
         for (key, sum) in sums where wanted.contains(key) { grads[key] = sum.variable }
     }
+
+    /// The nodes whose gradient values a tangent-only pass need not compute: the requested leaves, and
+    /// linear single-input nodes (slices, reshapes, …) all of whose inputs are such nodes.
+    private static func valuelessNodes(_ order: [Variable], wanted: Set<ObjectIdentifier>) -> Set<ObjectIdentifier> {
+        var valueless = Set<ObjectIdentifier>()
+        for node in order.reversed() {
+            let key = ObjectIdentifier(node)
+            if node.rule == nil {
+                if wanted.contains(key) { valueless.insert(key) }
+            } else if node.isLinearInInput || node.sliceRange != nil {
+                let differentiable = node.inputs.filter(\.requiresGrad)
+                if !differentiable.isEmpty && differentiable.allSatisfy({ valueless.contains(ObjectIdentifier($0)) }) {
+                    valueless.insert(key)
+                }
+            }
+        }
+        return valueless
+    }
+
+    /// Inside a rule called by a tangent-only pass: the indices of the inputs whose gradient is needed
+    /// as a tangent only (a rule may return ``Variable/valueless(tangent:)`` for them; returning the full
+    /// gradient is also correct, only slower).
+    @TaskLocal static var valuelessInputs: Set<Int> = []
 
     /// Nodes that require grad, each after every node that consumes it (outputs first).
     static func reverseTopologicalOrder(from root: Variable) -> [Variable] {
@@ -126,29 +173,35 @@ public enum Backward {
 /// A gradient being accumulated in a first-order pass: its value and (nil = zero) tangent, owned by the
 /// pass so that sums happen in place.
 private struct GradientSum {
-    var value: Tensor
+    /// nil for a gradient of which only the tangent is carried (a tangent-only pass).
+    var value: Tensor?
     var tangent: Tensor?
+    let shape: [Int]
 
     init(_ variable: Variable) {
-        value = variable.value
+        value = variable.hasValue ? variable.value : nil
         tangent = variable.tangent
+        shape = variable.shape
     }
 
-    init(zerosLike tensor: Tensor) {
-        value = Tensor.zeros(tensor.shape)
-        tangent = nil
+    init(zerosLike tensor: Tensor, withValue: Bool) {
+        value = withValue ? Tensor.zeros(tensor.shape) : nil
+        tangent = withValue ? nil : Tensor.zeros(tensor.shape)
+        shape = tensor.shape
     }
 
     /// A rule's contribution, summed back from the broadcast shape to the input's shape.
     init(_ grad: Variable, summedTo shape: [Int]) {
-        value = grad.shape == shape ? grad.value : grad.value.sum(toShape: shape)
+        value = grad.hasValue ? (grad.shape == shape ? grad.value : grad.value.sum(toShape: shape)) : nil
         tangent = grad.tangent.map { $0.shape == shape ? $0 : $0.sum(toShape: shape) }
+        self.shape = shape
     }
 
-    var variable: Variable { Variable(value, tangent: tangent) }
+    /// The sum as a variable; an uncomputed value reads as zeros.
+    var variable: Variable { Variable(value ?? Tensor.zeros(shape), tangent: tangent) }
 
     mutating func add(_ other: GradientSum) {
-        value.addInPlace(other.value)
+        if let v = other.value, value != nil { value!.addInPlace(v) } else { value = nil }
         if let t = other.tangent {
             if tangent == nil { tangent = t } else { tangent!.addInPlace(t) }
         }
@@ -156,9 +209,9 @@ private struct GradientSum {
 
     /// Adds a rank-1 `other` into elements `range` (the adjoint of slicing).
     mutating func add(_ other: GradientSum, at range: Range<Int>) {
-        GradientSum.scatterAdd(other.value, into: &value, at: range)
+        if let v = other.value, value != nil { GradientSum.scatterAdd(v, into: &value!, at: range) } else { value = nil }
         if let t = other.tangent {
-            if tangent == nil { tangent = Tensor.zeros(value.shape) }
+            if tangent == nil { tangent = Tensor.zeros(shape) }
             GradientSum.scatterAdd(t, into: &tangent!, at: range)
         }
     }

@@ -39,11 +39,12 @@ public enum Autodiff {
 
     /// The Hessian–vector product ∇²f(x)·v, exact, by forward over reverse: x carries the tangent v
     /// through the forward pass and the first-order backward pass, and the gradient's tangent is
-    /// ∇²f(x)·v. Costs about two gradients and records no second-order graph.
+    /// ∇²f(x)·v. Records no second-order graph, and skips the gradient values the product does not need
+    /// (`tangentsOnly`), so it costs about one gradient plus one tangent pass, less the weight gradients.
     public static func hessianVectorProduct(of f: (Variable) -> Variable, at x: Tensor, along v: Tensor) -> Tensor {
         precondition(v.shape == x.shape, "hessianVectorProduct: direction shape \(v.shape) differs from input shape \(x.shape)")
         let input = Variable(x, requiresGrad: true, tangent: v)
-        let grad = Backward.gradients(of: f(input), wrt: [input])[0]
+        let grad = Backward.gradients(of: f(input), wrt: [input], tangentsOnly: true)[0]
         return grad.tangent ?? Tensor.zeros(x.shape)
     }
 

@@ -13,32 +13,46 @@ extension Variable {
     /// Ċ = op(Ȧ)op(B) + op(A)op(Ḃ), the second product accumulated into the first by dgemm (β = 1).
     public static func matmul(_ a: Variable, _ b: Variable, transposeA: Bool = false, transposeB: Bool = false) -> Variable {
         let out = Tensor.matmul(a.value, b.value, transposeA: transposeA, transposeB: transposeB)
-        return primitive(out, [a, b], tangent: { t in
-            // ṫ = op(ȧ)op(b) + op(a)op(ḃ)
-            var total = t[0].map { Tensor.matmul($0, b.value, transposeA: transposeA, transposeB: transposeB) }
-            if let tb = t[1] {
-                if total == nil { total = Tensor.matmul(a.value, tb, transposeA: transposeA, transposeB: transposeB) }
-                else { Tensor.gemm(a.value, tb, into: &total!, transposeA: transposeA, transposeB: transposeB, alpha: 1, beta: 1) }
-            }
-            return total!
-        }) { g, _ in
+        return primitive(out, [a, b], tangent: productTangent(a.value, b.value, transposeA, transposeB)) { g, _ in
             let ga: Variable?, gb: Variable?
             switch (transposeA, transposeB) {
             case (false, false):
-                ga = a.requiresGrad ? matmul(g, b, transposeB: true) : nil
-                gb = b.requiresGrad ? matmul(a, g, transposeA: true) : nil
+                ga = a.requiresGrad ? gradientProduct(0, g, b, false, true) : nil
+                gb = b.requiresGrad ? gradientProduct(1, a, g, true, false) : nil
             case (true, false):
-                ga = a.requiresGrad ? matmul(b, g, transposeB: true) : nil
-                gb = b.requiresGrad ? matmul(a, g) : nil
+                ga = a.requiresGrad ? gradientProduct(0, b, g, false, true) : nil
+                gb = b.requiresGrad ? gradientProduct(1, a, g, false, false) : nil
             case (false, true):
-                ga = a.requiresGrad ? matmul(g, b) : nil
-                gb = b.requiresGrad ? matmul(g, a, transposeA: true) : nil
+                ga = a.requiresGrad ? gradientProduct(0, g, b, false, false) : nil
+                gb = b.requiresGrad ? gradientProduct(1, g, a, true, false) : nil
             case (true, true):
-                ga = a.requiresGrad ? matmul(b, g, transposeA: true, transposeB: true) : nil
-                gb = b.requiresGrad ? matmul(g, a, transposeA: true, transposeB: true) : nil
+                ga = a.requiresGrad ? gradientProduct(0, b, g, true, true) : nil
+                gb = b.requiresGrad ? gradientProduct(1, g, a, true, true) : nil
             }
             return [ga, gb]
         }
+    }
+
+    /// The tangent rule of C = op(A)op(B): Ċ = op(Ȧ)op(B) + op(A)op(Ḃ), the second product accumulated
+    /// into the first by dgemm (β = 1).
+    private static func productTangent(_ a: Tensor, _ b: Tensor, _ transposeA: Bool, _ transposeB: Bool) -> TangentRule {
+        { t in
+            var total = t[0].map { Tensor.matmul($0, b, transposeA: transposeA, transposeB: transposeB) }
+            if let tb = t[1] {
+                if total == nil { total = Tensor.matmul(a, tb, transposeA: transposeA, transposeB: transposeB) }
+                else { Tensor.gemm(a, tb, into: &total!, transposeA: transposeA, transposeB: transposeB, alpha: 1, beta: 1) }
+            }
+            return total!
+        }
+    }
+
+    /// A backward rule's product op(l)·op(r), the gradient of the rule's input `index`: in full, or — when
+    /// a tangent-only pass needs only that input's tangent (``Backward/valuelessInputs``) — its tangent
+    /// alone, which skips the product of the values.
+    private static func gradientProduct(_ index: Int, _ l: Variable, _ r: Variable, _ transposeL: Bool, _ transposeR: Bool) -> Variable? {
+        guard Backward.valuelessInputs.contains(index) else { return matmul(l, r, transposeA: transposeL, transposeB: transposeR) }
+        guard l.tangent != nil || r.tangent != nil else { return nil }
+        return Variable.valueless(tangent: productTangent(l.value, r.value, transposeL, transposeR)([l.tangent, r.tangent]))
     }
 
     /// A dense layer's pre-activation z = x Wᵀ + b in one node, for x [B, n], W [m, n] and b [m] (nil: no
@@ -63,8 +77,14 @@ extension Variable {
             }
             return total!
         }) { g, _ in
-            [x.requiresGrad ? matmul(g, w) : nil,
-             w.requiresGrad ? matmul(g, x, transposeA: true) : nil] + (b.map { [$0.requiresGrad ? g.sum(axis: 0) : nil] } ?? [])
+            [x.requiresGrad ? gradientProduct(0, g, w, false, false) : nil,
+             w.requiresGrad ? gradientProduct(1, g, x, true, false) : nil]
+                + (b.map { [$0.requiresGrad ? biasGradient(g) : nil] } ?? [])
         }
+    }
+
+    /// ∂b = Σ_rows G, or its tangent alone in a tangent-only pass (input 2 of ``affine(_:weight:bias:)``).
+    private static func biasGradient(_ g: Variable) -> Variable? {
+        Backward.valuelessInputs.contains(2) ? Variable.valueless(tangent: g.tangent?.sum(axis: 0)) : g.sum(axis: 0)
     }
 }

@@ -21,6 +21,14 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
     /// adds the upstream gradient straight into the input's gradient at `range` instead of running the
     /// rule (which would build a zero-padded vector of the input's full length).
     var sliceRange: Range<Int>? = nil
+    /// Set on nodes of ``linear(_:_:backward:)`` primitives, whose backward rule maps the upstream
+    /// gradient's value to the input's and its tangent to the input's, independently (a tangent-only
+    /// backward pass feeds them the tangent alone).
+    var isLinearInInput = false
+    /// False for a gradient whose value a tangent-only backward pass did not compute
+    /// (``Backward/gradients(of:wrt:seed:createGraph:tangentsOnly:)``): only `tangent` is meaningful,
+    /// and `value` holds a placeholder of the right shape.
+    let hasValue: Bool
 
     /// The backward rule of a primitive: given the upstream gradient ∂L/∂output (same shape as the
     /// output) and the output node itself (so rules can reuse it: exp′ = exp), returns ∂L/∂input for each
@@ -48,6 +56,22 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
         self.rule = nil
         self.jvp = nil
         self.tangent = tangent
+        self.hasValue = true
+    }
+
+    /// A gradient of which only the tangent was computed (nil when that tangent is zero too).
+    static func valueless(tangent: Tensor?) -> Variable? {
+        tangent.map { Variable(valuelessTangent: $0) }
+    }
+
+    private init(valuelessTangent tangent: Tensor) {
+        value = tangent
+        requiresGrad = false
+        inputs = []
+        rule = nil
+        jvp = nil
+        self.tangent = tangent
+        hasValue = false
     }
 
     /// A constant scalar leaf.
@@ -60,6 +84,7 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
         self.rule = rule
         self.jvp = jvp
         self.tangent = tangent
+        self.hasValue = true
     }
 
     /// Records a primitive: `value` computed from `inputs`, its tangent by `tangent` (the JVP rule: the
@@ -77,7 +102,9 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
 
     /// A primitive that is linear in its one input, x ↦ f(x): its tangent is f applied to the input's tangent.
     static func linear(_ input: Variable, _ f: @escaping (Tensor) -> Tensor, backward: @escaping BackwardRule) -> Variable {
-        primitive(f(input.value), [input], tangent: { f($0[0]!) }, backward: backward)
+        let node = primitive(f(input.value), [input], tangent: { f($0[0]!) }, backward: backward)
+        if node.requiresGrad { node.isLinearInInput = true }
+        return node
     }
 
     /// An element-wise primitive y = φ(x): tangent ẏ = φ′(x) ⊙ ẋ with `derivative` giving φ′(x) from (x, y).

@@ -59,7 +59,7 @@ enum BenchWorkloads {
                 return { ["loss": Tensor(value), "gradient": Tensor(g)] }
             },
             BenchWorkload(name: "W2", summary: "Hessian-vector product, same model and data",
-                          flops: gradient + tangent, bytes: 0) {
+                          flops: FlopModel.mlpHessianVectorProduct(widths: widths, batch: n), bytes: 0) {
                 let hv = objective.hessianVectorProduct(at: theta, along: inputs.direction)
                 return { ["hvp": Tensor(hv)] }
             },

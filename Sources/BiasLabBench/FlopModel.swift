@@ -9,7 +9,8 @@
 /// gradient (reverse mode)              forward Σ, weight gradients Σ, input gradients Σ'   = 2Σ + Σ'
 /// HVP tangent part (forward-over-      ż = ȧWᵀ + aẆᵀ: Σ + Σ'; Ẇ-grad δ̇ᵀa + δᵀȧ: Σ + Σ';
 ///   reverse, Pearlmutter's R-op)       input-gradient tangents δ̇W + δẆ: 2Σ'                = 2Σ + 4Σ'
-/// HVP (primal gradient + tangents)                                                       = 4Σ + 5Σ'
+/// HVP (primal pass without the weight  forward Σ, input gradients Σ', tangent part           = 3Σ + 5Σ'
+///   gradients, which only the gradient's value needs: a tangent-only backward pass)
 /// per-sample δ's (one batched pass)    forward Σ, input gradients Σ'                       = Σ + Σ'
 /// ```
 /// Several HVPs at one θ share the primal gradient ("linearize once", DERIVATIVES.md), so k HVPs
@@ -31,7 +32,7 @@ enum FlopModel {
     }
 
     static func mlpHessianVectorProduct(widths: [Int], batch: Int) -> Double {
-        mlpGradient(widths: widths, batch: batch) + mlpTangent(widths: widths, batch: batch)
+        mlpPerSampleDeltas(widths: widths, batch: batch) + mlpTangent(widths: widths, batch: batch)
     }
 
     static func mlpPerSampleDeltas(widths: [Int], batch: Int) -> Double {

@@ -59,7 +59,8 @@ public struct SupervisedObjective: Objective {
     }
 
     /// One direction: forward over reverse — θ carries the tangent v through the forward pass and the
-    /// first-order backward pass, and the gradient's tangent is ∇²L_B(θ)·v (≈ 2 gradients of work).
+    /// first-order backward pass, and the gradient's tangent is ∇²L_B(θ)·v; the gradient's own value is
+    /// not computed (`tangentsOnly`: the weight gradients are skipped, as JAX's jit does for `jvp∘grad`).
     /// Several: ``hessianProducts(at:batch:)``, which computes the primal passes once.
     public func hessianVectorProducts(at parameters: [Double], along directions: [[Double]], batch: [Int]?) -> [[Double]] {
         guard directions.count == 1 else { return hessianProducts(at: parameters, batch: batch)(directions) }
@@ -67,7 +68,7 @@ public struct SupervisedObjective: Objective {
         checkDirection(v)
         let theta = parameterVariable(parameters, tangent: v)
         let l = perSampleLossNode(theta, batch).mean()
-        return [Backward.gradients(of: l, wrt: [theta])[0].tangent?.scalars ?? [Double](repeating: 0, count: dimension)]
+        return [Backward.gradients(of: l, wrt: [theta], tangentsOnly: true)[0].tangent?.scalars ?? [Double](repeating: 0, count: dimension)]
     }
 
     /// The gradient recorded once (forward pass and double-backward graph) and linearized: each
