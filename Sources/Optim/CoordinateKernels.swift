@@ -51,11 +51,13 @@ struct GradientNumerator: NumeratorKernel {
     func callAsFunction(m: Double, g: Double) -> Double { g }
 }
 
-/// n = m/(1 − β₁ᵗ), with `bc1` = 1 − β₁ᵗ (1 without bias correction).
+/// n = m/(1 − β₁ᵗ), with `bc1` = 1 − β₁ᵗ (1 without bias correction), applied as a product with the
+/// reciprocal computed once per step (as PyTorch's step size η/(1 − β₁ᵗ)): no division per coordinate.
 struct MomentumNumerator: NumeratorKernel {
-    let bc1: Double
+    let inverseBC1: Double
+    init(bc1: Double) { inverseBC1 = 1 / bc1 }
     static var usesFirstMoment: Bool { true }
-    func callAsFunction(m: Double, g: Double) -> Double { m / bc1 }
+    func callAsFunction(m: Double, g: Double) -> Double { m * inverseBC1 }
 }
 
 /// NAdam `paper001`: n = β₁·m/(1 − β₁ᵗ) + (1 − β₁)·g.

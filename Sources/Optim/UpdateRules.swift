@@ -54,7 +54,8 @@ enum Denominator: Codable, Equatable, Sendable {
         withKernel(epsilon: epsilon, Evaluate(vhat: vhat))
     }
 
-    /// nᵢ / value(vᵢ / c, ε) for every coordinate, with the convention chosen once outside the loop
+    /// nᵢ / value(vᵢ · (1/c), ε) for every coordinate (the reciprocal of the bias correction c computed
+    /// once), with the convention chosen once outside the loop
     /// (the same kernel as ``value(_:epsilon:)``, so results are identical).
     func divide(_ numerators: [Double], by v: [Double], biasCorrection c: Double, epsilon: Double) -> [Double] {
         precondition(numerators.count == v.count, "Denominator.divide: \(numerators.count) numerators for \(v.count) moments")
@@ -75,7 +76,8 @@ enum Denominator: Codable, Equatable, Sendable {
             [Double](unsafeUninitializedCapacity: moments.count) { out, initialized in
                 numerators.withUnsafeBufferPointer { n in
                     moments.withUnsafeBufferPointer { v in
-                        for i in 0..<v.count { out[i] = n[i] / denominator(v[i] / biasCorrection) }
+                        let inverse = 1 / biasCorrection
+                        for i in 0..<v.count { out[i] = n[i] / denominator(v[i] * inverse) }
                     }
                 }
                 initialized = moments.count
