@@ -73,9 +73,8 @@ private struct CoordinatePass {
     /// branch, and (but for AdamE's `pow`) it vectorizes. The bias corrections are applied as products
     /// with their reciprocals, computed once per step, which leaves one division and one √ per coordinate:
     /// these, not memory, are the cost. For Adam at d = 269,322: 964 → 606 µs per step when the two
-    /// bias-correction divisions became products (the helper harness `AdamBench time adam:torch,lr=1e-3 5`,
-    /// alternating runs), against 0.8 ns per coordinate (≈ 215 µs) for the 7 streams of 8 bytes (measured
-    /// on this project's 2-core AMD EPYC).
+    /// bias-correction divisions became products (`biaslab-bench engine adam`), against 0.8 ns per
+    /// coordinate (≈ 215 µs) for the 7 streams of 8 bytes in cache (measured on this project's 2-core AMD EPYC).
     func run<W: DecayKernel, N: NumeratorKernel, D: DenominatorKernel, T: MomentTiming>(
         _ decay: W, _ numerator: N, _ denominator: D, _: T.Type) {
         let theta = theta, g = gradient, m = firstMoment, v = secondMoment
