@@ -72,8 +72,9 @@ public enum Backward {
     }
 
     /// The first-order backward pass: contributions are summed in place into tensors that the pass owns,
-    /// and slices of a rank-1 input (a model's layers cut out of θ) add their gradient into its range
-    /// directly. Tangents travel with the gradients (a nil tangent is zero): the rules' operations
+    /// and the gradients of the slices of a rank-1 input (a model's layers cut out of θ) are written into
+    /// one vector when the input is reached (``Tensor/assembling(_:at:length:)``, no zero fill when they
+    /// tile it). Tangents travel with the gradients (a nil tangent is zero): the rules' operations
     /// propagate them, and the sums here add them, so forward-over-reverse needs no recorded graph. Only
     /// the gradients of `keeping` (the requested inputs) are kept; every other sum is released as soon as
     /// its node has passed it on.
@@ -87,18 +88,21 @@ public enum Backward {
         let order = reverseTopologicalOrder(from: output)
         let valueless = tangentsOnly ? valuelessNodes(order, wanted: wanted) : []
         var sums: [ObjectIdentifier: GradientSum] = [:]
+        var slices: [ObjectIdentifier: [(GradientSum, Range<Int>)]] = [:]
         sums[ObjectIdentifier(output)] = GradientSum(grads[ObjectIdentifier(output)]!)
         for node in order {
             let key = ObjectIdentifier(node)
+            if let held = slices.removeValue(forKey: key) {
+                // All consumers are done: the slices' gradients, placed into one vector of the input's length.
+                let assembled = GradientSum(assembling: held, length: node.value.count)
+                if var existing = sums.removeValue(forKey: key) { existing.add(assembled); sums[key] = existing }
+                else { sums[key] = assembled }
+            }
             guard let upstream = sums.removeValue(forKey: key) else { continue }
             if wanted.contains(key) { grads[key] = upstream.variable }
             guard let rule = node.rule else { continue }
             if let range = node.sliceRange, let input = node.inputs.first, input.requiresGrad {
-                let inputKey = ObjectIdentifier(input)
-                var total = sums.removeValue(forKey: inputKey)
-                    ?? GradientSum(zerosLike: input.value, withValue: upstream.value != nil)
-                total.add(upstream, at: range)
-                sums[inputKey] = total
+                slices[ObjectIdentifier(input), default: []].append((upstream, range))
                 continue
             }
             let results: [Variable?]
@@ -184,10 +188,12 @@ private struct GradientSum {
         shape = variable.shape
     }
 
-    init(zerosLike tensor: Tensor, withValue: Bool) {
-        value = withValue ? Tensor.zeros(tensor.shape) : nil
-        tangent = withValue ? nil : Tensor.zeros(tensor.shape)
-        shape = tensor.shape
+    /// The gradient of a rank-1 input of `length` from the gradients of its slices at their ranges.
+    init(assembling pieces: [(GradientSum, Range<Int>)], length: Int) {
+        let ranges = pieces.map(\.1)
+        value = pieces.allSatisfy({ $0.0.value != nil }) ? Tensor.assembling(pieces.map(\.0.value), at: ranges, length: length) : nil
+        tangent = pieces.contains(where: { $0.0.tangent != nil }) ? Tensor.assembling(pieces.map(\.0.tangent), at: ranges, length: length) : nil
+        shape = [length]
     }
 
     /// A rule's contribution, summed back from the broadcast shape to the input's shape.
@@ -204,23 +210,6 @@ private struct GradientSum {
         if let v = other.value, value != nil { value!.addInPlace(v) } else { value = nil }
         if let t = other.tangent {
             if tangent == nil { tangent = t } else { tangent!.addInPlace(t) }
-        }
-    }
-
-    /// Adds a rank-1 `other` into elements `range` (the adjoint of slicing).
-    mutating func add(_ other: GradientSum, at range: Range<Int>) {
-        if let v = other.value, value != nil { GradientSum.scatterAdd(v, into: &value!, at: range) } else { value = nil }
-        if let t = other.tangent {
-            if tangent == nil { tangent = Tensor.zeros(shape) }
-            GradientSum.scatterAdd(t, into: &tangent!, at: range)
-        }
-    }
-
-    private static func scatterAdd(_ source: Tensor, into target: inout Tensor, at range: Range<Int>) {
-        target.scalars.withUnsafeMutableBufferPointer { dst in
-            source.scalars.withUnsafeBufferPointer { src in
-                for i in 0..<src.count { dst[range.lowerBound + i] += src[i] }
-            }
         }
     }
 }

@@ -49,34 +49,12 @@ extension Variable {
                          "assembled: shape \(piece.shape) at offset \(offset) does not fit length \(length)")
             return offset..<(offset + piece.value.count)
         }
-        let out = assemble(pieces.map(\.value), ranges, length: length)
-        return primitive(out, pieces, tangent: { assemble($0, ranges, length: length) }) { g, _ in
+        let out = Tensor.assembling(pieces.map(\.value), at: ranges, length: length)
+        return primitive(out, pieces, tangent: { Tensor.assembling($0, at: ranges, length: length) }) { g, _ in
             ranges.map { g.slice($0) }
         }
     }
 
-    /// Σ_k (part_k placed at ranges[k]) in zeros of `length` (nil parts are zero). The zero fill is
-    /// skipped when the ranges tile 0..<length exactly, the usual case of a model's layers.
-    private static func assemble(_ parts: [Tensor?], _ ranges: [Range<Int>], length: Int) -> Tensor {
-        let sorted = ranges.sorted { $0.lowerBound < $1.lowerBound }
-        let tiles = parts.allSatisfy { $0 != nil } && sorted.first?.lowerBound == 0 && sorted.last?.upperBound == length
-            && zip(sorted, sorted.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound }
-        let fill = { (dst: UnsafeMutableBufferPointer<Double>) in
-            if !tiles { dst.initialize(repeating: 0) }
-            for (part, range) in zip(parts, ranges) {
-                guard let part else { continue }
-                part.scalars.withUnsafeBufferPointer { src in
-                    let base = range.lowerBound
-                    if tiles {
-                        for i in 0..<src.count { dst[base + i] = src[i] }
-                    } else {
-                        for i in 0..<src.count { dst[base + i] += src[i] }
-                    }
-                }
-            }
-        }
-        return Tensor.uninitialized([length], fill)
-    }
 
     /// The rows `indices` of a rank-2 value (x[indices, :]).  ∂/∂x = g scattered back (repeats summed).
     public func gatherRows(_ indices: [Int]) -> Variable {

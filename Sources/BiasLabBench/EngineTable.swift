@@ -49,6 +49,10 @@ enum EngineTable {
             _ = objective.perSampleGradientSquaredNorms(at: theta)
         }
 
+        // A training step's gradient: a mini-batch of 128 (W6's batch size), rows gathered from the 1000.
+        let miniBatch = Array(stride(from: 0, to: batch, by: batch / 128).prefix(128))
+        measure("gradient, batch 128", floor: FlopModel.mlpGradient(widths: widths, batch: miniBatch.count) / (gflops * 1e9),
+                note: "gemm floor") { _ = objective.valueAndGradient(at: theta, batch: miniBatch) }
         // One Adam step (PyTorch convention) on θ of the MLP's size, from a state already past step 1. Its
         // 15 MB of state fits in the L3 cache, so it can beat the DRAM-bandwidth "floor".
         var optimizer = try! OptimizerSpec(parsing: "adam:torch,lr=1e-3").makeInstance(structure: ProblemStructure(dimension: d, blocks: []))

@@ -102,20 +102,47 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
     public func rows(_ indices: [Int]) -> Tensor {
         precondition(rank >= 1, "rows: expected rank ≥ 1, got shape \(shape)")
         let inner = shape.dropFirst().reduce(1, *)
-        var out = [Double](repeating: 0, count: indices.count * inner)
-        scalars.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
+        let rowCount = shape[0]
+        for i in indices { precondition(i >= 0 && i < rowCount, "rows: index \(i) out of range 0..<\(rowCount)") }
+        return scalars.withUnsafeBufferPointer { src in
+            Tensor.uninitialized([indices.count] + shape.dropFirst()) { dst in
                 for (k, i) in indices.enumerated() {
-                    precondition(i >= 0 && i < shape[0], "rows: index \(i) out of range 0..<\(shape[0])")
                     for j in 0..<inner { dst[k * inner + j] = src[i * inner + j] }
                 }
             }
         }
-        return Tensor(shape: [indices.count] + shape.dropFirst(), scalars: out)
     }
 
     public var description: String {
         if count <= 12 { return "Tensor(shape: \(shape), \(scalars))" }
         return "Tensor(shape: \(shape), [\(scalars.prefix(6).map { "\($0)" }.joined(separator: ", ")), …])"
+    }
+}
+
+extension Tensor {
+    /// Σ_k (part_k placed at ranges[k]) in zeros of `length`, each part rank 1 of its range's length (nil
+    /// parts are zero): the adjoint of cutting a vector into slices. The zero fill is
+    /// skipped when the ranges tile 0..<length exactly, the usual case of a model's layers.
+    public static func assembling(_ parts: [Tensor?], at ranges: [Range<Int>], length: Int) -> Tensor {
+        precondition(parts.count == ranges.count && ranges.allSatisfy({ $0.lowerBound >= 0 && $0.upperBound <= length }),
+                     "assembling: \(parts.count) parts for ranges \(ranges) in length \(length)")
+        let sorted = ranges.sorted { $0.lowerBound < $1.lowerBound }
+        let tiles = parts.allSatisfy { $0 != nil } && sorted.first?.lowerBound == 0 && sorted.last?.upperBound == length
+            && zip(sorted, sorted.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound }
+        let fill = { (dst: UnsafeMutableBufferPointer<Double>) in
+            if !tiles { dst.initialize(repeating: 0) }
+            for (part, range) in zip(parts, ranges) {
+                guard let part else { continue }
+                part.scalars.withUnsafeBufferPointer { src in
+                    let base = range.lowerBound
+                    if tiles {
+                        for i in 0..<src.count { dst[base + i] = src[i] }
+                    } else {
+                        for i in 0..<src.count { dst[base + i] += src[i] }
+                    }
+                }
+            }
+        }
+        return Tensor.uninitialized([length], fill)
     }
 }

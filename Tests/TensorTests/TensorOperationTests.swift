@@ -71,6 +71,18 @@ struct TensorOperationTests {
         }
     }
 
+    /// Oracle: the sum of zero-padded parts, written by hand. Tiling parts in any order are placed; with a
+    /// gap, an overlap or a nil part the rest is zero and overlaps add. `rows` gathers rows in order.
+    @Test func assemblingPlacesPartsAndRowsGathers() {
+        let tiled = Tensor.assembling([Tensor([4, 5]), Tensor([1, 2, 3])], at: [3..<5, 0..<3], length: 5)
+        #expect(tiled.scalars == [1, 2, 3, 4, 5])
+        let sparse = Tensor.assembling([Tensor([1, 2]), nil, Tensor([10, 20])], at: [1..<3, 0..<1, 2..<4], length: 6)
+        #expect(sparse.scalars == [0, 1, 12, 20, 0, 0])
+        let m = Tensor(shape: [3, 2], scalars: [1, 2, 3, 4, 5, 6])
+        #expect(m.rows([2, 0, 2]).scalars == [5, 6, 1, 2, 5, 6])
+        #expect(m.rows([2, 0, 2]).shape == [3, 2])
+    }
+
     /// Shape mismatches are reported with both shapes.
     @Test func shapeErrorsNameBothShapes() throws {
         #expect(throws: ShapeError("matmul: shapes [2, 3] and [4, 5] do not match (inner dimensions 3 and 4)")) {
