@@ -52,35 +52,67 @@ public struct SupervisedObjective: Objective {
         GradientMode.withoutRecording { perSampleLossNode(Variable(Tensor(parameters)), batch).value.scalars }
     }
 
+    /// The batch cut for ``BatchParallelism``: one list of sample indices per part (the batch itself when
+    /// it is not cut), and 1/|B| (each part's loss node is its share Σ_{i∈part} ℓ_i / |B| of L_B, so the
+    /// parts' gradients, Hessian–vector products and values add up to the batch's).
+    private func parts(of batch: [Int]?) -> (batches: [[Int]?], weight: Double) {
+        let n = batch?.count ?? sampleCount
+        let count = BatchParallelism.partCount(forBatchOf: n)
+        guard count > 1 else { return ([batch], 1 / Double(n)) }
+        let all = indices(of: batch)
+        return (BatchParallelism.ranges(count: n, parts: count).map { Array(all[$0]) }, 1 / Double(n))
+    }
+
+    /// A part's share of the batch loss, Σ_{i∈part} ℓ_i(θ) · weight, as a graph node.
+    private func partLossNode(_ theta: Variable, _ part: [Int]?, weight: Double) -> Variable {
+        perSampleLossNode(theta, part).sum() * weight
+    }
+
+    /// L_B and ∇L_B, the batch cut into parts that run on separate cores (``BatchParallelism``).
     public func valueAndGradient(at parameters: [Double], batch: [Int]?) -> (value: Double, gradient: [Double]) {
-        let theta = parameterVariable(parameters)
-        let l = perSampleLossNode(theta, batch).mean()
-        return (l.scalar, Backward.gradients(of: l, wrt: [theta])[0].value.scalars)
+        let (batches, weight) = parts(of: batch)
+        let results = BatchParallelism.run(parts: batches.count) { k in
+            let theta = parameterVariable(parameters)
+            let l = partLossNode(theta, batches[k], weight: weight)
+            return (l.scalar, Backward.gradients(of: l, wrt: [theta])[0].value)
+        }
+        return (results.reduce(0) { $0 + $1.0 }, Tensor.adding(results.map(\.1)).scalars)
     }
 
     /// One direction: forward over reverse — θ carries the tangent v through the forward pass and the
     /// first-order backward pass, and the gradient's tangent is ∇²L_B(θ)·v; the gradient's own value is
     /// not computed (`tangentsOnly`: the weight gradients are skipped, as JAX's jit does for `jvp∘grad`).
-    /// Several: ``hessianProducts(at:batch:)``, which computes the primal passes once.
+    /// The batch's parts run on separate cores. Several directions: ``hessianProducts(at:batch:)``,
+    /// which computes the primal passes once.
     public func hessianVectorProducts(at parameters: [Double], along directions: [[Double]], batch: [Int]?) -> [[Double]] {
         guard directions.count == 1 else { return hessianProducts(at: parameters, batch: batch)(directions) }
         let v = directions[0]
         checkDirection(v)
-        let theta = parameterVariable(parameters, tangent: v)
-        let l = perSampleLossNode(theta, batch).mean()
-        return [Backward.gradients(of: l, wrt: [theta], tangentsOnly: true)[0].tangent?.scalars ?? [Double](repeating: 0, count: dimension)]
+        let (batches, weight) = parts(of: batch)
+        let products = BatchParallelism.run(parts: batches.count) { k in
+            let theta = parameterVariable(parameters, tangent: v)
+            let l = partLossNode(theta, batches[k], weight: weight)
+            return Backward.gradients(of: l, wrt: [theta], tangentsOnly: true)[0].tangent ?? Tensor.zeros([dimension])
+        }
+        return [Tensor.adding(products).scalars]
     }
 
     /// The gradient recorded once (forward pass and double-backward graph) and linearized: each
     /// product is one tangent sweep over the recorded graph (``Linearization``), ≈ the tangent half of a
-    /// forward-over-reverse HVP.
+    /// forward-over-reverse HVP. One linearization per part of the batch; the sweeps of a product run
+    /// on separate cores.
     public func hessianProducts(at parameters: [Double], batch: [Int]?) -> HessianProducts {
         precondition(parameters.count == dimension, "objective: θ has \(parameters.count) entries, expected \(dimension)")
-        let hessian = Autodiff.linearizedGradient(of: { perSampleLossNode($0, batch).mean() }, at: Tensor(parameters)).hessian
+        let (batches, weight) = parts(of: batch)
+        let theta = Tensor(parameters)
+        let hessians = BatchParallelism.run(parts: batches.count) { k in
+            Autodiff.linearizedGradient(of: { partLossNode($0, batches[k], weight: weight) }, at: theta).hessian
+        }
         return { [self] directions in
             directions.map { v in
                 checkDirection(v)
-                return hessian.apply(Tensor(v)).scalars
+                let tangent = Tensor(v)
+                return Tensor.adding(BatchParallelism.run(parts: hessians.count) { hessians[$0].apply(tangent) }).scalars
             }
         }
     }

@@ -119,6 +119,15 @@ extension Tensor {
     public static func + (a: Tensor, s: Double) -> Tensor { a.map { $0 + s } }
     public static prefix func - (a: Tensor) -> Tensor { a.map { -$0 } }
 
+    /// Σ_k parts[k] for tensors of one shape, in one pass for two parts (the sum of a batch's parts).
+    public static func adding(_ parts: [Tensor]) -> Tensor {
+        precondition(!parts.isEmpty, "adding: no parts")
+        guard parts.count > 1 else { return parts[0] }
+        var total = zipMap(parts[0], parts[1]) { $0 + $1 }
+        for part in parts.dropFirst(2) { total.addInPlace(part) }
+        return total
+    }
+
     /// `self += other` for equal shapes (daxpy-like, in place).
     public mutating func addInPlace(_ other: Tensor, scaledBy alpha: Double = 1) {
         precondition(shape == other.shape, "addInPlace: shapes \(shape) and \(other.shape) differ")
