@@ -20,6 +20,7 @@ public struct SupervisedObjective: Objective {
         if let labels { precondition(labels.count == inputs.shape[0], "SupervisedObjective: \(labels.count) labels for \(inputs.shape[0]) samples") }
         if case .crossEntropy = loss { precondition(labels != nil, "SupervisedObjective: cross-entropy needs integer labels") }
         MemoryTuning.configure()
+        BatchParallelism.configure()
         self.model = model
         self.loss = loss
         self.inputs = inputs
