@@ -96,7 +96,7 @@ public func lanczosEigenpairs(of matrix: some LinearOperator,
     let coefficients = Tensor(shape: [count, m], scalars: selection.columns.flatMap { i in
         (0..<m).map { j in selection.decomposition.eigenvectors.scalars[j * m + i] }
     })
-    let vectors = Tensor.matmul(coefficients, blockOfRows(process.basis, dimension: d))
+    let vectors = Tensor.matmul(coefficients, process.basis)
     return LanczosResult(eigenvalues: selection.columns.map { selection.decomposition.eigenvalues[$0] },
                          eigenvectors: rowVectors(of: vectors),
                          residualNorms: selection.residuals,

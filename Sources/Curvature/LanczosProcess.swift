@@ -21,8 +21,12 @@ import Tensor
 /// keeps Tₘ block tridiagonal with a zero coupling and the relation above exact.
 struct LanczosProcess<Matrix: LinearOperator> {
     let matrix: Matrix
-    /// q₁ … qₘ, orthonormal.
-    private(set) var basis: [[Double]] = []
+    /// q₁ … qₘ, orthonormal, as the rows of an m × d matrix (one block, so that reorthogonalization is
+    /// two matrix–vector products).
+    var basis: Tensor { Tensor(shape: [diagonal.count, dimension], scalars: basisRows) }
+    /// The rows of ``basis``, appended in place.
+    private var basisRows: [Double] = []
+    private let dimension: Int
     /// The diagonal α₁ … αₘ of Tₘ.
     private(set) var diagonal: [Double] = []
     /// The off-diagonal β₁ … βₘ₋₁ of Tₘ.
@@ -39,6 +43,7 @@ struct LanczosProcess<Matrix: LinearOperator> {
         precondition(matrix.isSymmetric, "Lanczos: the operator must be symmetric")
         self.matrix = matrix
         self.pending = start
+        dimension = start.count
     }
 
     /// m, the number of steps taken (= operator applications).
@@ -51,13 +56,13 @@ struct LanczosProcess<Matrix: LinearOperator> {
         var w = matrix.apply(q)
         precondition(w.count == q.count, "Lanczos: the operator returned a vector of length \(w.count), expected \(q.count)")
         scale = max(scale, VectorOps.norm(w))
-        if let previous = basis.last {
+        if let previous = lastBasisVector {
             offDiagonal.append(residualNorm)
             VectorOps.axpy(-residualNorm, previous, &w)
         }
         let alpha = VectorOps.dot(q, w)
         VectorOps.axpy(-alpha, q, &w)
-        basis.append(q)
+        basisRows.append(contentsOf: q)
         diagonal.append(alpha)
 
         let firstPass = orthogonalize(&w)
@@ -90,10 +95,13 @@ struct LanczosProcess<Matrix: LinearOperator> {
         try Tensor.tridiagonalEigen(diagonal: diagonal, offDiagonal: offDiagonal)
     }
 
+    /// qₘ, the last row of the basis.
+    private var lastBasisVector: [Double]? {
+        basisRows.isEmpty ? nil : Array(basisRows[(basisRows.count - dimension)...])
+    }
+
     /// w ← w − Q (Qᵀ w); returns ‖w‖ afterwards.
     private func orthogonalize(_ w: inout [Double]) -> Double {
-        let coefficients = basis.map { VectorOps.dot($0, w) }
-        for (q, c) in zip(basis, coefficients) { VectorOps.axpy(-c, q, &w) }
-        return VectorOps.norm(w)
+        Tensor.subtractProjection(ontoRowsOf: basis, from: &w)
     }
 }

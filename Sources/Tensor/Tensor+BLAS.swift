@@ -156,3 +156,40 @@ extension Tensor {
         }
     }
 }
+
+extension Tensor {
+    /// w ← w − Qᵀ(Q w) for the k × d matrix Q of `rows` (classical Gram–Schmidt against its rows, which
+    /// should be orthonormal); returns ‖w‖ afterwards. Two passes over Q (dgemv, then its transpose), not
+    /// 2k passes over w, and the d coordinates are cut into one part per core (``BatchParallelism``):
+    /// each part adds its share of Q w, then updates its own coordinates of w.
+    public static func subtractProjection(ontoRowsOf rows: Tensor, from w: inout [Double]) -> Double {
+        precondition(rows.rank == 2 && rows.shape[1] == w.count,
+                     "subtractProjection: rows of shape \(rows.shape) for a vector of length \(w.count)")
+        let (k, d) = (rows.shape[0], rows.shape[1])
+        let parts = BatchParallelism.ranges(count: d, parts: BatchParallelism.partCount(forBatchOf: d, minimumPartSize: 1 << 15))
+        return rows.scalars.withUnsafeBufferPointer { q in
+            w.withUnsafeMutableBufferPointer { w in
+                nonisolated(unsafe) let (q, w) = (q, w)
+                if k > 0 {
+                    let partial = BatchParallelism.run(parts: parts.count) { p -> [Double] in
+                        var c = [Double](repeating: 0, count: k)
+                        cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(k), Int32(parts[p].count), 1,
+                                    q.baseAddress! + parts[p].lowerBound, Int32(d),
+                                    w.baseAddress! + parts[p].lowerBound, 1, 0, &c, 1)
+                        return c
+                    }
+                    let c = (0..<k).map { j in partial.reduce(0) { $0 + $1[j] } }
+                    _ = BatchParallelism.run(parts: parts.count) { p in
+                        cblas_dgemv(CblasRowMajor, CblasTrans, Int32(k), Int32(parts[p].count), -1,
+                                    q.baseAddress! + parts[p].lowerBound, Int32(d), c, 1, 1,
+                                    w.baseAddress! + parts[p].lowerBound, 1)
+                    }
+                }
+                let squares = BatchParallelism.run(parts: parts.count) { p in
+                    cblas_ddot(Int32(parts[p].count), w.baseAddress! + parts[p].lowerBound, 1, w.baseAddress! + parts[p].lowerBound, 1)
+                }
+                return squares.reduce(0, +).squareRoot()
+            }
+        }
+    }
+}

@@ -83,6 +83,27 @@ struct TensorOperationTests {
         #expect(m.rows([2, 0, 2]).shape == [3, 2])
     }
 
+    /// Oracle: w − Σⱼ (qⱼ·w) qⱼ by loops, for orthonormal rows qⱼ (long enough, d = 70 000, that the
+    /// coordinates are cut over the cores); the returned norm is that of the result; with no rows w stays.
+    @Test func subtractProjectionRemovesTheRowComponents() {
+        let d = 70_000
+        var rng = RandomGenerator(seed: 3)
+        let e1 = [Double](repeating: 1 / Double(d).squareRoot(), count: d)
+        var e2 = (0..<d).map { Double($0 % 2 == 0 ? 1 : -1) }
+        e2 = e2.map { $0 / Double(d).squareRoot() }
+        let rows = Tensor(shape: [2, d], scalars: e1 + e2)
+        let w0 = rng.gaussians(d)
+        let c1 = zip(e1, w0).reduce(0) { $0 + $1.0 * $1.1 }, c2 = zip(e2, w0).reduce(0) { $0 + $1.0 * $1.1 }
+        let expected = (0..<d).map { w0[$0] - c1 * e1[$0] - c2 * e2[$0] }
+        var w = w0
+        let norm = Tensor.subtractProjection(ontoRowsOf: rows, from: &w)
+        #expect(zip(w, expected).map { abs($0 - $1) }.max()! < 1e-12)
+        #expect(abs(norm - VectorOps.norm(expected)) < 1e-10)
+        var unchanged = w0
+        #expect(abs(Tensor.subtractProjection(ontoRowsOf: Tensor(shape: [0, d], scalars: []), from: &unchanged) - VectorOps.norm(w0)) < 1e-10)
+        #expect(unchanged == w0)
+    }
+
     /// Shape mismatches are reported with both shapes.
     @Test func shapeErrorsNameBothShapes() throws {
         #expect(throws: ShapeError("matmul: shapes [2, 3] and [4, 5] do not match (inner dimensions 3 and 4)")) {
