@@ -124,12 +124,11 @@ public struct SupervisedObjective: Objective {
 
     /// Dense-layer models: one forward and one backward pass of Σ_i ℓ_i to the pre-activations gives
     /// δ_i = ∂ℓ_i/∂z_i for every layer (samples do not interact), and row i of the result is assembled
-    /// from outer products δ_i a_iᵀ. Other models: one reverse pass per sample.
+    /// from outer products δ_i a_iᵀ; the batch's parts (``BatchParallelism``) each run their pass and
+    /// write their rows. Other models: one reverse pass per sample.
     public func perSampleGradients(at parameters: [Double], batch: [Int]?) -> Tensor {
         let rows = indices(of: batch)
-        let theta = parameterVariable(parameters)
-        let s = slice(batch)
-        guard let traced = model.forwardTracingDenseLayers(theta, s.x) else {
+        guard let parts = denseLayerDeltas(at: parameters, batch: batch) else {
             var out = Tensor.zeros([rows.count, dimension])
             for (j, i) in rows.enumerated() {
                 let g = valueAndGradient(at: parameters, batch: [i]).gradient
@@ -137,44 +136,44 @@ public struct SupervisedObjective: Objective {
             }
             return out
         }
-        let deltas = layerDeltas(traced, s)
         let d = dimension
         // When the traced layers' weights and biases cover all of θ (every dense network), every entry
         // is written below and the 8·|B|·d-byte result needs no zero-fill first.
-        let covered = traced.layers.reduce(0) { $0 + $1.weightRange.count + ($1.biasRange?.count ?? 0) }
+        let covered = parts[0].layers.reduce(0) { $0 + $1.weightRange.count + ($1.biasRange?.count ?? 0) }
         let fill: (UnsafeMutableBufferPointer<Double>) -> Void = { dst in
             if covered != d { dst.initialize(repeating: 0) }
-            for (layer, delta) in zip(traced.layers, deltas) {
-                let fanOut = delta.shape[1], fanIn = layer.input.shape[1]
-                layer.input.scalars.withUnsafeBufferPointer { a in
-                    delta.scalars.withUnsafeBufferPointer { dl in
-                        // Streaming stores: the rows are written once and not read back here.
-                        for i in 0..<rows.count {
-                            let row = dst.baseAddress! + i * d
-                            for o in 0..<fanOut {
-                                StreamingStores.writeScaled(row + layer.weightRange.lowerBound + o * fanIn, a.baseAddress! + i * fanIn,
-                                                            scale: dl[i * fanOut + o], count: fanIn)
-                            }
-                            if let b = layer.biasRange {
-                                StreamingStores.writeScaled(row + b.lowerBound, dl.baseAddress! + i * fanOut, scale: 1, count: fanOut)
+            nonisolated(unsafe) let dst = dst
+            _ = BatchParallelism.run(parts: parts.count) { k in
+                let part = parts[k]
+                for (layer, delta) in zip(part.layers, part.deltas) {
+                    let fanOut = delta.shape[1], fanIn = layer.input.shape[1]
+                    layer.input.scalars.withUnsafeBufferPointer { a in
+                        delta.scalars.withUnsafeBufferPointer { dl in
+                            // Streaming stores: the rows are written once and not read back here.
+                            for i in 0..<part.rows.count {
+                                let row = dst.baseAddress! + (part.rows.lowerBound + i) * d
+                                for o in 0..<fanOut {
+                                    StreamingStores.writeScaled(row + layer.weightRange.lowerBound + o * fanIn, a.baseAddress! + i * fanIn,
+                                                                scale: dl[i * fanOut + o], count: fanIn)
+                                }
+                                if let b = layer.biasRange {
+                                    StreamingStores.writeScaled(row + b.lowerBound, dl.baseAddress! + i * fanOut, scale: 1, count: fanOut)
+                                }
                             }
                         }
                     }
                 }
+                StreamingStores.fence()
             }
         }
-        let gradients = Tensor.uninitialized([rows.count, d], fill)
-        StreamingStores.fence()
-        return gradients
+        return Tensor.uninitialized([rows.count, d], fill)
     }
 
     /// ‖∇ℓ_i(θ)‖² for each sample of the batch without materializing the gradients: for a dense layer
     /// ‖δ_i a_iᵀ‖_F² = ‖δ_i‖²‖a_i‖², plus ‖δ_i‖² for the bias. Other models: from materialized rows.
     public func perSampleGradientSquaredNorms(at parameters: [Double], batch: [Int]? = nil) -> [Double] {
-        let theta = parameterVariable(parameters)
-        let s = slice(batch)
         let n = indices(of: batch).count
-        guard let traced = model.forwardTracingDenseLayers(theta, s.x) else {
+        guard let parts = denseLayerDeltas(at: parameters, batch: batch) else {
             let g = perSampleGradients(at: parameters, batch: batch)
             return (0..<n).map { i in
                 let row = Array(g.scalars[(i * dimension)..<((i + 1) * dimension)])
@@ -182,16 +181,36 @@ public struct SupervisedObjective: Objective {
             }
         }
         var norms = [Double](repeating: 0, count: n)
-        for (layer, delta) in zip(traced.layers, layerDeltas(traced, s)) {
-            let fanOut = delta.shape[1], fanIn = layer.input.shape[1]
-            for i in 0..<n {
-                var dd = 0.0, aa = 0.0
-                for o in 0..<fanOut { let v = delta.scalars[i * fanOut + o]; dd += v * v }
-                for k in 0..<fanIn { let v = layer.input.scalars[i * fanIn + k]; aa += v * v }
-                norms[i] += dd * aa + (layer.biasRange == nil ? 0 : dd)
+        for part in parts {
+            for (layer, delta) in zip(part.layers, part.deltas) {
+                let fanOut = delta.shape[1], fanIn = layer.input.shape[1]
+                for i in 0..<part.rows.count {
+                    var dd = 0.0, aa = 0.0
+                    for o in 0..<fanOut { let v = delta.scalars[i * fanOut + o]; dd += v * v }
+                    for k in 0..<fanIn { let v = layer.input.scalars[i * fanIn + k]; aa += v * v }
+                    norms[part.rows.lowerBound + i] += dd * aa + (layer.biasRange == nil ? 0 : dd)
+                }
             }
         }
         return norms
+    }
+
+    /// For dense-layer models, per part of the batch (``BatchParallelism``, run concurrently): the part's
+    /// positions in the batch, its traced layers and their deltas (``layerDeltas(_:_:)``). Nil for
+    /// models without dense-layer tracing.
+    private func denseLayerDeltas(at parameters: [Double], batch: [Int]?)
+        -> [(rows: Range<Int>, layers: [DenseLayerTrace], deltas: [Tensor])]? {
+        let all = indices(of: batch)
+        let ranges = BatchParallelism.ranges(count: all.count, parts: BatchParallelism.partCount(forBatchOf: all.count))
+        let parts = BatchParallelism.run(parts: ranges.count) { k -> (rows: Range<Int>, layers: [DenseLayerTrace], deltas: [Tensor])? in
+            let part: [Int]? = ranges.count == 1 ? batch : Array(all[ranges[k]])
+            let theta = parameterVariable(parameters)
+            let s = slice(part)
+            guard let traced = model.forwardTracingDenseLayers(theta, s.x) else { return nil }
+            return (ranges[k], traced.layers, layerDeltas(traced, s))
+        }
+        guard parts.allSatisfy({ $0 != nil }) else { return nil }
+        return parts.map { $0! }
     }
 
     /// δ_l = ∂(Σ_i ℓ_i)/∂z_l for every traced layer: row i is ∂ℓ_i/∂z_{l,i}.

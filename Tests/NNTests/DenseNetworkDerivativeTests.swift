@@ -65,7 +65,8 @@ struct DenseNetworkDerivativeTests {
     /// Oracle: the same quantities without the batch split (computed inside a running split, where none
     /// happens) and the mean of the per-sample gradients (one batched pass, no split). On 96 samples the
     /// batch is cut into parts on a machine with two BLAS threads; loss, gradient and both HVP routes agree
-    /// to round-off.
+    /// to round-off; the per-sample gradients (rows written by each part) average to the gradient and
+    /// their row norms are the per-sample norms.
     @Test func batchSplitAgreesWithOnePass() {
         let (split, theta) = TinyProblems.tanhMLP(seed: 5, samples: 96)
         var rng = RandomGenerator(seed: 4, stream: "split")
@@ -83,6 +84,9 @@ struct DenseNetworkDerivativeTests {
         let g = split.perSampleGradients(at: theta, batch: nil)
         let mean = (0..<split.dimension).map { j in (0..<96).reduce(0.0) { $0 + g[$1, j] } / 96 }
         #expect(Closeness.relativeError(gradient, mean) < 1e-13)
+        let norms = split.perSampleGradientSquaredNorms(at: theta)
+        let rowNorms = (0..<96).map { i in (0..<split.dimension).reduce(0.0) { $0 + g[i, $1] * g[i, $1] } }
+        #expect(Closeness.relativeError(norms, rowNorms) < 1e-13)
         let batch = Array(stride(from: 1, to: 96, by: 2))
         let batchMean = (0..<split.dimension).map { j in batch.reduce(0.0) { $0 + g[$1, j] } / Double(batch.count) }
         #expect(Closeness.relativeError(split.gradient(at: theta, batch: batch), batchMean) < 1e-13)
