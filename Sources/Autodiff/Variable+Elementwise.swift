@@ -36,7 +36,7 @@ extension Variable {
             switch (t[0], t[1]) {
             case let (gDot?, yDot?): Tensor.zipMap(gDot, y.value, g.value, yDot) { gd, y, g, yd in gd * (1 - y * y) - 2 * g * y * yd }
             case let (gDot?, nil): oneMinusSquareProduct(gDot, y.value)
-            case let (nil, yDot?): Tensor.zipMap(yDot, y.value, g.value, yDot) { yd, y, g, _ in -2 * g * y * yd }
+            case let (nil, yDot?): yDot * g.value * y.value * -2
             case (nil, nil): Tensor.zeros(g.shape)
             }
         }) { u, _ in

@@ -37,12 +37,19 @@ extension Variable {
     /// into the first by dgemm (β = 1).
     private static func productTangent(_ a: Tensor, _ b: Tensor, _ transposeA: Bool, _ transposeB: Bool) -> TangentRule {
         { t in
-            var total = t[0].map { Tensor.matmul($0, b, transposeA: transposeA, transposeB: transposeB) }
-            if let tb = t[1] {
-                if total == nil { total = Tensor.matmul(a, tb, transposeA: transposeA, transposeB: transposeB) }
-                else { Tensor.gemm(a, tb, into: &total!, transposeA: transposeA, transposeB: transposeB, alpha: 1, beta: 1) }
-            }
+            var total: Tensor? = nil
+            accumulateProductTangent(t[0], t[1], a, b, transposeA, transposeB, onto: &total)
             return total!
+        }
+    }
+
+    /// Adds op(Ȧ)op(B), then op(A)op(Ḃ) (a nil tangent is zero) onto `total` by dgemm (β = 1); the first
+    /// product starts `total` when it is nil.
+    private static func accumulateProductTangent(_ ta: Tensor?, _ tb: Tensor?, _ a: Tensor, _ b: Tensor,
+                                                 _ transposeA: Bool, _ transposeB: Bool, onto total: inout Tensor?) {
+        for (left, right) in [ta.map { ($0, b) }, tb.map { (a, $0) }].compactMap({ $0 }) {
+            if total == nil { total = Tensor.matmul(left, right, transposeA: transposeA, transposeB: transposeB) }
+            else { Tensor.gemm(left, right, into: &total!, transposeA: transposeA, transposeB: transposeB, alpha: 1, beta: 1) }
         }
     }
 
@@ -66,15 +73,10 @@ extension Variable {
     public static func affine(_ x: Variable, weight w: Variable, bias b: Variable?) -> Variable {
         let out = Tensor.affine(x.value, w.value, bias: b?.value, transposeB: true)
         let inputs = b.map { [x, w, $0] } ?? [x, w]
+        let (xValue, wValue) = (x.value, w.value)
         return primitive(out, inputs, tangent: { t in
-            let tb = t.count > 2 ? t[2] : nil
-            var total = tb.map { $0.repeatedAsRows(out.shape[0]) }
-            for (factor, other, tangentIsLeft) in [(t[0], w.value, true), (t[1], x.value, false)] {
-                guard let factor else { continue }
-                let (left, right) = tangentIsLeft ? (factor, other) : (other, factor)
-                if total == nil { total = Tensor.matmul(left, right, transposeB: true) }
-                else { Tensor.gemm(left, right, into: &total!, transposeB: true, alpha: 1, beta: 1) }
-            }
+            var total = (t.count > 2 ? t[2] : nil).map { $0.repeatedAsRows(out.shape[0]) }
+            accumulateProductTangent(t[0], t[1], xValue, wValue, false, true, onto: &total)
             return total!
         }) { g, _ in
             [x.requiresGrad ? gradientProduct(0, g, w, false, false) : nil,

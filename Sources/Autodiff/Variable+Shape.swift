@@ -55,7 +55,6 @@ extension Variable {
         }
     }
 
-
     /// The rows `indices` of a rank-2 value (x[indices, :]).  ∂/∂x = g scattered back (repeats summed).
     public func gatherRows(_ indices: [Int]) -> Variable {
         let rows = value.shape[0]

@@ -17,9 +17,10 @@ public final class Variable: @unchecked Sendable, CustomStringConvertible {
     /// The primitive's tangent (JVP) rule, kept on recorded nodes so that a ``Linearization`` can push
     /// new tangents through the recorded graph without recomputing any value.
     let jvp: TangentRule?
-    /// Set when this node is `input.slice(range)` of a rank-1 input: a first-order backward pass then
-    /// adds the upstream gradient straight into the input's gradient at `range` instead of running the
-    /// rule (which would build a zero-padded vector of the input's full length).
+    /// Set when this node is `input.slice(range)` of a rank-1 input: a backward pass then holds the
+    /// upstream gradient back and writes all the slices' gradients into one vector of the input's length
+    /// when it reaches the input, instead of running the rule (which would build a zero-padded vector of
+    /// the input's full length per slice).
     var sliceRange: Range<Int>? = nil
     /// Set on nodes of ``linear(_:_:backward:)`` primitives, whose backward rule maps the upstream
     /// gradient's value to the input's and its tangent to the input's, independently (a tangent-only

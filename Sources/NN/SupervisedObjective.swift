@@ -53,15 +53,23 @@ public struct SupervisedObjective: Objective {
         GradientMode.withoutRecording { perSampleLossNode(Variable(Tensor(parameters)), batch).value.scalars }
     }
 
-    /// The batch cut for ``BatchParallelism``: one list of sample indices per part (the batch itself when
-    /// it is not cut), and 1/|B| (each part's loss node is its share Σ_{i∈part} ℓ_i / |B| of L_B, so the
-    /// parts' gradients, Hessian–vector products and values add up to the batch's).
-    private func parts(of batch: [Int]?) -> (batches: [[Int]?], weight: Double) {
+    /// One part of a batch cut for ``BatchParallelism``: its positions in the batch and its sample
+    /// indices (the batch itself when it is not cut).
+    private struct BatchPart {
+        let positions: Range<Int>
+        let batch: [Int]?
+    }
+
+    /// The batch cut for ``BatchParallelism``, and 1/|B| (each part's loss node is its share
+    /// Σ_{i∈part} ℓ_i / |B| of L_B, so the parts' gradients, Hessian–vector products and values add up to
+    /// the batch's).
+    private func parts(of batch: [Int]?) -> (parts: [BatchPart], weight: Double) {
         let n = batch?.count ?? sampleCount
         let count = BatchParallelism.partCount(forBatchOf: n)
-        guard count > 1 else { return ([batch], 1 / Double(n)) }
+        guard count > 1 else { return ([BatchPart(positions: 0..<n, batch: batch)], 1 / Double(n)) }
         let all = indices(of: batch)
-        return (BatchParallelism.ranges(count: n, parts: count).map { Array(all[$0]) }, 1 / Double(n))
+        return (BatchParallelism.ranges(count: n, parts: count).map { BatchPart(positions: $0, batch: Array(all[$0])) },
+                1 / Double(n))
     }
 
     /// A part's share of the batch loss, Σ_{i∈part} ℓ_i(θ) · weight, as a graph node.
@@ -74,7 +82,7 @@ public struct SupervisedObjective: Objective {
         let (batches, weight) = parts(of: batch)
         let results = BatchParallelism.run(parts: batches.count) { k in
             let theta = parameterVariable(parameters)
-            let l = partLossNode(theta, batches[k], weight: weight)
+            let l = partLossNode(theta, batches[k].batch, weight: weight)
             return (l.scalar, Backward.gradients(of: l, wrt: [theta])[0].value)
         }
         return (results.reduce(0) { $0 + $1.0 }, Tensor.adding(results.map(\.1)).scalars)
@@ -92,7 +100,7 @@ public struct SupervisedObjective: Objective {
         let (batches, weight) = parts(of: batch)
         let products = BatchParallelism.run(parts: batches.count) { k in
             let theta = parameterVariable(parameters, tangent: v)
-            let l = partLossNode(theta, batches[k], weight: weight)
+            let l = partLossNode(theta, batches[k].batch, weight: weight)
             return Backward.gradients(of: l, wrt: [theta], tangentsOnly: true)[0].tangent ?? Tensor.zeros([dimension])
         }
         return [Tensor.adding(products).scalars]
@@ -107,7 +115,7 @@ public struct SupervisedObjective: Objective {
         let (batches, weight) = parts(of: batch)
         let theta = Tensor(parameters)
         let hessians = BatchParallelism.run(parts: batches.count) { k in
-            Autodiff.linearizedGradient(of: { partLossNode($0, batches[k], weight: weight) }, at: theta).hessian
+            Autodiff.linearizedGradient(of: { partLossNode($0, batches[k].batch, weight: weight) }, at: theta).hessian
         }
         return { [self] directions in
             directions.map { v in
@@ -200,14 +208,12 @@ public struct SupervisedObjective: Objective {
     /// models without dense-layer tracing.
     private func denseLayerDeltas(at parameters: [Double], batch: [Int]?)
         -> [(rows: Range<Int>, layers: [DenseLayerTrace], deltas: [Tensor])]? {
-        let all = indices(of: batch)
-        let ranges = BatchParallelism.ranges(count: all.count, parts: BatchParallelism.partCount(forBatchOf: all.count))
-        let parts = BatchParallelism.run(parts: ranges.count) { k -> (rows: Range<Int>, layers: [DenseLayerTrace], deltas: [Tensor])? in
-            let part: [Int]? = ranges.count == 1 ? batch : Array(all[ranges[k]])
+        let batches = parts(of: batch).parts
+        let parts = BatchParallelism.run(parts: batches.count) { k -> (rows: Range<Int>, layers: [DenseLayerTrace], deltas: [Tensor])? in
             let theta = parameterVariable(parameters)
-            let s = slice(part)
+            let s = slice(batches[k].batch)
             guard let traced = model.forwardTracingDenseLayers(theta, s.x) else { return nil }
-            return (ranges[k], traced.layers, layerDeltas(traced, s))
+            return (batches[k].positions, traced.layers, layerDeltas(traced, s))
         }
         guard parts.allSatisfy({ $0 != nil }) else { return nil }
         return parts.map { $0! }
