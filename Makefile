@@ -5,13 +5,31 @@
 
 SWIFT       ?= swift
 APT_PACKAGES = libopenblas-dev liblapacke-dev zlib1g-dev libsqlite3-dev dataset-fashion-mnist
+ARCH        := $(shell uname -m)
+# On x86-64, make test also checks that the C platform layer compiles for aarch64 (glibc's aarch64
+# headers); on aarch64 the build itself compiles it.
+ifeq ($(ARCH),x86_64)
+TEST_APT_PACKAGES = $(APT_PACKAGES) libc6-dev-arm64-cross
+else
+TEST_APT_PACKAGES = $(APT_PACKAGES)
+endif
+CLANG       ?= clang
+# The second pass of make test: the way another machine runs BiasLab (generic BLAS kernels, three
+# threads, the portable vector kernels).
+OTHER_MACHINE = OPENBLAS_CORETYPE=Prescott BIASLAB_THREADS=3 BIASLAB_PORTABLE_KERNELS=1
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps demo test build release bench clean
+.PHONY: deps test-deps install-packages demo test build release bench clean aarch64-check
 
 # Installs the Debian packages BiasLab needs when any is missing (through sudo when not root).
 deps:
-	@missing=""; for p in $(APT_PACKAGES); do \
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(APT_PACKAGES)"
+
+test-deps:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(TEST_APT_PACKAGES)"
+
+install-packages:
+	@missing=""; for p in $(PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -28,9 +46,19 @@ release: deps
 demo: release
 	.build/release/biaslab demo
 
-test: deps
+test: test-deps aarch64-check
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	@echo "make test: second pass as on another machine: $(OTHER_MACHINE)"
+	$(OTHER_MACHINE) $(SWIFT) test --skip-build
+
+# The C platform layer (cpuid, kernel correction, vector kernels) compiles for aarch64 without warnings.
+aarch64-check: test-deps
+	@[ "$(ARCH)" = x86_64 ] || { echo "aarch64-check: not on x86-64, the build compiles Sources/CPlatform natively"; exit 0; }; \
+	for f in Sources/CPlatform/*.c; do \
+	  $(CLANG) --target=aarch64-linux-gnu --sysroot=/usr/aarch64-linux-gnu -fsyntax-only -Wall -Wextra -Werror \
+	    -ISources/CPlatform/include -I/usr/include/x86_64-linux-gnu/openblas-pthread $$f || exit 1; \
+	done; echo "aarch64-check: Sources/CPlatform compiles for aarch64-linux-gnu"
 
 bench: release
 	bash bench/run.sh

@@ -3,7 +3,7 @@ import PackageDescription
 
 // BiasLab: measure and predict the implicit bias of optimizers.
 // Layers (a lower layer never imports a higher one):
-//   CBLAS/CZlib → Tensor → Autodiff → DataIO → NN → Optim → Curvature → Theory → biaslab
+//   CBLAS/CZlib/CPlatform → Tensor → Autodiff → DataIO → NN → Optim → Curvature → Theory → biaslab
 
 let package = Package(
     name: "BiasLab",
@@ -21,9 +21,13 @@ let package = Package(
         // MARK: System libraries
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // cpuid, affinity, the BLAS kernel correction at load time, and the x86-64 vector kernels with
+        // their portable fallbacks.
+        .target(name: "CPlatform", dependencies: ["CBLAS"],
+                linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("m")]),
 
         // MARK: Public library targets
-        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CPlatform"]),
         .target(name: "Autodiff", dependencies: ["Tensor"]),
         .target(name: "DataIO", dependencies: ["Tensor", "CZlib"]),
         .target(name: "NN", dependencies: ["Tensor", "Autodiff", "DataIO"]),
@@ -61,7 +65,7 @@ let package = Package(
         .testTarget(name: "CurvatureTests", dependencies: ["Curvature", "NN", "Optim", "Tensor", "BiasLabTestSupport"]),
         .testTarget(name: "TheoryTests", dependencies: ["Theory", "Curvature", "NN", "Optim", "Tensor", "BiasLabTestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "NN", "Optim", "Curvature", "DataIO", "Tensor", "BiasLabTestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["biaslab", "BiasLabTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["biaslab", "BiasLabTestSupport", "Tensor"]),
     ],
     swiftLanguageModes: [.v6]
 )

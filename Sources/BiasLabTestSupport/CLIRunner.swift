@@ -23,11 +23,18 @@ public enum CLIRunner {
         return exe.deletingLastPathComponent()
     }
 
-    /// Runs `biaslab args…` to completion and captures its output.
-    public static func run(_ arguments: [String], currentDirectory: URL? = nil) throws -> Result {
+    /// Runs `biaslab args…` to completion and captures its output. `environment` changes the inherited
+    /// environment: a key set to a value is set, a key set to nil is removed.
+    public static func run(_ arguments: [String], currentDirectory: URL? = nil,
+                           environment: [String: String?] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent("biaslab")
         process.arguments = arguments
+        if !environment.isEmpty {
+            var merged = ProcessInfo.processInfo.environment
+            for (key, value) in environment { merged[key] = value }
+            process.environment = merged
+        }
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -10,12 +10,23 @@ extension SupervisedObjective {
     /// ```
     /// the positive semi-definite part of the Hessian (H = G + Σ_i (∂ℓ_i/∂f)·∇²f_i / |B|); G = H at zero
     /// residual for squared error. J v comes from the transpose trick (the gradient of w ↦ Jᵀw), Jᵀ(Λ J v)
-    /// from a reverse pass over the same recorded forward pass.
+    /// from a reverse pass over the same recorded forward pass. The batch is cut into parts that run on
+    /// separate cores (``BatchParallelism``), each recording its own forward pass; the parts' products,
+    /// each weighted by 1/|B|, add up to the batch's.
     public func gaussNewtonVectorProducts(at parameters: [Double], along directions: [[Double]], batch: [Int]?) -> [[Double]] {
+        let (batches, weight) = parts(of: batch)
+        let products = BatchParallelism.run(parts: batches.count) { k in
+            partGaussNewtonProducts(at: parameters, along: directions, batch: batches[k].batch, weight: weight)
+        }
+        return directions.indices.map { j in Tensor.adding(products.map { Tensor($0[j]) }).scalars }
+    }
+
+    /// One part's share (Σ_{i∈part} J_iᵀ Λ_i J_i) · weight · vₖ for every direction.
+    private func partGaussNewtonProducts(at parameters: [Double], along directions: [[Double]], batch: [Int]?,
+                                         weight: Double) -> [[Double]] {
         let theta = parameterVariable(parameters)
         let s = slice(batch)
         let outputs = model.forward(theta, s.x)
-        let n = Double(outputs.shape[0])
         let cotangent = Variable(Tensor.zeros(outputs.shape), requiresGrad: true)
         let jtw = Backward.gradients(of: outputs, wrt: [theta], seed: cotangent, createGraph: true)[0]
         let probabilities: Tensor? = {
@@ -33,7 +44,7 @@ extension SupervisedObjective {
                 let pDotJv = (p * jv).sum(axis: 1, keepingAxis: true)
                 lambdaJv = p * (jv - pDotJv)
             }
-            lambdaJv.scale(by: 1 / n)
+            lambdaJv.scale(by: weight)
             return Backward.gradients(of: outputs, wrt: [theta], seed: Variable(lambdaJv))[0].value.scalars
         }
     }

@@ -19,8 +19,6 @@ public struct SupervisedObjective: Objective {
                      "SupervisedObjective: inputs \(inputs.shape) and targets \(targets.shape) have different sample counts")
         if let labels { precondition(labels.count == inputs.shape[0], "SupervisedObjective: \(labels.count) labels for \(inputs.shape[0]) samples") }
         if case .crossEntropy = loss { precondition(labels != nil, "SupervisedObjective: cross-entropy needs integer labels") }
-        MemoryTuning.configure()
-        BatchParallelism.configure()
         self.model = model
         self.loss = loss
         self.inputs = inputs
@@ -55,7 +53,7 @@ public struct SupervisedObjective: Objective {
 
     /// One part of a batch cut for ``BatchParallelism``: its positions in the batch and its sample
     /// indices (the batch itself when it is not cut).
-    private struct BatchPart {
+    struct BatchPart {
         let positions: Range<Int>
         let batch: [Int]?
     }
@@ -63,7 +61,7 @@ public struct SupervisedObjective: Objective {
     /// The batch cut for ``BatchParallelism``, and 1/|B| (each part's loss node is its share
     /// Σ_{i∈part} ℓ_i / |B| of L_B, so the parts' gradients, Hessian–vector products and values add up to
     /// the batch's).
-    private func parts(of batch: [Int]?) -> (parts: [BatchPart], weight: Double) {
+    func parts(of batch: [Int]?) -> (parts: [BatchPart], weight: Double) {
         let n = batch?.count ?? sampleCount
         let count = BatchParallelism.partCount(forBatchOf: n)
         guard count > 1 else { return ([BatchPart(positions: 0..<n, batch: batch)], 1 / Double(n)) }
@@ -73,7 +71,7 @@ public struct SupervisedObjective: Objective {
     }
 
     /// A part's share of the batch loss, Σ_{i∈part} ℓ_i(θ) · weight, as a graph node.
-    private func partLossNode(_ theta: Variable, _ part: [Int]?, weight: Double) -> Variable {
+    func partLossNode(_ theta: Variable, _ part: [Int]?, weight: Double) -> Variable {
         perSampleLossNode(theta, part).sum() * weight
     }
 

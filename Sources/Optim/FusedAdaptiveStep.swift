@@ -39,7 +39,7 @@ extension AdaptiveRule {
                                                   biasCorrection2: c, learningRate: rates.learningRate)
                         let lambda = rates.weightDecay
                         // Coordinates are independent: large vectors are cut into one part per core.
-                        let ranges = BatchParallelism.ranges(count: d, parts: d >= Self.parallelThreshold ? 2 : 1)
+                        let ranges = BatchParallelism.ranges(count: d, parts: BatchParallelism.partCount(forBatchOf: d, minimumPartSize: Self.parallelThreshold))
                         _ = BatchParallelism.run(parts: ranges.count) { k in
                             let part = pass.part(ranges[k])
                             switch weightDecayMode {
@@ -57,8 +57,8 @@ extension AdaptiveRule {
         }
     }
 
-    /// Vectors at least this long are updated on two cores.
-    static let parallelThreshold = 1 << 16
+    /// Each core gets at least this many coordinates (shorter vectors are updated on one core).
+    static let parallelThreshold = 1 << 15
 
     /// Chooses the numerator, the denominator and the timing, then runs the loop specialized on all four.
     private func runPass<W: DecayKernel>(_ pass: CoordinatePass, _ decay: W, step t: Int) {

@@ -1,4 +1,5 @@
 import CBLAS
+import CPlatform
 import Foundation
 
 /// Element-wise kernels. Each loop runs over unsafe buffers so the compiler can vectorize it; binary
@@ -153,7 +154,7 @@ public enum ScalarMath {
 
 extension Tensor {
     /// tanh of every scalar, four (AVX2) or two lanes at a time through glibc's vector math library (libmvec, within a
-    /// few ulp of libm's tanh).
+    /// few ulp of libm's tanh) on x86-64; libm's tanh elsewhere and with `BIASLAB_PORTABLE_KERNELS=1`.
     public func tanhElementwise() -> Tensor {
         scalars.withUnsafeBufferPointer { src in
             Tensor.uninitialized(shape) { dst in

@@ -24,23 +24,31 @@ public struct LAPACKError: Error, CustomStringConvertible {
 
 extension Tensor {
     /// Eigenvalues and eigenvectors of a symmetric matrix by LAPACKE `dsyevd` (divide and conquer). Only
-    /// the upper triangle is read. Traps when the tensor is not square; throws when LAPACK fails.
+    /// the upper triangle is read. Traps when the tensor is not square; throws when LAPACK fails. From
+    /// n = ``multithreadedEigenSize`` on, BLAS runs on every core for the call
+    /// (``BatchParallelism/withBLASThreads(_:_:)``): the O(n³) work dwarfs the BLAS threads' start-up.
     public func symmetricEigen(computeVectors: Bool = true) throws -> SymmetricEigendecomposition {
         precondition(rank == 2 && shape[0] == shape[1], "symmetricEigen: expected a square matrix, got shape \(shape)")
         let n = shape[0]
         var a = scalars
         var w = [Double](repeating: 0, count: n)
         if n == 0 { return SymmetricEigendecomposition(eigenvalues: [], eigenvectors: Tensor.zeros([0, 0])) }
-        let info = a.withUnsafeMutableBufferPointer { pa in
-            w.withUnsafeMutableBufferPointer { pw in
-                LAPACKE_dsyevd(LAPACK_ROW_MAJOR, computeVectors ? 86 /* V */ : 78 /* N */, 85 /* U */,
-                               Int32(n), pa.baseAddress, Int32(n), pw.baseAddress)
+        let threads = n >= Self.multithreadedEigenSize ? BatchParallelism.coreCount : 1
+        let info = BatchParallelism.withBLASThreads(threads) {
+            a.withUnsafeMutableBufferPointer { pa in
+                w.withUnsafeMutableBufferPointer { pw in
+                    LAPACKE_dsyevd(LAPACK_ROW_MAJOR, computeVectors ? 86 /* V */ : 78 /* N */, 85 /* U */,
+                                   Int32(n), pa.baseAddress, Int32(n), pw.baseAddress)
+                }
             }
         }
         guard info == 0 else { throw LAPACKError(description: "LAPACKE_dsyevd failed with info = \(info) for n = \(n)") }
         return SymmetricEigendecomposition(eigenvalues: w,
                                            eigenvectors: computeVectors ? Tensor(shape: [n, n], scalars: a) : Tensor.zeros([0, 0]))
     }
+
+    /// Matrices at least this large are decomposed with BLAS on every core.
+    public static let multithreadedEigenSize = 256
 
     /// Eigenvalues of the symmetric tridiagonal matrix with diagonal `alpha` and off-diagonal `beta`
     /// (LAPACKE `dstev`), ascending, with the first component of each eigenvector (what Lanczos

@@ -5,6 +5,7 @@ import ArgumentParser
 enum CommandRegistry {
     static let all: [ParsableCommand.Type] = [
         DemoCommand.self,
+        DoctorCommand.self,
         DataCommand.self,
         EvaluateCommand.self,
         CurvatureCommand.self,

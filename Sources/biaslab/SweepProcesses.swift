@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import Tensor
 
 /// Runs the pending items of a sweep plan: in this process one after another when `jobs` is 1, or as
 /// up to `jobs` concurrent `biaslab run` subprocesses of this executable (each point's config written
@@ -50,10 +51,10 @@ enum SweepProcesses {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("biaslab-sweep-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
+        // Each child gets its share of this process's threads (ExecutionPolicy), so `jobs` children
+        // together keep the same cores busy as one run would, not `jobs` times as many.
         var environment = ProcessInfo.processInfo.environment
-        if environment["OPENBLAS_NUM_THREADS"] == nil {
-            environment["OPENBLAS_NUM_THREADS"] = "\(max(1, ProcessInfo.processInfo.activeProcessorCount / jobs))"
-        }
+        environment["BIASLAB_THREADS"] = "\(ExecutionPolicy.childThreads(jobs: jobs))"
         let queue = OperationQueue()
         queue.maxConcurrentOperationCount = jobs
         let results = Collected()

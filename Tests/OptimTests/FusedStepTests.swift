@@ -63,27 +63,32 @@ func fusedStepIsTheMultiPassStep(_ numerator: Numerator, _ denominator: Denomina
     #expect(before.count == 3 && addresses() == before)
 }
 
-@Test func twoCoreStepEqualsTheStepOnEachHalf() {
-    // Oracle: the same rule run separately on the two halves (each below the two-core threshold, so one
-    // pass each). Coordinates are independent, so cutting a long vector into two parts on two cores must
-    // give the same bits — every coordinate updated once, at the right offset.
-    let d = 2 * 35_000
-    #expect(d >= AdaptiveRule.parallelThreshold && d / 2 < AdaptiveRule.parallelThreshold)
+@Test(arguments: [1, 2, 3, 8])
+func stepOnSeveralCoresEqualsTheStepOnEachPart(cores: Int) {
+    // Oracle: the same rule run separately on each part the vector is cut into (each below the parallel
+    // threshold, so one pass each). Coordinates are independent, so cutting a long vector into parts on
+    // several cores must give the same bits — every coordinate updated once, at the right offset.
+    let d = 8 * AdaptiveRule.parallelThreshold + 1_000
     let rule = AdaptiveRule(learningRate: 0.01, beta1: 0.9, beta2: 0.99, epsilon: 1e-8, numerator: .momentum,
                             denominator: .root(.outsideSqrt), biasCorrection: .on, timing: .current,
                             weightDecayMode: .decoupled, weightDecay: 0.1, grouping: .perCoordinate, schedules: .constant)
+    let ranges = BatchParallelism.withCoreCount(cores) {
+        BatchParallelism.ranges(count: d, parts: BatchParallelism.partCount(forBatchOf: d, minimumPartSize: AdaptiveRule.parallelThreshold))
+    }
+    #expect(ranges.count == cores)
     var rng = RandomGenerator(seed: 8)
     var theta = rng.gaussians(d)
-    var halves = (Array(theta[..<(d / 2)]), Array(theta[(d / 2)...]))
+    var parts = ranges.map { Array(theta[$0]) }
     var state = rule.initialState(dimension: d)
-    var halfStates = (rule.initialState(dimension: d / 2), rule.initialState(dimension: d / 2))
+    var partStates = ranges.map { rule.initialState(dimension: $0.count) }
     for _ in 1...3 {
         let g = rng.gaussians(d)
-        rule.step(parameters: &theta, gradient: g, state: &state)
-        rule.step(parameters: &halves.0, gradient: Array(g[..<(d / 2)]), state: &halfStates.0)
-        rule.step(parameters: &halves.1, gradient: Array(g[(d / 2)...]), state: &halfStates.1)
+        BatchParallelism.withCoreCount(cores) { rule.step(parameters: &theta, gradient: g, state: &state) }
+        for k in ranges.indices {
+            BatchParallelism.withCoreCount(1) { rule.step(parameters: &parts[k], gradient: Array(g[ranges[k]]), state: &partStates[k]) }
+        }
     }
-    #expect(theta == halves.0 + halves.1)
-    #expect(state.secondMoment == halfStates.0.secondMoment + halfStates.1.secondMoment)
-    #expect(state.firstMoment == halfStates.0.firstMoment + halfStates.1.firstMoment)
+    #expect(theta == parts.flatMap { $0 })
+    #expect(state.secondMoment == partStates.flatMap(\.secondMoment))
+    #expect(state.firstMoment == partStates.flatMap(\.firstMoment))
 }
