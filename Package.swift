@@ -9,8 +9,12 @@ let package = Package(
     name: "BiasLab",
     platforms: [.macOS(.v13)],
     products: [
-        .library(name: "BiasLab", targets: ["Tensor", "Autodiff", "DataIO", "NN", "Optim", "Curvature", "Theory", "Experiments"]),
-        .executable(name: "biaslab", targets: ["biaslab"]),
+        // The core, `import BiasLab`: no storage, config or CLI dependencies (GRDB, Yams and
+        // ArgumentParser are not built for a package that uses only this product).
+        .library(name: "BiasLab", targets: ["BiasLab"]),
+        // Runs, the SQLite results store, configs and sweeps (`import Experiments`).
+        .library(name: "BiasLabExperiments", targets: ["Experiments"]),
+        .executable(name: "biaslab", targets: ["BiasLabCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,16 +44,21 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
 
+        // The umbrella module: `import BiasLab` re-exports the core targets.
+        .target(name: "BiasLab", dependencies: ["Tensor", "Autodiff", "DataIO", "NN", "Optim", "Curvature", "Theory"],
+                path: "Sources/Umbrella"),
+
         // MARK: Test support (not a product)
         .target(name: "BiasLabTestSupport", dependencies: ["Tensor", "Autodiff", "NN"]),
 
         // MARK: Executable
         .executableTarget(
-            name: "biaslab",
+            name: "BiasLabCLI",
             dependencies: [
                 "Tensor", "Autodiff", "DataIO", "NN", "Optim", "Curvature", "Theory", "Experiments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ],
+            path: "Sources/biaslab"),
 
         // MARK: Benchmark (make bench)
         .executableTarget(name: "biaslab-bench", dependencies: ["Tensor", "Autodiff", "DataIO", "NN", "Optim", "Curvature"],
@@ -65,7 +74,8 @@ let package = Package(
         .testTarget(name: "CurvatureTests", dependencies: ["Curvature", "NN", "Optim", "Tensor", "BiasLabTestSupport"]),
         .testTarget(name: "TheoryTests", dependencies: ["Theory", "Curvature", "NN", "Optim", "Tensor", "BiasLabTestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "NN", "Optim", "Curvature", "DataIO", "Tensor", "BiasLabTestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["biaslab", "BiasLabTestSupport", "Tensor"]),
+        .testTarget(name: "CLITests", dependencies: ["BiasLabCLI", "BiasLabTestSupport", "Tensor"]),
+        .testTarget(name: "LibraryUsageTests", dependencies: ["BiasLab"]),
     ],
     swiftLanguageModes: [.v6]
 )

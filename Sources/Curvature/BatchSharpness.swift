@@ -27,7 +27,7 @@ public func batchSharpness(populationSize: Int,
                            batchSize: Int,
                            sampling: BatchSampling,
                            batchCount: Int,
-                           seed: UInt64,
+                           seed: UInt64 = 0,
                            batchGradient: ([Int]) -> [Double],
                            batchHessian: ([Int]) -> any LinearOperator) -> BatchSharpness {
     precondition(batchCount >= 1, "batchSharpness: batchCount must be at least 1, got \(batchCount)")

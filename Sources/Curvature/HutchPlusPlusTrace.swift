@@ -30,7 +30,7 @@ import Tensor
 public func hutchPlusPlusTrace(of matrix: some LinearOperator,
                                budget: Int,
                                distribution: ProbeDistribution = .rademacher,
-                               seed: UInt64,
+                               seed: UInt64 = 0,
                                blockSize: Int = 32) -> Estimate {
     precondition(budget >= 3, "hutchPlusPlusTrace: budget must be at least 3 operator applications, got \(budget)")
     let d = matrix.dimension

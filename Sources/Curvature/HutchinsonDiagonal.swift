@@ -27,7 +27,7 @@ import Tensor
 public func hutchinsonDiagonal(of matrix: some LinearOperator,
                                probeCount: Int,
                                distribution: ProbeDistribution = .rademacher,
-                               seed: UInt64,
+                               seed: UInt64 = 0,
                                blockSize: Int = 32) -> VectorEstimate {
     precondition(probeCount >= 1, "hutchinsonDiagonal: probeCount must be at least 1, got \(probeCount)")
     let d = matrix.dimension

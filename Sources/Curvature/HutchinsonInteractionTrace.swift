@@ -22,7 +22,7 @@ public func hutchinsonSingleSampleInteraction(perSampleGradients gradients: Tens
                                               hessian: some LinearOperator,
                                               probeCount: Int,
                                               distribution: ProbeDistribution = .rademacher,
-                                              seed: UInt64,
+                                              seed: UInt64 = 0,
                                               blockSize: Int = 32) -> Estimate {
     precondition(probeCount >= 1, "hutchinsonSingleSampleInteraction: probeCount must be at least 1, got \(probeCount)")
     precondition(gradients.rank == 2 && gradients.shape[0] >= 1 && gradients.shape[1] == hessian.dimension,

@@ -32,7 +32,7 @@ import Tensor
 public func hutchinsonTrace(of matrix: some LinearOperator,
                             probeCount: Int,
                             distribution: ProbeDistribution = .rademacher,
-                            seed: UInt64,
+                            seed: UInt64 = 0,
                             blockSize: Int = 32) -> Estimate {
     precondition(probeCount >= 1, "hutchinsonTrace: probeCount must be at least 1, got \(probeCount)")
     var generator = estimatorGenerator(seed: seed, name: "hutchinson-trace")

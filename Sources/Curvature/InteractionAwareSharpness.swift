@@ -109,7 +109,7 @@ public func sampledInteraction(hessian: some LinearOperator,
                                batchSize: Int,
                                sampling: BatchSampling,
                                batchCount: Int,
-                               seed: UInt64,
+                               seed: UInt64 = 0,
                                blockSize: Int = 32,
                                batchGradient: ([Int]) -> [Double]) -> SampledInteraction {
     precondition(batchCount >= 1, "sampledInteraction: batchCount must be at least 1, got \(batchCount)")
@@ -137,7 +137,7 @@ public func sampledInteraction(perSampleGradients gradients: Tensor,
                                batchSize: Int,
                                sampling: BatchSampling,
                                batchCount: Int,
-                               seed: UInt64,
+                               seed: UInt64 = 0,
                                blockSize: Int = 32) -> SampledInteraction {
     precondition(gradients.rank == 2, "sampledInteraction: expected an N × d matrix, got shape \(gradients.shape)")
     return sampledInteraction(hessian: hessian, populationSize: gradients.shape[0], batchSize: batchSize,

@@ -117,7 +117,7 @@ public func lanczosSpectralDensity(of matrix: some LinearOperator,
                                    lanczosSteps: Int = 100,
                                    probeCount: Int = 1,
                                    distribution: ProbeDistribution = .rademacher,
-                                   seed: UInt64) throws -> SpectralDensity {
+                                   seed: UInt64 = 0) throws -> SpectralDensity {
     precondition(lanczosSteps >= 1, "lanczosSpectralDensity: lanczosSteps must be at least 1, got \(lanczosSteps)")
     precondition(probeCount >= 1, "lanczosSpectralDensity: probeCount must be at least 1, got \(probeCount)")
     let d = matrix.dimension

@@ -1,0 +1,26 @@
+import NN
+import Tensor
+
+/// The common measurements on any objective in one call each, with the estimators' defaults. Every
+/// randomized estimator in BiasLab takes `seed:` (default 0) and draws from named streams of it, so the same
+/// seed gives the same numbers and one estimator never shifts another's draws.
+extension Objective {
+    /// λ_max(∇²L_B(θ)), the largest Hessian eigenvalue, by Lanczos on exact Hessian–vector products
+    /// (``lanczosEigenpairs(of:count:end:tolerance:maxIterations:initialVector:seed:)``, relative residual
+    /// ≤ `tolerance`).
+    public func largestHessianEigenvalue(at parameters: [Double], batch: [Int]? = nil, tolerance: Double = 1e-8,
+                                         seed: UInt64 = 0) throws -> Double {
+        try lanczosEigenpairs(of: HessianOperator(objective: self, at: parameters, batch: batch), count: 1,
+                              tolerance: tolerance, seed: seed).eigenvalues[0]
+    }
+
+    /// tr ∇²L_B(θ): exact (d products on unit vectors) when `probes` ≥ d, else Hutchinson's estimate with
+    /// `probes` Rademacher probes and its standard error
+    /// (``hutchinsonTrace(of:probeCount:distribution:seed:blockSize:)``).
+    public func hessianTrace(at parameters: [Double], batch: [Int]? = nil, probes: Int = 100, seed: UInt64 = 0) -> Estimate {
+        precondition(probes >= 1, "hessianTrace: probes must be at least 1, got \(probes)")
+        let hessian = HessianOperator(objective: self, at: parameters, batch: batch)
+        if probes >= dimension { return Estimate(value: exactTrace(of: hessian), standardError: 0, sampleCount: dimension, seed: seed) }
+        return hutchinsonTrace(of: hessian, probeCount: probes, seed: seed)
+    }
+}

@@ -1,0 +1,24 @@
+import BiasLabTestSupport
+import Curvature
+import NN
+import Tensor
+import Testing
+
+/// The one-call measurements on an objective against the dense Hessian's spectrum and trace (LAPACK).
+struct ObjectiveMeasurementTests {
+    @Test func largestEigenvalueAndTraceMatchTheDenseHessian() throws {
+        let (objective, theta) = TinyProblems.tanhMLP(seed: 6, samples: 20)
+        let dense = objective.denseHessian(at: theta)
+        let spectrum = try dense.symmetricEigen(computeVectors: false).eigenvalues
+        let d = objective.dimension
+        let trace = (0..<d).reduce(0.0) { $0 + dense.scalars[$1 * d + $1] }
+        let lambda = try objective.largestHessianEigenvalue(at: theta)
+        #expect(abs(lambda - spectrum.max()!) / spectrum.map(abs).max()! < 1e-8)
+        let exact = objective.hessianTrace(at: theta, probes: d)
+        #expect(abs(exact.value - trace) <= 1e-10 * spectrum.map(abs).reduce(0, +) && exact.standardError == 0)
+        let sampled = objective.hessianTrace(at: theta, probes: 60, seed: 3)
+        #expect(sampled.sampleCount == 60 && sampled.standardError > 0)
+        #expect(abs(sampled.value - trace) < 5 * sampled.standardError)
+        #expect(objective.hessianTrace(at: theta, probes: 60, seed: 3).value == sampled.value)
+    }
+}
