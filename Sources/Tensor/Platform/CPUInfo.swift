@@ -7,23 +7,9 @@ public enum CPUFeature: String, CaseIterable, Codable, Sendable {
     case sse2, sse3, ssse3, sse4_1 = "sse4.1", sse4_2 = "sse4.2", avx, fma, avx2
     case avx512f, avx512dq, avx512cd, avx512bw, avx512vl
 
-    var bit: UInt32 {
-        switch self {
-        case .sse2: UInt32(BIASLAB_CPU_SSE2)
-        case .sse3: UInt32(BIASLAB_CPU_SSE3)
-        case .ssse3: UInt32(BIASLAB_CPU_SSSE3)
-        case .sse4_1: UInt32(BIASLAB_CPU_SSE4_1)
-        case .sse4_2: UInt32(BIASLAB_CPU_SSE4_2)
-        case .avx: UInt32(BIASLAB_CPU_AVX)
-        case .fma: UInt32(BIASLAB_CPU_FMA)
-        case .avx2: UInt32(BIASLAB_CPU_AVX2)
-        case .avx512f: UInt32(BIASLAB_CPU_AVX512F)
-        case .avx512dq: UInt32(BIASLAB_CPU_AVX512DQ)
-        case .avx512cd: UInt32(BIASLAB_CPU_AVX512CD)
-        case .avx512bw: UInt32(BIASLAB_CPU_AVX512BW)
-        case .avx512vl: UInt32(BIASLAB_CPU_AVX512VL)
-        }
-    }
+    /// The `BIASLAB_CPU_*` bit: the cases are in the C enum's order, bit k for the k-th case (the kernel-level
+    /// tests, which go through these bits, check the correspondence).
+    var bit: UInt32 { 1 << UInt32(Self.allCases.firstIndex(of: self)!) }
 }
 
 /// The processor this process runs on, as cpuid (x86-64) and `/proc/cpuinfo` describe it.
