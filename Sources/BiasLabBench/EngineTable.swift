@@ -12,18 +12,9 @@ enum EngineTable {
     static func run(arguments: [String]) {
         let filter = arguments.first ?? ""
         let repetitions = arguments.count > 1 ? Int(arguments[1]) ?? 7 : 7
-        let widths = BenchInputs.mlpWidths
-        let batch = 1000
-        var rng = RandomGenerator(seed: 2024, stream: "bench")
-        let model = DenseNetwork(widths: widths, activation: .tanh)
-        let x = Tensor(shape: [batch, 784], scalars: rng.uniforms(batch * 784))
-        var y = Tensor.zeros([batch, 10])
-        for i in 0..<batch { y.scalars[i * 10 + rng.integer(below: 10)] = 1 }
-        var initRNG = rng.stream("init")
-        let theta = model.initialParameters(using: &initRNG)
-        let objective = SupervisedObjective(model: model, loss: .mse, inputs: x, targets: y)
+        let problem = EngineProblem()
+        let (widths, batch, objective, theta, v) = (problem.widths, problem.batch, problem.objective, problem.theta, problem.direction)
         let d = objective.dimension
-        let v = rng.gaussians(d)
 
         let gflops = Floors.dgemmGFLOPS()
         let bandwidth = Floors.writeBandwidthGBps()
@@ -69,5 +60,27 @@ enum EngineTable {
             let name = r.name.padding(toLength: 38, withPad: " ", startingAt: 0)
             print(name + String(format: " %9.2f %10.2f %10.0f%%  ", r.seconds * 1e3, r.floor * 1e3, 100 * r.floor / r.seconds) + "(\(r.note))")
         }
+    }
+}
+
+/// The engine table's problem: MLP 784-256-256-10 tanh, MSE, batch 1000 of synthetic data, a θ from
+/// PyTorch's initialisation and a Gaussian direction (seeded, so every table sees the same numbers).
+struct EngineProblem {
+    let widths = BenchInputs.mlpWidths
+    let batch = 1000
+    let objective: SupervisedObjective
+    let theta: [Double]
+    let direction: [Double]
+
+    init() {
+        var rng = RandomGenerator(seed: 2024, stream: "bench")
+        let model = DenseNetwork(widths: widths, activation: .tanh)
+        let x = Tensor(shape: [batch, 784], scalars: rng.uniforms(batch * 784))
+        var y = Tensor.zeros([batch, 10])
+        for i in 0..<batch { y.scalars[i * 10 + rng.integer(below: 10)] = 1 }
+        var initRNG = rng.stream("init")
+        theta = model.initialParameters(using: &initRNG)
+        objective = SupervisedObjective(model: model, loss: .mse, inputs: x, targets: y)
+        direction = rng.gaussians(objective.dimension)
     }
 }

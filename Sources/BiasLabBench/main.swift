@@ -7,6 +7,7 @@ import Tensor
 //   biaslab-bench machine                    print the machine report (as `biaslab doctor --json`)
 //   biaslab-bench run W1…W8 --inputs DIR …   time one workload (WorkloadRunner)
 //   biaslab-bench engine [FILTER] [REPS]     the engine-only table on synthetic data (EngineTable)
+//   biaslab-bench threads [REPS] [COUNTS]    the engine's speed-up over thread counts (ThreadScaling)
 
 ExecutionPolicy.apply()
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -25,10 +26,12 @@ do {
         print(String(decoding: try encoder.encode(MachineReport.current(dgemmSeconds: 2)), as: UTF8.self))
     case "run":
         try WorkloadRunner.run(arguments: Array(arguments.dropFirst()))
+    case "threads":
+        ThreadScaling.run(arguments: Array(arguments.dropFirst()))
     case "engine":
         EngineTable.run(arguments: Array(arguments.dropFirst()))
     default:
-        throw BenchError("expected a command: export DIR | floors | machine | run W1…W8 --inputs DIR | engine [FILTER] [REPS]")
+        throw BenchError("expected a command: export DIR | floors | machine | run W1…W8 --inputs DIR | engine [FILTER] [REPS] | threads [REPS] [COUNTS]")
     }
 } catch {
     FileHandle.standardError.write(Data("biaslab-bench: \(error)\n".utf8))
