@@ -1,3 +1,4 @@
+import DataIO
 import Tensor
 
 /// Batch sharpness with the **mini-batch** Hessian H_B, in both placements of the expectation.

@@ -1,3 +1,4 @@
+import DataIO
 import Tensor
 
 /// Gradient-noise statistics at one θ from the per-sample gradients gᵢ = ∇ℓᵢ(θ), i = 1…N.

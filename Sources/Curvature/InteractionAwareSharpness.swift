@@ -1,3 +1,4 @@
+import DataIO
 import Tensor
 
 /// The interaction measures of paper 003 (Lee & Jang, ICLR 2023, "A new characterization of the edge

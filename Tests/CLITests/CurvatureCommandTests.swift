@@ -44,7 +44,7 @@ struct CurvatureCommandTests {
         let (dir, objective, theta) = try Self.writeProblem()
         let r = try CLIRunner.run(["curvature", "--model", "mlp:5-8-6-3:tanh", "--params", dir.appendingPathComponent("theta.npy").path,
                                    "--data", dir.appendingPathComponent("data.npz").path,
-                                   "--measure", "ias,noise", "--batch-size", "4", "--replacement", "without", "--json"])
+                                   "--measure", "ias,noise", "--batch-size", "4", "--sampling", "without-replacement", "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let json = try #require(r.json)
         let n = objective.sampleCount, d = objective.dimension, b = 4.0

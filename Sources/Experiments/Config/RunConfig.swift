@@ -20,7 +20,7 @@ import Optim
 /// training:
 ///   steps: 2000                           # or epochs: E (steps = E × batches per epoch)
 ///   batch_size: full                      # full (GD) or an integer b
-///   sampler: without-replacement          # SamplingScheme raw value
+///   sampling: without-replacement         # BatchSampling raw value (older name: sampler)
 ///   last_batch: keep                      # keep | drop
 ///   checkpoint_every: 100                 # a checkpoint every k steps, and always at the end
 /// stop:
@@ -50,7 +50,8 @@ public struct RunConfig: Sendable {
     public var epochs: Int?
     /// nil: the full batch (gradient descent).
     public var batchSize: Int?
-    public var sampler: SamplingScheme
+    /// How batches are drawn (`training.sampling`; `training.sampler` is read as an older name).
+    public var sampling: BatchSampling
     public var lastBatch: LastBatchPolicy
     public var checkpointEvery: Int
     public var stop: StopConditions
@@ -151,7 +152,7 @@ public struct RunConfig: Sendable {
             batchSize = try training.integer("batch_size", in: 1...Int.max)
             if batchSize == nil { training.consume("batch_size") }
         }
-        sampler = try training.choice("sampler", default: SamplingScheme.withoutReplacement)
+        sampling = try Self.readSampling(&training)
         lastBatch = try training.choice("last_batch", default: LastBatchPolicy.keep)
         checkpointEvery = try training.integer("checkpoint_every", default: 100, in: 1...Int.max)
         try training.finish()
@@ -178,6 +179,16 @@ public struct RunConfig: Sendable {
         }
         store = try root.string("store", default: "runs.sqlite")
         try root.finish()
+    }
+
+    /// `training.sampling`, or its older name `training.sampler` (kept so stored configs still resume).
+    private static func readSampling(_ training: inout ConfigReader) throws(ConfigError) -> BatchSampling {
+        let current: BatchSampling? = try training.choice("sampling")
+        let older: BatchSampling? = try training.choice("sampler")
+        if current != nil, older != nil {
+            throw ConfigError(path: "training.sampler", "give training.sampling only (sampler is its older name)")
+        }
+        return current ?? older ?? .withoutReplacement
     }
 
     /// `optimizer:` as a spec string or a mapping {name, settings…, schedule, weight_decay_schedule}.

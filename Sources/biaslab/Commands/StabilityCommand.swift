@@ -1,3 +1,4 @@
+import DataIO
 import ArgumentParser
 import Curvature
 import Theory
@@ -35,8 +36,7 @@ struct StabilityCommand: ParsableCommand {
     @Option(name: .customLong("batch-size"), help: "b in [1, N] (default N).")
     var batchSize: Int?
 
-    @Option(name: .long, help: "Batch sampling scheme.")
-    var sampling: BatchSampling = .withoutReplacement
+    @OptionGroup var batchSampling: SamplingOptions
 
     @Option(name: .long, help: "β₁ in [0, 1): momentum (required), Adam (default 0.9).")
     var beta1: Double?
@@ -53,6 +53,7 @@ struct StabilityCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        _ = try batchSampling.randomBatches(for: "stability's S_b and ρ_b")
         try OptionCheck.positive(lr, "--lr")
         try OptionCheck.atLeast(batchSize, 1, "--batch-size")
         try OptionCheck.beta(beta1, "--beta1")
@@ -85,12 +86,12 @@ struct StabilityCommand: ParsableCommand {
         let report: StabilityReport
         do {
             report = try StabilityReport(objective: objective, at: theta, optimizer: family, learningRate: lr, batchSize: b,
-                                         sampling: sampling, edgeBand: edgeBand)
+                                         sampling: batchSampling.sampling, edgeBand: edgeBand)
         } catch let error as TheoryInputError {
             throw ComputationError("stability: \(error.description)")
         }
         let c = report.classification
-        let out = Output(optimizer: report.optimizer, lr: lr, batchSize: b, sampling: sampling.rawValue,
+        let out = Output(optimizer: report.optimizer, lr: lr, batchSize: b, sampling: batchSampling.sampling.rawValue,
                          ias: report.interactionAwareSharpness, rhoB: report.concentration, ratio: report.instabilityRatio,
                          twoOverLr: report.twoOverLearningRate, sharpness: c.sharpness, sharpnessMeasure: report.sharpnessMeasure,
                          threshold: c.threshold, thresholdRatio: c.ratio, regime: c.regime.rawValue,
