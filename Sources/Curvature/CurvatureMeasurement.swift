@@ -61,9 +61,10 @@ public struct CurvatureReport: Codable, Sendable {
     public var lambdaMax: Double?
     public var topEigenvalues: [Double]?
     public var eigenResiduals: [Double]?
-    public var trace: Double?
-    /// The standard error of `trace` (0 when exact): every standard error is named `<quantity>_se`.
-    public var traceSe: Double?
+    /// tr H (`hessian_trace`, the trace probe's name too).
+    public var hessianTrace: Double?
+    /// The standard error of `hessian_trace` (0 when exact): every standard error is named `<quantity>_se`.
+    public var hessianTraceSe: Double?
     public var diag: [Double]?
     /// How the diagonal was computed: "closed-form" (the objective's structure) or "hvp" (d HVPs).
     public var diagMethod: String?
@@ -126,12 +127,12 @@ public func measureCurvature(of objective: any Objective, at theta: [Double], me
     }
     if measures.contains(.trace) {
         if settings.exact, let diagonal {
-            report.trace = diagonal.reduce(0, +)
-            report.traceSe = 0
+            report.hessianTrace = diagonal.reduce(0, +)
+            report.hessianTraceSe = 0
         } else {
             let estimate = hutchinsonTrace(of: hessian, probeCount: settings.traceProbes, seed: settings.seed)
-            report.trace = estimate.value
-            report.traceSe = estimate.standardError
+            report.hessianTrace = estimate.value
+            report.hessianTraceSe = estimate.standardError
         }
     }
     if let diagonal {

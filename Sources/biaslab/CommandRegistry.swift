@@ -11,6 +11,7 @@ enum CommandRegistry {
         TrainCommand.self,
         ModelsCommand.self,
         OptimizersCommand.self,
+        ProbesCommand.self,
         ResultsCommand.self,
         ReportCommand.self,
         RunCommand.self,

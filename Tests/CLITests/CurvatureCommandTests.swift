@@ -31,7 +31,7 @@ struct CurvatureCommandTests {
         #expect(Closeness.relativeError(try #require(json["lambda_max"] as? Double), eigenvalues[0]) <= 1e-8)
         let diagonal = (0..<objective.dimension).map { h.scalars[$0 * objective.dimension + $0] }
         #expect(Closeness.relativeError(try #require(json["diag"] as? [Double]), diagonal) <= 1e-10)
-        #expect(Closeness.relativeError(try #require(json["trace"] as? Double), diagonal.reduce(0, +)) <= 1e-10)
+        #expect(Closeness.relativeError(try #require(json["hessian_trace"] as? Double), diagonal.reduce(0, +)) <= 1e-10)
         let adaptive = diagonal.map { max($0, 0).squareRoot() }.reduce(0, +)
         #expect(Closeness.relativeError(try #require(json["adaptive_sharpness"] as? Double), adaptive) <= 1e-10)
         #expect(json["diag_negative_count"] as? Int == diagonal.filter { $0 < 0 }.count)

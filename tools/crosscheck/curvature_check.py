@@ -75,7 +75,7 @@ def main():
             continue
         expected = {
             "loss": loss, "grad_norm": np.linalg.norm(g), "num_params": theta.size, "num_samples": n, "batch_size": b,
-            "lambda_max": eigenvalues[0], "top_eigenvalues": eigenvalues[:k], "trace": np.trace(h), "trace_se": 0.0,
+            "lambda_max": eigenvalues[0], "top_eigenvalues": eigenvalues[:k], "hessian_trace": np.trace(h), "hessian_trace_se": 0.0,
             "diag": diag, "adaptive_sharpness": np.sum(np.sqrt(np.maximum(diag, 0))),
             "diag_negative_count": np.sum(diag < 0),
             "ias": (w * interaction_s1 + (1 - w) * interaction_sn) / (w * trace_s1 + (1 - w) * (g @ g)),

@@ -16,7 +16,7 @@ public struct AdaptiveSharpnessProbe: Probe {
                                            "exact: d Hessian products; hutchinson: Rademacher probes (biased down)")
     static let probesOption = IntegerOption("probes", default: 32, in: 1...1_000_000, "Rademacher probes of method hutchinson")
     static let sharpness = ProbeMetric("adaptive_sharpness", "tr(Diag(H)^{1/2}) = Σᵢ max(Hᵢᵢ, 0)^{1/2}")
-    static let negativeEntries = ProbeMetric("adaptive_sharpness_negative_entries", "#{i : Hᵢᵢ < 0}, the entries clamped to 0")
+    static let negativeEntries = ProbeMetric("diag_negative_count", "#{i : Hᵢᵢ < 0}, the entries clamped to 0")
     public static let documentation = ProbeDescription(
         name: "adaptive_sharpness", summary: "adaptive sharpness tr(Diag(H)^{1/2}), the sharpness Adam reduces",
         reference: "Li, Wen & Lyu 2025 (paper 002, arXiv 2511.02773), Thm 5.1",

@@ -6,11 +6,11 @@ import Curvature
 /// random (any sampling but `fixed-order`).
 public struct GradientNoiseProbe: Probe {
     static let gradientNormSquared = ProbeMetric("gradient_norm_sq", "‖g‖², g = ∇L(θ) = (1/N) Σᵢ gᵢ")
-    static let noiseTrace = ProbeMetric("noise_trace", "tr Σ = (1/N) Σᵢ ‖gᵢ‖² − ‖g‖²")
-    static let simpleNoiseScale = ProbeMetric("simple_noise_scale", "B_simple = tr Σ / ‖g‖² (McCandlish et al. 2018)")
-    static let concentration = ProbeMetric("concentration", "ρ = ‖g‖² / ((1/N) Σᵢ ‖gᵢ‖²) (paper 003 eq. (15))")
+    static let noiseTrace = ProbeMetric("trace_sigma", "tr Σ = (1/N) Σᵢ ‖gᵢ‖² − ‖g‖²")
+    static let simpleNoiseScale = ProbeMetric("b_simple", "B_simple = tr Σ / ‖g‖² (McCandlish et al. 2018)")
+    static let concentration = ProbeMetric("rho", "ρ = ‖g‖² / ((1/N) Σᵢ ‖gᵢ‖²) (paper 003 eq. (15))")
     static let batchConcentration = ProbeMetric(
-        "batch_concentration", "ρ_b = ‖g‖² / tr S_b = 1/((γ/b)/ρ + 1 − γ/b), γ = γ_{N,b} of the run's sampling (paper 003 eq. (17))")
+        "rho_b", "ρ_b = ‖g‖² / tr S_b = 1/((γ/b)/ρ + 1 − γ/b), γ = γ_{N,b} of the run's sampling (paper 003 eq. (17))")
     public static let documentation = ProbeDescription(
         name: "gradient_noise", summary: "gradient-noise statistics: tr Σ, B_simple, ρ and ρ_b",
         reference: "Lee & Jang, ICLR 2023 (paper 003), eqs. (1), (15), (17); McCandlish et al. 2018",

@@ -22,7 +22,7 @@ public struct InteractionProbe: Probe {
     static let threshold = ProbeMetric("ias_threshold", "2ρ_b/η_t (paper 003 eq. (16))", only: "mode: exact")
     static let instabilityRatio = ProbeMetric("instability_ratio", "tr(H S_b)/tr(S_N) = tr(H S_b)/‖g‖², unstable above 2/η_t",
                                               only: "mode: exact")
-    static let fullBatchSharpness = ProbeMetric("full_batch_sharpness", "gᵀHg/‖g‖²", only: "mode: exact")
+    static let fullBatchSharpness = ProbeMetric("gd_rayleigh", "gᵀHg/‖g‖², the full-batch (GD) Rayleigh quotient", only: "mode: exact")
     static let standardError = ProbeMetric("ias_se", "√((s_xx − 2r s_xy + r² s_yy)/((K − 1) K ȳ²)), the delta-method standard error of r = x̄/ȳ, x = g_BᵀHg_B, y = ‖g_B‖²",
                                            only: "mode: sampled")
     public static let documentation = ProbeDescription(

@@ -7,6 +7,8 @@ public struct TrainMetricsProbe: Probe {
     public static let documentation = ProbeDescription(
         name: "train", summary: "loss and accuracy on the whole training set", reference: "—",
         metrics: metrics(prefix: "train", set: "the N training samples"))
+    /// `train_loss` and `train_accuracy` (the stop conditions read them).
+    static let loss = documentation.metrics[0], accuracy = documentation.metrics[1]
     public init(options: inout ConfigReader) throws(ConfigError) {}
 
     public mutating func measure(_ context: ProbeContext) throws -> [String: Double] {

@@ -10,16 +10,23 @@ struct CurvatureCommand: ParsableCommand {
         abstract: "Measure Hessian curvature and gradient noise at θ: λ_max, top-k, trace, diagonal, IAS, noise scale.",
         discussion: """
             H is the Hessian of the full-batch mean loss L(θ) = (1/N) Σ ℓ_i(θ), applied exactly by \
-            automatic differentiation. Measures (comma-separated; default lambda-max,trace,noise):
-              lambda-max       largest eigenvalue (Lanczos, full reorthogonalization)
-              top-k            the --k largest eigenvalues, descending
-              trace            Hutchinson with --probes Rademacher probes (trace_se), exact with --exact
-              diag             exact diagonal (d HVPs); the array itself is printed with --exact
-              adaptive         tr(Diag(H)^{1/2}) = Σ max(H_ii, 0)^{1/2} (paper 002), with diag_negative_count
-              ias              tr(H S_b)/tr(S_b) (paper 003) and gd_rayleigh = gᵀHg/‖g‖²
-              batch-sharpness  E_B[g_Bᵀ H_B g_B/‖g_B‖²] with the mini-batch Hessian (a different quantity)
-              noise            trace_sigma (tr Σ, 1/N), b_simple = tr Σ/‖g‖², rho, rho_b
-              spectrum         spectral density by stochastic Lanczos quadrature (nodes, weights)
+            automatic differentiation. Measures (comma-separated; default lambda-max,trace,noise) and \
+            the JSON keys they set (the same names the run probes record; see 'biaslab probes'):
+              lambda-max       lambda_max (Lanczos, full reorthogonalization)
+              top-k            top_eigenvalues: the --k largest, descending
+              trace            hessian_trace, hessian_trace_se (Hutchinson, --probes
+                               Rademacher probes; exact with --exact)
+              diag             diag: exact diagonal (d HVPs), printed with --exact
+              adaptive         adaptive_sharpness = Σ max(H_ii, 0)^{1/2} (paper 002),
+                               diag_negative_count
+              ias              ias = tr(H S_b)/tr(S_b) (paper 003),
+                               gd_rayleigh = gᵀHg/‖g‖²
+              batch-sharpness  batch_sharpness = E_B[g_Bᵀ H_B g_B/‖g_B‖²] (mini-batch
+                               Hessian, --batch-count batches), batch_sharpness_se
+              noise            trace_sigma = tr Σ (1/N), b_simple = tr Σ/‖g‖²,
+                               rho = ‖g‖²/tr S₁, rho_b (paper 003 eq. (17))
+              spectrum         spectral density by stochastic Lanczos quadrature
+            --sampling (ias, batch-sharpness, rho_b) is any scheme but fixed-order.
 
             Examples:
               biaslab curvature --model mlp:784-32-10:tanh --data fashion-mnist:train,n=500 --measure lambda-max,trace --json
