@@ -35,4 +35,14 @@ public enum BatchSampling: String, CaseIterable, Codable, Sendable {
 
     /// The raw values, comma-separated, for help texts and error messages.
     public static var spellings: String { allCases.map(\.rawValue).joined(separator: ", ") }
+
+    /// How one batch is drawn, in a few words (the table above), for `--help` and docs/CONFIG.md.
+    public var batchLaw: String {
+        switch self {
+        case .withoutReplacement: "shuffled epochs: consecutive slices of a fresh permutation each epoch"
+        case .withReplacement: "b i.i.d. uniform indices each step"
+        case .uniformSubset: "a fresh uniform b-subset each step"
+        case .fixedOrder: "0..<N in consecutive slices, cyclically (not random)"
+        }
+    }
 }

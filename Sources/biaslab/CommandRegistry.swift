@@ -7,6 +7,7 @@ enum CommandRegistry {
         DemoCommand.self,
         DataCommand.self,
         EvaluateCommand.self,
+        ConfigReferenceCommand.self,
         CurvatureCommand.self,
         TrainCommand.self,
         ModelsCommand.self,

@@ -9,9 +9,8 @@ extension BatchSampling: ExpressibleByArgument {}
 /// (train, curvature, stability, scale) and the CLI spelling of a run config's `training.sampling`.
 struct SamplingOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "How mini-batches are drawn: without-replacement (shuffled epochs), with-replacement (b i.i.d. indices), "
-            + "uniform-subset (a fresh b-subset each step) or fixed-order (0..<N in slices, cyclically; batch-moment "
-            + "measures reject it).",
+        "How mini-batches are drawn: " + BatchSampling.allCases.map { "\($0.rawValue) (\($0.batchLaw))" }.joined(separator: "; ")
+            + ". Batch-moment measures (ρ_b, IAS, batch sharpness) reject fixed-order.",
         valueName: "scheme"))
     var sampling: BatchSampling = .withoutReplacement
 

@@ -10,6 +10,8 @@ import Testing
         #expect(BatchSampling.spellings == "without-replacement, with-replacement, uniform-subset, fixed-order")
         #expect(BatchSampling(rawValue: "fixed-order") == .fixedOrder)
         #expect(BatchSampling(rawValue: "with") == nil)
+        #expect(BatchSampling.uniformSubset.batchLaw == "a fresh uniform b-subset each step")
+        #expect(Set(BatchSampling.allCases.map(\.batchLaw)).count == BatchSampling.allCases.count)
     }
 
     @Test func jsonRoundTripKeepsEveryCase() throws {

@@ -5,7 +5,7 @@ import NN
 /// No options; metrics: ``documentation``.
 public struct TrainMetricsProbe: Probe {
     public static let documentation = ProbeDescription(
-        name: "train", summary: "loss and accuracy on the whole training set", reference: "—",
+        name: "train", summary: "loss and accuracy on the whole training set", reference: "the mean loss of README § Conventions (Losses)",
         metrics: metrics(prefix: "train", set: "the N training samples"))
     /// `train_loss` and `train_accuracy` (the stop conditions read them).
     static let loss = documentation.metrics[0], accuracy = documentation.metrics[1]
@@ -18,7 +18,7 @@ public struct TrainMetricsProbe: Probe {
     /// The two metrics of a loss/accuracy probe over `set`.
     static func metrics(prefix: String, set: String) -> [ProbeMetric] {
         [ProbeMetric("\(prefix)_loss", "(1/N) Σᵢ ℓᵢ(θ) over \(set)"),
-         ProbeMetric("\(prefix)_accuracy", "the fraction of \(set) whose argmax output is the label", only: "classification data only")]
+         ProbeMetric("\(prefix)_accuracy", "the fraction of \(set) whose argmax output is the label", only: "classification data")]
     }
 
     static func values(_ metrics: Metrics, prefix: String) -> [String: Double] {
@@ -32,7 +32,7 @@ public struct TrainMetricsProbe: Probe {
 /// `test`: loss and accuracy on the held-out set (`data.test`). Metrics: ``documentation``.
 public struct TestMetricsProbe: Probe {
     public static let documentation = ProbeDescription(
-        name: "test", summary: "loss and accuracy on the held-out set (needs data.test)", reference: "—",
+        name: "test", summary: "loss and accuracy on the held-out set (needs data.test)", reference: "the mean loss of README § Conventions (Losses)",
         metrics: TrainMetricsProbe.metrics(prefix: "test", set: "the held-out samples of data.test"))
     public init(options: inout ConfigReader) throws(ConfigError) {}
 
