@@ -11,13 +11,6 @@ public struct DataPreprocessing: Codable, Equatable, Sendable {
     public let centering: String
     /// How targets y (and labels) are formed.
     public let targets: String
-
-    public init(subset: String, scaling: String, centering: String, targets: String) {
-        self.subset = subset
-        self.scaling = scaling
-        self.centering = centering
-        self.targets = targets
-    }
 }
 
 extension DataSource {

@@ -14,7 +14,7 @@ public struct AdaptiveSharpnessProbe: Probe {
     enum Method: String, CaseIterable, Sendable { case exact, hutchinson }
     static let methodOption = ChoiceOption("method", default: Method.exact,
                                            "exact: d Hessian products; hutchinson: Rademacher probes (biased down)")
-    static let probesOption = IntegerOption("probes", default: 32, in: 1...1_000_000, "Rademacher probes of method hutchinson")
+    static let probesOption = IntegerOption.rademacherProbes(default: 32, "K, the Rademacher probes of method hutchinson")
     static let sharpness = ProbeMetric("adaptive_sharpness", "tr(Diag(H)^{1/2}) = Σᵢ max(Hᵢᵢ, 0)^{1/2}")
     static let negativeEntries = ProbeMetric("diag_negative_count", "#{i : Hᵢᵢ < 0}, the entries clamped to 0")
     public static let documentation = ProbeDescription(

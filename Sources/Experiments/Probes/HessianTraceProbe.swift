@@ -6,7 +6,7 @@ import Curvature
 ///
 /// Options and metrics: ``documentation``.
 public struct HessianTraceProbe: Probe {
-    static let probesOption = IntegerOption("probes", default: 16, in: 1...1_000_000, "K, the Rademacher probe vectors z")
+    static let probesOption = IntegerOption.rademacherProbes(default: 16, "K, the Rademacher probe vectors z")
     static let trace = ProbeMetric("hessian_trace", "(1/K) Σₖ zₖᵀ H zₖ, zₖ Rademacher (Hutchinson), an unbiased estimate of tr(∇²L(θ))")
     static let standardError = ProbeMetric("hessian_trace_se", "s/√K, s the sample standard deviation of the K quadratic forms")
     public static let documentation = ProbeDescription(

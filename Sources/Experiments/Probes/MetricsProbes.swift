@@ -5,8 +5,9 @@ import NN
 /// No options; metrics: ``documentation``.
 public struct TrainMetricsProbe: Probe {
     public static let documentation = ProbeDescription(
-        name: "train", summary: "loss and accuracy on the whole training set", reference: "the mean loss of README § Conventions (Losses)",
+        name: "train", summary: "loss and accuracy on the whole training set", reference: reference,
         metrics: metrics(prefix: "train", set: "the N training samples"))
+    static let reference = "the mean loss of README § Conventions (Losses)"
     /// `train_loss` and `train_accuracy` (the stop conditions read them).
     static let loss = documentation.metrics[0], accuracy = documentation.metrics[1]
     public init(options: inout ConfigReader) throws(ConfigError) {}
@@ -32,7 +33,7 @@ public struct TrainMetricsProbe: Probe {
 /// `test`: loss and accuracy on the held-out set (`data.test`). Metrics: ``documentation``.
 public struct TestMetricsProbe: Probe {
     public static let documentation = ProbeDescription(
-        name: "test", summary: "loss and accuracy on the held-out set (needs data.test)", reference: "the mean loss of README § Conventions (Losses)",
+        name: "test", summary: "loss and accuracy on the held-out set (needs data.test)", reference: TrainMetricsProbe.reference,
         metrics: TrainMetricsProbe.metrics(prefix: "test", set: "the held-out samples of data.test"))
     public init(options: inout ConfigReader) throws(ConfigError) {}
 

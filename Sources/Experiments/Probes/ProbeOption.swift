@@ -22,6 +22,11 @@ public struct IntegerOption: ProbeOption {
         self.range = range
     }
 
+    /// `probes`: the number K of Rademacher vectors of a Hutchinson estimate (the trace and diagonal probes).
+    public static func rademacherProbes(default k: Int, _ summary: String) -> IntegerOption {
+        IntegerOption("probes", default: k, in: 1...1_000_000, summary)
+    }
+
     public var description: ProbeOptionDescription {
         ProbeOptionDescription(key: key, summary: summary, defaultValue: "\(defaultValue)", expected: ConfigReader.describe(range))
     }
