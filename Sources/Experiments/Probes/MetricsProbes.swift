@@ -35,6 +35,8 @@ public struct TestMetricsProbe: Probe {
     public static let documentation = ProbeDescription(
         name: "test", summary: "loss and accuracy on the held-out set (needs data.test)", reference: TrainMetricsProbe.reference,
         metrics: TrainMetricsProbe.metrics(prefix: "test", set: "the held-out samples of data.test"))
+    /// `test_loss` and `test_accuracy`.
+    static let loss = documentation.metrics[0], accuracy = documentation.metrics[1]
     public init(options: inout ConfigReader) throws(ConfigError) {}
 
     public func check(_ setup: ProbeSetup) throws(ConfigError) {

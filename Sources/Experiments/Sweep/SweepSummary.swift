@@ -70,7 +70,7 @@ public struct SweepSummary: Codable, Sendable, Equatable {
     }
 
     /// Metrics summarized in ``Row/values``.
-    static let summarized = ["train_loss", "test_loss", "train_accuracy", "test_accuracy"]
+    static let summarized = [TrainMetricsProbe.loss, TestMetricsProbe.loss, TrainMetricsProbe.accuracy, TestMetricsProbe.accuracy].map(\.name)
 
     public init(spec: SweepSpec, points: [SweepPoint], store: RunStore) throws {
         let runs = RunIndex(try store.runs())
