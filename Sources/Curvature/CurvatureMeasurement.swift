@@ -155,7 +155,7 @@ public func measureCurvature(of objective: any Objective, at theta: [Double], me
         }
     }
     if measures.contains(.batchSharpness) {
-        let sharpness = Curvature.batchSharpness(
+        let sharpness = try Curvature.batchSharpness(
             populationSize: n, batchSize: b, sampling: settings.sampling, batchCount: settings.batchCount,
             seed: settings.seed, batchGradient: { objective.gradient(at: theta, batch: $0) },
             batchHessian: { HessianOperator(objective: objective, at: theta, batch: $0) })

@@ -25,6 +25,18 @@ import Testing
                     + "(expected without-replacement, with-replacement, uniform-subset)")
     }
 
+    @Test func samplingEstimatorsThrowForFixedOrder() {
+        let g = TestMatrices.perSampleGradients(count: 6, dimension: 3, seed: 1)
+        let h = DenseOperator(Tensor(shape: [3, 3], scalars: [2, 0, 0, 0, 1, 0, 0, 0, 1]))
+        #expect(throws: UnsupportedSamplingError(sampling: .fixedOrder, consumer: "the sampled interaction-aware sharpness")) {
+            try sampledInteraction(perSampleGradients: g, hessian: h, batchSize: 2, sampling: .fixedOrder, batchCount: 4, seed: 0)
+        }
+        #expect(throws: UnsupportedSamplingError(sampling: .fixedOrder, consumer: "batch sharpness")) {
+            try batchSharpness(populationSize: 6, batchSize: 2, sampling: .fixedOrder, batchCount: 4, seed: 0,
+                               batchGradient: { _ in [1, 0, 0] }, batchHessian: { _ in h })
+        }
+    }
+
     @Test func measureCurvatureRejectsFixedOrderOnlyWhenBatchesAreNeeded() throws {
         let objective = QuadraticObjective(hessian: .diagonal([3, 1]))
         var settings = CurvatureSettings()

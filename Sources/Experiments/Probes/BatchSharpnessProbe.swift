@@ -27,7 +27,7 @@ public struct BatchSharpnessProbe: Probe {
 
     public mutating func measure(_ context: ProbeContext) throws -> [String: Double] {
         let objective = context.objective, theta = context.parameters
-        let result = batchSharpness(populationSize: objective.sampleCount, batchSize: context.batchSize,
+        let result = try batchSharpness(populationSize: objective.sampleCount, batchSize: context.batchSize,
                                     sampling: context.sampling, batchCount: batchCount, seed: context.seed,
                                     batchGradient: { objective.gradient(at: theta, batch: $0) },
                                     batchHessian: { HessianOperator(objective: objective, at: theta, batch: $0) })

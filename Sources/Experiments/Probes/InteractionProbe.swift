@@ -57,7 +57,7 @@ public struct InteractionProbe: Probe {
             if let t = try? StabilityThreshold.sgd(learningRate: context.learningRate, concentration: rho) { out[Self.threshold.name] = t }
             return out
         case .sampled:
-            let sampled = sampledInteraction(hessian: hessian, populationSize: objective.sampleCount, batchSize: b,
+            let sampled = try sampledInteraction(hessian: hessian, populationSize: objective.sampleCount, batchSize: b,
                                              sampling: context.sampling, batchCount: batchCount, seed: context.seed) { batch in
                 objective.gradient(at: theta, batch: batch)
             }
