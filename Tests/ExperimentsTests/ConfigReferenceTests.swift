@@ -47,3 +47,26 @@ import Testing
         #expect(rows["probes[i].every"] == "1" && rows["store"] == "`runs.sqlite`" && rows["stop.divergence_factor"] == "1000.0")
     }
 }
+
+/// The "Sweeps" section lists exactly the keys SweepSpec reads. Oracle: SweepSpec's "valid keys here" lists.
+@Suite struct SweepReferenceTests {
+    static func readKeys(_ yaml: String) throws -> [String] {
+        do {
+            _ = try SweepSpec.parse(yaml: yaml, source: "test", defaultName: "s", directory: URL(fileURLWithPath: "/"))
+            Issue.record("accepted \(yaml)")
+            return []
+        } catch {
+            let list = try #require(error.description.split(separator: "(valid keys here: ").last?.dropLast())
+            return list.split(separator: ", ").map(String.init)
+        }
+    }
+
+    @Test(arguments: [("", "zzz: 1"), ("summary", "summary: {zzz: 1}"), ("report", "report: {zzz: 1}"),
+                      ("report.heatmap", "report: {heatmap: {zzz: 1}}")])
+    func referenceListsTheKeysSweepSpecReads(section: String, unknown: String) throws {
+        let base = "base: {model: \"mlp:4-6-2:tanh\", data: \"gaussian-mixture:n=24,d=4,classes=2,seed=1\", optimizer: sgd, training: {steps: 1}}"
+        let yaml = "\(base)\ngrid: {seed: [0, 1]}\n\(unknown)\n"
+        let documented = ConfigReference.sweepKeys.filter { $0.section == section }.map(\.name).sorted()
+        #expect(try Self.readKeys(yaml) == documented, "section '\(section)'")
+    }
+}

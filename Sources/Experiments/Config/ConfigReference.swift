@@ -27,7 +27,7 @@ public struct ConfigKey: Codable, Equatable, Sendable {
     public var name: String { String(path.split(separator: ".").last ?? "") }
 }
 
-/// The run-config schema and docs/CONFIG.md, generated from it (`biaslab config-reference`).
+/// The run-config and sweep-file schema, and docs/CONFIG.md generated from it (`biaslab config-reference`).
 ///
 /// Defaults come from ``RunConfig/Defaults`` (the values ``RunConfig`` itself applies), accepted values
 /// of enumerations from the enums (``BatchSampling``, ``LastBatchPolicy``), data sources from
@@ -94,10 +94,8 @@ public enum ConfigReference {
             "",
             "## Keys",
             "",
-            "| key | accepts | default | meaning |",
-            "|---|---|---|---|",
         ]
-        out += keys.map { "| `\($0.path)` | \(cell($0.accepts)) | \(cell($0.defaultValue)) | \(cell($0.meaning)) |" }
+        out += table(keys)
         out += ["", "## Sampling (`training.sampling`, `--sampling`)", "",
                 "| value | one batch |", "|---|---|"]
         out += BatchSampling.allCases.map { "| `\($0.rawValue)` | \($0.batchLaw) |" }
@@ -122,7 +120,17 @@ public enum ConfigReference {
             out += ["", "| metric | formula |", "|---|---|"]
             out += probe.metrics.map { "| `\($0.name)` | \(cell($0.formula))\($0.condition.map { " (only: \(cell($0)))" } ?? "") |" }
         }
+        out += ["", "## Sweeps", "",
+                "`biaslab sweep SWEEP.yaml` runs a grid or list of points, each a run config: `base` with the point's "
+                    + "key paths set as by `--set`. A sweep file's keys:", ""]
+        out += table(sweepKeys)
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// A Markdown table of keys.
+    private static func table(_ keys: [ConfigKey]) -> [String] {
+        ["| key | accepts | default | meaning |", "|---|---|---|---|"]
+            + keys.map { "| `\($0.path)` | \(cell($0.accepts)) | \(cell($0.defaultValue)) | \(cell($0.meaning)) |" }
     }
 
     /// A table cell: `|` escaped.
