@@ -23,7 +23,8 @@ public struct InteractionProbe: Probe {
     static let instabilityRatio = ProbeMetric("instability_ratio", "tr(H S_b)/tr(S_N) = tr(H S_b)/‖g‖², unstable above 2/η_t",
                                               only: "mode: exact")
     static let fullBatchSharpness = ProbeMetric("gd_rayleigh", "gᵀHg/‖g‖², the full-batch (GD) Rayleigh quotient", only: "mode: exact")
-    static let standardError = ProbeMetric("ias_se", "√((s_xx − 2r s_xy + r² s_yy)/((K − 1) K ȳ²)), the delta-method standard error of r = x̄/ȳ, x = g_BᵀHg_B, y = ‖g_B‖²",
+    static let standardError = ProbeMetric("ias_se", "√((s_xx − 2r s_xy + r² s_yy)/((K − 1) K ȳ²)), s_xy = Σₖ (xₖ − x̄)(yₖ − ȳ): the delta-method standard error of "
+                                           + "r = x̄/ȳ, xₖ = g_BₖᵀHg_Bₖ, yₖ = ‖g_Bₖ‖²",
                                            only: "mode: sampled")
     public static let documentation = ProbeDescription(
         name: "interaction", summary: "interaction-aware sharpness tr(H S_b)/tr(S_b) and its threshold 2ρ_b/η",
