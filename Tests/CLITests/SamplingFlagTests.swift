@@ -110,4 +110,19 @@ struct SamplingFlagTests {
         let ok = try CLIRunner.run(["curvature"] + problem + ["--measure", "lambda-max", "--sampling", "fixed-order", "--json"])
         #expect(ok.status == 0, "\(ok.stderr)")
     }
+
+    /// `run`: `training.sampling` (set here with `--set`) takes the same values; a batch-moment probe
+    /// rejects fixed-order before the store is touched.
+    @Test func runTakesTrainingSampling() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let store = dir.appendingPathComponent("runs.sqlite").path
+        let config = try RunCommandTests.write(RunCommandTests.config.replacingOccurrences(of: "STEPS", with: "4")
+                                                .replacingOccurrences(of: "name: sharpness, every: 100", with: "name: gradient_noise, every: 2"), in: dir)
+        let ok = try CLIRunner.run(["run", config, "--set", "training.sampling=uniform-subset", "--store", store, "--json"])
+        #expect(ok.status == 0 && ok.json?["status"] as? String == "completed", "\(ok.stderr)")
+        let bad = try CLIRunner.run(["run", config, "--set", "training.sampling=fixed-order", "--store", store])
+        #expect(bad.status == 2)
+        #expect(bad.stderr == "biaslab: probes[1]: the gradient_noise probe needs randomly drawn batches, but sampling fixed-order has no "
+                    + "random batch law (expected without-replacement, with-replacement, uniform-subset); set training.sampling\n")
+    }
 }
