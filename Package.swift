@@ -4,6 +4,7 @@ import PackageDescription
 // BiasLab: measure and predict the implicit bias of optimizers.
 // Layers (a lower layer never imports a higher one):
 //   CBLAS/CZlib/CPlatform → Tensor → Autodiff → DataIO → NN → Optim → Curvature → Theory → biaslab
+// (DataIO owns BatchSampling, the one sampling vocabulary every higher layer uses)
 
 let package = Package(
     name: "BiasLab",
@@ -36,8 +37,8 @@ let package = Package(
         .target(name: "DataIO", dependencies: ["Tensor", "CZlib"]),
         .target(name: "NN", dependencies: ["Tensor", "Autodiff", "DataIO"]),
         .target(name: "Optim", dependencies: ["Tensor"]),
-        .target(name: "Curvature", dependencies: ["Tensor", "NN", "Optim"]),
-        .target(name: "Theory", dependencies: ["Tensor", "NN", "Optim", "Curvature"]),
+        .target(name: "Curvature", dependencies: ["Tensor", "DataIO", "NN", "Optim"]),
+        .target(name: "Theory", dependencies: ["Tensor", "DataIO", "NN", "Optim", "Curvature"]),
         .target(name: "Experiments", dependencies: [
             "Tensor", "Autodiff", "DataIO", "NN", "Optim", "Curvature", "Theory",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -71,8 +72,8 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN", "Autodiff", "Tensor", "DataIO", "BiasLabTestSupport"]),
         .testTarget(name: "OptimTests", dependencies: ["Optim", "Tensor", "BiasLabTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "CurvatureTests", dependencies: ["Curvature", "NN", "Optim", "Tensor", "BiasLabTestSupport"]),
-        .testTarget(name: "TheoryTests", dependencies: ["Theory", "Curvature", "NN", "Optim", "Tensor", "BiasLabTestSupport"]),
+        .testTarget(name: "CurvatureTests", dependencies: ["Curvature", "DataIO", "NN", "Optim", "Tensor", "BiasLabTestSupport"]),
+        .testTarget(name: "TheoryTests", dependencies: ["Theory", "Curvature", "DataIO", "NN", "Optim", "Tensor", "BiasLabTestSupport"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "NN", "Optim", "Curvature", "DataIO", "Tensor", "BiasLabTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["BiasLabCLI", "BiasLabTestSupport", "Tensor"]),
         .testTarget(name: "LibraryUsageTests", dependencies: ["BiasLab"]),

@@ -1,3 +1,4 @@
+import DataIO
 import Tensor
 
 /// Batch sharpness with the **mini-batch** Hessian H_B, in both placements of the expectation.
@@ -22,14 +23,15 @@ public struct BatchSharpness: Sendable, Codable, Equatable {
 /// `batchGradient(B)` gives g_B and `batchHessian(B)` an operator for H_B, applied once to g_B.
 /// Andreyev & Beneventano draw up to 1000 batches, stopping at 0.5 % relative standard error; here
 /// K is fixed and the standard errors are returned so a caller can apply such a rule. Batches with
-/// g_B = 0 contribute NaN. `sampleCount` is K.
+/// g_B = 0 contribute NaN. `sampleCount` is K. Throws ``UnsupportedSamplingError`` for `fixed-order`.
 public func batchSharpness(populationSize: Int,
                            batchSize: Int,
                            sampling: BatchSampling,
                            batchCount: Int,
                            seed: UInt64 = 0,
                            batchGradient: ([Int]) -> [Double],
-                           batchHessian: ([Int]) -> any LinearOperator) -> BatchSharpness {
+                           batchHessian: ([Int]) -> any LinearOperator) throws(UnsupportedSamplingError) -> BatchSharpness {
+    try sampling.requireRandomBatches(for: "batch sharpness")
     precondition(batchCount >= 1, "batchSharpness: batchCount must be at least 1, got \(batchCount)")
     var generator = estimatorGenerator(seed: seed, name: "batch-sharpness")
     var curvatures = [Double](), squaredNorms = [Double]()

@@ -1,3 +1,4 @@
+import DataIO
 import NN
 import Tensor
 
@@ -32,14 +33,15 @@ public struct CurvatureSettings: Sendable {
     public var topCount = 5
     /// Mini-batch size b for IAS, ρ_b and batch sharpness (default min(32, N)).
     public var batchSize: Int? = nil
-    /// How mini-batches are drawn for IAS, ρ_b and batch sharpness (default without replacement).
+    /// How mini-batches are drawn for IAS, ρ_b and batch sharpness (default without replacement; any
+    /// scheme but `fixed-order`, which ``measureCurvature(of:at:measures:settings:)`` rejects).
     public var sampling: BatchSampling = .withoutReplacement
     /// Exact trace (from the exact diagonal) instead of Hutchinson; also reports the diagonal.
     public var exact = false
     /// Hutchinson probes for the trace (default 100).
     public var traceProbes = 100
-    /// Random batches for batch sharpness (default 32).
-    public var sharpnessBatches = 32
+    /// Random batches for batch sharpness (default 32; `--batch-count`, the probe's `batch_count`).
+    public var batchCount = 32
     /// Lanczos steps of the spectral density (default 30) and relative tolerance of the eigensolvers (1e-6).
     public var spectrumSteps = 30
     public var eigenTolerance = 1e-6
@@ -59,8 +61,10 @@ public struct CurvatureReport: Codable, Sendable {
     public var lambdaMax: Double?
     public var topEigenvalues: [Double]?
     public var eigenResiduals: [Double]?
-    public var trace: Double?
-    public var traceStderr: Double?
+    /// tr H (`hessian_trace`, the trace probe's name too).
+    public var hessianTrace: Double?
+    /// The standard error of `hessian_trace` (0 when exact): every standard error is named `<quantity>_se`.
+    public var hessianTraceSe: Double?
     public var diag: [Double]?
     /// How the diagonal was computed: "closed-form" (the objective's structure) or "hvp" (d HVPs).
     public var diagMethod: String?
@@ -69,7 +73,8 @@ public struct CurvatureReport: Codable, Sendable {
     public var ias: Double?
     public var gdRayleigh: Double?
     public var batchSharpness: Double?
-    public var batchSharpnessStderr: Double?
+    /// The standard error of `batch_sharpness` over the sampled batches (the probe's name too).
+    public var batchSharpnessSe: Double?
     public var traceSigma: Double?
     public var bSimple: Double?
     public var rho: Double?
@@ -96,7 +101,11 @@ public func measureCurvature(of objective: any Objective, at theta: [Double], me
     let needsBatch = !measures.isDisjoint(with: [.ias, .batchSharpness, .noise])
     let b = settings.batchSize ?? min(32, n)
     var report = CurvatureReport(numParams: objective.dimension, numSamples: n, loss: loss, gradNorm: VectorOps.norm(gradient))
-    if needsBatch { report.batchSize = b; report.sampling = settings.sampling }
+    if needsBatch {
+        try settings.sampling.requireRandomBatches(for: "ias, batch-sharpness and noise (rho_b)")
+        report.batchSize = b
+        report.sampling = settings.sampling
+    }
 
     if !measures.isDisjoint(with: [.lambdaMax, .topK]) {
         let k = measures.contains(.topK) ? min(settings.topCount, objective.dimension) : 1
@@ -118,12 +127,12 @@ public func measureCurvature(of objective: any Objective, at theta: [Double], me
     }
     if measures.contains(.trace) {
         if settings.exact, let diagonal {
-            report.trace = diagonal.reduce(0, +)
-            report.traceStderr = 0
+            report.hessianTrace = diagonal.reduce(0, +)
+            report.hessianTraceSe = 0
         } else {
             let estimate = hutchinsonTrace(of: hessian, probeCount: settings.traceProbes, seed: settings.seed)
-            report.trace = estimate.value
-            report.traceStderr = estimate.standardError
+            report.hessianTrace = estimate.value
+            report.hessianTraceSe = estimate.standardError
         }
     }
     if let diagonal {
@@ -146,12 +155,12 @@ public func measureCurvature(of objective: any Objective, at theta: [Double], me
         }
     }
     if measures.contains(.batchSharpness) {
-        let sharpness = Curvature.batchSharpness(
-            populationSize: n, batchSize: b, sampling: settings.sampling, batchCount: settings.sharpnessBatches,
+        let sharpness = try Curvature.batchSharpness(
+            populationSize: n, batchSize: b, sampling: settings.sampling, batchCount: settings.batchCount,
             seed: settings.seed, batchGradient: { objective.gradient(at: theta, batch: $0) },
             batchHessian: { HessianOperator(objective: objective, at: theta, batch: $0) })
         report.batchSharpness = sharpness.expectationOfRatio.value
-        report.batchSharpnessStderr = sharpness.expectationOfRatio.standardError
+        report.batchSharpnessSe = sharpness.expectationOfRatio.standardError
     }
     if measures.contains(.spectrum) {
         let density = try lanczosSpectralDensity(of: hessian, lanczosSteps: min(settings.spectrumSteps, objective.dimension),

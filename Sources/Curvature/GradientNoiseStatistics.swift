@@ -1,3 +1,4 @@
+import DataIO
 import Tensor
 
 /// Gradient-noise statistics at one θ from the per-sample gradients gᵢ = ∇ℓᵢ(θ), i = 1…N.
@@ -96,6 +97,10 @@ public struct GradientNoiseStatistics: Sendable, Codable, Equatable {
         meanSquaredNorm / (Double(sampleCount) * meanGradientSquaredNorm)
     }
 
+    /// Every `sampling:` method below takes a random scheme (``BatchSampling/randomSchemes``); `fixed-order`
+    /// has no γ_{N,b} and fails a precondition here, so callers reject it first with
+    /// ``BatchSampling/requireRandomBatches(for:)`` (``UnsupportedSamplingError``).
+    ///
     /// tr S_b = E_B‖g_B‖² = (γ/b) tr S₁ + (1 − γ/b) tr S_N, exact for the given sampling scheme.
     public func secondMomentTrace(batchSize b: Int, sampling: BatchSampling) -> Double {
         let c = sampling.gamma(populationSize: sampleCount, batchSize: b) / Double(b)

@@ -1,3 +1,4 @@
+import DataIO
 import Tensor
 
 /// The interaction measures of paper 003 (Lee & Jang, ICLR 2023, "A new characterization of the edge
@@ -61,6 +62,10 @@ public struct GradientInteraction: Sendable, Codable, Equatable {
         perSampleCurvatures.reduce(0, +) / Double(perSampleCurvatures.count)
     }
 
+    /// Every `sampling:` method below takes a random scheme (``BatchSampling/randomSchemes``); `fixed-order`
+    /// has no γ_{N,b} and fails a precondition here, so callers reject it first with
+    /// ``BatchSampling/requireRandomBatches(for:)`` (``UnsupportedSamplingError``).
+    ///
     /// tr(H S_b) = (γ/b) tr(H S₁) + (1 − γ/b) gᵀHg, exact for the sampling scheme.
     public func interaction(batchSize b: Int, sampling: BatchSampling) -> Double {
         let c = sampling.gamma(populationSize: noise.sampleCount, batchSize: b) / Double(b)
@@ -103,7 +108,8 @@ public struct SampledInteraction: Sendable, Codable, Equatable {
 /// Each batch Bₖ of b indices is drawn by `sampling` from stream "curvature/sampled-interaction" of
 /// `seed`; `batchGradient(Bₖ)` must return g_{Bₖ} = (1/b) Σ_{i∈Bₖ} gᵢ (duplicates counted, with
 /// replacement). H (the full-batch Hessian) is applied to the K batch gradients through its block
-/// product. Cost: K batch gradients and K Hessian products; every `sampleCount` is K.
+/// product. Cost: K batch gradients and K Hessian products; every `sampleCount` is K. Throws
+/// ``UnsupportedSamplingError`` for `fixed-order`.
 public func sampledInteraction(hessian: some LinearOperator,
                                populationSize: Int,
                                batchSize: Int,
@@ -111,7 +117,8 @@ public func sampledInteraction(hessian: some LinearOperator,
                                batchCount: Int,
                                seed: UInt64 = 0,
                                blockSize: Int = 32,
-                               batchGradient: ([Int]) -> [Double]) -> SampledInteraction {
+                               batchGradient: ([Int]) -> [Double]) throws(UnsupportedSamplingError) -> SampledInteraction {
+    try sampling.requireRandomBatches(for: "the sampled interaction-aware sharpness")
     precondition(batchCount >= 1, "sampledInteraction: batchCount must be at least 1, got \(batchCount)")
     var generator = estimatorGenerator(seed: seed, name: "sampled-interaction")
     var curvatures = [Double](), squaredNorms = [Double]()
@@ -138,9 +145,9 @@ public func sampledInteraction(perSampleGradients gradients: Tensor,
                                sampling: BatchSampling,
                                batchCount: Int,
                                seed: UInt64 = 0,
-                               blockSize: Int = 32) -> SampledInteraction {
+                               blockSize: Int = 32) throws(UnsupportedSamplingError) -> SampledInteraction {
     precondition(gradients.rank == 2, "sampledInteraction: expected an N × d matrix, got shape \(gradients.shape)")
-    return sampledInteraction(hessian: hessian, populationSize: gradients.shape[0], batchSize: batchSize,
+    return try sampledInteraction(hessian: hessian, populationSize: gradients.shape[0], batchSize: batchSize,
                               sampling: sampling, batchCount: batchCount, seed: seed, blockSize: blockSize) { batch in
         columnMeans(gradients.rows(batch))
     }

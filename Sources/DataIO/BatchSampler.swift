@@ -1,24 +1,5 @@
 import Tensor
 
-/// How a ``BatchSampler`` draws the indices of each mini-batch from 0..<N.
-///
-/// The CLI and configs spell the cases with their raw values (`without-replacement`, …).
-public enum SamplingScheme: String, CaseIterable, Codable, Sendable {
-    /// Shuffled epochs: each epoch walks a fresh uniform random permutation of 0..<N in consecutive
-    /// slices of b, so every index appears exactly once per epoch (PyTorch's `DataLoader(shuffle=True)`,
-    /// the usual practice behind the papers' SGD runs; digest 003 §2.2 notes it has the same per-step
-    /// marginal as a uniform b-subset when b | N).
-    case withoutReplacement = "without-replacement"
-    /// Each step draws b i.i.d. uniform indices; duplicates are allowed (digest 003 §2.2, γ = 1;
-    /// digest 002 §3.5's label-noise setting).
-    case withReplacement = "with-replacement"
-    /// Each step draws an independent uniform b-subset of 0..<N (Floyd's algorithm): digest 003 §2.2's
-    /// sampling model behind γ_{n,b} = (n − b)/(n − 1).
-    case uniformSubset = "uniform-subset"
-    /// Deterministic: 0..<N in order, in consecutive slices of b, cyclically.
-    case fixedOrder = "fixed-order"
-}
-
 /// What happens to the last batch of an epoch when b does not divide N. With b | N (all of the papers'
 /// settings, e.g. n = 2¹³ and b = 2³…2¹² in digest 003 §6) the two policies coincide.
 public enum LastBatchPolicy: String, CaseIterable, Codable, Sendable {
@@ -56,7 +37,7 @@ public struct SamplerState: Codable, Equatable, Sendable {
 public struct BatchSampler: Sendable {
     public let count: Int
     public let batchSize: Int
-    public let scheme: SamplingScheme
+    public let scheme: BatchSampling
     public let lastBatch: LastBatchPolicy
     public private(set) var state: SamplerState
     /// This epoch's order for `.withoutReplacement` (derived from `state`, never saved).
@@ -64,14 +45,14 @@ public struct BatchSampler: Sendable {
 
     /// A sampler at epoch 0, position 0. Throws `.invalidValue` unless N ≥ 1 and b ≥ 1, and b ≤ N for
     /// `.uniformSubset` and for `.drop`.
-    public init(count: Int, batchSize: Int, scheme: SamplingScheme = .withoutReplacement,
+    public init(count: Int, batchSize: Int, scheme: BatchSampling = .withoutReplacement,
                 lastBatch: LastBatchPolicy = .keep, seed: UInt64) throws(DataError) {
         try self.init(count: count, batchSize: batchSize, scheme: scheme, lastBatch: lastBatch,
                       state: SamplerState(epoch: 0, position: 0, generator: RandomGenerator(seed: seed, stream: "sampler")))
     }
 
     /// A sampler resumed from a saved ``state``; it continues exactly as the saved one would have.
-    public init(count: Int, batchSize: Int, scheme: SamplingScheme = .withoutReplacement,
+    public init(count: Int, batchSize: Int, scheme: BatchSampling = .withoutReplacement,
                 lastBatch: LastBatchPolicy = .keep, state: SamplerState) throws(DataError) {
         let source = "sampler"
         guard count >= 1 else { throw DataError(.invalidValue, source: source, "N must be ≥ 1, got \(count)") }
@@ -93,7 +74,7 @@ public struct BatchSampler: Sendable {
     }
 
     /// A sampler at (`epoch`, `position`) of the run seeded with `seed`, reached by replaying the draws.
-    public init(count: Int, batchSize: Int, scheme: SamplingScheme = .withoutReplacement,
+    public init(count: Int, batchSize: Int, scheme: BatchSampling = .withoutReplacement,
                 lastBatch: LastBatchPolicy = .keep, seed: UInt64, epoch: Int, position: Int) throws(DataError) {
         try self.init(count: count, batchSize: batchSize, scheme: scheme, lastBatch: lastBatch, seed: seed)
         guard epoch >= 0, (0..<batchesPerEpoch).contains(position) else {

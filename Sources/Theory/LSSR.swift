@@ -1,3 +1,4 @@
+import DataIO
 import Curvature
 
 /// The concentration measure ρ_b and the Linear and Saturation Scaling Rule (Lee & Jang, ICLR 2023,
@@ -5,7 +6,7 @@ import Curvature
 /// distribution", eqs. (1), (15), (17), §5; digest 003 §2.2, §2.6, §2.7).
 ///
 /// ```
-/// C_b = (γ_{n,b}/b) C₁,   γ_{n,b} = (n−b)/(n−1) without replacement, 1 with replacement       (1)
+/// C_b = (γ_{n,b}/b) C₁,   γ_{n,b} = (n−b)/(n−1) without replacement (or a uniform subset), 1 with replacement (1)
 /// S_b = (γ/b) S₁ + (1 − γ/b) S_n,   tr S_n = ‖∇L‖²,   tr S₁ = (1/n) Σᵢ ‖∇ℓᵢ‖²
 /// ρ_b = tr S_n / tr S_b = 1 / ((γ/b)/ρ + 1 − γ/b),   ρ = ρ₁ = tr S_n / tr S₁                  (17)
 /// LSSR: ρ_b/η = C,  i.e.  η(b) = η₀ ρ_b/ρ_{b₀}
@@ -20,7 +21,8 @@ public enum LSSR {
         try checkSizes(batchSize: batchSize, datasetSize: datasetSize, sampling: sampling)
         switch sampling {
         case .withReplacement: return 1
-        case .withoutReplacement: return datasetSize == 1 ? 0 : (datasetSize - batchSize) / (datasetSize - 1)
+        case .withoutReplacement, .uniformSubset: return datasetSize == 1 ? 0 : (datasetSize - batchSize) / (datasetSize - 1)
+        case .fixedOrder: throw UnsupportedSamplingError(sampling: sampling, consumer: "LSSR's γ_{n,b}")
         }
     }
 
@@ -60,7 +62,8 @@ public enum LSSR {
         try Check.unitInterval(rho, "rho")
         switch sampling {
         case .withReplacement: return 1 / rho + 1
-        case .withoutReplacement: return datasetSize * (1 + rho) / (datasetSize * rho + 1)
+        case .withoutReplacement, .uniformSubset: return datasetSize * (1 + rho) / (datasetSize * rho + 1)
+        case .fixedOrder: throw UnsupportedSamplingError(sampling: sampling, consumer: "LSSR's crossover batch size")
         }
     }
 
@@ -68,7 +71,8 @@ public enum LSSR {
         guard datasetSize >= 1, datasetSize.isFinite else {
             throw TheoryInputError(name: "datasetSize", value: datasetSize, expected: "≥ 1")
         }
-        if sampling == .withoutReplacement {
+        try sampling.requireRandomBatches(for: "LSSR's γ_{n,b}")
+        if sampling != .withReplacement {
             try Check.batchSize(batchSize, "batchSize", datasetSize: datasetSize)
         } else {
             guard batchSize >= 1, batchSize.isFinite else {

@@ -1,3 +1,4 @@
+import DataIO
 import Curvature
 import Foundation
 import NN

@@ -1,3 +1,4 @@
+import DataIO
 import Curvature
 /// Batch-size scaling rules as transforms of a configuration (paper 004, Defs. 5.1/5.2 and App. I; paper 003
 /// §5 for LSSR; digest 004 §4, digest 003 §2.7). κ = B₁/B₀ is the ratio of the new to the old batch size and

@@ -1,3 +1,4 @@
+import DataIO
 import Curvature
 import NN
 import Tensor
@@ -70,6 +71,7 @@ public struct StabilityReport: Codable, Equatable, Sendable {
                 edgeBand: Double = 0.05, seed: UInt64 = 0) throws {
         try Check.positive(eta, "learningRate")
         try Check.batchSize(Double(b), "batchSize", datasetSize: Double(objective.sampleCount))
+        try sampling.requireRandomBatches(for: "the stability report (S_b, ρ_b)")
         let gradients = objective.perSampleGradients(at: parameters, batch: nil)
         let hessian = HessianOperator(objective: objective, at: parameters)
         let interaction = GradientInteraction(perSampleGradients: gradients, hessian: hessian)

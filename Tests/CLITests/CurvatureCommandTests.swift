@@ -31,7 +31,7 @@ struct CurvatureCommandTests {
         #expect(Closeness.relativeError(try #require(json["lambda_max"] as? Double), eigenvalues[0]) <= 1e-8)
         let diagonal = (0..<objective.dimension).map { h.scalars[$0 * objective.dimension + $0] }
         #expect(Closeness.relativeError(try #require(json["diag"] as? [Double]), diagonal) <= 1e-10)
-        #expect(Closeness.relativeError(try #require(json["trace"] as? Double), diagonal.reduce(0, +)) <= 1e-10)
+        #expect(Closeness.relativeError(try #require(json["hessian_trace"] as? Double), diagonal.reduce(0, +)) <= 1e-10)
         let adaptive = diagonal.map { max($0, 0).squareRoot() }.reduce(0, +)
         #expect(Closeness.relativeError(try #require(json["adaptive_sharpness"] as? Double), adaptive) <= 1e-10)
         #expect(json["diag_negative_count"] as? Int == diagonal.filter { $0 < 0 }.count)
@@ -44,7 +44,7 @@ struct CurvatureCommandTests {
         let (dir, objective, theta) = try Self.writeProblem()
         let r = try CLIRunner.run(["curvature", "--model", "mlp:5-8-6-3:tanh", "--params", dir.appendingPathComponent("theta.npy").path,
                                    "--data", dir.appendingPathComponent("data.npz").path,
-                                   "--measure", "ias,noise", "--batch-size", "4", "--replacement", "without", "--json"])
+                                   "--measure", "ias,noise", "--batch-size", "4", "--sampling", "without-replacement", "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let json = try #require(r.json)
         let n = objective.sampleCount, d = objective.dimension, b = 4.0

@@ -9,7 +9,7 @@ struct RunCommandTests {
         model: mlp:4-8-2:tanh
         data: gaussian-mixture:n=32,d=4,classes=2,seed=1
         optimizer: {name: sgd, lr: 0.1}
-        training: {steps: STEPS, batch_size: 8, sampler: without-replacement, checkpoint_every: 500}
+        training: {steps: STEPS, batch_size: 8, sampling: without-replacement, checkpoint_every: 500}
         seed: 5
         probes:
           - {name: train, every: 50}
@@ -36,7 +36,7 @@ struct RunCommandTests {
         let cases: [([String], String)] = [
             (["run", try Self.write("model: [unclosed", in: dir, name: "bad.yaml"), "--store", store], "bad.yaml"),
             (["run", good, "--set", "optimizer.lr=-1", "--store", store], "optimizer.lr: must be in [0, ∞), got -1"),
-            (["run", good, "--set", "training.sampler=sometimes", "--store", store], "training.sampler: must be one of"),
+            (["run", good, "--set", "training.sampling=sometimes", "--store", store], "training.sampling: must be one of"),
             (["run", good, "--set", "data=\(dir.path)/missing.npz", "--store", store], "missing.npz"),
             (["run", good, "--set", "data=\(truncated.path)", "--store", store], "cut.npz"),
             (["run", "--resume", "99", "--store", store], "no run 99"),

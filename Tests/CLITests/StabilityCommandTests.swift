@@ -44,7 +44,7 @@ struct StabilityCommandTests {
             let observed = Self.loss(next) - Self.loss(Self.theta)
             let predicted = try #require(json["predicted_loss_change"] as? Double)
             #expect(abs(predicted - observed) < 1e-12 * max(1, abs(observed)), "η = \(eta): \(predicted) vs \(observed)")
-            let ratio = try #require(json["ratio"] as? Double), ias = try #require(json["ias"] as? Double)
+            let ratio = try #require(json["instability_ratio"] as? Double), ias = try #require(json["ias"] as? Double)
             #expect(abs(ratio - ias) < 1e-12 * ratio, "GD: ρ_N = 1 so ratio = IAS")
             #expect(abs((json["threshold"] as? Double ?? 0) - 2 / eta) < 1e-12)
             #expect((json["regime"] as? String == "unstable") == (observed > 0) || json["regime"] as? String == "edge")
@@ -62,5 +62,15 @@ struct StabilityCommandTests {
                                      "--optimizer", "sgd", "--lr", "0.1"])
         #expect(bad.status == 2)
         #expect(bad.stderr.split(separator: "\n").count == 1 && bad.stderr.contains("--params"))
+    }
+
+    /// `stability-threshold --sharpness S` names S/threshold `threshold_ratio`, as `stability` does.
+    /// Oracle: GD's threshold 2/η = 100 at η = 0.02, so S = 101 gives 1.01 (inside the 5% edge band).
+    @Test func thresholdRatioHasStabilitysName() throws {
+        let r = try CLIRunner.run(["stability-threshold", "--optimizer", "sgd", "--lr", "0.02", "--sharpness", "101", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(r.json)
+        #expect(abs(try #require(json["threshold_ratio"] as? Double) - 1.01) <= 1e-12)
+        #expect(json["ratio"] == nil && json["regime"] as? String == "edge")
     }
 }

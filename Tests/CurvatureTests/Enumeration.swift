@@ -1,11 +1,13 @@
+import DataIO
 import Tensor
 @testable import Curvature
 
 /// Every equally likely batch of a sampling scheme, for exact expectations over tiny datasets:
-/// all b-subsets of 0..<n without replacement, all nᵇ ordered b-tuples with replacement.
+/// all b-subsets of 0..<n without replacement (and for a uniform subset, the same per-step law), all
+/// nᵇ ordered b-tuples with replacement. Fixed order has no random batches.
 func allBatches(populationSize n: Int, batchSize b: Int, sampling: BatchSampling) -> [[Int]] {
     switch sampling {
-    case .withoutReplacement:
+    case .withoutReplacement, .uniformSubset:
         if b == 0 { return [[]] }
         if n < b { return [] }
         // Subsets containing n − 1, then those without it.
@@ -15,6 +17,8 @@ func allBatches(populationSize n: Int, batchSize b: Int, sampling: BatchSampling
         var tuples: [[Int]] = [[]]
         for _ in 0..<b { tuples = tuples.flatMap { t in (0..<n).map { t + [$0] } } }
         return tuples
+    case .fixedOrder:
+        preconditionFailure("allBatches: fixed-order batches are not drawn at random")
     }
 }
 

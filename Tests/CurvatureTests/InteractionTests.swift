@@ -1,3 +1,4 @@
+import DataIO
 import Testing
 import Tensor
 @testable import Curvature
@@ -9,7 +10,7 @@ struct InteractionTests {
 
     // Oracle: enumeration of every batch of a 6-sample dataset: E_B[g_Bᵀ H g_B] = tr(H S_b) and
     // E_B‖g_B‖² = tr(S_b), so IAS = their ratio, to 10⁻¹².
-    @Test(arguments: [1, 2, 3, 6], BatchSampling.allCases)
+    @Test(arguments: [1, 2, 3, 6], BatchSampling.randomSchemes)
     func interactionByEnumeration(batchSize b: Int, sampling: BatchSampling) {
         let (n, d) = (6, 5)
         let (h, _) = TestMatrices.withSpectrum([4, -1, 2, 0.5, 3], seed: 52)
@@ -35,7 +36,7 @@ struct InteractionTests {
         let n = 40
         let g = TestMatrices.perSampleGradients(count: n, dimension: 30, seed: 54)
         let interaction = GradientInteraction(perSampleGradients: g, hessian: DenseOperator(Self.hessian.matrix))
-        for sampling in BatchSampling.allCases {
+        for sampling in BatchSampling.randomSchemes {
             for b in 1...n {
                 let ias = interaction.interactionAwareSharpness(batchSize: b, sampling: sampling)
                 #expect(ias >= -3 - 1e-12 && ias <= 7 + 1e-12, "IAS(b = \(b), \(sampling)) = \(ias)")
@@ -61,20 +62,20 @@ struct InteractionTests {
         let g = Tensor(shape: [6, 30], scalars: coefficients.flatMap { c in q1.map { c * $0 } })
         let interaction = GradientInteraction(perSampleGradients: g, hessian: DenseOperator(Self.hessian.matrix))
         for b in 1...6 {
-            for sampling in BatchSampling.allCases {
+            for sampling in BatchSampling.randomSchemes {
                 expectClose(interaction.interactionAwareSharpness(batchSize: b, sampling: sampling), 7, relative: 1e-12, "IAS")
             }
         }
     }
 
     // Oracle: the exact GradientInteraction; Monte-Carlo over 4000 batches within z = 4 standard errors.
-    @Test(arguments: BatchSampling.allCases)
-    func sampledInteractionMatchesTheExactValue(_ sampling: BatchSampling) {
+    @Test(arguments: BatchSampling.randomSchemes)
+    func sampledInteractionMatchesTheExactValue(_ sampling: BatchSampling) throws {
         let n = 40
         let g = TestMatrices.perSampleGradients(count: n, dimension: 30, seed: 55)
         let h = DenseOperator(Self.hessian.matrix)
         let exact = GradientInteraction(perSampleGradients: g, hessian: h)
-        let sampled = sampledInteraction(perSampleGradients: g, hessian: h, batchSize: 4, sampling: sampling,
+        let sampled = try sampledInteraction(perSampleGradients: g, hessian: h, batchSize: 4, sampling: sampling,
                                          batchCount: 4000, seed: 6)
         #expect(sampled.interaction.sampleCount == 4000)
         expectWithinStandardErrors(sampled.interaction, exact.interaction(batchSize: 4, sampling: sampling), z: 4, "tr(H S_b)")
@@ -125,7 +126,7 @@ struct InteractionTests {
     // Oracle: enumeration of all 15 batches of size 2 from 6 samples gives E_B[g_BᵀH_Bg_B/‖g_B‖²]
     // exactly; 3000 sampled batches lie within z = 4 standard errors. At b = N (one batch, the full
     // data) batch sharpness equals the full-batch Rayleigh quotient gᵀHg/‖g‖² to 10⁻¹².
-    @Test func batchSharpnessUsesTheMiniBatchHessian() {
+    @Test func batchSharpnessUsesTheMiniBatchHessian() throws {
         let toy = QuadraticToy(count: 6, dimension: 4, seed: 56)
         let g = toy.perSampleGradients
         let batches = allBatches(populationSize: 6, batchSize: 2, sampling: .withoutReplacement)
@@ -133,11 +134,11 @@ struct InteractionTests {
             let gb = batchGradient(g, batch)
             return sum + toy.batchHessian(batch).quadraticForm(gb) / VectorOps.dot(gb, gb) / Double(batches.count)
         }
-        let sampled = batchSharpness(populationSize: 6, batchSize: 2, sampling: .withoutReplacement, batchCount: 3000,
+        let sampled = try batchSharpness(populationSize: 6, batchSize: 2, sampling: .withoutReplacement, batchCount: 3000,
                                      seed: 7, batchGradient: { batchGradient(g, $0) }, batchHessian: { toy.batchHessian($0) })
         expectWithinStandardErrors(sampled.expectationOfRatio, exact, z: 4, "batch sharpness")
 
-        let full = batchSharpness(populationSize: 6, batchSize: 6, sampling: .withoutReplacement, batchCount: 3,
+        let full = try batchSharpness(populationSize: 6, batchSize: 6, sampling: .withoutReplacement, batchCount: 3,
                                   seed: 8, batchGradient: { batchGradient(g, $0) }, batchHessian: { toy.batchHessian($0) })
         let interaction = GradientInteraction(perSampleGradients: g, hessian: toy.batchHessian(Array(0..<6)))
         expectClose(full.expectationOfRatio.value, interaction.fullBatchSharpness, relative: 1e-12, "b = N")

@@ -76,12 +76,12 @@ import Tensor
         #expect(throws: DataError.self) { try BatchSampler(count: 3, batchSize: 4, scheme: .uniformSubset, seed: 0) }
     }
 
-    static let configurations: [(SamplingScheme, LastBatchPolicy)] =
-        SamplingScheme.allCases.flatMap { scheme in LastBatchPolicy.allCases.map { (scheme, $0) } }
+    static let configurations: [(BatchSampling, LastBatchPolicy)] =
+        BatchSampling.allCases.flatMap { scheme in LastBatchPolicy.allCases.map { (scheme, $0) } }
 
     @Test("resuming from a saved (JSON) state or from (epoch, position) is bit-identical (oracle: the uninterrupted run)",
           arguments: configurations)
-    func resume(scheme: SamplingScheme, lastBatch: LastBatchPolicy) throws {
+    func resume(scheme: BatchSampling, lastBatch: LastBatchPolicy) throws {
         let make = { (state: SamplerState) throws -> BatchSampler in
             try BatchSampler(count: 11, batchSize: 4, scheme: scheme, lastBatch: lastBatch, state: state)
         }

@@ -1,3 +1,4 @@
+import BiasLabTestSupport
 import Experiments
 import Foundation
 import Testing
@@ -11,7 +12,7 @@ import Testing
         data: gaussian-mixture:n=24,d=4,classes=2,seed=1
         loss: mse
         optimizer: {name: adam:torch, lr: 0.01, beta2: 0.99}
-        training: {steps: 20, batch_size: 8, sampler: with-replacement, checkpoint_every: 5}
+        training: {steps: 20, batch_size: 8, sampling: with-replacement, checkpoint_every: 5}
         seed: 3
         probes:
           - {name: train, every: 2}
@@ -32,7 +33,7 @@ import Testing
         let c = try Self.config(Self.base)
         #expect(c.name == "tiny" && c.model == "mlp:4-6-2:tanh" && c.seed == 3)
         #expect(c.optimizer.preset == "adam:torch" && c.optimizer.settings["beta2"] == "0.99" && c.optimizer.settings["lr"] == "0.01")
-        #expect(c.steps == 20 && c.batchSize == 8 && c.sampler == .withReplacement && c.checkpointEvery == 5)
+        #expect(c.steps == 20 && c.batchSize == 8 && c.sampling == .withReplacement && c.checkpointEvery == 5)
         #expect(c.probes.map(\.name) == ["train", "sharpness"] && c.probes.map(\.every) == [2, 4])
         #expect(c.stop.divergenceFactor == 1000 && c.store == "runs.sqlite")
     }
@@ -58,5 +59,36 @@ import Testing
         let c = try Self.config(Self.base, overrides: ["optimizer=sgd,lr=0.5"])
         #expect(c.optimizer.preset.hasPrefix("sgd"))
         #expect(c.optimizer.settings["lr"] == "0.5")
+    }
+}
+
+/// `training.sampling` (BatchSampling's raw values), its older name `training.sampler`, and the probes
+/// that need random batches rejecting fixed-order by key path. Oracle: the exact one-line errors.
+@Suite struct SamplingConfigTests {
+    @Test func samplingAndItsOlderNameReadTheSameValue() throws {
+        let older = ConfigTests.base.replacingOccurrences(of: "sampling: with-replacement", with: "sampler: uniform-subset")
+        #expect(try ConfigTests.config(older).sampling == .uniformSubset)
+        #expect(try ConfigTests.config(ConfigTests.base, overrides: ["training.sampling=fixed-order"]).sampling == .fixedOrder)
+        #expect(ConfigTests.error(ConfigTests.base, overrides: ["training.sampler=with-replacement"])
+                    == "training.sampler: give training.sampling only (sampler is its older name)")
+        #expect(ConfigTests.error(ConfigTests.base, overrides: ["training.sampling=with"])
+                    == "training.sampling: must be one of without-replacement, with-replacement, uniform-subset, fixed-order, got with")
+    }
+
+    @Test func batchMomentProbesRejectFixedOrder() throws {
+        let url = try CLIRunner.temporaryDirectory().appendingPathComponent("runs.sqlite")
+        for probe in ["gradient_noise", "interaction", "batch_sharpness"] {
+            let yaml = ConfigTests.base.replacingOccurrences(of: "{name: sharpness, every: 4, options: {method: power}}",
+                                                             with: "{name: \(probe), every: 4}")
+            let config = try ConfigTests.config(yaml, overrides: ["training.sampling=fixed-order"])
+            do {
+                _ = try Runner.start(config, store: url, options: RunOptions(softwareVersion: "test"))
+                Issue.record("\(probe) accepted fixed-order")
+            } catch let error as ConfigError {
+                #expect("\(error)" == "probes[1]: the \(probe) probe needs randomly drawn batches, but sampling fixed-order has no "
+                            + "random batch law (expected without-replacement, with-replacement, uniform-subset); set training.sampling")
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: url.path))
     }
 }

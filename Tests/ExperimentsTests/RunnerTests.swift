@@ -17,7 +17,7 @@ import Testing
         data: gaussian-mixture:n=24,d=4,classes=2,seed=1
         loss: mse
         optimizer: {name: adam:torch, lr: 0.02}
-        training: {steps: 20, batch_size: 8, sampler: without-replacement, checkpoint_every: 5}
+        training: {steps: 20, batch_size: 8, sampling: without-replacement, checkpoint_every: 5}
         seed: 3
         probes:
           - {name: train, every: 2}

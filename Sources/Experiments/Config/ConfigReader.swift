@@ -95,7 +95,13 @@ public struct ConfigReader {
     /// A `String`-backed enum spelled by its raw value.
     public mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, default fallback: T) throws(ConfigError) -> T
     where T.RawValue == String {
-        guard let s = try string(key) else { return fallback }
+        try choice(key) ?? fallback
+    }
+
+    /// A `String`-backed enum spelled by its raw value, nil when absent.
+    public mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String) throws(ConfigError) -> T?
+    where T.RawValue == String {
+        guard let s = try string(key) else { return nil }
         guard let c = T.allCases.first(where: { $0.rawValue == s }) else {
             throw ConfigError(path: path(of: key), "must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), got \(s)")
         }

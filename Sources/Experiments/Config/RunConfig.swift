@@ -6,33 +6,18 @@ import Optim
 /// One training run, read from YAML or JSON and validated; every error names its key path.
 ///
 /// ```yaml
-/// name: gd-eos-fashion                    # default: the config file's base name
-/// model: mlp:784-200-200-10:tanh          # see ModelFactory
-/// data:                                   # or just a DataSource string (train only)
-///   train: fashion-mnist:train,n=1000     # a DataSource spec (see DataSource)
-///   test: fashion-mnist:test,n=1000       # optional held-out set (the `test` probe)
-/// loss: mse                               # mse | mse:scale=S | ce   (Loss.parse)
-/// optimizer:                              # or an OptimizerSpec string, e.g. "adam:torch,lr=1e-3"
-///   name: sgd                             # OptimizerSpec NAME[:preset] (biaslab optimizers)
-///   lr: 0.04                              # every other key is an optimizer setting override
-///   schedule: constant                    # learning-rate schedule (ScheduleSpec); optional
-///   weight_decay_schedule: constant       # optional
-/// training:
-///   steps: 2000                           # or epochs: E (steps = E × batches per epoch)
-///   batch_size: full                      # full (GD) or an integer b
-///   sampler: without-replacement          # SamplingScheme raw value
-///   last_batch: keep                      # keep | drop
-///   checkpoint_every: 100                 # a checkpoint every k steps, and always at the end
-/// stop:
-///   train_loss_below: 0.01                # checked whenever the `train` probe runs
-///   train_accuracy_above: 0.99
-///   divergence_factor: 1000               # batch loss > factor × initial batch loss ⇒ diverged
-/// seed: 0                                 # initial θ, sampler, probes: all derived from it
+/// name: gd-eos-fashion
+/// model: mlp:784-200-200-10:tanh
+/// data: {train: "fashion-mnist:train,n=1000", test: "fashion-mnist:test,n=1000"}
+/// optimizer: {name: sgd, lr: 0.04}
+/// training: {steps: 2000, batch_size: full, sampling: without-replacement}
 /// probes:
 ///   - {name: train, every: 10}
 ///   - {name: sharpness, every: 10, options: {method: lanczos}}
-/// store: runs.sqlite                      # the results store (the CLI's --store overrides it)
 /// ```
+///
+/// Every key, its accepted values and default: docs/CONFIG.md, generated from ``ConfigReference``
+/// (`biaslab config-reference`); the defaults are ``Defaults``.
 ///
 /// Overrides (`--set optimizer.beta2=0.99`, `--set probes.1.every=5`) edit the tree before it is
 /// read, so they are validated like the file. The resolved tree is kept in ``document`` and stored
@@ -50,7 +35,8 @@ public struct RunConfig: Sendable {
     public var epochs: Int?
     /// nil: the full batch (gradient descent).
     public var batchSize: Int?
-    public var sampler: SamplingScheme
+    /// How batches are drawn (`training.sampling`; `training.sampler` is read as an older name).
+    public var sampling: BatchSampling
     public var lastBatch: LastBatchPolicy
     public var checkpointEvery: Int
     public var stop: StopConditions
@@ -59,6 +45,18 @@ public struct RunConfig: Sendable {
     public var store: String
     /// The resolved config tree (after overrides).
     public var document: ConfigValue
+
+    /// The value of each optional key when it is absent (docs/CONFIG.md states them from here).
+    public enum Defaults {
+        public static let loss = "mse"
+        public static let sampling = BatchSampling.withoutReplacement
+        public static let lastBatch = LastBatchPolicy.keep
+        public static let checkpointEvery = 100
+        public static let divergenceFactor = 1000.0
+        public static let seed = 0
+        public static let probeEvery = 1
+        public static let store = "runs.sqlite"
+    }
 
     /// When a run ends early.
     public struct StopConditions: Equatable, Sendable {
@@ -130,7 +128,7 @@ public struct RunConfig: Sendable {
             }
         }
 
-        let lossText = try root.string("loss", default: "mse")
+        let lossText = try root.string("loss", default: Defaults.loss)
         do { loss = try Loss.parse(lossText) } catch {
             throw ConfigError(path: "loss", "expected mse, mse:scale=<positive number>, or ce, got '\(lossText)'")
         }
@@ -151,33 +149,43 @@ public struct RunConfig: Sendable {
             batchSize = try training.integer("batch_size", in: 1...Int.max)
             if batchSize == nil { training.consume("batch_size") }
         }
-        sampler = try training.choice("sampler", default: SamplingScheme.withoutReplacement)
-        lastBatch = try training.choice("last_batch", default: LastBatchPolicy.keep)
-        checkpointEvery = try training.integer("checkpoint_every", default: 100, in: 1...Int.max)
+        sampling = try Self.readSampling(&training)
+        lastBatch = try training.choice("last_batch", default: Defaults.lastBatch)
+        checkpointEvery = try training.integer("checkpoint_every", default: Defaults.checkpointEvery, in: 1...Int.max)
         try training.finish()
 
         var stopReader = try root.mapping("stop")
         stop = StopConditions(
             trainLossBelow: try stopReader.number("train_loss_below", expected: "≥ 0") { $0 >= 0 },
             trainAccuracyAbove: try stopReader.number("train_accuracy_above", expected: "in [0, 1]") { (0...1).contains($0) },
-            divergenceFactor: try stopReader.number("divergence_factor", expected: "> 1") { $0 > 1 } ?? 1000)
+            divergenceFactor: try stopReader.number("divergence_factor", expected: "> 1") { $0 > 1 } ?? Defaults.divergenceFactor)
         try stopReader.finish()
 
-        seed = UInt64(try root.integer("seed", default: 0, in: 0...Int.max))
+        seed = UInt64(try root.integer("seed", default: Defaults.seed, in: 0...Int.max))
 
         probes = []
         for (i, item) in try root.list("probes").enumerated() {
             let path = "probes[\(i)]"
             var entry = try ConfigReader(item, path: path)
             let config = ProbeConfig(name: try entry.requiredString("name"),
-                                     every: try entry.integer("every", default: 1, in: 1...Int.max),
+                                     every: try entry.integer("every", default: Defaults.probeEvery, in: 1...Int.max),
                                      options: entry.value("options") ?? .map([:]), path: path)
             try entry.finish()
             _ = try registry.make(config)  // validates the name and the options
             probes.append(config)
         }
-        store = try root.string("store", default: "runs.sqlite")
+        store = try root.string("store", default: Defaults.store)
         try root.finish()
+    }
+
+    /// `training.sampling`, or its older name `training.sampler` (kept so stored configs still resume).
+    private static func readSampling(_ training: inout ConfigReader) throws(ConfigError) -> BatchSampling {
+        let current: BatchSampling? = try training.choice("sampling")
+        let older: BatchSampling? = try training.choice("sampler")
+        if current != nil, older != nil {
+            throw ConfigError(path: "training.sampler", "give training.sampling only (sampler is its older name)")
+        }
+        return current ?? older ?? Defaults.sampling
     }
 
     /// `optimizer:` as a spec string or a mapping {name, settings…, schedule, weight_decay_schedule}.

@@ -9,17 +9,24 @@ import Curvature
 ///   (``hutchinsonDiagonal(of:probeCount:distribution:seed:blockSize:)``); the square root makes the
 ///   result biased downward (Jensen).
 ///
-/// Metrics: `adaptive_sharpness`, `adaptive_sharpness_negative_entries` (diagonal entries clamped to 0).
+/// Metrics: ``documentation``.
 public struct AdaptiveSharpnessProbe: Probe {
-    public static let name = "adaptive_sharpness"
-    public static let summary = "tr(Diag(H)^{1/2}) (paper 002): adaptive_sharpness"
-    enum Method: String, CaseIterable { case exact, hutchinson }
+    enum Method: String, CaseIterable, Sendable { case exact, hutchinson }
+    static let methodOption = ChoiceOption("method", default: Method.exact,
+                                           "exact: d Hessian products; hutchinson: Rademacher probes (biased down)")
+    static let probesOption = IntegerOption.rademacherProbes(default: 32, "K, the Rademacher probes of method hutchinson")
+    static let sharpness = ProbeMetric("adaptive_sharpness", "tr(Diag(H)^{1/2}) = Σᵢ max(Hᵢᵢ, 0)^{1/2}")
+    static let negativeEntries = ProbeMetric("diag_negative_count", "#{i : Hᵢᵢ < 0}, the entries clamped to 0")
+    public static let documentation = ProbeDescription(
+        name: "adaptive_sharpness", summary: "adaptive sharpness tr(Diag(H)^{1/2}), the sharpness Adam reduces",
+        reference: "Li, Wen & Lyu 2025 (paper 002, arXiv 2511.02773), Thm 5.1",
+        options: [methodOption.description, probesOption.description], metrics: [sharpness, negativeEntries])
     let method: Method
     let probeCount: Int
 
     public init(options: inout ConfigReader) throws(ConfigError) {
-        method = try options.choice("method", default: Method.exact)
-        probeCount = try options.integer("probes", default: 32, in: 1...1_000_000)
+        method = try Self.methodOption.read(&options)
+        probeCount = try Self.probesOption.read(&options)
     }
 
     public mutating func measure(_ context: ProbeContext) throws -> [String: Double] {
@@ -29,6 +36,6 @@ public struct AdaptiveSharpnessProbe: Probe {
         case .hutchinson: hutchinsonDiagonal(of: hessian, probeCount: probeCount, seed: context.seed).values
         }
         let sharpness = adaptiveSharpness(diagonal: diagonal)
-        return ["adaptive_sharpness": sharpness.value, "adaptive_sharpness_negative_entries": Double(sharpness.negativeCount)]
+        return [Self.sharpness.name: sharpness.value, Self.negativeEntries.name: Double(sharpness.negativeCount)]
     }
 }

@@ -1,26 +1,33 @@
 import Curvature
 
 /// `gradient_noise`: gradient-noise statistics at θ over the training set (``GradientNoiseStatistics``,
-/// from the per-sample squared norms ‖∇ℓᵢ‖² and the mean gradient g, without forming the N × d matrix):
-/// ```
-/// gradient_norm_sq     ‖g‖²
-/// noise_trace          tr Σ = (1/N) Σᵢ ‖gᵢ‖² − ‖g‖²
-/// simple_noise_scale   B_simple = tr Σ / ‖g‖²            (McCandlish et al. 2018; paper 000)
-/// concentration        ρ = ‖g‖² / ((1/N) Σᵢ ‖gᵢ‖²)       (paper 003 eq. (15))
-/// batch_concentration  ρ_b for the run's b and sampling  (paper 003 eq. (17))
-/// ```
+/// from the per-sample squared norms ‖∇ℓᵢ‖² and the mean gradient g, without forming the N × d
+/// matrix). No options; metrics and formulas: ``documentation``. ρ_b needs the run's batches drawn at
+/// random (any sampling but `fixed-order`).
 public struct GradientNoiseProbe: Probe {
-    public static let name = "gradient_noise"
-    public static let summary = "tr Σ, B_simple, ρ, ρ_b: noise_trace, simple_noise_scale, concentration, batch_concentration"
+    static let gradientNormSquared = ProbeMetric("gradient_norm_sq", "‖g‖², g = ∇L(θ) = (1/N) Σᵢ gᵢ")
+    static let noiseTrace = ProbeMetric("trace_sigma", "tr Σ = (1/N) Σᵢ ‖gᵢ‖² − ‖g‖²")
+    static let simpleNoiseScale = ProbeMetric("b_simple", "B_simple = tr Σ / ‖g‖² (McCandlish et al. 2018)")
+    static let concentration = ProbeMetric("rho", "ρ = ‖g‖² / ((1/N) Σᵢ ‖gᵢ‖²) (paper 003 eq. (15))")
+    static let batchConcentration = ProbeMetric(
+        "rho_b", "ρ_b = ‖g‖² / tr S_b = 1/((γ/b)/ρ + 1 − γ/b), γ = γ_{N,b} of the run's sampling (paper 003 eq. (17))")
+    public static let documentation = ProbeDescription(
+        name: "gradient_noise", summary: "gradient-noise statistics: tr Σ, B_simple, ρ and ρ_b",
+        reference: "Lee & Jang, ICLR 2023 (paper 003), eqs. (1), (15), (17); McCandlish et al. 2018",
+        metrics: [gradientNormSquared, noiseTrace, simpleNoiseScale, concentration, batchConcentration])
 
     public init(options: inout ConfigReader) throws(ConfigError) {}
+
+    public func check(_ setup: ProbeSetup) throws(ConfigError) {
+        try setup.requireRandomBatches(probe: Self.name)
+    }
 
     public mutating func measure(_ context: ProbeContext) throws -> [String: Double] {
         let objective = context.objective, theta = context.parameters
         let noise = GradientNoiseStatistics(perSampleSquaredNorms: objective.perSampleGradientSquaredNorms(at: theta),
                                             meanGradient: objective.gradient(at: theta))
-        return ["gradient_norm_sq": noise.meanGradientSquaredNorm, "noise_trace": noise.covarianceTrace,
-                "simple_noise_scale": noise.simpleNoiseScale, "concentration": noise.concentration,
-                "batch_concentration": noise.concentration(batchSize: context.batchSize, sampling: context.sampling)]
+        return [Self.gradientNormSquared.name: noise.meanGradientSquaredNorm, Self.noiseTrace.name: noise.covarianceTrace,
+                Self.simpleNoiseScale.name: noise.simpleNoiseScale, Self.concentration.name: noise.concentration,
+                Self.batchConcentration.name: noise.concentration(batchSize: context.batchSize, sampling: context.sampling)]
     }
 }

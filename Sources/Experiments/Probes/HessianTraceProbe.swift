@@ -4,19 +4,24 @@ import Curvature
 /// (``hutchinsonTrace(of:probeCount:distribution:seed:blockSize:)``), the quantity SGD's implicit
 /// regularizer reduces near a manifold of minimizers (digest 002 §4).
 ///
-/// Metrics: `hessian_trace`, `hessian_trace_se`.
+/// Options and metrics: ``documentation``.
 public struct HessianTraceProbe: Probe {
-    public static let name = "trace"
-    public static let summary = "Hutchinson estimate of tr(H): hessian_trace, hessian_trace_se"
+    static let probesOption = IntegerOption.rademacherProbes(default: 16, "K, the Rademacher probe vectors z")
+    static let trace = ProbeMetric("hessian_trace", "(1/K) Σₖ zₖᵀ H zₖ, zₖ Rademacher (Hutchinson), an unbiased estimate of tr(∇²L(θ))")
+    static let standardError = ProbeMetric("hessian_trace_se", "s/√K, s the sample standard deviation of the K quadratic forms")
+    public static let documentation = ProbeDescription(
+        name: "trace", summary: "Hutchinson estimate of the Hessian trace tr(H)",
+        reference: "Hutchinson 1990; digest 002 §4 (the quantity SGD's implicit regularizer reduces)",
+        options: [probesOption.description], metrics: [trace, standardError])
     let probeCount: Int
 
     public init(options: inout ConfigReader) throws(ConfigError) {
-        probeCount = try options.integer("probes", default: 16, in: 1...1_000_000)
+        probeCount = try Self.probesOption.read(&options)
     }
 
     public mutating func measure(_ context: ProbeContext) throws -> [String: Double] {
         let estimate = hutchinsonTrace(of: HessianOperator(objective: context.objective, at: context.parameters),
                                        probeCount: probeCount, seed: context.seed)
-        return ["hessian_trace": estimate.value, "hessian_trace_se": estimate.standardError]
+        return [Self.trace.name: estimate.value, Self.standardError.name: estimate.standardError]
     }
 }

@@ -2,26 +2,45 @@ import Curvature
 import Theory
 
 /// `interaction`: paper 003's interaction-aware sharpness IAS = tr(H S_b)/tr(S_b) (Lee & Jang, ICLR
-/// 2023, eq. (2); digest 003 §2.3) with the run's batch size b and sampling, and its threshold 2ρ_b/η_t
-/// (eq. (16), ``StabilityThreshold/sgd(learningRate:concentration:)``).
+/// 2023, eq. (2); digest 003 §2.3) with the run's batch size b and sampling (any but `fixed-order`),
+/// and its threshold 2ρ_b/η_t (eq. (16), ``StabilityThreshold/sgd(learningRate:concentration:)``).
 ///
 /// - `mode: exact` (default): ``GradientInteraction`` from all N per-sample gradients (an N × d matrix
 ///   in memory, N Hessian products) — for small problems.
 /// - `mode: sampled`: ``sampledInteraction(hessian:populationSize:batchSize:sampling:batchCount:seed:blockSize:batchGradient:)``
-///   over `batch_count` (default 32) random batches; also writes `ias_se`.
+///   over `batch_count` (default 32) random batches.
 ///
-/// Metrics: `ias`, `ias_threshold`, and in exact mode `instability_ratio` (tr(HS_b)/tr(S_N), unstable
-/// above 2/η) and `full_batch_sharpness` (gᵀHg/‖g‖²).
+/// Metrics and formulas: ``documentation``.
 public struct InteractionProbe: Probe {
-    public static let name = "interaction"
-    public static let summary = "interaction-aware sharpness (paper 003) and 2ρ_b/η: ias, ias_threshold, instability_ratio"
-    enum Mode: String, CaseIterable { case exact, sampled }
+    enum Mode: String, CaseIterable, Sendable { case exact, sampled }
+    static let modeOption = ChoiceOption("mode", default: Mode.exact,
+                                         "exact: all N per-sample gradients; sampled: batch_count random batches")
+    static let batchCountOption = IntegerOption("batch_count", default: 32, in: 1...1_000_000,
+                                                "K, the random batches of mode sampled")
+    static let ias = ProbeMetric("ias", "tr(H S_b)/tr(S_b), S_b = (γ/b) S₁ + (1 − γ/b) ggᵀ (paper 003 eq. (2)); "
+                                     + "mode sampled: Σₖ g_BₖᵀH g_Bₖ / Σₖ ‖g_Bₖ‖²")
+    static let threshold = ProbeMetric("ias_threshold", "2ρ_b/η_t (paper 003 eq. (16))", only: "mode: exact")
+    static let instabilityRatio = ProbeMetric("instability_ratio", "tr(H S_b)/tr(S_N) = tr(H S_b)/‖g‖², unstable above 2/η_t",
+                                              only: "mode: exact")
+    static let fullBatchSharpness = ProbeMetric("gd_rayleigh", "gᵀHg/‖g‖², the full-batch (GD) Rayleigh quotient", only: "mode: exact")
+    static let standardError = ProbeMetric("ias_se", "√((s_xx − 2r s_xy + r² s_yy)/((K − 1) K ȳ²)), s_xy = Σₖ (xₖ − x̄)(yₖ − ȳ): the delta-method standard error of "
+                                           + "r = x̄/ȳ, xₖ = g_BₖᵀHg_Bₖ, yₖ = ‖g_Bₖ‖²",
+                                           only: "mode: sampled")
+    public static let documentation = ProbeDescription(
+        name: "interaction", summary: "interaction-aware sharpness tr(H S_b)/tr(S_b) and its threshold 2ρ_b/η",
+        reference: "Lee & Jang, ICLR 2023 (paper 003), eqs. (2), (16), (17)",
+        options: [modeOption.description, batchCountOption.description],
+        metrics: [ias, threshold, instabilityRatio, fullBatchSharpness, standardError])
     let mode: Mode
     let batchCount: Int
 
     public init(options: inout ConfigReader) throws(ConfigError) {
-        mode = try options.choice("mode", default: Mode.exact)
-        batchCount = try options.integer("batch_count", default: 32, in: 1...1_000_000)
+        mode = try Self.modeOption.read(&options)
+        batchCount = try Self.batchCountOption.read(&options)
+    }
+
+    public func check(_ setup: ProbeSetup) throws(ConfigError) {
+        try setup.requireRandomBatches(probe: Self.name)
     }
 
     public mutating func measure(_ context: ProbeContext) throws -> [String: Double] {
@@ -33,17 +52,18 @@ public struct InteractionProbe: Probe {
             let interaction = GradientInteraction(perSampleGradients: objective.perSampleGradients(at: theta, batch: nil),
                                                   hessian: hessian)
             let rho = interaction.noise.concentration(batchSize: b, sampling: context.sampling)
-            var out = ["ias": interaction.interactionAwareSharpness(batchSize: b, sampling: context.sampling),
-                       "instability_ratio": interaction.instabilityRatio(batchSize: b, sampling: context.sampling),
-                       "full_batch_sharpness": interaction.fullBatchSharpness]
-            if let t = try? StabilityThreshold.sgd(learningRate: context.learningRate, concentration: rho) { out["ias_threshold"] = t }
+            var out = [Self.ias.name: interaction.interactionAwareSharpness(batchSize: b, sampling: context.sampling),
+                       Self.instabilityRatio.name: interaction.instabilityRatio(batchSize: b, sampling: context.sampling),
+                       Self.fullBatchSharpness.name: interaction.fullBatchSharpness]
+            if let t = try? StabilityThreshold.sgd(learningRate: context.learningRate, concentration: rho) { out[Self.threshold.name] = t }
             return out
         case .sampled:
-            let sampled = sampledInteraction(hessian: hessian, populationSize: objective.sampleCount, batchSize: b,
+            let sampled = try sampledInteraction(hessian: hessian, populationSize: objective.sampleCount, batchSize: b,
                                              sampling: context.sampling, batchCount: batchCount, seed: context.seed) { batch in
                 objective.gradient(at: theta, batch: batch)
             }
-            return ["ias": sampled.interactionAwareSharpness.value, "ias_se": sampled.interactionAwareSharpness.standardError]
+            return [Self.ias.name: sampled.interactionAwareSharpness.value,
+                    Self.standardError.name: sampled.interactionAwareSharpness.standardError]
         }
     }
 }

@@ -9,11 +9,18 @@ import Theory
 /// §2 item 5; ``StabilityThreshold/adam(learningRate:beta1:)``), 38/η at β₁ = 0.9.
 ///
 /// Before the first update P₀ carries no curvature information (v₀ = 0, so P₀ is ε or undefined),
-/// so nothing is recorded at step 0. Metrics: `preconditioned_sharpness`, `preconditioned_sharpness_iterations`,
-/// `aeos_threshold` (when the optimizer has a `beta1`). Options as ``SharpnessProbe``.
+/// so nothing is recorded at step 0. Options as ``SharpnessProbe``; metrics: ``documentation``.
 public struct PreconditionedSharpnessProbe: Probe {
-    public static let name = "preconditioned_sharpness"
-    public static let summary = "λ_max(P⁻¹H) for adaptive optimizers and (2+2β₁)/((1−β₁)η): preconditioned_sharpness, aeos_threshold"
+    static let sharpness = ProbeMetric("preconditioned_sharpness", "λ₁(P_t^{-1/2} H P_t^{-1/2}) = λ₁(P_t⁻¹H), P_t the optimizer's diagonal preconditioner",
+                                       only: "after the first update")
+    static let iterations = ProbeMetric("preconditioned_sharpness_iterations", "operator products the eigensolver used",
+                                        only: "after the first update")
+    static let threshold = ProbeMetric("aeos_threshold", "(2 + 2β₁)/((1 − β₁)η_t), 38/η_t at β₁ = 0.9",
+                                       only: "after the first update, when the optimizer has beta1")
+    public static let documentation = ProbeDescription(
+        name: "preconditioned_sharpness", summary: "λ_max(P⁻¹H) of an adaptive optimizer and its threshold (2+2β₁)/((1−β₁)η)",
+        reference: "Cohen et al. 2022, Adaptive Gradient Methods at the Edge of Stability (arXiv 2207.14484), §2",
+        options: TopEigenvalueTracker.options, metrics: [sharpness, iterations, threshold])
     var tracker: TopEigenvalueTracker
 
     public init(options: inout ConfigReader) throws(ConfigError) {
@@ -30,10 +37,10 @@ public struct PreconditionedSharpnessProbe: Probe {
         guard context.optimizer.stepCount > 0, let p = context.optimizer.preconditionerDiagonal, p.allSatisfy({ $0.isFinite && $0 > 0 }) else { return [:] }
         let matrix = PreconditionedOperator(HessianOperator(objective: context.objective, at: context.parameters), preconditioner: p)
         let top = try tracker.measure(matrix, seed: context.seed)
-        var out = ["preconditioned_sharpness": top.value, "preconditioned_sharpness_iterations": Double(top.iterations)]
+        var out = [Self.sharpness.name: top.value, Self.iterations.name: Double(top.iterations)]
         if let beta1 = context.setting("beta1"),
            let threshold = try? StabilityThreshold.adam(learningRate: context.learningRate, beta1: beta1) {
-            out["aeos_threshold"] = threshold
+            out[Self.threshold.name] = threshold
         }
         return out
     }

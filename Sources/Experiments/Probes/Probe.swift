@@ -1,3 +1,4 @@
+import DataIO
 import Curvature
 import Foundation
 import NN
@@ -14,12 +15,12 @@ import Tensor
 /// ``ProbeContext/seed``, derived from (run seed, probe name, step), never from a shared generator.
 ///
 /// To add a theory quantity: write a conforming type (one file in Probes/) and add it to
-/// ``ProbeRegistry/standard``, or register it on a registry passed to the runner.
+/// ``ProbeRegistry/standard``, or register it on a registry passed to the runner. Its
+/// ``documentation`` lists its options (``ProbeOption``s, which are also how it reads them) and the
+/// metrics it records (``ProbeMetric``s, whose names it writes); `biaslab probes` prints it.
 public protocol Probe {
-    /// The name configs use (`sharpness`).
-    static var name: String { get }
-    /// One line for `--help`: what it measures and the metric names it writes.
-    static var summary: String { get }
+    /// Name, options with defaults, metrics with formulas.
+    static var documentation: ProbeDescription { get }
     /// Reads the probe's `options` mapping; call `options.finish()` to reject unknown keys.
     init(options: inout ConfigReader) throws(ConfigError)
     /// Throws when the probe cannot run in this setting (no test set, a non-adaptive optimizer…).
@@ -33,6 +34,8 @@ public protocol Probe {
 }
 
 extension Probe {
+    /// The name configs use (`sharpness`).
+    public static var name: String { documentation.name }
     public func check(_ setup: ProbeSetup) throws(ConfigError) {}
     public func encodedState() throws -> Data? { nil }
     public mutating func restoreState(from data: Data) throws {}
@@ -45,8 +48,20 @@ public struct ProbeSetup {
     public let hasTestData: Bool
     /// True when the optimizer has a diagonal preconditioner (Adam, RMSprop, …).
     public let optimizerIsAdaptive: Bool
+    /// How the run draws its batches (`training.sampling`).
+    public let sampling: BatchSampling
     public let sampleCount: Int
     public let dimension: Int
+}
+
+extension ProbeSetup {
+    /// Throws naming the probe's entry unless the run's batches are drawn at random (every scheme but
+    /// `fixed-order`): the check of each probe that measures a batch moment (ρ_b, IAS, batch sharpness).
+    public func requireRandomBatches(probe: String) throws(ConfigError) {
+        do { try sampling.requireRandomBatches(for: "the \(probe) probe") } catch {
+            throw ConfigError(path: path, "\(error.description); set training.sampling")
+        }
+    }
 }
 
 /// Everything a probe sees at one measurement: θ_t before step t's update, and the run around it.
@@ -76,12 +91,18 @@ public struct ProbeContext {
 /// Probes by name. ``standard`` holds every built-in probe.
 public struct ProbeRegistry {
     public private(set) var types: [String: any Probe.Type] = [:]
+    /// The probes in registration order (the order `biaslab probes` lists them).
+    public private(set) var ordered: [any Probe.Type] = []
 
     public init(_ types: [any Probe.Type]) {
         for t in types { register(t) }
     }
 
-    public mutating func register(_ type: any Probe.Type) { types[type.name] = type }
+    public mutating func register(_ type: any Probe.Type) {
+        ordered.removeAll { $0.name == type.name }
+        ordered.append(type)
+        types[type.name] = type
+    }
 
     /// Every built-in probe.
     public static var standard: ProbeRegistry {

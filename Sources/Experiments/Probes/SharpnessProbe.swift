@@ -7,11 +7,15 @@ import Theory
 /// the gradient-descent stability threshold 2/η_t (Cohen et al. 2021, "Gradient Descent on Neural
 /// Networks Typically Occurs at the Edge of Stability", arXiv 2103.00065; ``StabilityThreshold/sgd(learningRate:concentration:)``).
 ///
-/// Metrics: `lambda_max`, `lambda_max_iterations`, `gd_threshold` (= 2/η_t).
-/// Options: `method` (lanczos | power), `tolerance`, `max_iterations`.
+/// Options (``TopEigenvalueTracker``) and metrics: ``documentation``.
 public struct SharpnessProbe: Probe {
-    public static let name = "sharpness"
-    public static let summary = "λ_max of the training Hessian (warm-started Lanczos or power iteration) and 2/η: lambda_max, gd_threshold"
+    static let lambdaMax = ProbeMetric("lambda_max", "λ₁(∇²L(θ_t)), the largest eigenvalue of the full-batch training Hessian")
+    static let iterations = ProbeMetric("lambda_max_iterations", "Hessian–vector products the eigensolver used")
+    static let threshold = ProbeMetric("gd_threshold", "2/η_t, gradient descent's stability threshold")
+    public static let documentation = ProbeDescription(
+        name: "sharpness", summary: "λ_max of the training Hessian (warm-started Lanczos or power iteration) and 2/η",
+        reference: "Cohen et al. 2021, Gradient Descent on Neural Networks Typically Occurs at the Edge of Stability (arXiv 2103.00065), §3",
+        options: TopEigenvalueTracker.options, metrics: [lambdaMax, iterations, threshold])
     var tracker: TopEigenvalueTracker
 
     public init(options: inout ConfigReader) throws(ConfigError) {
@@ -21,8 +25,8 @@ public struct SharpnessProbe: Probe {
     public mutating func measure(_ context: ProbeContext) throws -> [String: Double] {
         let hessian = HessianOperator(objective: context.objective, at: context.parameters)
         let top = try tracker.measure(hessian, seed: context.seed)
-        var out = ["lambda_max": top.value, "lambda_max_iterations": Double(top.iterations)]
-        if let threshold = try? StabilityThreshold.sgd(learningRate: context.learningRate) { out["gd_threshold"] = threshold }
+        var out = [Self.lambdaMax.name: top.value, Self.iterations.name: Double(top.iterations)]
+        if let threshold = try? StabilityThreshold.sgd(learningRate: context.learningRate) { out[Self.threshold.name] = threshold }
         return out
     }
 

@@ -29,16 +29,17 @@ public struct RunCharts {
                   idPrefix: idPrefix)
     }
 
-    /// (metric, threshold, title, y label) of the charts drawn first, in order.
+    /// (metric, threshold, title, y label) of the charts drawn first, in order; the names are the probes'.
     static let known: [(String, String?, String, String)] = [
-        ("train_loss", nil, "Training loss", "loss L(θ_t) on the training set"),
-        ("lambda_max", "gd_threshold", "Sharpness λ_max(H) and the GD threshold 2/η", "top eigenvalue of the Hessian H"),
-        ("preconditioned_sharpness", "aeos_threshold", "Preconditioned sharpness λ₁(P⁻¹H) and (2+2β₁)/((1−β₁)η)",
-         "top eigenvalue of P⁻¹H"),
-        ("test_loss", nil, "Test loss", "loss on the held-out set"),
-        ("train_accuracy", nil, "Training accuracy", "accuracy (fraction correct)"),
-        ("test_accuracy", nil, "Test accuracy", "accuracy (fraction correct)"),
-        ("ias", "ias_threshold", "Interaction-aware sharpness and 2ρ_b/η", "tr(H S_b)/tr(S_b)"),
+        (TrainMetricsProbe.loss.name, nil, "Training loss", "loss L(θ_t) on the training set"),
+        (SharpnessProbe.lambdaMax.name, SharpnessProbe.threshold.name, "Sharpness λ_max(H) and the GD threshold 2/η",
+         "top eigenvalue of the Hessian H"),
+        (PreconditionedSharpnessProbe.sharpness.name, PreconditionedSharpnessProbe.threshold.name,
+         "Preconditioned sharpness λ₁(P⁻¹H) and (2+2β₁)/((1−β₁)η)", "top eigenvalue of P⁻¹H"),
+        (TestMetricsProbe.loss.name, nil, "Test loss", "loss on the held-out set"),
+        (TrainMetricsProbe.accuracy.name, nil, "Training accuracy", "accuracy (fraction correct)"),
+        (TestMetricsProbe.accuracy.name, nil, "Test accuracy", "accuracy (fraction correct)"),
+        (InteractionProbe.ias.name, InteractionProbe.threshold.name, "Interaction-aware sharpness and 2ρ_b/η", "tr(H S_b)/tr(S_b)"),
     ]
 
     /// Metrics never charted on their own: diagnostics and thresholds drawn with their metric.
@@ -88,7 +89,7 @@ public struct RunCharts {
                 let thresholds = Dictionary(t.map { ($0.step, $0.value) }, uniquingKeysWith: { a, _ in a })
                 let ratio = rows.compactMap { row in thresholds[row.step].map { (x: Double(row.step), y: row.value / $0) } }
                 guard !ratio.isEmpty else { continue }
-                let what = metric == "lambda_max" ? "λ_max(H)/(2/η)" : "λ₁(P⁻¹H)/((2+2β₁)/((1−β₁)η))"
+                let what = metric == SharpnessProbe.lambdaMax.name ? "λ_max(H)/(2/η)" : "λ₁(P⁻¹H)/((2+2β₁)/((1−β₁)η))"
                 series.append(.init(name: "\(label(entry)): \(what)", points: ratio, color: Palette.series(i)))
                 steps += ratio.map(\.x)
                 break
@@ -111,7 +112,9 @@ public struct RunCharts {
         }
         // Sharpness ÷ threshold right after the sharpness charts.
         if let c = normalizedSharpness() {
-            let last = out.lastIndex { $0.id.hasSuffix("-lambda_max") || $0.id.hasSuffix("-preconditioned_sharpness") }
+            let last = out.lastIndex {
+                $0.id.hasSuffix("-" + SharpnessProbe.lambdaMax.name) || $0.id.hasSuffix("-" + PreconditionedSharpnessProbe.sharpness.name)
+            }
             out.insert(c, at: last.map { $0 + 1 } ?? out.count)
         }
         let others = Set(entries.flatMap(\.series.keys)).subtracting(drawn).filter { !Self.isAuxiliary($0) && $0 != "batch_loss" }.sorted()

@@ -28,7 +28,8 @@ public struct RunDigest: Codable, Sendable, Equatable {
     public let lateFractionNearThreshold: Double?
 
     /// Sharpness metrics and their thresholds, preferred first.
-    static let sharpnessPairs = [("preconditioned_sharpness", "aeos_threshold"), ("lambda_max", "gd_threshold")]
+    static let sharpnessPairs = [(PreconditionedSharpnessProbe.sharpness.name, PreconditionedSharpnessProbe.threshold.name),
+                                 (SharpnessProbe.lambdaMax.name, SharpnessProbe.threshold.name)]
 
     public init(run: RunStore.Run, series: [String: [RunStore.MetricRow]]) {
         runID = run.id
@@ -37,10 +38,10 @@ public struct RunDigest: Codable, Sendable, Equatable {
         step = run.step
         totalSteps = run.totalSteps
         func last(_ name: String) -> Double? { series[name]?.last { $0.value.isFinite }?.value }
-        finalTrainLoss = last("train_loss")
-        finalTrainAccuracy = last("train_accuracy")
-        finalTestLoss = last("test_loss")
-        finalTestAccuracy = last("test_accuracy")
+        finalTrainLoss = last(TrainMetricsProbe.loss.name)
+        finalTrainAccuracy = last(TrainMetricsProbe.accuracy.name)
+        finalTestLoss = last(TestMetricsProbe.loss.name)
+        finalTestAccuracy = last(TestMetricsProbe.accuracy.name)
         guard let (metric, thresholdName) = Self.sharpnessPairs.first(where: { series[$0.0] != nil }),
               let values = series[metric] else {
             sharpnessMetric = nil; threshold = nil; finalSharpness = nil; maxSharpness = nil

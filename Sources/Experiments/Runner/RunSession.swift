@@ -39,14 +39,14 @@ struct RunSession {
         let n = objective.sampleCount
         if let b = config.batchSize {
             do {
-                sampler = try BatchSampler(count: n, batchSize: b, scheme: config.sampler, lastBatch: config.lastBatch, seed: config.seed)
+                sampler = try BatchSampler(count: n, batchSize: b, scheme: config.sampling, lastBatch: config.lastBatch, seed: config.seed)
             } catch {
                 throw ConfigError(path: "training.batch_size", error.problem)
             }
         }
-        sampling = config.sampler == .withReplacement ? .withReplacement : .withoutReplacement
-        if sampling == .withoutReplacement, let b = config.batchSize, b > n {
-            throw ConfigError(path: "training.batch_size", "must be at most N = \(n) without replacement, got \(b)")
+        sampling = config.sampling
+        if sampling != .withReplacement, let b = config.batchSize, b > n {
+            throw ConfigError(path: "training.batch_size", "must be at most N = \(n) with \(sampling.rawValue) sampling, got \(b)")
         }
         totalSteps = config.totalSteps(sampleCount: n)
         var generator = RandomGenerator(seed: config.seed, stream: "init")
@@ -56,7 +56,7 @@ struct RunSession {
         for entry in config.probes {
             let probe = try registry.make(entry)
             try probe.check(ProbeSetup(path: entry.path, hasTestData: testObjective != nil, optimizerIsAdaptive: adaptive,
-                                       sampleCount: n, dimension: objective.dimension))
+                                       sampling: sampling, sampleCount: n, dimension: objective.dimension))
             probes.append(probe)
         }
     }

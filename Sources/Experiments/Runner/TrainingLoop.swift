@@ -75,15 +75,15 @@ struct TrainingLoop {
                                        sampling: session.sampling, seed: session.probeSeed(index: index, step: step))
             for (name, value) in try session.probes[index].measure(context) { values[name] = value }
         }
-        if let lambda = values["lambda_max"] ?? values["preconditioned_sharpness"] { lastLambdaMax = lambda }
+        if let lambda = values[SharpnessProbe.lambdaMax.name] ?? values[PreconditionedSharpnessProbe.sharpness.name] { lastLambdaMax = lambda }
         return values
     }
 
     private static func targetReached(_ values: [String: Double], _ stop: RunConfig.StopConditions) -> String? {
-        if let target = stop.trainLossBelow, let loss = values["train_loss"], loss < target {
+        if let target = stop.trainLossBelow, let loss = values[TrainMetricsProbe.loss.name], loss < target {
             return "train loss \(loss) below \(target)"
         }
-        if let target = stop.trainAccuracyAbove, let accuracy = values["train_accuracy"], accuracy >= target {
+        if let target = stop.trainAccuracyAbove, let accuracy = values[TrainMetricsProbe.accuracy.name], accuracy >= target {
             return "train accuracy \(accuracy) reached \(target)"
         }
         return nil

@@ -2,6 +2,7 @@ import Foundation
 import Yams
 
 /// A sweep: a base run config and the values to vary, expanded into runs with deterministic names.
+/// Every key with its default: docs/CONFIG.md § Sweeps (``ConfigReference/sweepKeys``).
 ///
 /// ```yaml
 /// name: adam-betas                        # default: the sweep file's base name

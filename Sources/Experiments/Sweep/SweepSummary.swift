@@ -70,7 +70,7 @@ public struct SweepSummary: Codable, Sendable, Equatable {
     }
 
     /// Metrics summarized in ``Row/values``.
-    static let summarized = ["train_loss", "test_loss", "train_accuracy", "test_accuracy"]
+    static let summarized = [TrainMetricsProbe.loss, TestMetricsProbe.loss, TrainMetricsProbe.accuracy, TestMetricsProbe.accuracy].map(\.name)
 
     public init(spec: SweepSpec, points: [SweepPoint], store: RunStore) throws {
         let runs = RunIndex(try store.runs())
@@ -128,10 +128,7 @@ public struct SweepSummary: Codable, Sendable, Equatable {
             lines.append(["\(row.index)"] + keys.map { row.assignments[$0] ?? "-" } + [row.status, "\(row.step)", Self.format(row.objective)]
                          + valueColumns.map { Self.format(row.values[$0]) })
         }
-        let widths = header.indices.map { c in lines.map { $0[c].count }.max() ?? 0 }
-        var out = lines.map { line in
-            line.enumerated().map { c, text in text.padding(toLength: widths[c], withPad: " ", startingAt: 0) }.joined(separator: "  ")
-        }
+        var out = TextTable.lines(lines)
         for b in best {
             let group = b.group.isEmpty ? "" : " for " + b.group.keys.sorted().map { "\($0)=\(b.group[$0]!)" }.joined(separator: ", ")
             out.append("best\(group): #\(b.index) \(b.name) with \(metric) = \(Self.format(b.objective))")

@@ -21,13 +21,14 @@ struct DataCommand: ParsableCommand {
     /// `biaslab data describe SOURCE [--json]`.
     struct Describe: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print a dataset's sample count, input and target shapes, and label counts.",
+            abstract: "Print a dataset's sample count, shapes, label counts and preprocessing (subset, scaling, centring).",
             discussion: """
                 Keys per source: \
                 \(DataSource.keys.map { "\($0.key) (\($0.value.joined(separator: ", ")))" }.joined(separator: "; ")).
 
-                With --json, prints one object: {"label_counts":{"0":…},"n":…,"name":…,"x_shape":[…],"y_shape":[…]};
-                label_counts is null for regression data.
+                With --json, prints one object: {"label_counts":{"0":…},"n":…,"name":…,"preprocessing":{"centering":…,
+                "scaling":…,"subset":…,"targets":…},"x_shape":[…],"y_shape":[…]}; label_counts is null for regression
+                data. preprocessing states which samples are kept, how x is scaled and centred, and how y is formed.
 
                 Examples:
                   biaslab data describe fashion-mnist:train,per-class=100,seed=3 --json
@@ -40,13 +41,14 @@ struct DataCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            let dataset: Dataset
+            let parsed: DataSource, dataset: Dataset
             do {
-                dataset = try DataSource(parsing: source).load()
+                parsed = try DataSource(parsing: source)
+                dataset = try parsed.load()
             } catch {
                 throw UsageError(error.description)
             }
-            let summary = DatasetSummary(dataset)
+            let summary = DatasetSummary(dataset, preprocessing: parsed.preprocessing)
             if output.json {
                 try JSONOutput.print(summary)
             } else {
@@ -64,8 +66,11 @@ struct DatasetSummary: Encodable {
     let yShape: [Int]
     /// Samples per label, keyed by the label as a string; null for regression data.
     let labelCounts: [String: Int]?
+    /// The source's subset rule, scaling, centring and targets.
+    let preprocessing: DataPreprocessing
 
-    init(_ dataset: Dataset) {
+    init(_ dataset: Dataset, preprocessing: DataPreprocessing) {
+        self.preprocessing = preprocessing
         name = dataset.name
         n = dataset.count
         xShape = dataset.x.shape
@@ -75,7 +80,7 @@ struct DatasetSummary: Encodable {
         }
     }
 
-    enum CodingKeys: String, CodingKey { case name, n, xShape, yShape, labelCounts }
+    enum CodingKeys: String, CodingKey { case name, n, xShape, yShape, labelCounts, preprocessing }
 
     func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -84,6 +89,7 @@ struct DatasetSummary: Encodable {
         try container.encode(xShape, forKey: .xShape)
         try container.encode(yShape, forKey: .yShape)
         try container.encode(labelCounts, forKey: .labelCounts)  // null when there are no labels
+        try container.encode(preprocessing, forKey: .preprocessing)
     }
 
     var text: String {
@@ -94,6 +100,8 @@ struct DatasetSummary: Encodable {
         } else {
             lines.append("  labels: none (regression targets)")
         }
+        lines += ["  subset: \(preprocessing.subset)", "  scaling: \(preprocessing.scaling)",
+                  "  centering: \(preprocessing.centering)", "  targets: \(preprocessing.targets)"]
         return lines.joined(separator: "\n")
     }
 }

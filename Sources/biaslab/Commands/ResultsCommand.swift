@@ -55,12 +55,11 @@ struct ResultsCommand: ParsableCommand {
                 try JSONOutput.print(Listing(runs: runs.map(\.withoutConfig)))
                 return
             }
-            func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
-            print(pad("id", 5) + pad("name", 22) + pad("status", 13) + pad("step", 14) + pad("started", 22) + "finished")
-            for r in runs {
-                print(pad("\(r.id)", 5) + pad(r.name, 22) + pad(r.status.rawValue, 13) + pad("\(r.step)/\(r.totalSteps)", 14)
-                      + pad(r.startedAt, 22) + (r.finishedAt ?? "-"))
+            let header = ["id", "name", "status", "step", "started", "finished"]
+            let rows = runs.map { r in
+                ["\(r.id)", r.name, r.status.rawValue, "\(r.step)/\(r.totalSteps)", r.startedAt, r.finishedAt ?? "-"]
             }
+            TextTable.lines([header] + rows).forEach { print($0) }
         }
     }
 

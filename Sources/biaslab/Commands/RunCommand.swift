@@ -13,7 +13,9 @@ struct RunCommand: ParsableCommand {
             the next step and ends the run as interrupted (exit 128 + signal); --resume continues it to a \
             result bit-identical to an uninterrupted run. A diverged run is recorded and exits 1.
 
-            Probes: \(ProbeRegistry.standard.types.keys.sorted().joined(separator: ", ")).
+            Probes: \(ProbeRegistry.standard.ordered.map { $0.name }.joined(separator: ", ")); 'biaslab probes' \
+            lists their options (defaults) and the metrics they record (formulas). Every config key, its \
+            accepted values and default: docs/CONFIG.md ('biaslab config-reference').
 
             Examples:
               biaslab run examples/tiny-synthetic.yaml --store runs.sqlite

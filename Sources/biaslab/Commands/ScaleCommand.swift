@@ -1,3 +1,4 @@
+import DataIO
 import Curvature
 import ArgumentParser
 import Foundation
@@ -58,8 +59,8 @@ struct ScaleCommand: ParsableCommand {
     @Option(name: .long, help: "LSSR: dataset size N.")
     var n: Int?
 
-    @Option(name: .long, help: "LSSR: batch sampling (default without-replacement).")
-    var sampling: BatchSampling = .withoutReplacement
+    /// LSSR's γ_{n,b} depends on it (eq. (1)); the other rules ignore it.
+    @OptionGroup var batchSampling: SamplingOptions
 
     @Option(name: .long, help: "Ablation variant of the sqrt or linear rule (see the discussion).")
     var variant: String?
@@ -91,7 +92,8 @@ struct ScaleCommand: ParsableCommand {
             guard rho != nil else { throw ValidationError("--rule lssr needs --rho (ρ₁ in (0, 1])") }
             guard let n else { throw ValidationError("--rule lssr needs --n (the dataset size)") }
             try OptionCheck.atLeast(n, 1, "--n")
-            if sampling == .withoutReplacement, max(batchSize, toBatchSize) > n {
+            let sampling = try batchSampling.randomBatches(for: "--rule lssr's γ_{n,b}")
+            if sampling != .withReplacement, max(batchSize, toBatchSize) > n {
                 throw ValidationError("--batch-size and --to-batch-size must be ≤ --n (\(n)) without replacement, got \(max(batchSize, toBatchSize))")
             }
             try OptionCheck.absent(variant, "--variant", because: "--rule lssr has no variants")
@@ -117,7 +119,7 @@ struct ScaleCommand: ParsableCommand {
             }
             return .squareRoot(parsed)
         case .lssr:
-            return .lssr(rho: rho ?? 1, datasetSize: Double(n ?? 1), sampling: sampling)
+            return .lssr(rho: rho ?? 1, datasetSize: Double(n ?? 1), sampling: batchSampling.sampling)
         }
     }
 

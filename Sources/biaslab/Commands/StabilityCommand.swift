@@ -1,3 +1,4 @@
+import DataIO
 import ArgumentParser
 import Curvature
 import Theory
@@ -9,7 +10,7 @@ struct StabilityCommand: ParsableCommand {
         abstract: "IAS, instability ratio tr(HS_b)/tr(S_n) vs 2/η, threshold, regime and predicted loss change for a model at θ.",
         discussion: """
             Exact from the N per-sample gradients and the full-batch Hessian (Lee & Jang 2023):
-              ias        ‖H‖_{S_b} = tr(HS_b)/tr(S_b);   ratio  tr(HS_b)/tr(S_n) (unstable on quadratics iff > 2/η)
+              ias        ‖H‖_{S_b} = tr(HS_b)/tr(S_b);   instability_ratio  tr(HS_b)/tr(S_n) (unstable on quadratics iff > 2/η)
               sgd        sharpness ias vs threshold 2ρ_b/η; predicted E[L_{t+1}] − L_t by eq. (7)
               momentum   ias vs ρ_b·(2/η)(1+β₁)/(1+2β₂) (Thm 2, scaled by ρ_b as for SGD); prediction eq. (131)
               adam       λ₁(P⁻¹H) vs (2+2β₁)/((1−β₁)η), P = √(diag S_b) + ε (the second moment v at its fixed point
@@ -35,8 +36,7 @@ struct StabilityCommand: ParsableCommand {
     @Option(name: .customLong("batch-size"), help: "b in [1, N] (default N).")
     var batchSize: Int?
 
-    @Option(name: .long, help: "Batch sampling scheme.")
-    var sampling: BatchSampling = .withoutReplacement
+    @OptionGroup var batchSampling: SamplingOptions
 
     @Option(name: .long, help: "β₁ in [0, 1): momentum (required), Adam (default 0.9).")
     var beta1: Double?
@@ -53,6 +53,7 @@ struct StabilityCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        _ = try batchSampling.randomBatches(for: "stability's S_b and ρ_b")
         try OptionCheck.positive(lr, "--lr")
         try OptionCheck.atLeast(batchSize, 1, "--batch-size")
         try OptionCheck.beta(beta1, "--beta1")
@@ -85,13 +86,13 @@ struct StabilityCommand: ParsableCommand {
         let report: StabilityReport
         do {
             report = try StabilityReport(objective: objective, at: theta, optimizer: family, learningRate: lr, batchSize: b,
-                                         sampling: sampling, edgeBand: edgeBand)
+                                         sampling: batchSampling.sampling, edgeBand: edgeBand)
         } catch let error as TheoryInputError {
             throw ComputationError("stability: \(error.description)")
         }
         let c = report.classification
-        let out = Output(optimizer: report.optimizer, lr: lr, batchSize: b, sampling: sampling.rawValue,
-                         ias: report.interactionAwareSharpness, rhoB: report.concentration, ratio: report.instabilityRatio,
+        let out = Output(optimizer: report.optimizer, lr: lr, batchSize: b, sampling: batchSampling.sampling.rawValue,
+                         ias: report.interactionAwareSharpness, rhoB: report.concentration, instabilityRatio: report.instabilityRatio,
                          twoOverLr: report.twoOverLearningRate, sharpness: c.sharpness, sharpnessMeasure: report.sharpnessMeasure,
                          threshold: c.threshold, thresholdRatio: c.ratio, regime: c.regime.rawValue,
                          predictedLossChange: report.predictedLossChange, preconditioner: report.preconditionerSource)
@@ -100,7 +101,7 @@ struct StabilityCommand: ParsableCommand {
             return
         }
         print("ias = \(OptionCheck.show(out.ias)), rho_b = \(OptionCheck.show(out.rhoB)), "
-              + "ratio tr(HS_b)/tr(S_n) = \(OptionCheck.show(out.ratio)) vs 2/lr = \(OptionCheck.show(out.twoOverLr))")
+              + "instability_ratio tr(HS_b)/tr(S_n) = \(OptionCheck.show(out.instabilityRatio)) vs 2/lr = \(OptionCheck.show(out.twoOverLr))")
         print("\(out.sharpnessMeasure) = \(OptionCheck.show(out.sharpness)), threshold = \(OptionCheck.show(out.threshold)): "
               + "\(out.regime) (sharpness/threshold = \(OptionCheck.show(out.thresholdRatio)))")
         if let change = out.predictedLossChange { print("predicted E[L_{t+1}] - L_t = \(OptionCheck.show(change))") }
@@ -115,7 +116,8 @@ struct StabilityCommand: ParsableCommand {
         let sampling: String
         let ias: Double
         let rhoB: Double
-        let ratio: Double
+        /// tr(HS_b)/tr(S_n), the interaction probe's `instability_ratio`.
+        let instabilityRatio: Double
         let twoOverLr: Double
         let sharpness: Double
         let sharpnessMeasure: String

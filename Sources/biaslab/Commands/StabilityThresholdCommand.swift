@@ -14,9 +14,10 @@ struct StabilityThresholdCommand: ParsableCommand {
               momentum  (2/η)(1+β₁)/(1+2β₂) for a Hessian eigenvalue (Lee & Jang 2023, Thm 2);
                         Polyak: --beta2 0 (default), Nesterov: --beta2 = --beta1.
               adam      (2+2β₁)/((1−β₁)η) for the preconditioned sharpness λ₁(P⁻¹H) (Cohen et al. 2022).
-            With --sharpness S: ratio = S/threshold and regime stable (ratio < 1 − band), edge (|ratio − 1| ≤ band)
-            or unstable (ratio > 1 + band); --edge-band defaults to 0.05 (GD hovers within a few percent of the
-            threshold; use 0.1–0.15 for noisy SGD measurements).
+            With --sharpness S: threshold_ratio = S/threshold (as in 'biaslab stability') and regime stable
+            (threshold_ratio < 1 − band), edge (|threshold_ratio − 1| ≤ band) or unstable (threshold_ratio > 1 + band);
+            --edge-band defaults to 0.05 (GD hovers within a few percent of the threshold; use 0.1–0.15 for
+            noisy SGD measurements).
 
             Examples:
               biaslab stability-threshold --optimizer sgd --lr 0.02 --sharpness 101
@@ -86,7 +87,7 @@ struct StabilityThresholdCommand: ParsableCommand {
             measure = "preconditioned sharpness lambda_1(P^-1 H)"
         }
         let classification = try sharpness.map { try StabilityClassification(sharpness: $0, threshold: threshold, edgeBand: edgeBand) }
-        let report = Report(threshold: threshold, measure: measure, ratio: classification?.ratio,
+        let report = Report(threshold: threshold, measure: measure, thresholdRatio: classification?.ratio,
                             regime: classification?.regime.rawValue, edgeBand: classification == nil ? nil : edgeBand)
         if output.json {
             try JSONOutput.print(report)
@@ -94,7 +95,7 @@ struct StabilityThresholdCommand: ParsableCommand {
         }
         print("threshold = \(OptionCheck.show(threshold)) for the \(measure)")
         if let classification {
-            print("sharpness \(OptionCheck.show(classification.sharpness)): ratio = \(OptionCheck.show(classification.ratio)), "
+            print("sharpness \(OptionCheck.show(classification.sharpness)): threshold_ratio = \(OptionCheck.show(classification.ratio)), "
                   + "\(classification.regime.rawValue) (edge band ±\(OptionCheck.show(edgeBand * 100))%)")
         }
     }
@@ -103,7 +104,7 @@ struct StabilityThresholdCommand: ParsableCommand {
     struct Report: Encodable {
         let threshold: Double
         let measure: String
-        let ratio: Double?
+        let thresholdRatio: Double?
         let regime: String?
         let edgeBand: Double?
     }

@@ -1,11 +1,11 @@
+import DataIO
 import Curvature
 import Foundation
 import ArgumentParser
 import Theory
 
-// Command-line spellings of the Theory enums: `--help` lists their raw values.
+// Command-line spellings of the Theory enums: `--help` lists their raw values (BatchSampling's: SamplingOptions).
 extension OptimizerFamily: ExpressibleByArgument {}
-extension BatchSampling: ExpressibleByArgument {}
 
 /// Range checks for theory options. Each error is one line naming the option, the range and the value.
 enum OptionCheck {

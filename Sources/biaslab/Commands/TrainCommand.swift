@@ -21,7 +21,7 @@ struct TrainCommand: ParsableCommand {
             Examples:
               biaslab train --model mlp:5-16-3:tanh --params theta.npy --data data.npz --loss mse --optimizer adam:torch --lr 1e-3 --steps 100 --save-params out.npy --json
               biaslab train --model toy-quadratic --optimizer sgd --lr 0.0625 --steps 8 --json
-              biaslab train --model mlp:784-32-10:tanh --data fashion-mnist:train,n=1000 --optimizer lion:official --lr 1e-4 --weight-decay 0.1 --steps 200 --batch-size 64 --sampler without --seed 1
+              biaslab train --model mlp:784-32-10:tanh --data fashion-mnist:train,n=1000 --optimizer lion:official --lr 1e-4 --weight-decay 0.1 --steps 200 --batch-size 64 --sampling without-replacement --seed 1
             """)
 
     @OptionGroup var objectiveOptions: ObjectiveOptions
@@ -35,8 +35,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Weight decay λ (coupled or decoupled as the preset says).") var weightDecay: Double?
     @Option(help: "Optimizer steps K.") var steps: Int
     @Option(help: "Mini-batch size b (default: the whole dataset, i.e. full-batch).") var batchSize: Int?
-    @Option(help: "Batch sampler: without (fresh permutation each epoch), with (i.i.d. indices), fixed (cyclic order).")
-    var sampler = "without"
+    @OptionGroup var batchSampling: SamplingOptions
     @Option(help: "Seed of the batch sampler.") var seed: UInt64 = 0
     @Option(help: "Write the final θ to this .npy (float64).") var saveParams: String?
     @OptionGroup var output: OutputOptions
@@ -51,18 +50,6 @@ struct TrainCommand: ParsableCommand {
     func validate() throws {
         guard steps >= 0 else { throw UsageError("--steps must be ≥ 0, got \(steps)") }
         if let b = batchSize, b < 1 { throw UsageError("--batch-size must be at least 1, got \(b)") }
-        _ = try samplingScheme
-    }
-
-    var samplingScheme: SamplingScheme {
-        get throws {
-            switch sampler {
-            case "without": return .withoutReplacement
-            case "with": return .withReplacement
-            case "fixed": return .fixedOrder
-            default: throw UsageError("--sampler: expected without, with or fixed, got '\(sampler)'")
-            }
-        }
     }
 
     /// The optimizer spec with the hyperparameter options applied as overrides.
@@ -86,7 +73,7 @@ struct TrainCommand: ParsableCommand {
         } catch { throw UsageError("--optimizer: \(error)") }
         var batches: BatchSampler? = nil
         if let b = batchSize {
-            do { batches = try BatchSampler(count: objective.sampleCount, batchSize: b, scheme: try samplingScheme, seed: seed) }
+            do { batches = try BatchSampler(count: objective.sampleCount, batchSize: b, scheme: batchSampling.sampling, seed: seed) }
             catch { throw UsageError("--batch-size: \(error)") }
         }
         var losses: [Double] = []
