@@ -32,6 +32,11 @@ public protocol Objective: Sendable {
     /// linear network under squared loss, O(nd)); nil otherwise, and callers fall back to d exact
     /// Hessian–vector products against unit vectors.
     func closedFormHessianDiagonal(at parameters: [Double], batch: [Int]?) -> [Double]?
+    /// ‖∇ℓ_{B_j}(θ)‖² for each sample of the batch (default: the row norms of the per-sample gradients;
+    /// dense networks compute them without materializing the rows).
+    func perSampleGradientSquaredNorms(at parameters: [Double], batch: [Int]?) -> [Double]
+    /// L_B(θ), and the accuracy where the objective has class labels (default: the loss alone).
+    func metrics(at parameters: [Double], batch: [Int]?) -> Metrics
 }
 
 /// ∇²L_B(θ)·vⱼ for each direction vⱼ, at the θ and batch the map was made for (``Objective/hessianProducts(at:batch:)``).
@@ -39,6 +44,26 @@ public typealias HessianProducts = @Sendable (_ directions: [[Double]]) -> [[Dou
 
 extension Objective {
     public func closedFormHessianDiagonal(at parameters: [Double], batch: [Int]?) -> [Double]? { nil }
+
+    public func perSampleGradientSquaredNorms(at parameters: [Double], batch: [Int]?) -> [Double] {
+        let g = perSampleGradients(at: parameters, batch: batch)
+        let d = dimension
+        return g.scalars.withUnsafeBufferPointer { rows in
+            (0..<(g.count / max(d, 1))).map { i in (0..<d).reduce(0.0) { $0 + rows[i * d + $1] * rows[i * d + $1] } }
+        }
+    }
+
+    public func metrics(at parameters: [Double], batch: [Int]?) -> Metrics {
+        Metrics(loss: loss(at: parameters, batch: batch), accuracy: nil)
+    }
+
+    /// ``perSampleGradientSquaredNorms(at:batch:)`` on every sample (dispatched to the objective's own).
+    public func perSampleGradientSquaredNorms(at parameters: [Double]) -> [Double] {
+        perSampleGradientSquaredNorms(at: parameters, batch: nil)
+    }
+
+    /// ``metrics(at:batch:)`` on every sample (dispatched to the objective's own).
+    public func metrics(at parameters: [Double]) -> Metrics { metrics(at: parameters, batch: nil) }
 
     /// Nothing shared: each application calls ``hessianVectorProducts(at:along:batch:)``.
     public func hessianProducts(at parameters: [Double], batch: [Int]?) -> HessianProducts {

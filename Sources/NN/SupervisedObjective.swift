@@ -177,7 +177,7 @@ public struct SupervisedObjective: Objective {
 
     /// ‖∇ℓ_i(θ)‖² for each sample of the batch without materializing the gradients: for a dense layer
     /// ‖δ_i a_iᵀ‖_F² = ‖δ_i‖²‖a_i‖², plus ‖δ_i‖² for the bias. Other models: from materialized rows.
-    public func perSampleGradientSquaredNorms(at parameters: [Double], batch: [Int]? = nil) -> [Double] {
+    public func perSampleGradientSquaredNorms(at parameters: [Double], batch: [Int]?) -> [Double] {
         let n = indices(of: batch).count
         guard let parts = denseLayerDeltas(at: parameters, batch: batch) else {
             let g = perSampleGradients(at: parameters, batch: batch)
@@ -236,7 +236,7 @@ public struct SupervisedObjective: Objective {
     }
 
     /// Loss and (when labels exist) accuracy, the fraction of samples whose largest output is the label.
-    public func metrics(at parameters: [Double], batch: [Int]? = nil) -> Metrics {
+    public func metrics(at parameters: [Double], batch: [Int]?) -> Metrics {
         let s = slice(batch)
         let out = GradientMode.withoutRecording { model.forward(Variable(Tensor(parameters)), s.x) }
         let losses = GradientMode.withoutRecording { loss.perSample(outputs: out, targets: s.y, labels: s.labels).value }

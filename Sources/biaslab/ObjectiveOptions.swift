@@ -64,46 +64,19 @@ struct ModelOptions: ParsableArguments {
 }
 
 /// The objective of `--model SPEC [--params P.npy] [--data SOURCE] [--loss L]` and θ (see
-/// ``ObjectiveOptions``), or a one-line `UsageError` naming the bad input. The one place the CLI turns
-/// these options into an objective.
+/// ``ObjectiveOptions``), or a one-line `UsageError` naming the bad input: the flags become a
+/// ``ProblemSpec`` (the one path run configs take too), θ comes from `--params` or θ₀ of `--init-seed`.
 func loadObjective(model: String, params: String?, data: String?, loss: String, initSeed: UInt64 = 0) throws -> (objective: any Objective, theta: [Double]) {
-        let spec: ModelSpec
-        do { spec = try ModelSpec.parse(model) } catch { throw UsageError("--model: \(error)") }
-        let objective: any Objective
-        let initialize: (inout RandomGenerator) -> [Double]
-        switch spec.build() {
-        case .objective(let analytic):
-            if data != nil { throw UsageError("--data: model '\(model)' is an analytic objective and takes no data") }
-            objective = analytic
-            let start = spec.analyticStart ?? [Double](repeating: 1, count: analytic.dimension)
-            initialize = { _ in start }
-        case .model(let network):
-            guard let data else { throw UsageError("--data: model '\(model)' needs a data source (.npz, fashion-mnist, or a synthetic spec)") }
-            let dataset: Dataset
-            do { dataset = try DataSource(parsing: data).load() } catch { throw UsageError("--data: \(error)") }
-            let lossFunction: Loss
-            do { lossFunction = try Loss.parse(loss) } catch { throw UsageError("--loss: \(error)") }
-            if case .crossEntropy = lossFunction, dataset.labels == nil {
-                throw UsageError("--loss: cross-entropy needs integer class labels, but '\(data)' has real-valued targets")
-            }
-            let expectedInputs = dataset.x.count / max(dataset.count, 1)
-            if let dense = network as? DenseNetwork, dense.widths[0] != expectedInputs {
-                throw UsageError("--data: '\(data)' has \(expectedInputs) input features per sample, model '\(model)' expects \(dense.widths[0])")
-            }
-            if dataset.y.shape.count == 2, dataset.y.shape[1] != network.outputCount, lossFunction != .crossEntropy {
-                throw UsageError("--data: '\(data)' has targets of width \(dataset.y.shape[1]), model '\(model)' outputs \(network.outputCount)")
-            }
-            objective = SupervisedObjective(model: network, loss: lossFunction, inputs: dataset.x, targets: dataset.y, labels: dataset.labels)
-            initialize = { network.initialParameters(using: &$0) }
-        }
-        guard let params else {
-            var generator = RandomGenerator(seed: initSeed, stream: "init")
-            return (objective, initialize(&generator))
-        }
-        let theta: Tensor
-        do { theta = try NPY.read(URL(fileURLWithPath: params)) } catch { throw UsageError("--params: \(error)") }
-        guard theta.count == objective.dimension else {
-            throw UsageError("--params: '\(params)' holds \(theta.count) values, model '\(model)' has d = \(objective.dimension)")
-        }
-        return (objective, theta.scalars)
+    let problem: Problem
+    do { problem = try ProblemSpec(model: model, data: data, loss: loss).build() } catch {
+        let flag = switch error.field { case .model: "--model"; case .data, .testData: "--data"; case .loss: "--loss" }
+        throw UsageError("\(flag): \(error.message)")
     }
+    guard let params else { return (problem.objective, problem.initialParameters(seed: initSeed)) }
+    let theta: Tensor
+    do { theta = try NPY.read(URL(fileURLWithPath: params)) } catch { throw UsageError("--params: \(error)") }
+    guard theta.count == problem.objective.dimension else {
+        throw UsageError("--params: '\(params)' holds \(theta.count) values, model '\(model)' has d = \(problem.objective.dimension)")
+    }
+    return (problem.objective, theta.scalars)
+}

@@ -1,6 +1,7 @@
 import BiasLabTestSupport
 import Experiments
 import Foundation
+import NN
 import Testing
 
 /// Config parsing and validation. Oracle: the exact one-line error text the spec requires
@@ -31,7 +32,8 @@ import Testing
 
     @Test func decodesEveryField() throws {
         let c = try Self.config(Self.base)
-        #expect(c.name == "tiny" && c.model == "mlp:4-6-2:tanh" && c.seed == 3)
+        let model = try ModelSpec.parse("mlp:4-6-2:tanh")
+        #expect(c.name == "tiny" && c.problem.model == model && c.seed == 3)
         #expect(c.optimizer.preset == "adam:torch" && c.optimizer.settings["beta2"] == "0.99" && c.optimizer.settings["lr"] == "0.01")
         #expect(c.steps == 20 && c.batchSize == 8 && c.sampling == .withReplacement && c.checkpointEvery == 5)
         #expect(c.probes.map(\.name) == ["train", "sharpness"] && c.probes.map(\.every) == [2, 4])

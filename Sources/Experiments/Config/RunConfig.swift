@@ -24,10 +24,10 @@ import Optim
 /// with the run as JSON; ``init(document:registry:)`` rebuilds an identical config from it on resume.
 public struct RunConfig: Sendable {
     public var name: String
-    public var model: String
-    public var trainData: String
-    public var testData: String?
-    public var loss: Loss
+    /// Model (or analytic objective), training data and loss (`model`, `data.train`, `loss`), parsed once.
+    public var problem: ProblemSpec
+    /// Held-out data (`data.test`).
+    public var testData: DataSource?
     public var optimizer: OptimizerSpec
     public var schedules: Schedules
     /// nil: steps from ``epochs``.
@@ -107,31 +107,38 @@ public struct RunConfig: Sendable {
         self.document = document
         var root = try ConfigReader(document, path: "")
         name = try root.string("name", default: "run")
-        let modelSpec = try root.requiredString("model")
-        _ = try ModelFactory.makeModel(spec: modelSpec)
-        model = modelSpec
+        let modelText = try root.requiredString("model")
+        let model: ModelSpec
+        do { model = try ModelSpec.parse(modelText) } catch { throw ConfigError(path: "model", "\(error)") }
 
+        var trainText: String?, testText: String?
         switch root.value("data") {
         case .string(let s)?:
-            trainData = s
-            testData = nil
+            trainText = s
+        case nil where model.model == nil:
+            break  // an analytic objective takes no data
         case let other:
             var data = try ConfigReader(other ?? .null, path: "data")
-            trainData = try data.requiredString("train")
-            testData = try data.string("test")
+            trainText = try data.requiredString("train")
+            testText = try data.string("test")
             try data.finish()
         }
-        for (key, spec) in [("train", trainData), ("test", testData)] {
-            guard let spec else { continue }
-            do { _ = try DataSource(parsing: spec) } catch {
-                throw ConfigError(path: "data.\(key)", error.problem)
-            }
+        if model.model == nil, trainText != nil {
+            throw ConfigError(path: "data", "model '\(modelText)' is an analytic objective and takes no data; remove the data key")
         }
+        func source(_ text: String?, key: String) throws(ConfigError) -> DataSource? {
+            guard let text else { return nil }
+            do { return try DataSource(parsing: text) } catch { throw ConfigError(path: "data.\(key)", error.problem) }
+        }
+        let train = try source(trainText, key: "train")
+        testData = try source(testText, key: "test")
 
         let lossText = try root.string("loss", default: Defaults.loss)
+        let loss: Loss
         do { loss = try Loss.parse(lossText) } catch {
             throw ConfigError(path: "loss", "expected mse, mse:scale=<positive number>, or ce, got '\(lossText)'")
         }
+        problem = ProblemSpec(model: model, data: train, loss: loss)
 
         (optimizer, schedules) = try Self.readOptimizer(root.value("optimizer"))
 

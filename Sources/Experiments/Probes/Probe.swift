@@ -70,8 +70,8 @@ public struct ProbeContext {
     public let step: Int
     public let parameters: [Double]
     /// The training objective (mean loss over the training set).
-    public let objective: SupervisedObjective
-    public let testObjective: SupervisedObjective?
+    public let objective: any Objective
+    public let testObjective: (any Objective)?
     /// The optimizer with its state after t updates.
     public let optimizer: OptimizerInstance
     /// The optimizer's settings (preset plus overrides), e.g. `lr`, `beta1`.

@@ -10,8 +10,8 @@ import Tensor
 /// (bad config, missing or truncated data file), so a failing setup leaves the store as it was.
 struct RunSession {
     let config: RunConfig
-    let objective: SupervisedObjective
-    let testObjective: SupervisedObjective?
+    let objective: any Objective
+    let testObjective: (any Objective)?
     var optimizer: OptimizerInstance
     var sampler: BatchSampler?
     var probes: [any Probe]
@@ -21,16 +21,17 @@ struct RunSession {
 
     init(config: RunConfig, registry: ProbeRegistry) throws(ConfigError) {
         self.config = config
-        let model = try ModelFactory.makeModel(spec: config.model)
-        let train = try Self.load(config.trainData, key: "data.train")
-        objective = try Self.objective(model: model, data: train, loss: config.loss, key: "data.train")
-        testObjective = try config.testData.map { spec throws(ConfigError) in
-            try Self.objective(model: model, data: try Self.load(spec, key: "data.test"), loss: config.loss, key: "data.test")
+        let problem: Problem
+        do { problem = try config.problem.build(testData: config.testData) } catch {
+            let path = switch error.field { case .model: "model"; case .data: "data.train"; case .testData: "data.test"; case .loss: "loss" }
+            throw ConfigError(path: path, error.message)
         }
-        let structure = ProblemStructure(dimension: model.parameterCount, blocks: model.blocks)
+        objective = problem.objective
+        testObjective = problem.testObjective
+        let structure = ProblemStructure(dimension: objective.dimension, blocks: objective.blocks)
         do {
             optimizer = OptimizerInstance(optimizer: try config.optimizer.makeOptimizer(structure: structure).with(schedules: config.schedules),
-                                          dimension: model.parameterCount)
+                                          dimension: objective.dimension)
         } catch let error as HyperparameterError {
             throw ConfigError(path: "optimizer.\(error.parameter)", "must be \(error.expected), got \(error.value)")
         } catch {
@@ -49,8 +50,7 @@ struct RunSession {
             throw ConfigError(path: "training.batch_size", "must be at most N = \(n) with \(sampling.rawValue) sampling, got \(b)")
         }
         totalSteps = config.totalSteps(sampleCount: n)
-        var generator = RandomGenerator(seed: config.seed, stream: "init")
-        parameters = model.initialParameters(using: &generator)
+        parameters = problem.initialParameters(seed: config.seed)
         let adaptive = optimizer.optimizer.preconditionerDiagonal(state: optimizer.state) != nil
         probes = []
         for entry in config.probes {
@@ -59,34 +59,6 @@ struct RunSession {
                                        sampling: sampling, sampleCount: n, dimension: objective.dimension))
             probes.append(probe)
         }
-    }
-
-    private static func load(_ spec: String, key: String) throws(ConfigError) -> Dataset {
-        do {
-            return try DataSource(parsing: spec).load()
-        } catch {
-            throw ConfigError(path: key, error.description)
-        }
-    }
-
-    private static func objective(model: any Model, data: Dataset, loss: Loss, key: String) throws(ConfigError) -> SupervisedObjective {
-        let n = data.count
-        let features = n == 0 ? 0 : data.x.count / n
-        guard let mlp = model as? DenseNetwork else {
-            return SupervisedObjective(model: model, loss: loss, inputs: data.x, targets: data.y, labels: data.labels)
-        }
-        guard n > 0 else { throw ConfigError(path: key, "\(data.name) has no samples") }
-        guard mlp.widths[0] == features else {
-            throw ConfigError(path: "model", "input width \(mlp.widths[0]) does not match \(features) features per sample of \(data.name)")
-        }
-        let outputs = data.y.rank == 2 ? data.y.shape[1] : 1
-        guard mlp.outputCount == outputs else {
-            throw ConfigError(path: "model", "output width \(mlp.outputCount) does not match the \(outputs) target columns of \(data.name)")
-        }
-        if case .crossEntropy = loss, data.labels == nil {
-            throw ConfigError(path: "loss", "cross-entropy needs class labels, but \(data.name) is a regression set")
-        }
-        return SupervisedObjective(model: model, loss: loss, inputs: data.x, targets: data.y, labels: data.labels)
     }
 
     /// η_t.
