@@ -48,6 +48,17 @@ public struct LionK: Optimizer {
         public init(learningRate: Double = 1e-4, beta1: Double = 0.9, beta2: Double = 0.99,
                     biasCorrection: BiasCorrection = .off, stepOrder: LionStepOrder = .decayThenUpdate,
                     weightDecayMode: WeightDecayMode = .decoupled, weightDecay: Double = 0) throws {
+            self.learningRate = learningRate
+            self.beta1 = beta1
+            self.beta2 = beta2
+            self.biasCorrection = biasCorrection
+            self.stepOrder = stepOrder
+            self.weightDecayMode = weightDecayMode
+            self.weightDecay = weightDecay
+            try validate()
+        }
+
+        public func validate() throws {
             try Validate.nonNegative(learningRate, "lr")
             try Validate.unitInterval(beta1, "beta1")
             if biasCorrection == .on {
@@ -56,13 +67,11 @@ public struct LionK: Optimizer {
                 try Validate.unitInterval(beta2, "beta2")
             }
             try Validate.nonNegative(weightDecay, "weight_decay")
-            self.learningRate = learningRate
-            self.beta1 = beta1
-            self.beta2 = beta2
-            self.biasCorrection = biasCorrection
-            self.stepOrder = stepOrder
-            self.weightDecayMode = weightDecayMode
-            self.weightDecay = weightDecay
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case learningRate = "lr", beta1, beta2, biasCorrection = "bias_correction", stepOrder = "step_order"
+            case weightDecayMode = "weight_decay_mode", weightDecay = "weight_decay"
         }
     }
 
