@@ -121,18 +121,23 @@ public enum OptimizerCatalog {
                                  weightDecay: weightDecay)
     }
 
-    /// Every accepted name: the presets and the bare family names.
+    /// Other names of presets, accepted wherever an optimizer is named: `heavy-ball` is papers 000/001's
+    /// heavy ball m ← βm + g, θ ← θ − ηm (`momentum:paper`).
+    public static let aliases: [String: String] = ["heavy-ball": "momentum:paper"]
+
+    /// Every accepted name: the presets, the bare family names and the aliases.
     public static var validNames: [String] {
         var names: [String] = []
         for entry in presets {
             if !names.contains(entry.familyName) { names.append(entry.familyName) }
             names.append(entry.name)
         }
-        return names
+        return names + aliases.keys.sorted()
     }
 
-    /// The preset called `name`, or the first preset of the family `name`.
+    /// The preset called `name` (or aliased by it), or the first preset of the family `name`.
     public static func entry(named name: String) -> Entry? {
-        presets.first { $0.name == name } ?? presets.first { $0.familyName == name }
+        let name = aliases[name] ?? name
+        return presets.first { $0.name == name } ?? presets.first { $0.familyName == name }
     }
 }

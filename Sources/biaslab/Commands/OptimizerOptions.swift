@@ -11,7 +11,7 @@ import Optim
 /// | `--lr` | `lr` | η |
 /// | `--beta1` | `beta1` | β₁ (Adam family; Lion's ρ₁; paper 003's β₁) |
 /// | `--beta2` | `beta2` | β₂ (Adam family, RMSprop; Lion's ρ₂) |
-/// | `--momentum`, alias `--beta` | `momentum` | β of heavy ball, Nesterov and Signum |
+/// | `--momentum` or `--beta` (the same) | `momentum` | β of heavy ball, Nesterov and Signum |
 /// | `--eps` | `eps` | ε |
 /// | `--weight-decay` | `weight_decay` | λ (coupled or decoupled as the preset's `weight_decay_mode` says) |
 ///
@@ -23,9 +23,8 @@ struct OptimizerOptions: ParsableArguments {
     @Option(help: "Learning rate η (setting lr).") var lr: Double?
     @Option(help: "β₁: Adam's first-moment decay, Lion's ρ₁ (setting beta1).") var beta1: Double?
     @Option(help: "β₂: the second-moment decay of Adam and RMSprop, Lion's ρ₂ (setting beta2).") var beta2: Double?
-    @Option(name: [.customLong("momentum"), .customLong("beta")],
-            help: "β of heavy ball, Nesterov and Signum (setting momentum); --beta is an alias.")
-    var momentum: Double?
+    @Option(help: "β of heavy ball, Nesterov and Signum (setting momentum); --beta is the same.") var momentum: Double?
+    @Option(help: "β of heavy ball, Nesterov and Signum: the same as --momentum.") var beta: Double?
     @Option(help: "ε (setting eps).") var eps: Double?
     @Option(name: .customLong("weight-decay"), help: "Weight decay λ, coupled or decoupled as the preset says (setting weight_decay).")
     var weightDecay: Double?
@@ -33,7 +32,11 @@ struct OptimizerOptions: ParsableArguments {
     /// Each flag with its setting key, in documentation order.
     var flags: [(flag: String, key: String, value: Double?)] {
         [("--lr", "lr", lr), ("--beta1", "beta1", beta1), ("--beta2", "beta2", beta2), ("--momentum", "momentum", momentum),
-         ("--eps", "eps", eps), ("--weight-decay", "weight_decay", weightDecay)]
+         ("--beta", "momentum", beta), ("--eps", "eps", eps), ("--weight-decay", "weight_decay", weightDecay)]
+    }
+
+    func validate() throws {
+        if momentum != nil && beta != nil { throw ValidationError("--momentum and --beta set the same β; give one") }
     }
 
     /// The spec with the flags applied; a usage error names the flag or `--optimizer` it comes from.
@@ -52,7 +55,7 @@ struct OptimizerOptions: ParsableArguments {
         do {
             return try base.applying(overrides)
         } catch let error as HyperparameterError {
-            let flag = flags.first { $0.key == error.parameter }?.flag ?? "--optimizer"
+            let flag = flags.first { $0.key == error.parameter && $0.value != nil }?.flag ?? "--optimizer"
             throw UsageError("\(flag): \(error)")
         } catch {
             throw UsageError("--optimizer: \(error)")

@@ -37,7 +37,7 @@ struct SDESimulateCommand: ParsableCommand {
         let source = try options.makeSource()
         let h = try options.hyperparameters()
         let sde = try AdaptiveSDE(process: options.process, learningRate: h.learningRate, noiseScale: source.oracle.noiseScale,
-                                  beta1: h.beta1, beta2: h.beta2, epsilon: h.epsilon, biasCorrection: false)
+                                  beta1: h.beta1, beta2: h.beta2, epsilon: h.epsilon, biasCorrection: .off)
         let step = dt ?? TimeMaps.effectiveStep(learningRate: options.lr, optimizer: options.process.family) / 4
         let moments = try EulerMaruyama.simulate(sde, oracle: source.oracle, initial: options.initialState(source), grid: options.grid(),
                                                  timeStep: step, paths: options.paths, seed: options.seed,

@@ -1,0 +1,33 @@
+/// A theory routine was given an optimizer (Optim's typed hyperparameters) whose convention its formulas
+/// do not cover, e.g. Adam with ε outside the square root for paper 001's memory correction. The message
+/// is one line naming the setting, the value received and the value the theory needs:
+/// `eps_placement=outsideSqrt is not covered by paper 001's memory rules; they need eps_placement=insideSqrt`.
+public struct UnsupportedConventionError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The setting's key as `biaslab optimizers` lists it (`eps_placement`), or `optimizer` for a family.
+    public let setting: String
+    /// The value received.
+    public let value: String
+    /// What the theory needs.
+    public let required: String
+    /// The theory, e.g. `paper 001's memory rules`.
+    public let theory: String
+
+    public init(setting: String, value: String, required: String, theory: String) {
+        self.setting = setting
+        self.value = value
+        self.required = required
+        self.theory = theory
+    }
+
+    public var description: String {
+        "\(setting)=\(value) is not covered by \(theory); they need \(setting)=\(required)"
+    }
+
+    /// Throws unless `value == required` (for the conventions, which are `SettingChoice` enums).
+    static func require<T: RawRepresentable & Equatable>(_ setting: String, _ value: T, _ required: T,
+                                                         theory: String) throws where T.RawValue == String {
+        guard value == required else {
+            throw UnsupportedConventionError(setting: setting, value: value.rawValue, required: required.rawValue, theory: theory)
+        }
+    }
+}
