@@ -2,16 +2,19 @@
 /// preset fixes and overrides change, and how they build the optimizer and print its formula.
 
 extension SGD.Hyperparameters: OptimizerSettings {
+    public static let optimizerName = "SGD"
     public var formula: String { OptimizerFormula.sgd(self) }
     public func makeOptimizer(structure: ProblemStructure) throws -> AnyOptimizer { .sgd(SGD(self)) }
 }
 
 extension HeavyBall.Hyperparameters: OptimizerSettings {
+    public static let optimizerName = "heavy ball"
     public var formula: String { OptimizerFormula.heavyBall(self) }
     public func makeOptimizer(structure: ProblemStructure) throws -> AnyOptimizer { .heavyBall(HeavyBall(self)) }
 }
 
 extension GeneralizedMomentum.Hyperparameters: OptimizerSettings {
+    public static let optimizerName = "generalized momentum"
     public var formula: String { OptimizerFormula.generalizedMomentum(self) }
     public func makeOptimizer(structure: ProblemStructure) throws -> AnyOptimizer {
         .generalizedMomentum(GeneralizedMomentum(self))
@@ -19,17 +22,20 @@ extension GeneralizedMomentum.Hyperparameters: OptimizerSettings {
 }
 
 extension Signum.Hyperparameters: OptimizerSettings {
+    public static let optimizerName = "Signum"
     public var formula: String { OptimizerFormula.signum(self) }
     public func makeOptimizer(structure: ProblemStructure) throws -> AnyOptimizer { .signum(Signum(self)) }
 }
 
 extension Adam.Hyperparameters: OptimizerSettings {
+    public static let optimizerName = "Adam"
     public var firstMomentDecay: Double? { beta1 }
     public var formula: String { Adam(self).rule.formula(.perCoordinate) }
     public func makeOptimizer(structure: ProblemStructure) throws -> AnyOptimizer { .adam(Adam(self)) }
 }
 
 extension RMSprop.Hyperparameters: OptimizerSettings {
+    public static let optimizerName = "RMSprop"
     public var formula: String { RMSprop(self).rule.formula(.perCoordinate) }
     public func makeOptimizer(structure: ProblemStructure) throws -> AnyOptimizer { .rmsprop(RMSprop(self)) }
 }
@@ -47,6 +53,7 @@ extension AdaptiveRule {
 extension NAdam {
     /// NAdam's numerator on Adam's settings (key `numerator`).
     public struct Options: SettingsExtension {
+        public static let optimizerName = "NAdam"
         public var numerator: NAdamNumerator
         public init(numerator: NAdamNumerator = .paper001) { self.numerator = numerator }
         public func validate(base: Adam.Hyperparameters) throws {}
@@ -63,6 +70,7 @@ extension NAdam {
 extension AdamE {
     /// AdamE-λ's exponent λ ∈ [0, 1) on Adam's settings (key `exponent`; default 0.25, paper 002 App. G).
     public struct Options: SettingsExtension {
+        public static let optimizerName = "AdamE-λ"
         public var exponent: Double
         public init(exponent: Double = 0.25) { self.exponent = exponent }
         public func validate(base: Adam.Hyperparameters) throws { try Validate.unitInterval(exponent, "exponent") }
@@ -79,6 +87,7 @@ extension AdamE {
 extension AdamMini {
     /// Adam-mini adds no setting: its blocks come from the problem (`ProblemStructure.blocks`).
     public struct Options: SettingsExtension {
+        public static let optimizerName = "Adam-mini"
         public init() {}
         public func validate(base: Adam.Hyperparameters) throws {}
         public func formula(base: Adam.Hyperparameters) -> String { Adam(base).rule.formula(.perGroup(index: "b")) }
@@ -92,6 +101,7 @@ extension AdamMini {
 extension Adalayer {
     /// Adalayer adds no setting: its layers come from the problem's blocks.
     public struct Options: SettingsExtension {
+        public static let optimizerName = "Adalayer"
         public init() {}
         public func validate(base: Adam.Hyperparameters) throws {}
         public func formula(base: Adam.Hyperparameters) -> String { Adam(base).rule.formula(.perGroup(index: "ℓ")) }
@@ -105,6 +115,7 @@ extension Adalayer {
 extension AdaSGD {
     /// AdaSGD adds no setting: its one v covers θ ∈ ℝ^d.
     public struct Options: SettingsExtension {
+        public static let optimizerName = "AdaSGD"
         public init() {}
         public func validate(base: Adam.Hyperparameters) throws {}
         public func formula(base: Adam.Hyperparameters) -> String { Adam(base).rule.formula(.whole) }
@@ -118,6 +129,7 @@ extension AdaSGD {
 extension Adafactor {
     /// Adafactor's ε₁ ≥ 0, added to g² before factoring (key `eps1`; default 10⁻³⁰, Shazeer & Stern).
     public struct Options: SettingsExtension {
+        public static let optimizerName = "Adafactor"
         public var epsilon1: Double
         public init(epsilon1: Double = 1e-30) { self.epsilon1 = epsilon1 }
         public func validate(base: Adam.Hyperparameters) throws { try Validate.nonNegative(epsilon1, "eps1") }
@@ -133,6 +145,7 @@ extension Adafactor {
 extension Lion {
     /// Lion adds no setting to Lion-𝒦's; its bias correction must be off (`LionK` has the corrected form).
     public struct Options: SettingsExtension {
+        public static let optimizerName = "Lion"
         public init() {}
         public func validate(base: LionK.Hyperparameters) throws {
             guard base.biasCorrection == .off else {
@@ -151,6 +164,7 @@ extension Lion {
 extension LionK {
     /// Lion-𝒦's kernel 𝒦 (key `kernel`) and the ε of ‖·‖_{1,ε} (key `eps`, used by `smoothedL1` only).
     public struct Options: SettingsExtension {
+        public static let optimizerName = "Lion-𝒦"
         public var kernel: ConvexKernel.Kind
         public var epsilon: Double
         public init(kernel: ConvexKernel.Kind = .l1, epsilon: Double = 1e-6) {

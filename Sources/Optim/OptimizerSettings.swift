@@ -18,6 +18,8 @@ extension ValidatedSettings {
 /// The hyperparameters of one optimizer family, complete: what a preset is, what overrides change and
 /// what builds the optimizer.
 public protocol OptimizerSettings: ValidatedSettings {
+    /// The optimizer these settings build, as written in prose and errors (`Adam`, `heavy ball`, `Lion-𝒦`).
+    static var optimizerName: String { get }
     /// The update in one line with these settings' conventions (printed by `biaslab optimizers`); it is
     /// written from the same convention values the step branches on.
     var formula: String { get }
@@ -52,6 +54,8 @@ extension ValidatedSettings {
 /// Lion-𝒦's kernel on Lion's). `ExtendedSettings` lists both under one set of keys.
 public protocol SettingsExtension: Codable, Equatable, Sendable {
     associatedtype Base: ValidatedSettings
+    /// The optimizer (see `OptimizerSettings.optimizerName`).
+    static var optimizerName: String { get }
     /// Throws `HyperparameterError` for an option outside its range (the base is checked separately).
     func validate(base: Base) throws
     /// The update, one line (see `OptimizerSettings.formula`).
@@ -87,6 +91,7 @@ public struct ExtendedSettings<Options: SettingsExtension>: OptimizerSettings {
         try options.validate(base: base)
     }
 
+    public static var optimizerName: String { Options.optimizerName }
     public var learningRate: Double { base.learningRate }
     public var firstMomentDecay: Double? { base.firstMomentDecay }
     public var formula: String { options.formula(base: base) }

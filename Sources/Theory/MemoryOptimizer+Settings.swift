@@ -23,12 +23,8 @@ extension MemoryOptimizer {
     public init(_ settings: any OptimizerSettings) throws {
         switch settings {
         case let h as HeavyBall.Hyperparameters:
-            guard h.dampening == 0 else {
-                throw UnsupportedConventionError(setting: "dampening", value: "\(h.dampening)", required: "0", theory: Self.theory)
-            }
-            guard h.weightDecay == 0 else {
-                throw UnsupportedConventionError(setting: "weight_decay", value: "\(h.weightDecay)", required: "0", theory: Self.theory)
-            }
+            try UnsupportedConventionError.requireZero("dampening", h.dampening, theory: Self.theory)
+            try UnsupportedConventionError.requireZero("weight_decay", h.weightDecay, theory: Self.theory)
             self = h.variant == .nesterov ? .nesterov(beta: h.momentum) : .heavyBall(beta: h.momentum)
         case let h as Adam.Hyperparameters:
             try Self.requirePaperAdam(epsilonPlacement: h.epsilonPlacement, biasCorrection: h.biasCorrection,
@@ -55,9 +51,8 @@ extension MemoryOptimizer {
             try Self.requireDecoupled(h.weightDecayMode, h.weightDecay)
             self = .signum(beta: h.momentum, epsilon: h.signFunction == .sign ? 0 : h.epsilon, weightDecay: h.weightDecay)
         default:
-            throw UnsupportedConventionError(setting: "optimizer", value: String(reflecting: type(of: settings)),
-                                             required: "heavy ball, Nesterov, Adam(W), NAdam(W), RMSprop, Lion, Lion-𝒦 or Signum",
-                                             theory: Self.theory)
+            throw UnsupportedConventionError.family(settings, covered: "heavy ball, Nesterov, Adam(W), NAdam(W), RMSprop, Lion, Lion-𝒦 or Signum",
+                                                    theory: Self.theory)
         }
         try validate()
     }

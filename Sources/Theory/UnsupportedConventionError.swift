@@ -1,3 +1,5 @@
+import Optim
+
 /// A theory routine was given an optimizer (Optim's typed hyperparameters) whose convention its formulas
 /// do not cover, e.g. Adam with ε outside the square root for paper 001's memory correction. The message
 /// is one line naming the setting, the value received and the value the theory needs:
@@ -29,5 +31,15 @@ public struct UnsupportedConventionError: Error, CustomStringConvertible, Equata
         guard value == required else {
             throw UnsupportedConventionError(setting: setting, value: value.rawValue, required: required.rawValue, theory: theory)
         }
+    }
+
+    /// Throws unless the number `value` (a weight decay, a dampening) is 0.
+    static func requireZero(_ setting: String, _ value: Double, theory: String) throws {
+        guard value == 0 else { throw UnsupportedConventionError(setting: setting, value: "\(value)", required: "0", theory: theory) }
+    }
+
+    /// The error for an optimizer family a theory does not cover; `covered` lists the families it does.
+    static func family(_ settings: any OptimizerSettings, covered: String, theory: String) -> UnsupportedConventionError {
+        UnsupportedConventionError(setting: "optimizer", value: type(of: settings).optimizerName, required: covered, theory: theory)
     }
 }

@@ -40,3 +40,60 @@ struct OptimizerVocabularyTests {
         #expect(both.status == 2 && both.stderr.contains("--momentum and --beta"))
     }
 }
+
+/// `stability-threshold`, `stability` and `scale` take the same optimizer names and flags. Oracles: paper
+/// 003 Thm 2, (2/η)(1+β₁)/(1+2β₂), with heavy ball as β₂ = 0 and PyTorch Nesterov as β₂ = β₁; Cohen et al.'s
+/// (2+2β₁)/((1−β₁)η); paper 004's square-root rule η√κ, 1 − β ← κ(1 − β), ε/√κ.
+struct TheoryCommandsVocabularyTests {
+    static func threshold(_ arguments: [String]) throws -> Double {
+        let r = try CLIRunner.run(["stability-threshold", "--json"] + arguments)
+        #expect(r.status == 0, "\(r.stderr)")
+        return try #require(r.json?["threshold"] as? Double)
+    }
+
+    @Test func thresholdsOfHeavyBallNesterovAndAdam() throws {
+        let eta = 0.01
+        for flag in ["--beta", "--momentum"] {
+            let heavyBall = try Self.threshold(["--optimizer", "heavy-ball", "--lr", "\(eta)", flag, "0.5"])
+            #expect(abs(heavyBall - 2 / eta * 1.5) <= 1e-12 * heavyBall)
+        }
+        let nesterov = try Self.threshold(["--optimizer", "nesterov:torch", "--lr", "\(eta)"])
+        #expect(abs(nesterov - 2 / eta * 1.9 / 2.8) <= 1e-12 * nesterov)
+        let polyak = try Self.threshold(["--optimizer", "generalized-momentum:polyak,beta1=0.5", "--lr", "\(eta)"])
+        #expect(abs(polyak - 2 / eta * 1.5) <= 1e-12 * polyak)
+        let adam = try Self.threshold(["--optimizer", "adam", "--lr", "0.001", "--beta1", "0.8"])
+        #expect(abs(adam - 3.6 / (0.2 * 0.001)) <= 1e-12 * adam)
+        let refused = try CLIRunner.run(["stability-threshold", "--optimizer", "adam:paper000", "--lr", "0.001"])
+        #expect(refused.status == 2 && refused.stderr.contains("--optimizer adam:paper000: eps_placement=insideSqrt is not covered"))
+        let rho = try CLIRunner.run(["stability-threshold", "--optimizer", "adam", "--lr", "0.001", "--rho-b", "0.5"])
+        #expect(rho.status == 2 && rho.stderr.contains("--rho-b"))
+    }
+
+    @Test func scaleReadsThePreset() throws {
+        let r = try CLIRunner.run(["scale", "--rule", "sqrt", "--optimizer", "rmsprop:paper004", "--batch-size", "16",
+                                   "--to-batch-size", "64", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(r.json)
+        // κ = 4: η = 1e-3·2, 1 − β = 4·(1 − 0.999), ε = 1e-8/2.
+        #expect(abs(try #require(json["lr"] as? Double) - 2e-3) <= 1e-15)
+        #expect(abs(try #require(json["beta2"] as? Double) - (1 - 4 * (1 - 0.999))) <= 1e-15)
+        #expect(abs(try #require(json["eps"] as? Double) - 0.5e-8) <= 1e-22)
+        let lssr = try CLIRunner.run(["scale", "--rule", "lssr", "--optimizer", "adam", "--batch-size", "16", "--to-batch-size", "64",
+                                      "--rho", "0.5", "--n", "100"])
+        #expect(lssr.status == 2 && lssr.stderr.contains("--rule lssr needs an SGD optimizer"))
+    }
+}
+
+extension TheoryCommandsVocabularyTests {
+    /// Full batch (ρ_N = 1): heavy ball's threshold is (2/η)(1+β), from --momentum or --beta alike.
+    @Test(arguments: ["--momentum", "--beta"])
+    func stabilityTakesHeavyBall(_ flag: String) throws {
+        let (params, data) = try StabilityCommandTests.fixture()
+        let r = try CLIRunner.run(["stability", "--model", "mlp:2-1:identity", "--params", params, "--data", data, "--loss", "mse",
+                                   "--optimizer", "heavy-ball", "--lr", "0.1", flag, "0.5", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let threshold = try #require(r.json?["threshold"] as? Double)
+        #expect(abs(threshold - 2 / 0.1 * 1.5) <= 1e-12 * threshold)
+        #expect(r.json?["optimizer"] as? String == "momentum")
+    }
+}

@@ -90,6 +90,13 @@ func settingsRoundTripThroughTheOnePath(_ preset: String) throws {
     #expect(literal == .number(0.5))
 }
 
+@Test func settingsTypesNameTheirOptimizer() {
+    #expect(Adam.Hyperparameters.optimizerName == "Adam" && HeavyBall.Hyperparameters.optimizerName == "heavy ball")
+    #expect(NAdam.Settings.optimizerName == "NAdam" && LionK.Settings.optimizerName == "Lion-𝒦" && Lion.Settings.optimizerName == "Lion")
+    let names = Set(OptimizerCatalog.presets.map { type(of: $0.hyperparameters).optimizerName })
+    #expect(names.count == 14, "one name per optimizer type: \(names.sorted())")
+}
+
 @Test func extendedSettingsValidateBaseAndOptions() throws {
     #expect(throws: HyperparameterError.self) { try NAdam.Settings(try Adam.Hyperparameters(), NAdam.Options()).applying(["beta1": 1.0], optimizer: "nadam") }
     let settings = try AdamE.Settings(try Adam.Hyperparameters(learningRate: 0.5), AdamE.Options(exponent: 0.5))

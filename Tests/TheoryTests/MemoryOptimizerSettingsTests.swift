@@ -52,6 +52,6 @@ import Testing
         #expect(message("momentum:torch,weight_decay=0.1") == "weight_decay=0.1 is not covered by paper 001's memory rules; they need weight_decay=0")
         #expect(message("lion,step_order=updateThenDecay,weight_decay=0.1")
                 == "step_order=updateThenDecay is not covered by paper 001's memory rules; they need step_order=decayThenUpdate")
-        #expect(message("sgd").hasPrefix("optimizer=Optim.SGD.Hyperparameters is not covered by paper 001's memory rules"))
+        #expect(message("sgd").hasPrefix("optimizer=SGD is not covered by paper 001's memory rules"))
     }
 }

@@ -67,7 +67,7 @@ struct TheoryMemoryCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (rule, h, preset) = try optimizer.memoryRule()
+        let (rule, h, preset) = try optimizer.theoryModel(MemoryOptimizer.init)
         let terms = MemoryClosedForm.terms(for: rule, learningRate: h, step: step) ?? []
         var termNorms: [Double?] = terms.map { _ in nil }
         var correctionNorm: Double?, driftNorm: Double?

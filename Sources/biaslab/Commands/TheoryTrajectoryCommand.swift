@@ -47,7 +47,7 @@ struct TheoryTrajectoryCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (rule, h, _) = try optimizer.memoryRule()
+        let (rule, h, _) = try optimizer.theoryModel(MemoryOptimizer.init)
         guard let (objective, theta) = try model.load() else { return }
         let order = try MemoryConvergenceOrder(optimizer: rule, objective: objective, from: theta,
                                                learningRate: h, steps: steps, refinements: refinements)
