@@ -76,11 +76,10 @@ public struct Adam: AdaptiveOptimizer {
         }
 
         public func validate() throws {
-            try Validate.nonNegative(learningRate, "lr")
+            try Validate.rates(self)
             try Validate.unitInterval(beta1, "beta1")
             try Validate.unitInterval(beta2, "beta2")
             try Validate.nonNegative(epsilon, "eps")
-            try Validate.nonNegative(weightDecay, "weight_decay")
         }
 
         enum CodingKeys: String, CodingKey {

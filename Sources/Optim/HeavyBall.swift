@@ -55,10 +55,9 @@ public struct HeavyBall: Optimizer {
         }
 
         public func validate() throws {
-            try Validate.nonNegative(learningRate, "lr")
+            try Validate.rates(self)
             try Validate.unitInterval(momentum, "momentum")
             try Validate.closedUnitInterval(dampening, "dampening")
-            try Validate.nonNegative(weightDecay, "weight_decay")
         }
 
         enum CodingKeys: String, CodingKey {

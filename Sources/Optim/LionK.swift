@@ -59,7 +59,7 @@ public struct LionK: Optimizer {
         }
 
         public func validate() throws {
-            try Validate.nonNegative(learningRate, "lr")
+            try Validate.rates(self)
             try Validate.unitInterval(beta1, "beta1")
             if biasCorrection == .on {
                 try Validate.openUnitInterval(beta2, "beta2")

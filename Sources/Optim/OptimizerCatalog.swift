@@ -103,7 +103,7 @@ public enum OptimizerCatalog {
             try Lion.Settings(try LionK.Hyperparameters(), Lion.Options())
         },
         Entry("lionk:paper001", "Lion-𝒦 with 𝒦 = ‖·‖_{1,ε} and bias correction (paper 001 App. L, Fig. 1b)") {
-            try LionK.Settings(try LionK.Hyperparameters(biasCorrection: .on), LionK.Options(kernel: .smoothedL1, epsilon: 1e-6))
+            try LionK.Settings(try LionK.Hyperparameters(biasCorrection: .on), LionK.Options(kernel: .smoothedL1))
         },
         Entry("lionk:l2", "Lion-𝒦 with 𝒦 = ½‖x‖² (EMA heavy ball when β₁ = β₂)") {
             try LionK.Settings(try LionK.Hyperparameters(), LionK.Options(kernel: .halfSquaredL2, epsilon: 0))

@@ -56,7 +56,6 @@ extension NAdam {
         public static let optimizerName = "NAdam"
         public var numerator: NAdamNumerator
         public init(numerator: NAdamNumerator = .paper001) { self.numerator = numerator }
-        public func validate(base: Adam.Hyperparameters) throws {}
         public func formula(base: Adam.Hyperparameters) -> String {
             NAdam(base, numerator: numerator).rule.formula(.perCoordinate)
         }
@@ -89,7 +88,6 @@ extension AdamMini {
     public struct Options: SettingsExtension {
         public static let optimizerName = "Adam-mini"
         public init() {}
-        public func validate(base: Adam.Hyperparameters) throws {}
         public func formula(base: Adam.Hyperparameters) -> String { Adam(base).rule.formula(.perGroup(index: "b")) }
         public func makeOptimizer(base: Adam.Hyperparameters, structure: ProblemStructure) throws -> AnyOptimizer {
             .adamMini(AdamMini(base, blocks: structure.blocks))
@@ -103,7 +101,6 @@ extension Adalayer {
     public struct Options: SettingsExtension {
         public static let optimizerName = "Adalayer"
         public init() {}
-        public func validate(base: Adam.Hyperparameters) throws {}
         public func formula(base: Adam.Hyperparameters) -> String { Adam(base).rule.formula(.perGroup(index: "ℓ")) }
         public func makeOptimizer(base: Adam.Hyperparameters, structure: ProblemStructure) throws -> AnyOptimizer {
             .adalayer(Adalayer(base, blocks: structure.blocks))
@@ -117,7 +114,6 @@ extension AdaSGD {
     public struct Options: SettingsExtension {
         public static let optimizerName = "AdaSGD"
         public init() {}
-        public func validate(base: Adam.Hyperparameters) throws {}
         public func formula(base: Adam.Hyperparameters) -> String { Adam(base).rule.formula(.whole) }
         public func makeOptimizer(base: Adam.Hyperparameters, structure: ProblemStructure) throws -> AnyOptimizer {
             .adaSGD(AdaSGD(base, dimension: structure.dimension))

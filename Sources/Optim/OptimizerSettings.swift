@@ -56,12 +56,17 @@ public protocol SettingsExtension: Codable, Equatable, Sendable {
     associatedtype Base: ValidatedSettings
     /// The optimizer (see `OptimizerSettings.optimizerName`).
     static var optimizerName: String { get }
-    /// Throws `HyperparameterError` for an option outside its range (the base is checked separately).
+    /// Throws `HyperparameterError` for an option outside its range (the base is checked separately);
+    /// options without a range need not implement it.
     func validate(base: Base) throws
     /// The update, one line (see `OptimizerSettings.formula`).
     func formula(base: Base) -> String
     /// The optimizer (see `OptimizerSettings.makeOptimizer`).
     func makeOptimizer(base: Base, structure: ProblemStructure) throws -> AnyOptimizer
+}
+
+extension SettingsExtension {
+    public func validate(base: Base) throws {}
 }
 
 /// A shared hyperparameter type plus one optimizer's own options, flattened into one list of settings

@@ -37,8 +37,7 @@ public struct SGD: Optimizer {
         }
 
         public func validate() throws {
-            try Validate.nonNegative(learningRate, "lr")
-            try Validate.nonNegative(weightDecay, "weight_decay")
+            try Validate.rates(self)
         }
 
         enum CodingKeys: String, CodingKey {

@@ -49,10 +49,9 @@ public struct Signum: Optimizer {
         }
 
         public func validate() throws {
-            try Validate.nonNegative(learningRate, "lr")
+            try Validate.rates(self)
             try Validate.unitInterval(momentum, "momentum")
             try Validate.nonNegative(epsilon, "eps")
-            try Validate.nonNegative(weightDecay, "weight_decay")
         }
 
         enum CodingKeys: String, CodingKey {
