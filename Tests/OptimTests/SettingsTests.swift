@@ -90,6 +90,12 @@ func settingsRoundTripThroughTheOnePath(_ preset: String) throws {
     #expect(literal == .number(0.5))
 }
 
+@Test func aliasesNameAPreset() throws {
+    #expect(OptimizerCatalog.aliases == ["heavy-ball": "momentum:paper"])
+    #expect(OptimizerCatalog.validNames.contains("heavy-ball"))
+    #expect(try OptimizerSpec(parsing: "Heavy-Ball,momentum=0.5") == (try OptimizerSpec(parsing: "momentum:paper,momentum=0.5")))
+}
+
 @Test func settingsTypesNameTheirOptimizer() {
     #expect(Adam.Hyperparameters.optimizerName == "Adam" && HeavyBall.Hyperparameters.optimizerName == "heavy ball")
     #expect(NAdam.Settings.optimizerName == "NAdam" && LionK.Settings.optimizerName == "Lion-𝒦" && Lion.Settings.optimizerName == "Lion")

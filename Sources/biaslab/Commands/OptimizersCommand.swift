@@ -36,13 +36,16 @@ struct OptimizersCommand: ParsableCommand {
             try JSONOutput.print(Listing(optimizers: entries.map {
                 Listing.Item(name: $0.name, summary: $0.summary, formula: $0.formula,
                              defaults: Dictionary($0.settings.map { ($0.key, $0.value.description) }, uniquingKeysWith: { _, b in b }))
-            }))
+            }, aliases: OptimizerCatalog.aliases))
             return
         }
         for entry in entries {
             print("\(entry.name)  —  \(entry.summary)")
             print("    \(entry.formula)")
             print("    defaults: " + entry.settings.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+        }
+        if family == nil {
+            print("aliases: " + OptimizerCatalog.aliases.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", "))
         }
     }
 
@@ -54,5 +57,7 @@ struct OptimizersCommand: ParsableCommand {
             let defaults: [String: String]
         }
         let optimizers: [Item]
+        /// Other accepted names and the presets they stand for.
+        let aliases: [String: String]
     }
 }
