@@ -97,3 +97,28 @@ extension TheoryCommandsVocabularyTests {
         #expect(r.json?["optimizer"] as? String == "momentum")
     }
 }
+
+/// `sde`: `--process NAME` is `--optimizer` with paper 004's preset of the family. Oracle: the same seeded
+/// Monte-Carlo output, number for number.
+struct SDEVocabularyTests {
+    static func run(_ command: String, _ optimizer: [String]) throws -> String {
+        var arguments = ["sde", command] + optimizer + ["--oracle", "quadratic:h=1,s=1,d=2", "--lr", "0.1", "--time", "0.2",
+                                                       "--records", "2", "--paths", "50", "--seed", "4", "--json"]
+        if command == "svag" { arguments += ["--ell", "2"] }
+        let r = try CLIRunner.run(arguments)
+        #expect(r.status == 0, "\(r.stderr)")
+        return r.stdout
+    }
+
+    @Test(arguments: [("rmsprop", "rmsprop:paper004"), ("adam", "adam:paper004,bias_correction=off"), ("sgd", "sgd")])
+    func processIsItsPreset(_ process: String, _ preset: String) throws {
+        for command in ["simulate", "svag"] {
+            #expect(try Self.run(command, ["--process", process]) == (try Self.run(command, ["--optimizer", preset])))
+        }
+    }
+
+    @Test func biasCorrectedAdamIsRefused() throws {
+        let r = try CLIRunner.run(["sde", "simulate", "--optimizer", "adam", "--oracle", "quadratic:h=1,s=1", "--time", "1", "--paths", "10"])
+        #expect(r.status == 2 && r.stderr.contains("give bias_correction=off"))
+    }
+}

@@ -47,3 +47,26 @@ import Testing
         #expect(message("momentum").hasPrefix("optimizer=heavy ball is not covered by \(theory)"))
     }
 }
+
+/// `DiscreteOptimizerRun(_:)` and `SDEProcess`'s presets. Oracle: paper 004 Defs. 2.1–2.2 as the sde
+/// commands ran them before (ε outside, lagged v, Adam without bias correction, β₂ = 0.999, ε = 10⁻⁸).
+@Suite struct DiscreteRunSettingsTests {
+    @Test func processPresetsAreThePapersRuns() throws {
+        for process in SDEProcess.allCases {
+            let run = try DiscreteOptimizerRun(OptimizerSpec(parsing: process.paperPreset).hyperparameters)
+            #expect(SDEProcess(run.hyperparameters.optimizer) == process)
+            #expect(run.biasCorrection == .off)
+            if process != .sgd {
+                #expect(run.secondMomentTiming == .lagged && run.hyperparameters.beta2 == 0.999 && run.hyperparameters.epsilon == 1e-8)
+            }
+        }
+        let adam = try DiscreteOptimizerRun(OptimizerSpec(parsing: "adam:torch").hyperparameters)
+        #expect(adam.biasCorrection == .on && adam.secondMomentTiming == .current && adam.hyperparameters.beta1 == 0.9)
+    }
+
+    @Test func rmspropRunHasNoBiasCorrection() {
+        #expect(throws: UnsupportedConventionError.self) {
+            try DiscreteOptimizerRun(OptimizerSpec(parsing: "rmsprop:adam").hyperparameters)
+        }
+    }
+}

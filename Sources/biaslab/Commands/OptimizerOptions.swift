@@ -18,8 +18,8 @@ import Optim
 /// A flag the chosen optimizer has no setting for is a usage error naming the flag and listing the
 /// optimizer's settings.
 struct OptimizerOptions: ParsableArguments {
-    @Option(help: "Optimizer NAME[:preset][,key=value…] (see 'biaslab optimizers').")
-    var optimizer = "sgd"
+    @Option(help: "Optimizer NAME[:preset][,key=value…] (see 'biaslab optimizers'; default sgd).")
+    var optimizer: String?
     @Option(help: "Learning rate η (setting lr).") var lr: Double?
     @Option(help: "β₁: Adam's first-moment decay, Lion's ρ₁ (setting beta1).") var beta1: Double?
     @Option(help: "β₂: the second-moment decay of Adam and RMSprop, Lion's ρ₂ (setting beta2).") var beta2: Double?
@@ -39,10 +39,11 @@ struct OptimizerOptions: ParsableArguments {
         if momentum != nil && beta != nil { throw ValidationError("--momentum and --beta set the same β; give one") }
     }
 
-    /// The spec with the flags applied; a usage error names the flag or `--optimizer` it comes from.
-    func spec() throws -> OptimizerSpec {
+    /// The spec of `--optimizer` (or `defaultName` when it is not given) with the flags applied; a usage
+    /// error names the flag or `--optimizer` it comes from.
+    func spec(defaultName: String = "sgd") throws -> OptimizerSpec {
         let base: OptimizerSpec
-        do { base = try OptimizerSpec(parsing: optimizer) } catch { throw UsageError("--optimizer: \(error)") }
+        do { base = try OptimizerSpec(parsing: optimizer ?? defaultName) } catch { throw UsageError("--optimizer: \(error)") }
         let keys = base.orderedSettings.map(\.key)
         var overrides: [String: SettingValue] = [:]
         for (flag, key, value) in flags {
