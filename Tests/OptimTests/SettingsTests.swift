@@ -93,6 +93,9 @@ func settingsRoundTripThroughTheOnePath(_ preset: String) throws {
 @Test func aliasesNameAPreset() throws {
     #expect(OptimizerCatalog.aliases == ["heavy-ball": "momentum:paper"])
     #expect(OptimizerCatalog.validNames.contains("heavy-ball"))
+    #expect(OptimizerCatalog.entry(named: "nesterov")?.name == "nesterov:torch")
+    #expect(OptimizerCatalog.entry(named: "nesterov:paper003")?.familyName == "nesterov")
+    #expect(OptimizerCatalog.entry(named: "adamw:torch")?.formula == (try OptimizerSpec(parsing: "adamw").hyperparameters.formula))
     #expect(try OptimizerSpec(parsing: "Heavy-Ball,momentum=0.5") == (try OptimizerSpec(parsing: "momentum:paper,momentum=0.5")))
 }
 
