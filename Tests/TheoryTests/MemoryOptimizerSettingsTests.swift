@@ -29,6 +29,22 @@ import Testing
         }
     }
 
+    /// `settings(learningRate:)` is the inverse of `init(_:)` for every rule of paper 001 §3.
+    @Test(arguments: [
+        MemoryOptimizer.heavyBall(beta: 0.9), .nesterov(beta: 0.5),
+        .adam(beta1: 0.9, beta2: 0.95, epsilon: 1e-2, weightDecay: 0.5), .adam(beta1: 0.8, beta2: 0.99, epsilon: 0, weightDecay: 0),
+        .nadam(beta1: 0.9, beta2: 0.95, epsilon: 1e-2, weightDecay: 0.5), .rmsprop(beta2: 0.95, epsilon: 1e-2, weightDecay: 0.5),
+        .lion(rho1: 0.9, rho2: 0.99, kernel: .smoothedL1(epsilon: 1e-2), weightDecay: 0.5, biasCorrection: .on),
+        .lion(rho1: 0.8, rho2: 0.9, kernel: .halfSquaredL2, weightDecay: 0, biasCorrection: .off),
+        .lion(rho1: 0.9, rho2: 0.99, kernel: .l1, weightDecay: 0.1, biasCorrection: .off),
+        .signum(beta: 0.9, epsilon: 1e-2, weightDecay: 0.5), .signum(beta: 0, epsilon: 0, weightDecay: 0),
+    ])
+    func settingsRoundTrip(_ rule: MemoryOptimizer) throws {
+        let settings = try rule.settings(learningRate: 0.01)
+        #expect(settings.learningRate == 0.01)
+        #expect(try MemoryOptimizer(settings) == rule)
+    }
+
     @Test func presetsMapToThePapersRules() throws {
         func rule(_ text: String) throws -> MemoryOptimizer { try MemoryOptimizer(OptimizerSpec(parsing: text).hyperparameters) }
         #expect(try rule("heavy-ball") == .heavyBall(beta: 0.9))
