@@ -23,8 +23,7 @@ extension MemoryOptimizer {
     public init(_ settings: any OptimizerSettings) throws {
         switch settings {
         case let h as HeavyBall.Hyperparameters:
-            try UnsupportedConventionError.requireZero("dampening", h.dampening, theory: Self.theory)
-            try UnsupportedConventionError.requireZero("weight_decay", h.weightDecay, theory: Self.theory)
+            try UnsupportedConventionError.requirePlainHeavyBall(h, theory: Self.theory)
             self = h.variant == .nesterov ? .nesterov(beta: h.momentum) : .heavyBall(beta: h.momentum)
         case let h as Adam.Hyperparameters:
             try Self.requirePaperAdam(epsilonPlacement: h.epsilonPlacement, biasCorrection: h.biasCorrection,

@@ -23,8 +23,7 @@ extension StabilityOptimizer {
             try UnsupportedConventionError.requireZero("weight_decay", h.weightDecay, theory: Self.theory)
             self = .sgd
         case let h as HeavyBall.Hyperparameters:
-            try UnsupportedConventionError.requireZero("dampening", h.dampening, theory: Self.theory)
-            try UnsupportedConventionError.requireZero("weight_decay", h.weightDecay, theory: Self.theory)
+            try UnsupportedConventionError.requirePlainHeavyBall(h, theory: Self.theory)
             self = .momentum(beta1: h.momentum, beta2: h.variant == .nesterov ? h.momentum : 0)
         case let h as GeneralizedMomentum.Hyperparameters:
             try UnsupportedConventionError.requireZero("weight_decay", h.weightDecay, theory: Self.theory)

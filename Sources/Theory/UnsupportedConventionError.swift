@@ -38,6 +38,12 @@ public struct UnsupportedConventionError: Error, CustomStringConvertible, Equata
         guard value == 0 else { throw UnsupportedConventionError(setting: setting, value: "\(value)", required: "0", theory: theory) }
     }
 
+    /// Heavy ball in the papers' form m ← βm + g (dampening τ = 0) without weight decay.
+    static func requirePlainHeavyBall(_ h: HeavyBall.Hyperparameters, theory: String) throws {
+        try requireZero("dampening", h.dampening, theory: theory)
+        try requireZero("weight_decay", h.weightDecay, theory: theory)
+    }
+
     /// The error for an optimizer family a theory does not cover; `covered` lists the families it does.
     static func family(_ settings: any OptimizerSettings, covered: String, theory: String) -> UnsupportedConventionError {
         UnsupportedConventionError(setting: "optimizer", value: type(of: settings).optimizerName, required: covered, theory: theory)
