@@ -122,3 +122,19 @@ struct SDEVocabularyTests {
         #expect(r.status == 2 && r.stderr.contains("give bias_correction=off"))
     }
 }
+
+/// `theory adam-noise` takes its Adam like every command: `--optimizer` (default `adam:paper000`) and the
+/// shared flags. Oracle: the explicit β's give the same report; another convention is refused by name.
+struct AdamNoiseVocabularyTests {
+    @Test func defaultIsPaper000() throws {
+        func run(_ extra: [String]) throws -> String {
+            let r = try CLIRunner.run(["theory", "adam-noise", "--lambda", "0.3", "--json"] + extra)
+            #expect(r.status == 0, "\(r.stderr)")
+            return r.stdout
+        }
+        #expect(try run([]) == (try run(["--beta1", "0.9", "--beta2", "0.999"])))
+        #expect(try run(["--optimizer", "adam:paper000,beta2=0.95"]) == (try run(["--beta2", "0.95"])))
+        let refused = try CLIRunner.run(["theory", "adam-noise", "--optimizer", "adam", "--lambda", "0.3"])
+        #expect(refused.status == 2 && refused.stderr.contains("--optimizer adam:torch: eps_placement=outsideSqrt"))
+    }
+}

@@ -70,3 +70,19 @@ import Testing
         }
     }
 }
+
+/// `AdamNoiseCoefficients(_:)`. Oracle: the (β₁, β₂) initializer on the preset's β's; paper 000 Def. 3.1's
+/// conventions (ε inside, bias-corrected, current v, no decay).
+@Suite struct AdamNoiseSettingsTests {
+    @Test func coefficientsOfAPreset() throws {
+        let settings = try OptimizerSpec(parsing: "adam:paper000,beta1=0.8,beta2=0.95").hyperparameters
+        #expect(try AdamNoiseCoefficients(settings) == (try AdamNoiseCoefficients(beta1: 0.8, beta2: 0.95)))
+        let theory = "paper 000's Adam (Def. 3.1)"
+        func message(_ text: String) -> String {
+            do { _ = try AdamNoiseCoefficients(OptimizerSpec(parsing: text).hyperparameters); return "no error" } catch { return "\(error)" }
+        }
+        #expect(message("adam:torch") == "eps_placement=outsideSqrt is not covered by \(theory); they need eps_placement=insideSqrt")
+        #expect(message("adamw:paper001,weight_decay=0.1") == "weight_decay=0.1 is not covered by \(theory); they need weight_decay=0")
+        #expect(message("nadam:paper001") == "optimizer=NAdam is not covered by \(theory); they need optimizer=Adam")
+    }
+}
