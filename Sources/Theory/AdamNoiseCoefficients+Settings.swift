@@ -12,9 +12,8 @@ extension AdamNoiseCoefficients {
         guard let h = settings as? Adam.Hyperparameters else {
             throw UnsupportedConventionError.family(settings, covered: "Adam", theory: Self.theory)
         }
-        try UnsupportedConventionError.require("eps_placement", h.epsilonPlacement, .insideSqrt, theory: Self.theory)
-        try UnsupportedConventionError.require("bias_correction", h.biasCorrection, .on, theory: Self.theory)
-        try UnsupportedConventionError.require("v_timing", h.secondMomentTiming, .current, theory: Self.theory)
+        try UnsupportedConventionError.requireInsideRootAdam(epsilonPlacement: h.epsilonPlacement, biasCorrection: h.biasCorrection,
+                                                             timing: h.secondMomentTiming, theory: Self.theory)
         try UnsupportedConventionError.requireZero("weight_decay", h.weightDecay, theory: Self.theory)
         try self.init(beta1: h.beta1, beta2: h.beta2)
     }

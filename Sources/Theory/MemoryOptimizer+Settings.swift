@@ -59,9 +59,8 @@ extension MemoryOptimizer {
     /// Paper 001's Adam-type conventions: ε inside √, bias-corrected, current v, decoupled decay.
     private static func requirePaperAdam(epsilonPlacement: EpsilonPlacement, biasCorrection: BiasCorrection,
                                          timing: SecondMomentTiming, decay: WeightDecayMode, weightDecay: Double) throws {
-        try UnsupportedConventionError.require("eps_placement", epsilonPlacement, .insideSqrt, theory: theory)
-        try UnsupportedConventionError.require("bias_correction", biasCorrection, .on, theory: theory)
-        try UnsupportedConventionError.require("v_timing", timing, .current, theory: theory)
+        try UnsupportedConventionError.requireInsideRootAdam(epsilonPlacement: epsilonPlacement, biasCorrection: biasCorrection,
+                                                             timing: timing, theory: theory)
         try requireDecoupled(decay, weightDecay)
     }
 

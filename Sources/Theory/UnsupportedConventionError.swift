@@ -44,6 +44,15 @@ public struct UnsupportedConventionError: Error, CustomStringConvertible, Equata
         try requireZero("weight_decay", h.weightDecay, theory: theory)
     }
 
+    /// Cattaneo & Shigida's Adam-type conventions (paper 000 Def. 3.1, paper 001 Ex. 1.3): ε inside the
+    /// square root, bias-corrected, the current v.
+    static func requireInsideRootAdam(epsilonPlacement: EpsilonPlacement, biasCorrection: BiasCorrection,
+                                      timing: SecondMomentTiming, theory: String) throws {
+        try require("eps_placement", epsilonPlacement, .insideSqrt, theory: theory)
+        try require("bias_correction", biasCorrection, .on, theory: theory)
+        try require("v_timing", timing, .current, theory: theory)
+    }
+
     /// The error for an optimizer family a theory does not cover; `covered` lists the families it does.
     static func family(_ settings: any OptimizerSettings, covered: String, theory: String) -> UnsupportedConventionError {
         UnsupportedConventionError(setting: "optimizer", value: type(of: settings).optimizerName, required: covered, theory: theory)
