@@ -63,11 +63,6 @@ public struct Adam: AdaptiveOptimizer {
                     epsilon: Double = 1e-8, epsilonPlacement: EpsilonPlacement = .outsideSqrt,
                     biasCorrection: BiasCorrection = .on, secondMomentTiming: SecondMomentTiming = .current,
                     weightDecayMode: WeightDecayMode = .none, weightDecay: Double = 0) throws {
-            try Validate.nonNegative(learningRate, "lr")
-            try Validate.unitInterval(beta1, "beta1")
-            try Validate.unitInterval(beta2, "beta2")
-            try Validate.nonNegative(epsilon, "eps")
-            try Validate.nonNegative(weightDecay, "weight_decay")
             self.learningRate = learningRate
             self.beta1 = beta1
             self.beta2 = beta2
@@ -77,6 +72,20 @@ public struct Adam: AdaptiveOptimizer {
             self.secondMomentTiming = secondMomentTiming
             self.weightDecayMode = weightDecayMode
             self.weightDecay = weightDecay
+            try validate()
+        }
+
+        public func validate() throws {
+            try Validate.rates(self)
+            try Validate.unitInterval(beta1, "beta1")
+            try Validate.unitInterval(beta2, "beta2")
+            try Validate.nonNegative(epsilon, "eps")
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case learningRate = "lr", beta1, beta2, epsilon = "eps", epsilonPlacement = "eps_placement"
+            case biasCorrection = "bias_correction", secondMomentTiming = "v_timing"
+            case weightDecayMode = "weight_decay_mode", weightDecay = "weight_decay"
         }
     }
 

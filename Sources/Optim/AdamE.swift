@@ -35,7 +35,10 @@ public struct AdamE: AdaptiveOptimizer {
         self.schedules = schedules
     }
 
-    var rule: AdaptiveRule {
+    var rule: AdaptiveRule { Self.rule(hyperparameters, exponent: exponent, schedules: schedules) }
+
+    /// Adam's rule with the denominator v̂^λ + ε.
+    static func rule(_ hyperparameters: Adam.Hyperparameters, exponent: Double, schedules: Schedules = .constant) -> AdaptiveRule {
         var rule = Adam(hyperparameters, schedules: schedules).rule
         rule.denominator = .power(exponent)
         return rule

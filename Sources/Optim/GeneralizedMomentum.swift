@@ -43,15 +43,22 @@ public struct GeneralizedMomentum: Optimizer {
 
         public init(learningRate: Double = 0.01, beta1: Double = 0.9, beta2: Double = 0.9,
                     weightDecayMode: WeightDecayMode = .none, weightDecay: Double = 0) throws {
-            try Validate.nonNegative(learningRate, "lr")
-            try Validate.unitInterval(beta1, "beta1")
-            try Validate.unitInterval(beta2, "beta2")
-            try Validate.nonNegative(weightDecay, "weight_decay")
             self.learningRate = learningRate
             self.beta1 = beta1
             self.beta2 = beta2
             self.weightDecayMode = weightDecayMode
             self.weightDecay = weightDecay
+            try validate()
+        }
+
+        public func validate() throws {
+            try Validate.rates(self)
+            try Validate.unitInterval(beta1, "beta1")
+            try Validate.unitInterval(beta2, "beta2")
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case learningRate = "lr", beta1, beta2, weightDecayMode = "weight_decay_mode", weightDecay = "weight_decay"
         }
     }
 

@@ -44,10 +44,6 @@ public struct HeavyBall: Optimizer {
         public init(learningRate: Double = 0.01, momentum: Double = 0.9, dampening: Double = 0,
                     variant: MomentumVariant = .heavyBall, bufferStart: MomentumBufferStart = .zero,
                     weightDecayMode: WeightDecayMode = .none, weightDecay: Double = 0) throws {
-            try Validate.nonNegative(learningRate, "lr")
-            try Validate.unitInterval(momentum, "momentum")
-            try Validate.closedUnitInterval(dampening, "dampening")
-            try Validate.nonNegative(weightDecay, "weight_decay")
             self.learningRate = learningRate
             self.momentum = momentum
             self.dampening = dampening
@@ -55,6 +51,18 @@ public struct HeavyBall: Optimizer {
             self.bufferStart = bufferStart
             self.weightDecayMode = weightDecayMode
             self.weightDecay = weightDecay
+            try validate()
+        }
+
+        public func validate() throws {
+            try Validate.rates(self)
+            try Validate.unitInterval(momentum, "momentum")
+            try Validate.closedUnitInterval(dampening, "dampening")
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case learningRate = "lr", momentum, dampening, variant, bufferStart = "buffer_start"
+            case weightDecayMode = "weight_decay_mode", weightDecay = "weight_decay"
         }
     }
 

@@ -48,14 +48,6 @@ public struct LionK: Optimizer {
         public init(learningRate: Double = 1e-4, beta1: Double = 0.9, beta2: Double = 0.99,
                     biasCorrection: BiasCorrection = .off, stepOrder: LionStepOrder = .decayThenUpdate,
                     weightDecayMode: WeightDecayMode = .decoupled, weightDecay: Double = 0) throws {
-            try Validate.nonNegative(learningRate, "lr")
-            try Validate.unitInterval(beta1, "beta1")
-            if biasCorrection == .on {
-                try Validate.openUnitInterval(beta2, "beta2")
-            } else {
-                try Validate.unitInterval(beta2, "beta2")
-            }
-            try Validate.nonNegative(weightDecay, "weight_decay")
             self.learningRate = learningRate
             self.beta1 = beta1
             self.beta2 = beta2
@@ -63,6 +55,23 @@ public struct LionK: Optimizer {
             self.stepOrder = stepOrder
             self.weightDecayMode = weightDecayMode
             self.weightDecay = weightDecay
+            try validate()
+        }
+
+        public func validate() throws {
+            try Validate.rates(self)
+            try Validate.unitInterval(beta1, "beta1")
+            if biasCorrection == .on {
+                try Validate.openUnitInterval(beta2, "beta2")
+            } else {
+                try Validate.unitInterval(beta2, "beta2")
+            }
+            try Validate.nonNegative(weightDecay, "weight_decay")
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case learningRate = "lr", beta1, beta2, biasCorrection = "bias_correction", stepOrder = "step_order"
+            case weightDecayMode = "weight_decay_mode", weightDecay = "weight_decay"
         }
     }
 

@@ -27,111 +27,88 @@ public struct ProblemStructure: Codable, Equatable, Sendable {
 }
 
 /// An optimizer chosen by name: `NAME[:preset]` plus setting overrides, e.g.
-/// `adam:torch,lr=0.01,eps_placement=insideSqrt`.
+/// `adam:torch,lr=0.01,eps_placement=insideSqrt`, resolved once into typed hyperparameters.
 ///
 /// The name is looked up in `OptimizerCatalog.presets` (a bare family name like `adam` means its default
-/// preset, `adam:torch`). Overrides replace the preset's settings; keys are the lower-case names listed by
-/// `biaslab optimizers` (`lr`, `beta1`, `beta2`, `eps`, `weight_decay`, `weight_decay_mode`,
-/// `eps_placement`, `bias_correction`, `v_timing`, …) and convention values are the enums' raw values.
+/// preset, `adam:torch`). Overrides replace the preset's settings through `ValidatedSettings.applying`, the
+/// one path for every edge (the `key=value` text here, command-line flags, YAML, sweep grids); keys are the
+/// lower-case names listed by `biaslab optimizers` (`lr`, `beta1`, `beta2`, `eps`, `weight_decay`,
+/// `weight_decay_mode`, `eps_placement`, `bias_correction`, `v_timing`, …) and convention values are the
+/// enums' raw values.
 ///
 /// ```swift
 /// let spec = try OptimizerSpec(parsing: "adamw:torch,lr=3e-4")
 /// var run = try spec.makeInstance(structure: ProblemStructure(dimension: theta.count))
 /// run.step(parameters: &theta, gradient: g)
 /// ```
-public struct OptimizerSpec: Codable, Equatable, Sendable {
+public struct OptimizerSpec: Equatable, Sendable {
     /// The full preset name, e.g. `adam:torch`.
     public let preset: String
-    /// Settings that replace the preset's.
-    public let overrides: [String: String]
+    /// The preset's hyperparameters with the overrides applied, validated.
+    public let hyperparameters: any OptimizerSettings
 
-    /// `name` is `NAME[:preset]`; throws listing the valid names when it is unknown.
-    public init(name: String, overrides: [String: String] = [:]) throws {
-        let key = name.lowercased()
-        guard let entry = OptimizerCatalog.entry(named: key) else {
+    /// `name` is `NAME[:preset]`; throws listing the valid names when it is unknown, naming the key when
+    /// an override is unknown, not of its key's type or out of range.
+    public init(name: String, overrides: [String: SettingValue] = [:]) throws {
+        guard let entry = OptimizerCatalog.entry(named: name.lowercased()) else {
             throw OptimizerSpecError("unknown optimizer '\(name)'; valid names: \(OptimizerCatalog.validNames.joined(separator: ", "))")
         }
         self.preset = entry.name
-        self.overrides = overrides
-        _ = try makeOptimizer(structure: ProblemStructure(dimension: 1))  // validates the overrides early
+        self.hyperparameters = try entry.hyperparameters.applying(overrides, optimizer: entry.name)
+    }
+
+    /// Overrides given as text (`lr` = `"0.01"`), each read once as its key's type.
+    public init(name: String, overrides: [String: String]) throws {
+        try self.init(name: name, overrides: overrides.mapValues { SettingValue.text($0) })
     }
 
     /// Parses `NAME[:preset][,key=value]…`.
     public init(parsing text: String) throws {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingWhitespace() }
-        var overrides: [String: String] = [:]
+        var overrides: [String: SettingValue] = [:]
         for part in parts.dropFirst() {
             let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingWhitespace() }
             guard pair.count == 2, !pair[0].isEmpty, !pair[1].isEmpty else {
                 throw OptimizerSpecError("optimizer setting '\(part)' must be key=value, e.g. lr=0.01")
             }
-            overrides[pair[0].lowercased()] = pair[1]
+            overrides[pair[0].lowercased()] = .text(pair[1])
         }
         try self.init(name: parts.first ?? "", overrides: overrides)
     }
 
-    /// The preset's settings with the overrides applied.
-    public var settings: [String: String] {
-        var out = OptimizerCatalog.entry(named: preset)!.settingsDictionary
-        for (k, v) in overrides { out[k] = v }
-        return out
+    /// This optimizer with more overrides (e.g. command-line flags after a spec string).
+    public func applying(_ overrides: [String: SettingValue]) throws -> OptimizerSpec {
+        try OptimizerSpec(preset: preset, hyperparameters: hyperparameters.applying(overrides, optimizer: preset))
     }
 
-    /// Builds the optimizer; throws on unknown setting keys and on values out of range.
+    private init(preset: String, hyperparameters: any OptimizerSettings) {
+        self.preset = preset
+        self.hyperparameters = hyperparameters
+    }
+
+    /// The settings in display order (what `biaslab optimizers` prints for this spec).
+    public var orderedSettings: [Setting] { hyperparameters.settings }
+
+    /// The settings as text, for display and for comparing with reference implementations.
+    public var settings: [String: String] {
+        Dictionary(orderedSettings.map { ($0.key, $0.value.description) }, uniquingKeysWith: { _, b in b })
+    }
+
+    /// η, the base learning rate.
+    public var learningRate: Double { hyperparameters.learningRate }
+
+    /// Builds the optimizer (constant schedules) from the typed hyperparameters.
     public func makeOptimizer(structure: ProblemStructure) throws -> AnyOptimizer {
-        let entry = OptimizerCatalog.entry(named: preset)!
-        var reader = SettingReader(values: settings, optimizer: preset)
-        let optimizer = try entry.family.build(&reader, structure)
-        try reader.finish()
-        return optimizer
+        try hyperparameters.makeOptimizer(structure: structure)
     }
 
     /// The optimizer with its initial state.
     public func makeInstance(structure: ProblemStructure) throws -> OptimizerInstance {
         OptimizerInstance(optimizer: try makeOptimizer(structure: structure), dimension: structure.dimension)
     }
-}
 
-/// Reads typed settings and remembers which keys were used, so unknown keys can be reported.
-struct SettingReader {
-    let values: [String: String]
-    let optimizer: String
-    private var used: Set<String> = []
-    private var known: [String] = []
-
-    init(values: [String: String], optimizer: String) {
-        self.values = values
-        self.optimizer = optimizer
-    }
-
-    mutating func double(_ key: String, _ fallback: Double) throws -> Double {
-        note(key)
-        guard let text = values[key] else { return fallback }
-        guard let value = Double(text) else {
-            throw OptimizerSpecError("\(key) must be a number, got '\(text)'")
-        }
-        return value
-    }
-
-    mutating func choice<E: RawRepresentable & CaseIterable>(_ key: String, _ fallback: E) throws -> E where E.RawValue == String {
-        note(key)
-        guard let text = values[key] else { return fallback }
-        guard let value = E.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {
-            let valid = E.allCases.map(\.rawValue).joined(separator: ", ")
-            throw OptimizerSpecError("\(key) must be one of \(valid), got '\(text)'")
-        }
-        return value
-    }
-
-    private mutating func note(_ key: String) {
-        used.insert(key)
-        if !known.contains(key) { known.append(key) }
-    }
-
-    func finish() throws {
-        if let unknown = values.keys.sorted().first(where: { !used.contains($0) }) {
-            throw OptimizerSpecError("unknown setting '\(unknown)' for \(optimizer); valid settings: \(known.joined(separator: ", "))")
-        }
+    public static func == (a: OptimizerSpec, b: OptimizerSpec) -> Bool {
+        a.preset == b.preset && a.orderedSettings == b.orderedSettings
     }
 }
 

@@ -47,17 +47,27 @@ public struct RMSprop: AdaptiveOptimizer {
                     epsilonPlacement: EpsilonPlacement = .outsideSqrt, biasCorrection: BiasCorrection = .off,
                     secondMomentTiming: SecondMomentTiming = .current,
                     weightDecayMode: WeightDecayMode = .none, weightDecay: Double = 0) throws {
-            // Adam's checks, with β₁ = 0.
-            let adam = try Adam.Hyperparameters(learningRate: learningRate, beta1: 0, beta2: beta2, epsilon: epsilon,
-                                                weightDecay: weightDecay)
-            self.learningRate = adam.learningRate
-            self.beta2 = adam.beta2
-            self.epsilon = adam.epsilon
+            self.learningRate = learningRate
+            self.beta2 = beta2
+            self.epsilon = epsilon
             self.epsilonPlacement = epsilonPlacement
             self.biasCorrection = biasCorrection
             self.secondMomentTiming = secondMomentTiming
             self.weightDecayMode = weightDecayMode
-            self.weightDecay = adam.weightDecay
+            self.weightDecay = weightDecay
+            try validate()
+        }
+
+        /// Adam's checks, with β₁ = 0.
+        public func validate() throws {
+            _ = try Adam.Hyperparameters(learningRate: learningRate, beta1: 0, beta2: beta2, epsilon: epsilon,
+                                         weightDecay: weightDecay)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case learningRate = "lr", beta2, epsilon = "eps", epsilonPlacement = "eps_placement"
+            case biasCorrection = "bias_correction", secondMomentTiming = "v_timing"
+            case weightDecayMode = "weight_decay_mode", weightDecay = "weight_decay"
         }
     }
 

@@ -30,11 +30,18 @@ public struct SGD: Optimizer {
 
         public init(learningRate: Double = 0.01, weightDecayMode: WeightDecayMode = .none,
                     weightDecay: Double = 0) throws {
-            try Validate.nonNegative(learningRate, "lr")
-            try Validate.nonNegative(weightDecay, "weight_decay")
             self.learningRate = learningRate
             self.weightDecayMode = weightDecayMode
             self.weightDecay = weightDecay
+            try validate()
+        }
+
+        public func validate() throws {
+            try Validate.rates(self)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case learningRate = "lr", weightDecayMode = "weight_decay_mode", weightDecay = "weight_decay"
         }
     }
 

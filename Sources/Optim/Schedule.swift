@@ -60,10 +60,15 @@ public struct Schedules: Codable, Equatable, Sendable {
 
     public static let constant = Schedules()
 
+    /// η_k = η·s_η(k), the learning rate of the step with index k (0-based).
+    public func learningRate(atStep index: Int, base eta: Double) -> Double {
+        eta * learningRate.multiplier(atStep: index)
+    }
+
     /// The rates of the step with index `index` (0-based).
     func rates(index: Int, learningRate eta: Double, weightDecay lambda: Double) -> StepRates {
         StepRates(number: index + 1,
-                  learningRate: eta * learningRate.multiplier(atStep: index),
+                  learningRate: learningRate(atStep: index, base: eta),
                   weightDecay: lambda * weightDecay.multiplier(atStep: index))
     }
 }

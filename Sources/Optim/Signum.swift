@@ -39,16 +39,24 @@ public struct Signum: Optimizer {
         public init(learningRate: Double = 1e-4, momentum: Double = 0.9, signFunction: SignFunction = .sign,
                     epsilon: Double = 1e-6, weightDecayMode: WeightDecayMode = .decoupled,
                     weightDecay: Double = 0) throws {
-            try Validate.nonNegative(learningRate, "lr")
-            try Validate.unitInterval(momentum, "momentum")
-            try Validate.nonNegative(epsilon, "eps")
-            try Validate.nonNegative(weightDecay, "weight_decay")
             self.learningRate = learningRate
             self.momentum = momentum
             self.signFunction = signFunction
             self.epsilon = epsilon
             self.weightDecayMode = weightDecayMode
             self.weightDecay = weightDecay
+            try validate()
+        }
+
+        public func validate() throws {
+            try Validate.rates(self)
+            try Validate.unitInterval(momentum, "momentum")
+            try Validate.nonNegative(epsilon, "eps")
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case learningRate = "lr", momentum, signFunction = "sign", epsilon = "eps"
+            case weightDecayMode = "weight_decay_mode", weightDecay = "weight_decay"
         }
     }
 

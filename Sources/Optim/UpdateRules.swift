@@ -354,6 +354,14 @@ protocol DecayingHyperparameters {
     var weightDecay: Double { get }
 }
 
+extension Validate {
+    /// η ≥ 0 and λ ≥ 0, the checks every optimizer's settings share.
+    static func rates(_ h: some DecayingHyperparameters) throws {
+        try nonNegative(h.learningRate, "lr")
+        try nonNegative(h.weightDecay, "weight_decay")
+    }
+}
+
 extension UpdateRules {
     /// The frame of every step, written once: η_t and λ_t from the schedules at index `stepIndex`; decoupled
     /// decay before (or, for `.updateThenDecay`, after) the update; coupled decay folded into g; then
@@ -374,4 +382,5 @@ extension HeavyBall.Hyperparameters: DecayingHyperparameters {}
 extension GeneralizedMomentum.Hyperparameters: DecayingHyperparameters {}
 extension LionK.Hyperparameters: DecayingHyperparameters {}
 extension Signum.Hyperparameters: DecayingHyperparameters {}
+extension Adam.Hyperparameters: DecayingHyperparameters {}
 extension AdaptiveRule: DecayingHyperparameters {}

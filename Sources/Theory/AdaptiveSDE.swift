@@ -57,12 +57,12 @@ public struct SDEIncrement: Equatable, Sendable {
 public struct AdaptiveSDE: Codable, Equatable, Sendable {
     public let process: SDEProcess
     public let invariants: SDEInvariants
-    /// Adam: use γ₁(t), γ₂(t) (the paper's SDE, matching bias-corrected Adam); false sets γ ≡ 1 (Adam without
-    /// bias correction, as in paper 002).
-    public let biasCorrection: Bool
+    /// Adam: `.on` uses γ₁(t), γ₂(t) (the paper's SDE, matching bias-corrected Adam); `.off` sets γ ≡ 1 (Adam
+    /// without bias correction, as in paper 002). Always `.off` for SGD and RMSprop.
+    public let biasCorrection: BiasCorrection
 
     /// Checks that the invariants the process needs are present: RMSprop c₂ and ε₀, Adam also c₁.
-    public init(process: SDEProcess, invariants: SDEInvariants, biasCorrection: Bool = true) throws {
+    public init(process: SDEProcess, invariants: SDEInvariants, biasCorrection: BiasCorrection = .on) throws {
         switch process {
         case .sgd:
             try Check.positive(invariants.learningRateOverBatch, "learningRateOverBatch")
@@ -79,13 +79,13 @@ public struct AdaptiveSDE: Codable, Equatable, Sendable {
         }
         self.process = process
         self.invariants = invariants
-        self.biasCorrection = process == .adam && biasCorrection
+        self.biasCorrection = process == .adam ? biasCorrection : .off
     }
 
     /// The SDE of a discrete run at learning rate η on an oracle of noise scale σ (digest 004 §3.2):
     /// σ₀ = ση, c = (1−β)/η², ε₀ = εη. RMSprop's β is `beta2`.
     public init(process: SDEProcess, learningRate: Double, noiseScale: Double, beta1: Double? = nil,
-                beta2: Double? = nil, epsilon: Double? = nil, biasCorrection: Bool = true) throws {
+                beta2: Double? = nil, epsilon: Double? = nil, biasCorrection: BiasCorrection = .on) throws {
         try Check.positive(learningRate, "learningRate")
         try Check.positive(noiseScale, "noiseScale")
         if let beta1 { try Check.beta(beta1, "beta1") }
@@ -99,7 +99,7 @@ public struct AdaptiveSDE: Codable, Equatable, Sendable {
 
     /// (γ₁(t), γ₂(t)) = (1 − e^{−c₁t}, 1 − e^{−c₂t}), or (1, 1) without bias correction.
     public func biasFactors(at time: Double) -> (gamma1: Double, gamma2: Double) {
-        guard biasCorrection else { return (1, 1) }
+        guard biasCorrection == .on else { return (1, 1) }
         return (-expm1(-(invariants.c1 ?? 0) * time), -expm1(-(invariants.c2 ?? 0) * time))
     }
 

@@ -5,16 +5,16 @@ import Tensor
 /// outside the root and the paper's second-moment timing (paper 004 Defs. 2.1, 2.2; lagged v_k by default).
 public struct DiscreteOptimizerRun: Codable, Equatable, Sendable {
     public let hyperparameters: ScalableHyperparameters
-    /// Adam only: bias correction 1/(1 − βᵗ) on m and v (matches the SDE's γ₁, γ₂).
-    public let biasCorrection: Bool
+    /// Adam only: `.on` divides m and v by 1 − βᵗ (matches the SDE's γ₁, γ₂); always `.off` for SGD and RMSprop.
+    public let biasCorrection: BiasCorrection
     /// `.lagged` (paper 004: v_k in the step for θ_k) or `.current`.
     public let secondMomentTiming: SecondMomentTiming
 
     /// - Parameter hyperparameters: η, β's, ε of the family; its batch size is not used (the oracle carries σ).
-    public init(hyperparameters: ScalableHyperparameters, biasCorrection: Bool = false,
+    public init(hyperparameters: ScalableHyperparameters, biasCorrection: BiasCorrection = .off,
                 secondMomentTiming: SecondMomentTiming = .lagged) {
         self.hyperparameters = hyperparameters
-        self.biasCorrection = hyperparameters.optimizer == .adam && biasCorrection
+        self.biasCorrection = hyperparameters.optimizer == .adam ? biasCorrection : .off
         self.secondMomentTiming = secondMomentTiming
     }
 
@@ -41,7 +41,7 @@ public enum DiscreteSimulation {
         case .adam: .adam
         }
         let shapeCheck = try AdaptiveSDE(process: process, learningRate: h.learningRate, noiseScale: oracle.noiseScale,
-                                         beta1: h.beta1, beta2: h.beta2, epsilon: h.epsilon, biasCorrection: false)
+                                         beta1: h.beta1, beta2: h.beta2, epsilon: h.epsilon, biasCorrection: .off)
         try EulerMaruyama.checkShape(initial, sde: shapeCheck, dimension: oracle.dimension)
         let eta = h.learningRate
         let startStep = Int((grid.start / run.effectiveStep).rounded())
@@ -67,7 +67,7 @@ public enum DiscreteSimulation {
         case .adam:
             let optimizer = Adam(try Adam.Hyperparameters(
                 learningRate: eta, beta1: h.beta1!, beta2: h.beta2!, epsilon: h.epsilon!,
-                biasCorrection: run.biasCorrection ? .on : .off, secondMomentTiming: run.secondMomentTiming))
+                biasCorrection: run.biasCorrection, secondMomentTiming: run.secondMomentTiming))
             let state = MomentState(step: startStep, firstMoment: initial.firstMoment,
                                     secondMoment: initial.secondMoment.map { $0 * sigmaSquared })
             return record(optimizer, initialState: state, theta: initial.theta, oracle: oracle, recordSteps: recordSteps,

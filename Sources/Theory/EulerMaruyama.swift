@@ -19,7 +19,7 @@ public enum EulerMaruyama {
         try Check.positive(timeStep, "timeStep")
         guard paths >= 2 else { throw TheoryInputError(name: "paths", value: Double(paths), expected: "≥ 2") }
         try checkShape(initial, sde: sde, dimension: oracle.dimension)
-        if sde.biasCorrection, initial.time <= 0 {
+        if sde.biasCorrection == .on, initial.time <= 0 {
             throw TheoryInputError(name: "t0", value: initial.time, expected: "> 0 for the bias-corrected Adam SDE (γ₁(0) = 0)")
         }
         let interval = grid.horizon / Double(grid.records)

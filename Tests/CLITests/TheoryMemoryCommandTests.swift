@@ -51,7 +51,7 @@ struct TheoryMemoryCommandTests {
     @Test func memoryAtTheta() throws {
         let fixture = try Fixture()
         let saved = fixture.directory.appendingPathComponent("m.npy").path
-        let r = try CLIRunner.run(["theory", "memory", "--optimizer", "adamw", "--lr", "0.001", "--beta1", "0.9", "--beta2", "0.95",
+        let r = try CLIRunner.run(["theory", "memory", "--optimizer", "adamw:paper001", "--lr", "0.001", "--beta1", "0.9", "--beta2", "0.95",
                                    "--eps", "0.01", "--weight-decay", "0.1", "--json", "--save-correction", saved] + fixture.modelArguments)
         #expect(r.status == 0, "\(r.stderr)")
         let expected = MemoryClosedForm.correction(for: .adam(beta1: 0.9, beta2: 0.95, epsilon: 0.01, weightDecay: 0.1),
@@ -92,12 +92,12 @@ struct TheoryMemoryCommandTests {
     /// Bad input: exit 2 and one line naming the input.
     @Test func badModelSpecIsOneLine() throws {
         let fixture = try Fixture()
-        var arguments = ["theory", "memory", "--optimizer", "adam", "--lr", "0.001"] + fixture.modelArguments
+        var arguments = ["theory", "memory", "--optimizer", "adam:paper000", "--lr", "0.001"] + fixture.modelArguments
         arguments[arguments.firstIndex(of: "mlp:2-3-1:tanh")!] = "mlp:2-x-1"
         let r = try CLIRunner.run(arguments)
         #expect(r.status == 2)
         #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains("--model"), "\(r.stderr)")
-        let wrong = try CLIRunner.run(["theory", "memory", "--optimizer", "adam", "--lr", "0.001", "--model", "mlp:2-4-1",
+        let wrong = try CLIRunner.run(["theory", "memory", "--optimizer", "adam:paper000", "--lr", "0.001", "--model", "mlp:2-4-1",
                                        "--params", fixture.params, "--data", fixture.data, "--loss", "mse"])
         #expect(wrong.status == 2 && wrong.stderr.contains("--params"), "\(wrong.stderr)")
         let beta = try CLIRunner.run(["theory", "memory", "--optimizer", "heavy-ball", "--lr", "0.1", "--beta", "1.5"])
@@ -118,7 +118,7 @@ struct TheoryMemoryModifiedLossTests {
         #expect(abs(gradNormSq - 45 * 0.01) <= 1e-12)
         #expect(abs(try #require(hbLoss["step_scale"] as? Double) - 0.1) <= 1e-12)
 
-        let adamw = try CLIRunner.run(["theory", "memory", "--optimizer", "adamw", "--lr", "1e-3", "--beta1", "0.9", "--beta2", "0.999",
+        let adamw = try CLIRunner.run(["theory", "memory", "--optimizer", "adamw:paper001", "--lr", "1e-3", "--beta1", "0.9", "--beta2", "0.999",
                                        "--eps", "0", "--weight-decay", "0.1", "--json"])
         #expect(adamw.status == 0, "\(adamw.stderr)")
         let terms = try #require((adamw.json?["modified_loss"] as? [String: Any])?["terms"] as? [[String: Any]])

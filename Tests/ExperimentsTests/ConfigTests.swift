@@ -57,6 +57,17 @@ import Testing
         #expect(Self.error("model: [1") != nil)
     }
 
+    /// YAML numbers reach the typed hyperparameters as numbers; text is read once as its key's type.
+    @Test func optimizerSettingsAreTyped() throws {
+        let c = try Self.config(Self.base, overrides: ["optimizer.eps_placement=insideSqrt"])
+        #expect(c.optimizer.learningRate == 0.01 && c.optimizer.hyperparameters.firstMomentDecay == 0.9)
+        #expect(c.optimizer.hyperparameters.formula.hasSuffix("√(v/(1−β₂ᵗ) + ε)"))
+        #expect(Self.error(Self.base, overrides: ["optimizer.eps_placement=under"])
+                == "optimizer: eps_placement must be one of outsideSqrt, insideSqrt, got 'under'")
+        #expect(Self.error(Self.base, overrides: ["optimizer.momentum=0.5"])?
+                    .hasPrefix("optimizer: unknown setting 'momentum' for adam:torch; valid settings: lr, beta1") == true)
+    }
+
     @Test func optimizerAsSpecString() throws {
         let c = try Self.config(Self.base, overrides: ["optimizer=sgd,lr=0.5"])
         #expect(c.optimizer.preset.hasPrefix("sgd"))

@@ -54,7 +54,7 @@ struct SDESimulationTests {
     @Test func adamStationaryMomentsMatchLyapunovSolution() throws {
         let oracle = try DiagonalQuadraticOracle(parsing: "quadratic:h=1,s=1,d=16", noiseScale: 5)
         let sde = try AdaptiveSDE(process: .adam, learningRate: 0.1, noiseScale: 5, beta1: 0.96, beta2: 0.99, epsilon: 0,
-                                  biasCorrection: false)
+                                  biasCorrection: .off)
         #expect(abs(sde.invariants.c1! - 4) < 1e-12)
         let zeros = [Double](repeating: 0, count: 16)
         let start = SDEState(time: 0, theta: zeros, firstMoment: zeros, secondMoment: [Double](repeating: 1, count: 16))
@@ -72,7 +72,7 @@ struct SDESimulationTests {
     @Test func adamLinearLossMomentsMatchIntegratedOrnsteinUhlenbeck() throws {
         let oracle = try DiagonalQuadraticOracle(parsing: "linear:g=0.1,s=1,d=8", noiseScale: 5)
         let sde = try AdaptiveSDE(process: .adam, learningRate: 0.1, noiseScale: 5, beta1: 0.96, beta2: 0.99, epsilon: 0,
-                                  biasCorrection: false)
+                                  biasCorrection: .off)
         let start = SDEState(time: 0, theta: [Double](repeating: 0, count: 8), firstMoment: [Double](repeating: 0.1, count: 8),
                              secondMoment: [Double](repeating: 1, count: 8))
         let result = try EulerMaruyama.simulate(sde, oracle: oracle, initial: start, grid: SimulationGrid(horizon: 1, records: 1),

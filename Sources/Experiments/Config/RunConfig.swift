@@ -198,7 +198,7 @@ public struct RunConfig: Sendable {
     /// `optimizer:` as a spec string or a mapping {name, settings…, schedule, weight_decay_schedule}.
     private static func readOptimizer(_ value: ConfigValue?) throws(ConfigError) -> (OptimizerSpec, Schedules) {
         var name: String
-        var overrides: [String: String] = [:]
+        var overrides: [String: SettingValue] = [:]
         var schedules = Schedules.constant
         switch value {
         case nil: throw ConfigError(path: "optimizer", "is required (an optimizer name such as sgd or adam:torch)")
@@ -212,12 +212,10 @@ public struct RunConfig: Sendable {
             if let s = try reader.string("weight_decay_schedule") {
                 schedules.weightDecay = try ScheduleSpec.parse(s, path: "optimizer.weight_decay_schedule")
             }
-            for key in reader.unreadKeys { overrides[key.lowercased()] = reader.value(key)?.text }
+            for key in reader.unreadKeys { overrides[key.lowercased()] = reader.value(key)?.settingValue }
         }
         do {
-            let parsed = try OptimizerSpec(parsing: name)
-            let spec = try OptimizerSpec(name: parsed.preset, overrides: parsed.overrides.merging(overrides) { $1 })
-            return (spec, schedules)
+            return (try OptimizerSpec(parsing: name).applying(overrides), schedules)
         } catch let error as HyperparameterError {
             throw ConfigError(path: "optimizer.\(error.parameter)", "must be \(error.expected), got \(error.value)")
         } catch {
@@ -231,5 +229,16 @@ public struct RunConfig: Sendable {
         let b = batchSize ?? sampleCount
         let perEpoch = lastBatch == .keep ? (sampleCount + b - 1) / b : sampleCount / b
         return (epochs ?? 0) * max(perEpoch, 1)
+    }
+}
+
+extension ConfigValue {
+    /// An optimizer setting: YAML numbers stay numbers, anything else is text read as its key's type.
+    var settingValue: SettingValue {
+        switch self {
+        case .integer(let i): .number(Double(i))
+        case .number(let d): .number(d)
+        default: .text(text)
+        }
     }
 }

@@ -38,7 +38,7 @@ public struct PreconditionedSharpnessProbe: Probe {
         let matrix = PreconditionedOperator(HessianOperator(objective: context.objective, at: context.parameters), preconditioner: p)
         let top = try tracker.measure(matrix, seed: context.seed)
         var out = [Self.sharpness.name: top.value, Self.iterations.name: Double(top.iterations)]
-        if let beta1 = context.setting("beta1"),
+        if let beta1 = context.hyperparameters.firstMomentDecay,
            let threshold = try? StabilityThreshold.adam(learningRate: context.learningRate, beta1: beta1) {
             out[Self.threshold.name] = threshold
         }

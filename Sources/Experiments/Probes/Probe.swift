@@ -74,8 +74,8 @@ public struct ProbeContext {
     public let testObjective: (any Objective)?
     /// The optimizer with its state after t updates.
     public let optimizer: OptimizerInstance
-    /// The optimizer's settings (preset plus overrides), e.g. `lr`, `beta1`.
-    public let settings: [String: String]
+    /// The optimizer's hyperparameters (preset plus overrides), typed.
+    public let hyperparameters: any OptimizerSettings
     /// η_t = η · s(t), the learning rate the update of step t uses.
     public let learningRate: Double
     /// b (N for full batch) and how batches are drawn, for noise and interaction measures.
@@ -83,9 +83,6 @@ public struct ProbeContext {
     public let sampling: BatchSampling
     /// The seed for this probe at this step.
     public let seed: UInt64
-
-    /// A setting of the optimizer as a number (nil when it has no such setting).
-    public func setting(_ key: String) -> Double? { settings[key].flatMap(Double.init) }
 }
 
 /// Probes by name. ``standard`` holds every built-in probe.

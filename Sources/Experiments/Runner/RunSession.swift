@@ -61,9 +61,9 @@ struct RunSession {
         }
     }
 
-    /// η_t.
+    /// η_t = η·s(t), from the typed η of the optimizer and its schedule.
     func learningRate(atStep t: Int) -> Double {
-        (config.optimizer.settings["lr"].flatMap(Double.init) ?? .nan) * config.schedules.learningRate.multiplier(atStep: t)
+        config.schedules.learningRate(atStep: t, base: config.optimizer.learningRate)
     }
 
     /// The seed of probe `index` at step t: derived from the run seed, so measurements never shift

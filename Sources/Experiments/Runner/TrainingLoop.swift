@@ -70,7 +70,7 @@ struct TrainingLoop {
         for index in session.probes.indices where due(session.config.probes[index]) {
             let context = ProbeContext(step: step, parameters: session.parameters, objective: session.objective,
                                        testObjective: session.testObjective, optimizer: session.optimizer,
-                                       settings: session.config.optimizer.settings, learningRate: session.learningRate(atStep: step),
+                                       hyperparameters: session.config.optimizer.hyperparameters, learningRate: session.learningRate(atStep: step),
                                        batchSize: session.config.batchSize ?? session.objective.sampleCount,
                                        sampling: session.sampling, seed: session.probeSeed(index: index, step: step))
             for (name, value) in try session.probes[index].measure(context) { values[name] = value }

@@ -23,21 +23,20 @@ struct OptimizersCommand: ParsableCommand {
     var family: String?
 
     func validate() throws {
-        if let family, !OptimizerCatalog.presets.contains(where: { Self.familyPrefix($0.name) == family.lowercased() }) {
-            let names = OptimizerCatalog.presets.map { Self.familyPrefix($0.name) }
+        if let family, !OptimizerCatalog.presets.contains(where: { $0.familyName == family.lowercased() }) {
             var unique: [String] = []
-            for name in names where !unique.contains(name) { unique.append(name) }
+            for entry in OptimizerCatalog.presets where !unique.contains(entry.familyName) { unique.append(entry.familyName) }
             throw ValidationError("--family must be one of \(unique.joined(separator: ", ")), got '\(family)'")
         }
     }
 
     func run() throws {
-        let entries = OptimizerCatalog.presets.filter { family == nil || Self.familyPrefix($0.name) == family!.lowercased() }
+        let entries = OptimizerCatalog.presets.filter { family == nil || $0.familyName == family!.lowercased() }
         if output.json {
             try JSONOutput.print(Listing(optimizers: entries.map {
                 Listing.Item(name: $0.name, summary: $0.summary, formula: $0.formula,
-                             defaults: Dictionary($0.settings.map { ($0.key, $0.value) }, uniquingKeysWith: { _, b in b }))
-            }))
+                             defaults: Dictionary($0.settings.map { ($0.key, $0.value.description) }, uniquingKeysWith: { _, b in b }))
+            }, aliases: OptimizerCatalog.aliases))
             return
         }
         for entry in entries {
@@ -45,9 +44,10 @@ struct OptimizersCommand: ParsableCommand {
             print("    \(entry.formula)")
             print("    defaults: " + entry.settings.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
         }
+        if family == nil {
+            print("aliases: " + OptimizerCatalog.aliases.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", "))
+        }
     }
-
-    static func familyPrefix(_ name: String) -> String { String(name.split(separator: ":")[0]) }
 
     struct Listing: Encodable {
         struct Item: Encodable {
@@ -57,5 +57,7 @@ struct OptimizersCommand: ParsableCommand {
             let defaults: [String: String]
         }
         let optimizers: [Item]
+        /// Other accepted names and the presets they stand for.
+        let aliases: [String: String]
     }
 }

@@ -5,7 +5,8 @@ import Theory
 
 extension SDEProcess: ExpressibleByArgument {}
 
-/// The options `sde simulate` and `sde svag` share: the process, its hyperparameters, the gradient source
+/// The options `sde simulate` and `sde svag` share: the optimizer (`--process`, or `--optimizer` with the
+/// shared optimizer flags) and so the SDE process and its hyperparameters, the gradient source
 /// (exactly one of an analytic `--oracle` or a `--model` with `--params` and `--data`) and the Monte-Carlo grid.
 ///
 /// With `--model`, the NGOS is the dataset's (`DatasetGradientOracle`): B = --batch-size samples drawn with
@@ -13,25 +14,17 @@ extension SDEProcess: ExpressibleByArgument {}
 /// High-dimensional θ is summarized by the loss, θ = (1/d)Σθᵢ, theta_sq = ‖θ‖²/d and the first three
 /// coordinates theta_0, theta_1, theta_2 (m, m_sq, u likewise as coordinate averages).
 struct SDERunOptions: ParsableArguments {
-    @Option(name: .long, help: "sgd, rmsprop or adam.")
-    var process: SDEProcess
+    @Option(name: .long, help: "sgd, rmsprop or adam: paper 004's optimizer of the family (sgd:plain, rmsprop:paper004, adam:paper004 with bias_correction=off); the same as --optimizer with that preset.")
+    var process: SDEProcess?
 
     @Option(name: .long, help: "quadratic:h=…,s=…[,g=…][,d=…][,noise=gaussian|exponential|rademacher] or linear:g=…,s=…[,d=…] (or use --model).")
     var oracle: String?
 
     @OptionGroup var model: ModelOptions
 
-    @Option(name: .long, help: "Learning rate η (> 0).")
-    var lr: Double
-
-    @Option(name: .long, help: "Adam's β₁ in [0, 1) (default 0.9).")
-    var beta1: Double?
-
-    @Option(name: .long, help: "RMSprop's β / Adam's β₂ in [0, 1) (default 0.999).")
-    var beta2: Double?
-
-    @Option(name: .long, help: "ε ≥ 0 outside the root (RMSprop, Adam; default 1e-8).")
-    var eps: Double?
+    /// --optimizer (an SGD, RMSprop or Adam preset with ε outside the root, no weight decay) and --lr,
+    /// --beta1, --beta2, --eps.
+    @OptionGroup var optimizerOptions: OptimizerOptions
 
     @Option(name: .customLong("batch-size"), help: "B > 0: the noise scale is σ = 1/√B (default 1; an integer with --model).")
     var batchSize: Double = 1
@@ -52,10 +45,9 @@ struct SDERunOptions: ParsableArguments {
     var theta0: Double?
 
     func validate() throws {
-        try OptionCheck.positive(lr, "--lr")
-        try OptionCheck.beta(beta1, "--beta1")
-        try OptionCheck.beta(beta2, "--beta2")
-        try OptionCheck.nonNegative(eps, "--eps")
+        if (process == nil) == (optimizerOptions.optimizer == nil) {
+            throw ValidationError("give exactly one of --process sgd|rmsprop|adam or --optimizer NAME")
+        }
         try OptionCheck.positive(batchSize, "--batch-size")
         try OptionCheck.positive(time, "--time")
         try OptionCheck.atLeast(paths, 2, "--paths")
@@ -70,16 +62,16 @@ struct SDERunOptions: ParsableArguments {
                 throw ValidationError("--batch-size must be a positive integer with --model (samples drawn with replacement), got \(batchSize)")
             }
         }
-        switch process {
-        case .sgd:
-            try OptionCheck.absent(beta1, "--beta1", because: "--process sgd has no moments")
-            try OptionCheck.absent(beta2, "--beta2", because: "--process sgd has no moments")
-            try OptionCheck.absent(eps, "--eps", because: "--process sgd has no denominator")
-        case .rmsprop:
-            try OptionCheck.absent(beta1, "--beta1", because: "RMSprop's only β is --beta2")
-        case .adam:
-            break
+    }
+
+    /// The discrete run of --optimizer or --process (η, β's, ε, v timing; `DiscreteOptimizerRun(_:)`) and
+    /// its SDE process. The SDE starts at t = 0, so Adam must run without bias correction (γ ≡ 1).
+    func configuration() throws -> (run: DiscreteOptimizerRun, process: SDEProcess) {
+        let (run, _, preset) = try optimizerOptions.theoryModel(defaultName: process?.paperPreset ?? "sgd", DiscreteOptimizerRun.init)
+        guard run.biasCorrection == .off else {
+            throw UsageError("--optimizer \(preset): the SDE starts at t = 0, where bias-corrected Adam's γ₁(0) = 0; give bias_correction=off")
         }
+        return (run, SDEProcess(run.hyperparameters.optimizer))
     }
 
     /// The gradient source: the oracle, θ₀, u₀ = diag Σ(θ₀) and the recorded test functions.
@@ -91,7 +83,7 @@ struct SDERunOptions: ParsableArguments {
     }
 
     /// The analytic oracle with σ = 1/√B, or the dataset NGOS of --model/--params/--data with B samples.
-    func makeSource() throws -> Source {
+    func makeSource(_ process: SDEProcess) throws -> Source {
         let standard = SDETestFunction.standard(for: process)
         if let (objective, theta) = try model.load() {
             let oracle = try DatasetGradientOracle(objective: objective, batchSize: Int(batchSize))
@@ -110,16 +102,8 @@ struct SDERunOptions: ParsableArguments {
                       covarianceDiagonal: analytic.noiseVariance, functions: standard)
     }
 
-    /// η, β's and ε of the family (batch size 1: the oracle carries σ).
-    func hyperparameters() throws -> ScalableHyperparameters {
-        try ScalableHyperparameters(optimizer: process.family, learningRate: lr, batchSize: 1,
-                                    beta1: process == .adam ? beta1 ?? 0.9 : nil,
-                                    beta2: process == .sgd ? nil : beta2 ?? 0.999,
-                                    epsilon: process == .sgd ? nil : eps ?? 1e-8)
-    }
-
     /// θ₀, m₀ = 0 (Adam), u₀ = diag Σ(θ₀) (RMSprop, Adam).
-    func initialState(_ source: Source) -> SDEState {
+    func initialState(_ source: Source, _ process: SDEProcess) -> SDEState {
         SDEState(time: 0, theta: source.theta0,
                  firstMoment: process == .adam ? [Double](repeating: 0, count: source.theta0.count) : [],
                  secondMoment: process == .sgd ? [] : source.covarianceDiagonal)

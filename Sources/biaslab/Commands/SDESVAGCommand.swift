@@ -7,8 +7,8 @@ struct SDESVAGCommand: ParsableCommand {
         commandName: "svag",
         abstract: "SVAG (ĝ = r₁g₁ + r₂g₂, η/ℓ, 1−β ← (1−β)/ℓ², εℓ, ℓ² × steps) on an analytic oracle or a model on data; moments over time.",
         discussion: """
-            Runs Optim's SGD, RMSprop or Adam (ε outside the root, lagged v as in Malladi et al. 2022, no bias
-            correction) with two independent stochastic gradients per step combined by SVAG (Def. 6.1/6.2), from
+            Runs Optim's SGD, RMSprop or Adam (--process: ε outside the root, lagged v as in Malladi et al. 2022, no
+            bias correction; or an --optimizer preset, with its own v timing) with two independent stochastic gradients per step combined by SVAG (Def. 6.1/6.2), from
             θ₀ = --theta0, m₀ = 0, v₀ = (ℓσ)²·diag Σ. --ell 1 is the plain discrete run. As ℓ grows the moments
             converge to those of `biaslab sde simulate` with the same options (weak error Cη²/ℓ², Thm 6.3).
 
@@ -31,16 +31,16 @@ struct SDESVAGCommand: ParsableCommand {
     }
 
     func run() throws {
-        let source = try options.makeSource()
-        let base = try options.hyperparameters()
+        let (run, process) = try options.configuration()
+        let source = try options.makeSource(process)
         let svag = try SVAG(ell: ell)
-        let scaled = svag.transform(base)
-        let moments = try DiscreteSimulation.simulateSVAG(DiscreteOptimizerRun(hyperparameters: base), svag: svag, oracle: source.oracle,
-                                                          initial: options.initialState(source), grid: options.grid(), paths: options.paths,
+        let scaled = svag.transform(run.hyperparameters)
+        let moments = try DiscreteSimulation.simulateSVAG(run, svag: svag, oracle: source.oracle,
+                                                          initial: options.initialState(source, process), grid: options.grid(), paths: options.paths,
                                                           seed: options.seed, functions: source.functions)
         let steps = Int((TimeMaps.steps(continuousTime: options.time, learningRate: scaled.hyperparameters.learningRate,
-                                        optimizer: options.process.family)).rounded())
-        let report = Report(process: options.process.rawValue, ell: ell, r1: svag.r1, r2: svag.r2,
+                                        optimizer: process.family)).rounded())
+        let report = Report(process: process.rawValue, ell: ell, r1: svag.r1, r2: svag.r2,
                             scaled: scaled.hyperparameters, steps: steps, paths: options.paths, seed: options.seed, series: moments.series)
         if output.json {
             try JSONOutput.print(report)

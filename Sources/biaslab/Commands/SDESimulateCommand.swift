@@ -17,6 +17,11 @@ struct SDESimulateCommand: ParsableCommand {
             θ₀ = --params, u₀ = diag Σ(θ₀). θ is summarized by the loss, theta = mean θᵢ, theta_sq = ‖θ‖²/d and
             the coordinates theta_0…theta_2.
 
+            The optimizer is --process sgd|rmsprop|adam (paper 004's: sgd:plain, rmsprop:paper004, adam:paper004
+            with bias_correction=off) or any --optimizer preset of 'biaslab optimizers' that is SGD, or RMSprop/Adam
+            with ε outside the root, no weight decay and no bias correction; --lr, --beta1, --beta2, --eps
+            override its settings.
+
             Example:
               biaslab sde simulate --process rmsprop --oracle quadratic:h=1,s=1 --lr 0.1 --beta2 0.99 --eps 0 --batch-size 0.04 --time 5 --paths 2000
               biaslab sde simulate --process adam --model mlp:4-8-1:tanh --params theta.npy --data data.npz --lr 0.01 --batch-size 4 --time 1e-3 --paths 50
@@ -34,22 +39,23 @@ struct SDESimulateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let source = try options.makeSource()
-        let h = try options.hyperparameters()
-        let sde = try AdaptiveSDE(process: options.process, learningRate: h.learningRate, noiseScale: source.oracle.noiseScale,
-                                  beta1: h.beta1, beta2: h.beta2, epsilon: h.epsilon, biasCorrection: false)
-        let step = dt ?? TimeMaps.effectiveStep(learningRate: options.lr, optimizer: options.process.family) / 4
-        let moments = try EulerMaruyama.simulate(sde, oracle: source.oracle, initial: options.initialState(source), grid: options.grid(),
+        let (run, process) = try options.configuration()
+        let source = try options.makeSource(process)
+        let h = run.hyperparameters
+        let sde = try AdaptiveSDE(process: process, learningRate: h.learningRate, noiseScale: source.oracle.noiseScale,
+                                  beta1: h.beta1, beta2: h.beta2, epsilon: h.epsilon, biasCorrection: run.biasCorrection)
+        let step = dt ?? run.effectiveStep / 4
+        let moments = try EulerMaruyama.simulate(sde, oracle: source.oracle, initial: options.initialState(source, process), grid: options.grid(),
                                                  timeStep: step, paths: options.paths, seed: options.seed,
                                                  functions: source.functions)
-        let report = Report(process: options.process.rawValue, invariants: sde.invariants, timeStep: step, paths: options.paths,
+        let report = Report(process: process.rawValue, invariants: sde.invariants, timeStep: step, paths: options.paths,
                             seed: options.seed, series: moments.series)
         if output.json {
             try JSONOutput.print(report)
             return
         }
         let i = sde.invariants
-        print("\(options.process.rawValue) SDE: sigma0 = \(OptionCheck.show(i.sigma0))"
+        print("\(process.rawValue) SDE: sigma0 = \(OptionCheck.show(i.sigma0))"
               + (i.c1.map { ", c1 = \(OptionCheck.show($0))" } ?? "") + (i.c2.map { ", c2 = \(OptionCheck.show($0))" } ?? "")
               + (i.eps0.map { ", eps0 = \(OptionCheck.show($0))" } ?? "")
               + ", eta*sigma^2 = \(OptionCheck.show(i.learningRateOverBatch)); dt = \(OptionCheck.show(step)), \(options.paths) paths")

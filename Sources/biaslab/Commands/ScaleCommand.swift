@@ -17,6 +17,9 @@ struct ScaleCommand: ParsableCommand {
               lssr    η·ρ_B₁/ρ_B₀ for SGD (Lee & Jang 2023, eq. 17), needs --rho (ρ = ρ₁) and --n.
             --variant picks the paper's ablations: sqrt lr | lr-eps | lr-eps-beta1 | lr-eps-beta2 | full;
             linear lr | lr-beta1 | lr-beta2 | lr-betas. RMSprop's β is --beta2.
+            --optimizer names a preset of 'biaslab optimizers' (the same names as 'train'): an SGD, RMSprop or
+            Adam preset with ε outside the root and no weight decay (e.g. sgd, adam:torch, rmsprop:paper004);
+            its settings and --lr, --beta1, --beta2, --eps give the base hyperparameters.
             A scaled β outside its range is reported with valid = false and a reason.
 
             Examples:
@@ -32,26 +35,13 @@ struct ScaleCommand: ParsableCommand {
     @Option(name: .long, help: "Scaling rule.")
     var rule: RuleName
 
-    @Option(name: .long, help: "Optimizer family.")
-    var optimizer: OptimizerFamily
+    @OptionGroup var optimizerOptions: OptimizerOptions
 
     @Option(name: .customLong("batch-size"), help: "Base batch size B₀ (≥ 1).")
     var batchSize: Int
 
     @Option(name: .customLong("to-batch-size"), help: "New batch size B₁ (≥ 1).")
     var toBatchSize: Int
-
-    @Option(name: .long, help: "Base learning rate η (> 0).")
-    var lr: Double
-
-    @Option(name: .long, help: "Adam β₁ in [0, 1) (default 0.9).")
-    var beta1: Double?
-
-    @Option(name: .long, help: "Adam β₂ / RMSprop β in [0, 1) (default 0.999).")
-    var beta2: Double?
-
-    @Option(name: .long, help: "ε ≥ 0, outside the square root (default 1e-8).")
-    var eps: Double?
 
     @Option(name: .long, help: "LSSR: ρ = ρ₁ = ‖∇L‖² / mean‖∇ℓᵢ‖², in (0, 1].")
     var rho: Double?
@@ -70,25 +60,8 @@ struct ScaleCommand: ParsableCommand {
     func validate() throws {
         try OptionCheck.atLeast(batchSize, 1, "--batch-size")
         try OptionCheck.atLeast(toBatchSize, 1, "--to-batch-size")
-        try OptionCheck.positive(lr, "--lr")
-        try OptionCheck.beta(beta1, "--beta1")
-        try OptionCheck.beta(beta2, "--beta2")
-        try OptionCheck.nonNegative(eps, "--eps")
         try OptionCheck.unitInterval(rho, "--rho")
-        switch optimizer {
-        case .sgd:
-            for (value, name) in [(beta1, "--beta1"), (beta2, "--beta2"), (eps, "--eps")] {
-                try OptionCheck.absent(value, name, because: "--optimizer sgd has no betas or epsilon")
-            }
-        case .rmsprop:
-            try OptionCheck.absent(beta1, "--beta1", because: "RMSprop's single beta is --beta2")
-        case .adam:
-            break
-        }
         if rule == .lssr {
-            guard optimizer == .sgd else {
-                throw ValidationError("--rule lssr needs --optimizer sgd (paper 003 derives it for SGD), got \(optimizer.rawValue)")
-            }
             guard rho != nil else { throw ValidationError("--rule lssr needs --rho (ρ₁ in (0, 1])") }
             guard let n else { throw ValidationError("--rule lssr needs --n (the dataset size)") }
             try OptionCheck.atLeast(n, 1, "--n")
@@ -124,11 +97,10 @@ struct ScaleCommand: ParsableCommand {
     }
 
     func run() throws {
-        let base = try ScalableHyperparameters(
-            optimizer: optimizer, learningRate: lr, batchSize: Double(batchSize),
-            beta1: optimizer == .adam ? (beta1 ?? 0.9) : nil,
-            beta2: optimizer == .sgd ? nil : (beta2 ?? 0.999),
-            epsilon: optimizer == .sgd ? nil : (eps ?? 1e-8))
+        let (base, _, preset) = try optimizerOptions.theoryModel { try ScalableHyperparameters($0, batchSize: Double(batchSize)) }
+        if rule == .lssr, base.optimizer != .sgd {
+            throw UsageError("--rule lssr needs an SGD optimizer (paper 003 derives it for SGD), got \(preset)")
+        }
         let result = try scalingRule().apply(to: base, newBatchSize: Double(toBatchSize))
         let report = Report(result)
         if output.json {
@@ -136,8 +108,8 @@ struct ScaleCommand: ParsableCommand {
             return
         }
         let h = result.hyperparameters
-        print("\(rule.rawValue) rule, \(optimizer.rawValue): batch \(batchSize) → \(toBatchSize) (κ = \(OptionCheck.show(result.kappa)))")
-        print("  lr     \(OptionCheck.show(lr)) → \(OptionCheck.show(h.learningRate))")
+        print("\(rule.rawValue) rule, \(base.optimizer.rawValue): batch \(batchSize) → \(toBatchSize) (κ = \(OptionCheck.show(result.kappa)))")
+        print("  lr     \(OptionCheck.show(base.learningRate)) → \(OptionCheck.show(h.learningRate))")
         if let old = base.beta1, let new = h.beta1 { print("  beta1  \(OptionCheck.show(old)) → \(OptionCheck.show(new))") }
         if let old = base.beta2, let new = h.beta2 { print("  beta2  \(OptionCheck.show(old)) → \(OptionCheck.show(new))") }
         if let old = base.epsilon, let new = h.epsilon { print("  eps    \(OptionCheck.show(old)) → \(OptionCheck.show(new))") }

@@ -12,40 +12,29 @@ struct StabilityCommand: ParsableCommand {
             Exact from the N per-sample gradients and the full-batch Hessian (Lee & Jang 2023):
               ias        ‖H‖_{S_b} = tr(HS_b)/tr(S_b);   instability_ratio  tr(HS_b)/tr(S_n) (unstable on quadratics iff > 2/η)
               sgd        sharpness ias vs threshold 2ρ_b/η; predicted E[L_{t+1}] − L_t by eq. (7)
-              momentum   ias vs ρ_b·(2/η)(1+β₁)/(1+2β₂) (Thm 2, scaled by ρ_b as for SGD); prediction eq. (131)
+              momentum   ias vs ρ_b·(2/η)(1+β₁)/(1+2β₂) (Thm 2, scaled by ρ_b as for SGD); prediction eq. (131).
+                         Heavy ball (momentum, heavy-ball: --momentum β) is β₁ = β, β₂ = 0; nesterov:torch β₂ = β₁;
+                         generalized-momentum and nesterov:paper003 take --beta1 and --beta2.
               adam       λ₁(P⁻¹H) vs (2+2β₁)/((1−β₁)η), P = √(diag S_b) + ε (the second moment v at its fixed point
-                         E g_ξ² at frozen θ, since no optimizer state is given); no loss-change prediction
+                         E g_ξ² at frozen θ, since no optimizer state is given); no loss-change prediction.
+                         Needs ε outside the root (adam:torch, adam:optax, …).
+            --optimizer names a preset of 'biaslab optimizers' (the same names as 'train'); its settings and
+            the flags --lr, --beta1, --beta2, --momentum/--beta, --eps give the hyperparameters; presets with
+            weight decay or other conventions the thresholds do not cover are refused, naming the setting.
             --batch-size defaults to N (full batch, GD); --sampling defaults to without-replacement.
 
             Example:
               biaslab stability --model mlp:2-8-1:tanh --params theta.npy --data data.npz --loss mse --optimizer sgd --lr 0.5 --batch-size 4 --json
             """)
 
-    enum Family: String, CaseIterable, ExpressibleByArgument {
-        case sgd, momentum, adam
-    }
-
     @OptionGroup var objectiveOptions: ObjectiveOptions
 
-    @Option(name: .long, help: "sgd, momentum or adam.")
-    var optimizer: Family
-
-    @Option(name: .long, help: "Learning rate η (> 0).")
-    var lr: Double
+    @OptionGroup var optimizerOptions: OptimizerOptions
 
     @Option(name: .customLong("batch-size"), help: "b in [1, N] (default N).")
     var batchSize: Int?
 
     @OptionGroup var batchSampling: SamplingOptions
-
-    @Option(name: .long, help: "β₁ in [0, 1): momentum (required), Adam (default 0.9).")
-    var beta1: Double?
-
-    @Option(name: .long, help: "β₂ in [0, 1) of generalized momentum (default 0: Polyak).")
-    var beta2: Double?
-
-    @Option(name: .long, help: "Adam's ε ≥ 0 (default 1e-8).")
-    var eps: Double?
 
     @Option(name: .customLong("edge-band"), help: "Relative half-width of the edge band, in [0, 1) (default 0.05).")
     var edgeBand: Double = 0.05
@@ -54,35 +43,16 @@ struct StabilityCommand: ParsableCommand {
 
     func validate() throws {
         _ = try batchSampling.randomBatches(for: "stability's S_b and ρ_b")
-        try OptionCheck.positive(lr, "--lr")
         try OptionCheck.atLeast(batchSize, 1, "--batch-size")
-        try OptionCheck.beta(beta1, "--beta1")
-        try OptionCheck.beta(beta2, "--beta2")
-        try OptionCheck.nonNegative(eps, "--eps")
         try OptionCheck.beta(edgeBand, "--edge-band")
-        switch optimizer {
-        case .sgd:
-            try OptionCheck.absent(beta1, "--beta1", because: "--optimizer sgd has no momentum")
-            try OptionCheck.absent(beta2, "--beta2", because: "--optimizer sgd has no momentum")
-            try OptionCheck.absent(eps, "--eps", because: "only --optimizer adam uses it")
-        case .momentum:
-            guard beta1 != nil else { throw ValidationError("--optimizer momentum needs --beta1 (in [0, 1))") }
-            try OptionCheck.absent(eps, "--eps", because: "only --optimizer adam uses it")
-        case .adam:
-            try OptionCheck.absent(beta2, "--beta2", because: "Adam's threshold (2+2β₁)/((1−β₁)η) does not depend on β₂")
-        }
     }
 
     func run() throws {
+        let (family, lr, _) = try optimizerOptions.theoryModel(StabilityOptimizer.init)
         let (objective, theta) = try objectiveOptions.load()
         let n = objective.sampleCount
         let b = batchSize ?? n
         guard b <= n else { throw UsageError("--batch-size must be ≤ N = \(n), got \(b)") }
-        let family: StabilityOptimizer = switch optimizer {
-        case .sgd: .sgd
-        case .momentum: .momentum(beta1: beta1!, beta2: beta2 ?? 0)
-        case .adam: .adam(beta1: beta1 ?? 0.9, epsilon: eps ?? 1e-8)
-        }
         let report: StabilityReport
         do {
             report = try StabilityReport(objective: objective, at: theta, optimizer: family, learningRate: lr, batchSize: b,

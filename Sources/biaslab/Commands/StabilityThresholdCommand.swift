@@ -11,35 +11,24 @@ struct StabilityThresholdCommand: ParsableCommand {
         discussion: """
               sgd       2ρ_b/η for the interaction-aware sharpness tr(HS_b)/tr(S_b) (Lee & Jang 2023, eq. 16);
                         --rho-b defaults to 1 (full batch: 2/η).
-              momentum  (2/η)(1+β₁)/(1+2β₂) for a Hessian eigenvalue (Lee & Jang 2023, Thm 2);
-                        Polyak: --beta2 0 (default), Nesterov: --beta2 = --beta1.
-              adam      (2+2β₁)/((1−β₁)η) for the preconditioned sharpness λ₁(P⁻¹H) (Cohen et al. 2022).
+              momentum  (2/η)(1+β₁)/(1+2β₂) for a Hessian eigenvalue (Lee & Jang 2023, Thm 2): heavy ball
+                        (momentum, heavy-ball; --momentum β) is β₁ = β, β₂ = 0 (Polyak); nesterov:torch is
+                        β₂ = β₁; generalized-momentum and nesterov:paper003 take --beta1 and --beta2.
+              adam      (2+2β₁)/((1−β₁)η) for the preconditioned sharpness λ₁(P⁻¹H) (Cohen et al. 2022);
+                        needs ε outside the root (adam:torch, adam:optax, …).
+            --optimizer names a preset of 'biaslab optimizers' (the same names as 'train'); presets with weight
+            decay or conventions the thresholds do not cover are refused, naming the setting.
             With --sharpness S: threshold_ratio = S/threshold (as in 'biaslab stability') and regime stable
-            (threshold_ratio < 1 − band), edge (|threshold_ratio − 1| ≤ band) or unstable (threshold_ratio > 1 + band);
-            --edge-band defaults to 0.05 (GD hovers within a few percent of the threshold; use 0.1–0.15 for
-            noisy SGD measurements).
+            (threshold_ratio < 1 − band), edge (|threshold_ratio − 1| ≤ band) or unstable (threshold_ratio > 1 + band); --edge-band defaults to 0.05 (GD hovers within a few percent of the
+            threshold; use 0.1–0.15 for noisy SGD measurements).
 
             Examples:
               biaslab stability-threshold --optimizer sgd --lr 0.02 --sharpness 101
-              biaslab stability-threshold --optimizer momentum --lr 0.01 --beta1 0.9 --beta2 0.9 --json
+              biaslab stability-threshold --optimizer generalized-momentum --lr 0.01 --beta1 0.9 --beta2 0.9 --json
               biaslab stability-threshold --optimizer adam --lr 1e-3 --beta1 0.9 --sharpness 36000
             """)
 
-    enum Family: String, CaseIterable, ExpressibleByArgument {
-        case sgd, momentum, adam
-    }
-
-    @Option(name: .long, help: "Optimizer.")
-    var optimizer: Family
-
-    @Option(name: .long, help: "Learning rate η (> 0).")
-    var lr: Double
-
-    @Option(name: .long, help: "β₁ in [0, 1): momentum (required), Adam (default 0.9).")
-    var beta1: Double?
-
-    @Option(name: .long, help: "β₂ in [0, 1) of generalized momentum (default 0: Polyak).")
-    var beta2: Double?
+    @OptionGroup var optimizerOptions: OptimizerOptions
 
     @Option(name: .customLong("rho-b"), help: "SGD: concentration ρ_b = ‖∇L‖²/E‖g_ξ‖² in (0, 1] (default 1).")
     var rhoB: Double?
@@ -53,37 +42,25 @@ struct StabilityThresholdCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        try OptionCheck.positive(lr, "--lr")
-        try OptionCheck.beta(beta1, "--beta1")
-        try OptionCheck.beta(beta2, "--beta2")
         try OptionCheck.unitInterval(rhoB, "--rho-b")
         try OptionCheck.nonNegative(sharpness, "--sharpness")
         try OptionCheck.beta(edgeBand, "--edge-band")
-        switch optimizer {
-        case .sgd:
-            try OptionCheck.absent(beta1, "--beta1", because: "--optimizer sgd has no momentum")
-            try OptionCheck.absent(beta2, "--beta2", because: "--optimizer sgd has no momentum")
-        case .momentum:
-            guard beta1 != nil else { throw ValidationError("--optimizer momentum needs --beta1 (in [0, 1))") }
-            try OptionCheck.absent(rhoB, "--rho-b", because: "only --optimizer sgd uses it")
-        case .adam:
-            try OptionCheck.absent(beta2, "--beta2", because: "Adam's threshold (2+2β₁)/((1−β₁)η) does not depend on β₂")
-            try OptionCheck.absent(rhoB, "--rho-b", because: "only --optimizer sgd uses it")
-        }
     }
 
     func run() throws {
+        let (model, lr, preset) = try optimizerOptions.theoryModel(StabilityOptimizer.init)
+        if rhoB != nil, model != .sgd { throw UsageError("--rho-b: only SGD's threshold uses it, not \(preset)'s") }
         let threshold: Double
         let measure: String
-        switch optimizer {
+        switch model {
         case .sgd:
             threshold = try StabilityThreshold.sgd(learningRate: lr, concentration: rhoB ?? 1)
             measure = "interaction-aware sharpness tr(HS_b)/tr(S_b)"
-        case .momentum:
-            threshold = try StabilityThreshold.momentum(learningRate: lr, beta1: beta1!, beta2: beta2 ?? 0)
+        case .momentum(let beta1, let beta2):
+            threshold = try StabilityThreshold.momentum(learningRate: lr, beta1: beta1, beta2: beta2)
             measure = "Hessian eigenvalue"
-        case .adam:
-            threshold = try StabilityThreshold.adam(learningRate: lr, beta1: beta1 ?? 0.9)
+        case .adam(let beta1, _):
+            threshold = try StabilityThreshold.adam(learningRate: lr, beta1: beta1)
             measure = "preconditioned sharpness lambda_1(P^-1 H)"
         }
         let classification = try sharpness.map { try StabilityClassification(sharpness: $0, threshold: threshold, edgeBand: edgeBand) }

@@ -62,6 +62,8 @@ struct TheoryAdamNoiseCommand: ParsableCommand {
             C_total(β₁, β₂, λ) = β₁/(1−β₁) − β₂/(1−β₂) + (C₁ + C₂)λ with λ = (N/b − 1)/(N − 1)·B_simple
             (paper 000, Eqs. (7)–(8)). C_total > 0: implicit penalization of ‖∇L‖₁; < 0: anti-penalization.
             With --n and --b-simple it also prints b_half (λ = 1/2) and b_one (λ = 1).
+            The Adam is --optimizer (default adam:paper000: ε inside the root, bias-corrected, as in Def. 3.1;
+            other conventions are refused, naming the setting) with --beta1 and --beta2 (default 0.9, 0.999).
 
             Examples:
               biaslab theory adam-noise --beta1 0.9 --beta2 0.999 --lambda 0.3
@@ -72,23 +74,16 @@ struct TheoryAdamNoiseCommand: ParsableCommand {
             the vector terms FB and MBN1..MBN5 of Prop. 3.3 (per-sample gradients and HVPs).
             """)
 
-    @Option(name: .long, help: "β₁ in [0, 1).")
-    var beta1: Double
-
-    @Option(name: .long, help: "β₂ in [0, 1).")
-    var beta2: Double
+    /// The Adam: --optimizer (default adam:paper000, paper 000's Def. 3.1) with --beta1 and --beta2.
+    @OptionGroup var optimizer: OptimizerOptions
 
     @OptionGroup var noise: NoiseRatioOptions
 
     @OptionGroup var output: OutputOptions
 
-    func validate() throws {
-        try OptionCheck.beta(beta1, "--beta1")
-        try OptionCheck.beta(beta2, "--beta2")
-    }
-
     func run() throws {
-        let coefficients = try AdamNoiseCoefficients(beta1: beta1, beta2: beta2)
+        let (coefficients, _, _) = try optimizer.theoryModel(defaultName: "adam:paper000", AdamNoiseCoefficients.init)
+        let (beta1, beta2) = (coefficients.beta1, coefficients.beta2)
         if let (objective, theta) = try noise.model.load() {
             let b = noise.batchSize!
             guard b <= objective.sampleCount else {
@@ -123,7 +118,7 @@ struct TheoryAdamNoiseCommand: ParsableCommand {
             return
         }
         let show = OptionCheck.show
-        print("Adam (beta1, beta2) = (\(show(beta1)), \(show(beta2))), lambda = \(show(lambda))")
+        print("Adam (beta1, beta2) = (\(show(coefficients.beta1)), \(show(coefficients.beta2))), lambda = \(show(lambda))")
         print("  C1 = \(show(report.c1))  C2 = \(show(report.c2))  C3 = \(show(report.c3))  C4 = \(show(report.c4))  C5 = \(show(report.c5))")
         print("  full-batch coefficient = \(show(report.fullBatchCoefficient))")
         print("  C_total = \(show(report.cTotal)) (\(report.cTotal > 0 ? "penalizes" : "anti-penalizes") ‖∇L‖₁)")

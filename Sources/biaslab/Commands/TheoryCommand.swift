@@ -20,7 +20,7 @@ struct TheoryCommand: ParsableCommand {
               biaslab theory adam-noise --beta1 0.9 --beta2 0.95 --n 50000 --batch-size 512 --b-simple 300 --json
               biaslab theory memory --optimizer heavy-ball --lr 0.01 --beta 0.9 --json
               biaslab theory trajectory --model mlp:4-8-1:tanh --params theta.npy --data data.npz --loss mse \\
-                --optimizer adamw --lr 1e-3 --beta2 0.95 --eps 1e-2 --steps 50
+                --optimizer adamw:paper001 --lr 1e-3 --beta2 0.95 --eps 1e-2 --steps 50
             """,
         subcommands: subcommands)
 }

@@ -19,13 +19,19 @@ struct TheoryMemoryCommand: ParsableCommand {
             lists L̃ as coefficients of loss, grad_norm_sq, grad_l1 and grad_dot_theta with its step scale
             (heavy ball at β = 0.9: L̃ = L + 45h‖∇L‖², step h/(1−β)).
 
+            --optimizer names a preset of 'biaslab optimizers' (the same names as 'train'); paper 001's rules
+            cover heavy-ball (momentum:paper), nesterov, adam:paper000, adamw:paper001, nadam:paper001,
+            nadamw:paper001, rmsprop with eps_placement=insideSqrt,bias_correction=on, lion, lionk, signum,
+            signgd and softsign; other conventions (e.g. adam:torch's ε outside the root) are refused, naming
+            the setting. h is --lr (default: the preset's).
+
             Examples:
               biaslab theory memory --optimizer heavy-ball --lr 0.01 --beta 0.9 --json
-              biaslab theory memory --optimizer adamw --lr 1e-3 --beta1 0.9 --beta2 0.95 --eps 1e-6 --weight-decay 0.1 \\
+              biaslab theory memory --optimizer adamw:paper001 --lr 1e-3 --beta1 0.9 --beta2 0.95 --eps 1e-6 --weight-decay 0.1 \\
                 --model mlp:4-8-1:tanh --params theta.npy --data data.npz --loss mse --save-correction m.npy
             """)
 
-    @OptionGroup var optimizer: MemoryOptimizerOptions
+    @OptionGroup var optimizer: OptimizerOptions
 
     @Option(name: .long, help: "Step index n for the exact finite-n correction (default: the limit n → ∞).")
     var step: Int?
@@ -61,9 +67,7 @@ struct TheoryMemoryCommand: ParsableCommand {
     }
 
     func run() throws {
-        let rule = optimizer.rule
-        try rule.validate()
-        let h = optimizer.lr
+        let (rule, h, preset) = try optimizer.theoryModel(MemoryOptimizer.init)
         let terms = MemoryClosedForm.terms(for: rule, learningRate: h, step: step) ?? []
         var termNorms: [Double?] = terms.map { _ in nil }
         var correctionNorm: Double?, driftNorm: Double?
@@ -80,7 +84,7 @@ struct TheoryMemoryCommand: ParsableCommand {
                 }
             }
         }
-        let report = Report(optimizer: optimizer.optimizer.rawValue, learningRate: h, step: step,
+        let report = Report(optimizer: preset, learningRate: h, step: step,
                             terms: zip(terms, termNorms).map { term, norm in
                                 Term(name: term.name, functional: term.functional.rawValue, preconditioner: term.preconditioner.rawValue,
                                      coefficient: term.coefficient, norm: norm)

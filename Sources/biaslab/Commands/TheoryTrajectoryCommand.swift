@@ -20,7 +20,7 @@ struct TheoryTrajectoryCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
-    @OptionGroup var optimizer: MemoryOptimizerOptions
+    @OptionGroup var optimizer: OptimizerOptions
 
     @Option(name: .long, help: "Number of steps K at step size --lr (≥ 1).")
     var steps: Int
@@ -47,9 +47,10 @@ struct TheoryTrajectoryCommand: ParsableCommand {
     }
 
     func run() throws {
+        let (rule, h, _) = try optimizer.theoryModel(MemoryOptimizer.init)
         guard let (objective, theta) = try model.load() else { return }
-        let order = try MemoryConvergenceOrder(optimizer: optimizer.rule, objective: objective, from: theta,
-                                               learningRate: optimizer.lr, steps: steps, refinements: refinements)
+        let order = try MemoryConvergenceOrder(optimizer: rule, objective: objective, from: theta,
+                                               learningRate: h, steps: steps, refinements: refinements)
         let report = Report(learningRates: order.learningRates, firstOrderErrors: order.firstOrderErrors,
                             secondOrderErrors: order.secondOrderErrors, firstOrderSlopes: order.firstOrderSlopes,
                             secondOrderSlopes: order.secondOrderSlopes, orderWithoutCorrection: order.firstOrderSlopes.last!,

@@ -16,7 +16,8 @@ struct TrainCommand: ParsableCommand {
             loss L_B(θ_k) and gradient ∇L_B(θ_k), and applies one update of the optimizer (see 'biaslab \
             optimizers' for the exact formula of each preset). `losses[k]` is L_B(θ_k) on the batch of \
             step k, before its update; `final_loss` is the full-dataset loss at θ_K. Hyperparameter \
-            options override the preset's settings.
+            options (--lr, --beta1, --beta2, --momentum or its alias --beta, --eps, --weight-decay) override the \
+            preset's settings of the same name; a flag the optimizer has no setting for is an error.
 
             Examples:
               biaslab train --model mlp:5-16-3:tanh --params theta.npy --data data.npz --loss mse --optimizer adam:torch --lr 1e-3 --steps 100 --save-params out.npy --json
@@ -25,14 +26,7 @@ struct TrainCommand: ParsableCommand {
             """)
 
     @OptionGroup var objectiveOptions: ObjectiveOptions
-    @Option(help: "Optimizer NAME[:preset][,key=value…] (see 'biaslab optimizers').")
-    var optimizer = "sgd"
-    @Option(help: "Learning rate η.") var lr: Double?
-    @Option(help: "β₁ (momentum / first moment).") var beta1: Double?
-    @Option(help: "β₂ (second moment).") var beta2: Double?
-    @Option(help: "β of heavy-ball momentum.") var beta: Double?
-    @Option(help: "ε.") var eps: Double?
-    @Option(help: "Weight decay λ (coupled or decoupled as the preset says).") var weightDecay: Double?
+    @OptionGroup var optimizerOptions: OptimizerOptions
     @Option(help: "Optimizer steps K.") var steps: Int
     @Option(help: "Mini-batch size b (default: the whole dataset, i.e. full-batch).") var batchSize: Int?
     @OptionGroup var batchSampling: SamplingOptions
@@ -52,19 +46,8 @@ struct TrainCommand: ParsableCommand {
         if let b = batchSize, b < 1 { throw UsageError("--batch-size must be at least 1, got \(b)") }
     }
 
-    /// The optimizer spec with the hyperparameter options applied as overrides.
-    func optimizerSpec() throws -> OptimizerSpec {
-        let base: OptimizerSpec
-        do { base = try OptimizerSpec(parsing: optimizer) } catch { throw UsageError("--optimizer: \(error)") }
-        var overrides = base.overrides
-        let flags: [(String, Double?)] = [("lr", lr), ("beta1", beta1), ("beta2", beta2), ("beta", beta), ("eps", eps),
-                                          ("weight_decay", weightDecay)]
-        for (key, value) in flags { if let value { overrides[key] = "\(value)" } }
-        do { return try OptimizerSpec(name: base.preset, overrides: overrides) } catch { throw UsageError("--optimizer: \(error)") }
-    }
-
     func run() throws {
-        let spec = try optimizerSpec()
+        let spec = try optimizerOptions.spec()
         let (objective, initial) = try objectiveOptions.load()
         var theta = initial
         var instance: OptimizerInstance
