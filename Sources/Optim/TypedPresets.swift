@@ -1,0 +1,68 @@
+import Tensor
+
+/// The catalog's presets as typed values, for Swift callers: `Adam.torch` is the settings of `adam:torch`
+/// (`Adam.Hyperparameters`), read from ``OptimizerCatalog`` so each preset is written once.
+///
+/// ```swift
+/// var adam = try Adam.torch.with(["lr": 0.01]).instance(dimension: theta.count)
+/// adam.step(parameters: &theta, gradient: g)
+/// ```
+extension OptimizerCatalog {
+    /// The preset `name`'s settings as their type; a name or type that does not match the catalog is a
+    /// programming error and traps.
+    static func settings<S: OptimizerSettings>(_ name: String, as type: S.Type = S.self) -> S {
+        guard let settings = entry(named: name)?.hyperparameters as? S else {
+            preconditionFailure("OptimizerCatalog: no preset \(name) of type \(S.self)")
+        }
+        return settings
+    }
+}
+
+extension OptimizerSettings {
+    /// These settings with `overrides` (setting name → value, as `name,key=value` would give them) applied
+    /// and validated.
+    public func with(_ overrides: [String: SettingValue]) throws -> Self {
+        try applying(overrides, optimizer: Self.optimizerName)
+    }
+
+    /// A ready-to-step optimizer with these settings on θ ∈ ℝ^dimension (`blocks` for block-wise rules).
+    public func instance(dimension: Int, blocks: [ParameterBlock]? = nil) throws -> OptimizerInstance {
+        let structure = ProblemStructure(dimension: dimension, blocks: blocks)
+        return OptimizerInstance(optimizer: try makeOptimizer(structure: structure), dimension: dimension)
+    }
+}
+
+extension SGD {
+    /// `sgd:plain`.
+    public static var plain: SGD.Hyperparameters { OptimizerCatalog.settings("sgd:plain") }
+    /// `sgd:torch`.
+    public static var torch: SGD.Hyperparameters { OptimizerCatalog.settings("sgd:torch") }
+}
+
+extension HeavyBall {
+    /// `momentum:paper` (alias `heavy-ball`).
+    public static var paper: HeavyBall.Hyperparameters { OptimizerCatalog.settings("momentum:paper") }
+    /// `momentum:torch`.
+    public static var torch: HeavyBall.Hyperparameters { OptimizerCatalog.settings("momentum:torch") }
+}
+
+extension Adam {
+    /// `adam:torch`: PyTorch's Adam.
+    public static var torch: Adam.Hyperparameters { OptimizerCatalog.settings("adam:torch") }
+    /// `adam:optax`.
+    public static var optax: Adam.Hyperparameters { OptimizerCatalog.settings("adam:optax") }
+    /// `adam:paper000`: ε inside the root (paper 000 Def. 3.1).
+    public static var paper000: Adam.Hyperparameters { OptimizerCatalog.settings("adam:paper000") }
+    /// `adamw:torch`: PyTorch's AdamW.
+    public static var adamwTorch: Adam.Hyperparameters { OptimizerCatalog.settings("adamw:torch") }
+}
+
+extension RMSprop {
+    /// `rmsprop:torch`.
+    public static var torch: RMSprop.Hyperparameters { OptimizerCatalog.settings("rmsprop:torch") }
+}
+
+extension Lion {
+    /// `lion:official`: google/automl's Lion.
+    public static var official: Lion.Settings { OptimizerCatalog.settings("lion:official") }
+}
