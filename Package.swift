@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "Autodiff", dependencies: ["Tensor"]),
         .target(name: "DataIO", dependencies: ["Tensor", "CZlib"]),
         .target(name: "NN", dependencies: ["Tensor", "Autodiff", "DataIO"]),
-        .target(name: "Optim", dependencies: ["Tensor"]),
+        .target(name: "Optim", dependencies: ["Tensor", "DataIO", "NN"]),
         .target(name: "Curvature", dependencies: ["Tensor", "DataIO", "NN", "Optim"]),
         .target(name: "Theory", dependencies: ["Tensor", "DataIO", "NN", "Optim", "Curvature"]),
         .target(name: "Experiments", dependencies: [
@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "Tensor", "BiasLabTestSupport"]),
         .testTarget(name: "DataIOTests", dependencies: ["DataIO", "Tensor", "BiasLabTestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Autodiff", "Tensor", "DataIO", "BiasLabTestSupport"]),
-        .testTarget(name: "OptimTests", dependencies: ["Optim", "Tensor", "BiasLabTestSupport"],
+        .testTarget(name: "OptimTests", dependencies: ["Optim", "Tensor", "DataIO", "NN", "BiasLabTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CurvatureTests", dependencies: ["Curvature", "DataIO", "NN", "Optim", "Tensor", "BiasLabTestSupport"]),
         .testTarget(name: "TheoryTests", dependencies: ["Theory", "Curvature", "DataIO", "NN", "Optim", "Tensor", "BiasLabTestSupport"]),

@@ -96,6 +96,15 @@ public enum ModelSpec: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Whether the spec builds a model that trains on data (mlp, cnn, linear, dln, deeplinear) rather than
+    /// an analytic objective (quadratic, toy-quadratic, ellipse); decided without building anything.
+    public var needsData: Bool {
+        switch self {
+        case .quadratic, .toyQuadratic, .ellipse: false
+        case .mlp, .cnn, .linear, .diagonalNetwork, .deepLinear: true
+        }
+    }
+
     /// The model of a data-driven spec; nil for analytic objectives.
     public var model: (any Model)? {
         if case .model(let m) = build() { return m }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Any optimizer of this module, as one Codable value, so the training runner and the CLI can hold an
 /// optimizer chosen by name (`OptimizerSpec`) and save it with its state.
-public enum AnyOptimizer: Codable, Equatable, Sendable {
+public enum AnyOptimizer: Optimizer {
     case sgd(SGD)
     case heavyBall(HeavyBall)
     case generalizedMomentum(GeneralizedMomentum)

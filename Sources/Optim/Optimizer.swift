@@ -22,21 +22,6 @@ public protocol Optimizer: Codable, Equatable, Sendable {
 
 extension Optimizer {
     public func preconditionerDiagonal(state: State) -> [Double]? { nil }
-
-    /// Runs `count` steps from `parameters` with gradients from `gradient(θ)`, returning every iterate
-    /// after θ₀ (convenience for tests and small experiments).
-    public func trajectory(from parameters: [Double], steps count: Int,
-                           gradient: ([Double]) -> [Double]) -> [[Double]] {
-        var theta = parameters
-        var state = initialState(dimension: parameters.count)
-        var out: [[Double]] = []
-        out.reserveCapacity(count)
-        for _ in 0..<count {
-            step(parameters: &theta, gradient: gradient(theta), state: &state)
-            out.append(theta)
-        }
-        return out
-    }
 }
 
 /// A state that can be held in the type-erased `AnyOptimizerState`.
@@ -99,9 +84,12 @@ extension Optimizer where State == MomentumState {
     }
 }
 
-public enum AnyOptimizerState: Codable, Equatable, Sendable {
+public enum AnyOptimizerState: OptimizerState {
     case momentum(MomentumState)
     case moments(MomentState)
+
+    public init?(erased: AnyOptimizerState) { self = erased }
+    public var erased: AnyOptimizerState { self }
 
     public var step: Int {
         switch self {

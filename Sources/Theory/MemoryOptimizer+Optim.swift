@@ -44,14 +44,6 @@ extension MemoryOptimizer {
     /// - Returns: [θ⁽⁰⁾, θ⁽¹⁾, …, θ^{(steps)}].
     public func memoryfulTrajectory(learningRate h: Double, from start: [Double], steps: Int,
                                     gradient: ([Double]) -> [Double]) throws -> [[Double]] {
-        let optimizer = try optimizer(learningRate: h)
-        var theta = start
-        var state = optimizer.initialState(dimension: start.count)
-        var path = [start]
-        for _ in 0..<steps {
-            optimizer.step(parameters: &theta, gradient: gradient(theta), state: &state)
-            path.append(theta)
-        }
-        return path
+        [start] + (try optimizer(learningRate: h)).trajectory(from: start, steps: steps, gradient: gradient)
     }
 }

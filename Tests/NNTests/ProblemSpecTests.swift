@@ -36,3 +36,14 @@ struct ProblemSpecTests {
                         test: try? DataSource(parsing: "gaussian-mixture:n=8,d=5,classes=2"))?.field == .testData)
     }
 }
+
+extension ProblemSpecTests {
+    /// `needsData` agrees with what the spec builds, for every kind.
+    @Test func needsDataMatchesTheBuild() throws {
+        for text in ["mlp:4-6-2", "cnn:fashion-small", "linear:4-2", "dln:5", "deeplinear:3-3-3", "quadratic:diag=1,2",
+                     "toy-quadratic", "ellipse"] {
+            let spec = try ModelSpec.parse(text)
+            #expect(spec.needsData == (spec.model != nil), "\(text)")
+        }
+    }
+}

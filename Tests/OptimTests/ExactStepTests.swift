@@ -30,7 +30,7 @@ let exactSteps: [(spec: String, steps: [[Double]])] = [
 @Test(arguments: exactSteps.indices)
 func threeExactSteps(_ index: Int) throws {
     let entry = exactSteps[index]
-    let steps = trajectory(try spec(entry.spec), from: Quadratic2D.start, steps: 3, gradient: Quadratic2D.gradient)
+    let steps = try spec(entry.spec).trajectory(from: Quadratic2D.start, steps: 3, gradient: Quadratic2D.gradient)
     for k in 0..<3 { expectClose(steps[k], entry.steps[k], tolerance: 1e-12, "\(entry.spec) step \(k + 1)") }
 }
 
@@ -42,7 +42,7 @@ func convergesOnQuadratic(_ preset: String) throws {
     var text = preset + (["sgd", "momentum", "nesterov", "generalized-momentum"].contains(family) ? ",lr=0.05" : ",lr=0.005")
     if preset.hasSuffix("paper004") { text += ",eps=0.1" }  // lagged v: the first step divides by ε (digest 004 §2.1)
     if preset.hasPrefix("nadamw") || preset.hasPrefix("adamw") { text += ",weight_decay=0" }
-    let steps = trajectory(try spec(text), from: Quadratic2D.start, steps: 3000, gradient: Quadratic2D.gradient)
+    let steps = try spec(text).trajectory(from: Quadratic2D.start, steps: 3000, gradient: Quadratic2D.gradient)
     let last = steps.last!
     #expect(last.allSatisfy { abs($0) < 0.05 }, "\(text): ended at \(last)")
 }

@@ -31,17 +31,6 @@ enum Toy5D {
     }
 }
 
-/// Runs `steps` steps of an erased optimizer and returns every iterate.
-func trajectory(_ optimizer: AnyOptimizer, from start: [Double], steps: Int,
-                gradient: ([Double]) -> [Double]) -> [[Double]] {
-    var theta = start
-    var state = optimizer.initialState(dimension: start.count)
-    return (0..<steps).map { _ in
-        optimizer.step(parameters: &theta, gradient: gradient(theta), state: &state)
-        return theta
-    }
-}
-
 func spec(_ text: String, dimension: Int = 2, blocks: [ParameterBlock]? = nil) throws -> AnyOptimizer {
     try OptimizerSpec(parsing: text).makeOptimizer(structure: ProblemStructure(dimension: dimension, blocks: blocks))
 }

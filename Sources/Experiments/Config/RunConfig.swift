@@ -115,7 +115,7 @@ public struct RunConfig: Sendable {
         switch root.value("data") {
         case .string(let s)?:
             trainText = s
-        case nil where model.model == nil:
+        case nil where !model.needsData:
             break  // an analytic objective takes no data
         case let other:
             var data = try ConfigReader(other ?? .null, path: "data")
@@ -123,7 +123,7 @@ public struct RunConfig: Sendable {
             testText = try data.string("test")
             try data.finish()
         }
-        if model.model == nil, trainText != nil {
+        if !model.needsData, trainText != nil {
             throw ConfigError(path: "data", "model '\(modelText)' is an analytic objective and takes no data; remove the data key")
         }
         func source(_ text: String?, key: String) throws(ConfigError) -> DataSource? {

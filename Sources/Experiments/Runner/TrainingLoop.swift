@@ -1,4 +1,5 @@
 import Foundation
+import Optim
 import Tensor
 
 /// The step loop of one run (see ``Runner``), writing metrics, checkpoints and the final status.
@@ -22,54 +23,75 @@ struct TrainingLoop {
         }
     }
 
+    /// The run through ``Training/run(objective:optimizer:parameters:batches:steps:observe:afterUpdate:)``,
+    /// one stretch between checkpoints at a time (so a checkpoint is written with the loop's state in hand):
+    /// before each update the observer records the batch loss and the probes due, and stops the run when it
+    /// diverges or reaches a target; after each update it reports progress and honours an interruption.
     private mutating func train(options: RunOptions) throws -> RunOutcome {
         let started = Date()
         let firstStep = step
         let total = session.totalSteps
         let stop = session.config.stop
+        let every = session.config.checkpointEvery
+        var parameters = session.parameters, optimizer = session.optimizer, sampler = session.sampler
+        var ending: (status: RunStore.Status, message: String?, checkpoint: Bool)?
         while step < total {
-            let batch = session.sampler?.next()
-            let (loss, gradient) = session.objective.valueAndGradient(at: session.parameters, batch: batch)
-            let reference = initialLoss ?? loss
-            initialLoss = reference
-            lastBatchLoss = loss
-            if !loss.isFinite || !gradient.allSatisfy(\.isFinite) || loss > stop.divergenceFactor * reference {
-                try store.record(runID: runID, step: step, values: ["batch_loss": loss])
-                let why = loss.isFinite && gradient.allSatisfy(\.isFinite)
-                    ? "batch loss \(loss) exceeds \(stop.divergenceFactor) × the initial \(reference)"
-                    : "non-finite loss or gradient (loss \(loss))"
-                return try finish(.diverged, message: "diverged at step \(step): \(why)")
+            let boundary = min(total, (step / every + 1) * every)
+            try Training.run(objective: session.objective, optimizer: &optimizer, parameters: &parameters, batches: &sampler,
+                             steps: step..<boundary, observe: { current, optimizer in
+                let loss = current.loss ?? .nan, gradient = current.gradient
+                let reference = initialLoss ?? loss
+                initialLoss = reference
+                lastBatchLoss = loss
+                if !loss.isFinite || !gradient.allSatisfy(\.isFinite) || loss > stop.divergenceFactor * reference {
+                    try store.record(runID: runID, step: current.step, values: ["batch_loss": loss])
+                    let why = loss.isFinite && gradient.allSatisfy(\.isFinite)
+                        ? "batch loss \(loss) exceeds \(stop.divergenceFactor) × the initial \(reference)"
+                        : "non-finite loss or gradient (loss \(loss))"
+                    ending = (.diverged, "diverged at step \(current.step): \(why)", false)
+                    return .stop
+                }
+                let t = current.step
+                var values = try measure(due: { t % $0.every == 0 }, parameters: current.parameters, optimizer: optimizer)
+                values["batch_loss"] = loss
+                try store.record(runID: runID, step: t, values: values)
+                if let reached = Self.targetReached(values, stop) {
+                    ending = (.completed, "\(reached) at step \(t)", true)
+                    return .stop
+                }
+                return .proceed
+            }, afterUpdate: { t, _ in
+                step = t
+                options.progress?(RunProgress(runID: runID, step: t, totalSteps: total, batchLoss: lastBatchLoss ?? .nan,
+                                              lambdaMax: lastLambdaMax, elapsed: Date().timeIntervalSince(started), sessionSteps: t - firstStep))
+                if options.shouldStop(t) && t < total {
+                    ending = (.interrupted, "interrupted at step \(t); resume with biaslab run --resume \(runID)", true)
+                    return .stop
+                }
+                return .proceed
+            })
+            session.parameters = parameters
+            session.optimizer = optimizer
+            session.sampler = sampler
+            if let ending {
+                if ending.checkpoint { try checkpoint() }
+                return try finish(ending.status, message: ending.message)
             }
-            let t = step
-            var values = try measure(due: { t % $0.every == 0 })
-            values["batch_loss"] = loss
-            try store.record(runID: runID, step: step, values: values)
-            if let reached = Self.targetReached(values, stop) {
-                try checkpoint()
-                return try finish(.completed, message: "\(reached) at step \(step)")
-            }
-            session.optimizer.step(parameters: &session.parameters, gradient: gradient)
-            step += 1
-            options.progress?(RunProgress(runID: runID, step: step, totalSteps: total, batchLoss: loss, lambdaMax: lastLambdaMax,
-                                          elapsed: Date().timeIntervalSince(started), sessionSteps: step - firstStep))
-            if options.shouldStop(step) && step < total {
-                try checkpoint()
-                return try finish(.interrupted, message: "interrupted at step \(step); resume with biaslab run --resume \(runID)")
-            }
-            if step % session.config.checkpointEvery == 0 && step < total { try checkpoint() }
+            if step < total { try checkpoint() }
         }
-        let values = try measure(due: { _ in true })
+        let values = try measure(due: { _ in true }, parameters: session.parameters, optimizer: session.optimizer)
         try store.record(runID: runID, step: step, values: values)
         try checkpoint()
         return try finish(.completed, message: Self.targetReached(values, stop).map { "\($0) at step \(step)" })
     }
 
-    /// Runs the probes `due` selects at θ_step.
-    private mutating func measure(due: (RunConfig.ProbeConfig) -> Bool) throws -> [String: Double] {
+    /// Runs the probes `due` selects at θ_step (`parameters`, with `optimizer` in its state after step updates).
+    private mutating func measure(due: (RunConfig.ProbeConfig) -> Bool, parameters: [Double],
+                                  optimizer: OptimizerInstance) throws -> [String: Double] {
         var values: [String: Double] = [:]
         for index in session.probes.indices where due(session.config.probes[index]) {
-            let context = ProbeContext(step: step, parameters: session.parameters, objective: session.objective,
-                                       testObjective: session.testObjective, optimizer: session.optimizer,
+            let context = ProbeContext(step: step, parameters: parameters, objective: session.objective,
+                                       testObjective: session.testObjective, optimizer: optimizer,
                                        hyperparameters: session.config.optimizer.hyperparameters, learningRate: session.learningRate(atStep: step),
                                        batchSize: session.config.batchSize ?? session.objective.sampleCount,
                                        sampling: session.sampling, seed: session.probeSeed(index: index, step: step))

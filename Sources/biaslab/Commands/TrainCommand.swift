@@ -60,14 +60,13 @@ struct TrainCommand: ParsableCommand {
             catch { throw UsageError("--batch-size: \(error)") }
         }
         var losses: [Double] = []
-        losses.reserveCapacity(steps)
-        for k in 0..<steps {
-            let batch = batches?.next()
-            let (loss, gradient) = objective.valueAndGradient(at: theta, batch: batch)
-            guard loss.isFinite else { throw ComputationError("loss is \(loss) at step \(k): training diverged") }
-            losses.append(loss)
-            instance.step(parameters: &theta, gradient: gradient)
-        }
+        try Training.run(objective: objective, optimizer: &instance, parameters: &theta, batches: &batches, steps: 0..<steps,
+                         observe: { step, _ in
+                             let loss = step.loss ?? .nan
+                             guard loss.isFinite else { throw ComputationError("loss is \(loss) at step \(step.step): training diverged") }
+                             losses.append(loss)
+                             return .proceed
+                         }, afterUpdate: { _, _ in .proceed })
         let finalLoss = objective.loss(at: theta)
         if let saveParams {
             do { try NPY.write(Tensor(theta), to: URL(fileURLWithPath: saveParams)) }
