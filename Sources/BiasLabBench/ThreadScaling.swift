@@ -14,7 +14,10 @@ enum ThreadScaling {
         let counts = arguments.count > 1 ? arguments[1].split(separator: ",").compactMap { Int($0) }.filter { $0 >= 1 } : [1, 2, 3, 4, 8]
         let problem = EngineProblem()
         let objective = problem.objective, theta = problem.theta, v = problem.direction
-        let hessian = objective.hessianProducts(at: theta, batch: nil)
+        // The linearized map is cut into parts when it is recorded, so each count records its own.
+        let hessians = Dictionary(uniqueKeysWithValues: counts.map { count in
+            (count, BatchParallelism.withCoreCount(count) { objective.hessianProducts(at: theta, batch: nil) })
+        })
         var optimizer = try! OptimizerSpec(parsing: "adam:torch,lr=1e-3")
             .makeInstance(structure: ProblemStructure(dimension: objective.dimension, blocks: []))
         var parameters = theta
@@ -22,7 +25,7 @@ enum ThreadScaling {
         let workloads: [(String, () -> Void)] = [
             ("gradient", { _ = objective.valueAndGradient(at: theta, batch: nil) }),
             ("hvp", { _ = objective.hessianVectorProduct(at: theta, along: v) }),
-            ("hvp, linearized", { _ = hessian([v]) }),
+            ("hvp, linearized", { _ = hessians[BatchParallelism.coreCount]!([v]) }),
             ("per-sample norms", { _ = objective.perSampleGradientSquaredNorms(at: theta) }),
             ("adam step", { optimizer.step(parameters: &parameters, gradient: v) }),
         ]
