@@ -9,24 +9,31 @@ import Tensor
 ///   feature count matches the model's input width and whose target width matches its outputs (squared
 ///   error); cross-entropy needs class labels.
 /// - An analytic objective (quadratic, toy-quadratic, ellipse) takes no data; its loss is its own.
+/// - Label noise (paper 002 §5.1, ``LabelNoise``) needs a model on data and a squared-error loss; training
+///   then sees ỹ = y + ξ with fresh ξ at every step (``Problem/trainingEvaluation(seed:)``).
 public struct ProblemSpec: Equatable, Sendable {
     public var model: ModelSpec
     public var data: DataSource?
     public var loss: Loss
+    public var labelNoise: LabelNoise?
 
-    public init(model: ModelSpec, data: DataSource? = nil, loss: Loss = .mse) {
+    public init(model: ModelSpec, data: DataSource? = nil, loss: Loss = .mse, labelNoise: LabelNoise? = nil) {
         self.model = model
         self.data = data
         self.loss = loss
+        self.labelNoise = labelNoise
     }
 
-    /// Parses the three texts at the edge (flags, config keys); each error names its field.
-    public init(model: String, data: String?, loss: String) throws(ProblemSpecError) {
+    /// Parses the texts at the edge (flags, config keys); each error names its field.
+    public init(model: String, data: String?, loss: String, labelNoise: String? = nil) throws(ProblemSpecError) {
         do { self.model = try ModelSpec.parse(model) } catch { throw ProblemSpecError(.model, "\(error)") }
         do { self.data = try data.map { text throws(DataError) in try DataSource(parsing: text) } } catch {
             throw ProblemSpecError(.data, error.description)
         }
         do { self.loss = try Loss.parse(loss) } catch { throw ProblemSpecError(.loss, "\(error)") }
+        do { self.labelNoise = try labelNoise.map { text throws(SpecError) in try LabelNoise.parse(text) } } catch {
+            throw ProblemSpecError(.labelNoise, "\(error)")
+        }
     }
 
     /// Loads the data and builds the objective (and the objective on `testData`, held out, when given),
@@ -36,15 +43,20 @@ public struct ProblemSpec: Equatable, Sendable {
         case .objective(let analytic):
             if data != nil { throw ProblemSpecError(.data, "model '\(model)' is an analytic objective and takes no data") }
             if testData != nil { throw ProblemSpecError(.testData, "model '\(model)' is an analytic objective and takes no data") }
+            if labelNoise != nil { throw ProblemSpecError(.labelNoise, "model '\(model)' is an analytic objective; label noise needs a model on data") }
             let start = model.analyticStart ?? [Double](repeating: 1, count: analytic.dimension)
-            return Problem(objective: analytic, testObjective: nil, model: nil, trainingSet: nil, analyticStart: start)
+            return Problem(objective: analytic, testObjective: nil, model: nil, trainingSet: nil, analyticStart: start, labelNoise: nil)
         case .model(let network):
             guard let data else {
                 throw ProblemSpecError(.data, "model '\(model)' needs a data source (.npz, fashion-mnist, or a synthetic spec)")
             }
+            if labelNoise != nil, case .crossEntropy = loss {
+                throw ProblemSpecError(.labelNoise, "label noise perturbs regression targets and needs a squared-error loss (mse), not ce")
+            }
             let train = try objective(network, on: data, field: .data)
             let test = try testData.map { source throws(ProblemSpecError) in try objective(network, on: source, field: .testData).objective }
-            return Problem(objective: train.objective, testObjective: test, model: network, trainingSet: train.dataset, analyticStart: nil)
+            return Problem(objective: train.objective, testObjective: test, model: network, trainingSet: train.dataset,
+                           analyticStart: nil, labelNoise: labelNoise)
         }
     }
 
@@ -81,6 +93,8 @@ public struct Problem: Sendable {
     /// The training data of a data-driven spec.
     public let trainingSet: Dataset?
     let analyticStart: [Double]?
+    /// The label noise training sees (nil: none).
+    public let labelNoise: LabelNoise?
 
     /// θ₀: the model's initialization drawn from stream "init" of `seed`, or the analytic objective's
     /// documented start (``ModelSpec/analyticStart``; the seed is not used).
@@ -91,11 +105,34 @@ public struct Problem: Sendable {
     }
 }
 
+extension Problem {
+    /// What the training loop evaluates at step t: (L_{B_t}(θ), ∇L_{B_t}(θ)) of the objective, or, with label
+    /// noise, of the batch with perturbed targets ỹ = y + ξ (``LabelNoise/noisyBatch(of:batch:using:)``),
+    /// ξ drawn from stream "label-noise/t" of `seed` — a function of (seed, t) only, so a resumed run
+    /// draws the same ξ as an uninterrupted one.
+    public func trainingEvaluation(seed: UInt64) -> @Sendable (_ step: Int, _ parameters: [Double], _ batch: [Int]?)
+        -> (loss: Double?, gradient: [Double]) {
+        let objective = objective
+        guard let labelNoise, let supervised = objective as? SupervisedObjective else {
+            return { _, theta, batch in
+                let (loss, gradient) = objective.valueAndGradient(at: theta, batch: batch)
+                return (loss, gradient)
+            }
+        }
+        return { t, theta, batch in
+            var generator = RandomGenerator(seed: seed, stream: "label-noise/\(t)")
+            let noisy = labelNoise.noisyBatch(of: supervised, batch: supervised.indices(of: batch), using: &generator)
+            let (loss, gradient) = noisy.valueAndGradient(at: theta, batch: nil)
+            return (loss, gradient)
+        }
+    }
+}
+
 /// A problem that does not fit together; the message is one line and ``field`` says which input is at fault,
 /// so a command can name its flag (`--data`) and a config its key (`data.train`).
 public struct ProblemSpecError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Field: String, Sendable {
-        case model, data, testData = "test data", loss
+        case model, data, testData = "test data", loss, labelNoise = "label noise"
     }
 
     public let field: Field

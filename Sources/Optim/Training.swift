@@ -72,7 +72,7 @@ public struct StatefulOptimizer<O: Optimizer>: Stepping {
 /// the tests all step through it. For t in `steps`:
 /// ```
 /// B_t = batches.nextBatch()                    (nil: the full batch)
-/// (L_t, g_t) = evaluate(θ_t, B_t)              (L_{B_t}(θ_t), ∇L_{B_t}(θ_t))
+/// (L_t, g_t) = evaluate(t, θ_t, B_t)           (L_{B_t}(θ_t), ∇L_{B_t}(θ_t); t for per-step noise)
 /// observe(t, θ_t, B_t, L_t, g_t, optimizer)  → stop?   (record, probe with the optimizer's state at t,
 ///                                                      check divergence or a target)
 /// θ_{t+1} = update(θ_t, g_t)                   (the optimizer and its state)
@@ -83,14 +83,14 @@ public enum Training {
     @discardableResult
     public static func run<S: Stepping, B: BatchSource>(
         optimizer: inout S, parameters: inout [Double], batches: inout B, steps: Range<Int>,
-        evaluate: ([Double], [Int]?) -> (loss: Double?, gradient: [Double]),
+        evaluate: (_ step: Int, _ parameters: [Double], _ batch: [Int]?) -> (loss: Double?, gradient: [Double]),
         observe: (TrainingStep, _ optimizer: S) throws -> TrainingDecision = { _, _ in .proceed },
         afterUpdate: (_ step: Int, _ parameters: [Double]) throws -> TrainingDecision = { _, _ in .proceed }
     ) rethrows -> Int {
         var applied = 0
         for t in steps {
             let batch = batches.nextBatch()
-            let (loss, gradient) = evaluate(parameters, batch)
+            let (loss, gradient) = evaluate(t, parameters, batch)
             if try observe(TrainingStep(step: t, parameters: parameters, batch: batch, loss: loss, gradient: gradient), optimizer) == .stop {
                 return applied
             }
@@ -109,7 +109,7 @@ public enum Training {
         afterUpdate: (_ step: Int, _ parameters: [Double]) throws -> TrainingDecision = { _, _ in .proceed }
     ) rethrows -> Int {
         try run(optimizer: &optimizer, parameters: &parameters, batches: &batches, steps: steps,
-                evaluate: { theta, batch in
+                evaluate: { _, theta, batch in
                     let (loss, gradient) = objective.valueAndGradient(at: theta, batch: batch)
                     return (loss, gradient)
                 }, observe: observe, afterUpdate: afterUpdate)
@@ -127,7 +127,7 @@ extension Optimizer {
         var batches = FullBatch()
         var out: [[Double]] = []
         Training.run(optimizer: &stepper, parameters: &theta, batches: &batches, steps: 0..<count,
-                     evaluate: { theta, _ in (nil, gradient(theta)) }, observe: { _, _ in .proceed },
+                     evaluate: { _, theta, _ in (nil, gradient(theta)) }, observe: { _, _ in .proceed },
                      afterUpdate: { _, theta in out.append(theta); return .proceed })
         return out
     }

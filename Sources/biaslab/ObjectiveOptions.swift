@@ -64,19 +64,29 @@ struct ModelOptions: ParsableArguments {
 }
 
 /// The objective of `--model SPEC [--params P.npy] [--data SOURCE] [--loss L]` and θ (see
-/// ``ObjectiveOptions``), or a one-line `UsageError` naming the bad input: the flags become a
-/// ``ProblemSpec`` (the one path run configs take too), θ comes from `--params` or θ₀ of `--init-seed`.
+/// ``ObjectiveOptions``), or a one-line `UsageError` naming the bad input (``loadProblem``).
 func loadObjective(model: String, params: String?, data: String?, loss: String, initSeed: UInt64 = 0) throws -> (objective: any Objective, theta: [Double]) {
+    let (problem, theta) = try loadProblem(model: model, params: params, data: data, loss: loss, labelNoise: nil, initSeed: initSeed)
+    return (problem.objective, theta)
+}
+
+/// The problem of `--model --data --loss [--label-noise]` and θ: the flags become a ``ProblemSpec`` (the
+/// one path run configs take too), θ comes from `--params` or θ₀ of `--init-seed`; every error is a
+/// one-line `UsageError` naming its flag.
+func loadProblem(model: String, params: String?, data: String?, loss: String, labelNoise: String?,
+                 initSeed: UInt64 = 0) throws -> (problem: Problem, theta: [Double]) {
     let problem: Problem
-    do { problem = try ProblemSpec(model: model, data: data, loss: loss).build() } catch {
-        let flag = switch error.field { case .model: "--model"; case .data, .testData: "--data"; case .loss: "--loss" }
+    do { problem = try ProblemSpec(model: model, data: data, loss: loss, labelNoise: labelNoise).build() } catch {
+        let flag = switch error.field {
+        case .model: "--model"; case .data, .testData: "--data"; case .loss: "--loss"; case .labelNoise: "--label-noise"
+        }
         throw UsageError("\(flag): \(error.message)")
     }
-    guard let params else { return (problem.objective, problem.initialParameters(seed: initSeed)) }
+    guard let params else { return (problem, problem.initialParameters(seed: initSeed)) }
     let theta: Tensor
     do { theta = try NPY.read(URL(fileURLWithPath: params)) } catch { throw UsageError("--params: \(error)") }
     guard theta.count == problem.objective.dimension else {
         throw UsageError("--params: '\(params)' holds \(theta.count) values, model '\(model)' has d = \(problem.objective.dimension)")
     }
-    return (problem.objective, theta.scalars)
+    return (problem, theta.scalars)
 }

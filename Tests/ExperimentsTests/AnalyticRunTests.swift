@@ -49,3 +49,39 @@ struct AnalyticRunTests {
         #expect(error(Self.yaml.replacingOccurrences(of: "toy-quadratic", with: "mlp:2-3-2:tanh"))?.hasPrefix("data") == true)
     }
 }
+
+/// A run with label noise resumes bit for bit (the noise of step t is a function of the seed and t).
+struct LabelNoiseRunTests {
+    static let yaml = """
+        name: noisy
+        model: mlp:4-6-1:tanh
+        data: sparse-regression:n=32,d=4,k=2,seed=1
+        label_noise: rademacher:0.2
+        optimizer: {name: sgd, lr: 0.05}
+        training: {steps: 20, batch_size: 8, sampling: with-replacement, checkpoint_every: 5}
+        probes:
+          - {name: train, every: 4}
+        """
+
+    @Test func noisyRunResumesBitForBit() throws {
+        let config = try RunConfig(document: try ConfigValue.parse(yaml: Self.yaml, source: "test"))
+        #expect(config.problem.labelNoise == (try LabelNoise.parse("rademacher:0.2")))
+        let url = try CLIRunner.temporaryDirectory().appendingPathComponent("runs.sqlite")
+        let straight = try Runner.start(config, store: url, options: RunOptions(softwareVersion: "test"))
+        let stopped = try Runner.start(config, store: url, options: RunOptions(softwareVersion: "test", shouldStop: { $0 == 7 }))
+        let resumed = try Runner.resume(runID: stopped.runID, store: url, options: RunOptions(softwareVersion: "test"))
+        #expect(straight.status == .completed && resumed.status == .completed && stopped.step == 7)
+        #expect(straight.parametersDigest == resumed.parametersDigest)
+        let quiet = try RunConfig(document: try ConfigValue.parse(yaml: Self.yaml.replacingOccurrences(of: "label_noise: rademacher:0.2\n", with: ""),
+                                                                 source: "test"))
+        #expect(try Runner.start(quiet, store: url, options: RunOptions(softwareVersion: "test")).parametersDigest != straight.parametersDigest)
+    }
+
+    @Test func labelNoiseErrorsNameTheKey() {
+        func error(_ yaml: String) -> String? {
+            do { _ = try RunConfig(document: try ConfigValue.parse(yaml: yaml, source: "test")); return nil } catch { return "\(error)" }
+        }
+        #expect(error(Self.yaml.replacingOccurrences(of: "rademacher:0.2", with: "rademacher:-1"))?.hasPrefix("label_noise:") == true)
+        #expect(error(Self.yaml + "\nloss: ce")?.hasPrefix("label_noise:") == true)
+    }
+}

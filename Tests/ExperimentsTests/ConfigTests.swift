@@ -47,7 +47,7 @@ import Testing
     }
 
     @Test func errorsNameTheKeyPath() {
-        #expect(Self.error(Self.base + "\nextra: 1") == "extra: unknown key (valid keys here: data, loss, model, name, optimizer, probes, seed, stop, store, training)")
+        #expect(Self.error(Self.base + "\nextra: 1") == "extra: unknown key (valid keys here: data, label_noise, loss, model, name, optimizer, probes, seed, stop, store, training)")
         #expect(Self.error(Self.base, overrides: ["training.steps=many"]) == "training.steps: expected an integer, got many")
         #expect(Self.error(Self.base, overrides: ["training.checkpoint_every=0"]) == "training.checkpoint_every: must be in [1, ∞), got 0")
         #expect(Self.error(Self.base, overrides: ["probes.1.options.method=qr"]) == "probes[1].options.method: must be one of lanczos, power, got qr")

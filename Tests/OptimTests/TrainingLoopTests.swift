@@ -41,7 +41,7 @@ struct TrainingLoopTests {
         var theta = [1.0]
         var batches: [[Int]?] = []
         Training.run(optimizer: &stepper, parameters: &theta, batches: &sampler, steps: 0..<5,
-                     evaluate: { _, batch in (nil, [0]) }, observe: { step, _ in batches.append(step.batch); return .proceed },
+                     evaluate: { _, _, batch in (nil, [0]) }, observe: { step, _ in batches.append(step.batch); return .proceed },
                      afterUpdate: { _, _ in .proceed })
         #expect(batches == (0..<5).map { _ in replay.next() })
         var none: BatchSampler? = nil

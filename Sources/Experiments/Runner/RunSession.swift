@@ -12,6 +12,8 @@ struct RunSession {
     let config: RunConfig
     let objective: any Objective
     let testObjective: (any Objective)?
+    /// (L_{B_t}, ∇L_{B_t}) at step t, with the config's label noise (``Problem/trainingEvaluation(seed:)``).
+    let evaluate: @Sendable (_ step: Int, _ parameters: [Double], _ batch: [Int]?) -> (loss: Double?, gradient: [Double])
     var optimizer: OptimizerInstance
     var sampler: BatchSampler?
     var probes: [any Probe]
@@ -23,11 +25,12 @@ struct RunSession {
         self.config = config
         let problem: Problem
         do { problem = try config.problem.build(testData: config.testData) } catch {
-            let path = switch error.field { case .model: "model"; case .data: "data.train"; case .testData: "data.test"; case .loss: "loss" }
+            let path = switch error.field { case .model: "model"; case .data: "data.train"; case .testData: "data.test"; case .loss: "loss"; case .labelNoise: "label_noise" }
             throw ConfigError(path: path, error.message)
         }
         objective = problem.objective
         testObjective = problem.testObjective
+        evaluate = problem.trainingEvaluation(seed: config.seed)
         let structure = ProblemStructure(dimension: objective.dimension, blocks: objective.blocks)
         do {
             optimizer = OptimizerInstance(optimizer: try config.optimizer.makeOptimizer(structure: structure).with(schedules: config.schedules),

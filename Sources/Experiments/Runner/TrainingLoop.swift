@@ -23,7 +23,8 @@ struct TrainingLoop {
         }
     }
 
-    /// The run through ``Training/run(objective:optimizer:parameters:batches:steps:observe:afterUpdate:)``,
+    /// The run through ``Training/run(optimizer:parameters:batches:steps:evaluate:observe:afterUpdate:)``
+    /// (the batch loss with the config's label noise, if any),
     /// one stretch between checkpoints at a time (so a checkpoint is written with the loop's state in hand):
     /// before each update the observer records the batch loss and the probes due, and stops the run when it
     /// diverges or reaches a target; after each update it reports progress and honours an interruption.
@@ -37,8 +38,8 @@ struct TrainingLoop {
         var ending: (status: RunStore.Status, message: String?, checkpoint: Bool)?
         while step < total {
             let boundary = min(total, (step / every + 1) * every)
-            try Training.run(objective: session.objective, optimizer: &optimizer, parameters: &parameters, batches: &sampler,
-                             steps: step..<boundary, observe: { current, optimizer in
+            try Training.run(optimizer: &optimizer, parameters: &parameters, batches: &sampler, steps: step..<boundary,
+                             evaluate: session.evaluate, observe: { current, optimizer in
                 let loss = current.loss ?? .nan, gradient = current.gradient
                 let reference = initialLoss ?? loss
                 initialLoss = reference

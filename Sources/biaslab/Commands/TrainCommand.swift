@@ -17,12 +17,15 @@ struct TrainCommand: ParsableCommand {
             optimizers' for the exact formula of each preset). `losses[k]` is L_B(θ_k) on the batch of \
             step k, before its update; `final_loss` is the full-dataset loss at θ_K. Hyperparameter \
             options (--lr, --beta1, --beta2, --momentum or its alias --beta, --eps, --weight-decay) override the \
-            preset's settings of the same name; a flag the optimizer has no setting for is an error.
+            preset's settings of the same name; a flag the optimizer has no setting for is an error. With \
+            --label-noise, step k's loss and gradient are those of its batch with targets ỹ = y + ξ, fresh ξ \
+            drawn from stream "label-noise/k" of --seed (losses[k] is then the noisy batch loss).
 
             Examples:
               biaslab train --model mlp:5-16-3:tanh --params theta.npy --data data.npz --loss mse --optimizer adam:torch --lr 1e-3 --steps 100 --save-params out.npy --json
               biaslab train --model toy-quadratic --optimizer sgd --lr 0.0625 --steps 8 --json
               biaslab train --model mlp:784-32-10:tanh --data fashion-mnist:train,n=1000 --optimizer lion:official --lr 1e-4 --weight-decay 0.1 --steps 200 --batch-size 64 --sampling without-replacement --seed 1
+              biaslab train --model mlp:4-16-1:tanh --data sparse-regression:n=64,d=4,k=2,seed=1 --optimizer sgd --lr 0.05 --steps 100 --batch-size 8 --sampling with-replacement --label-noise rademacher:0.1 --json
             """)
 
     @OptionGroup var objectiveOptions: ObjectiveOptions
@@ -30,7 +33,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Optimizer steps K.") var steps: Int
     @Option(help: "Mini-batch size b (default: the whole dataset, i.e. full-batch).") var batchSize: Int?
     @OptionGroup var batchSampling: SamplingOptions
-    @Option(help: "Seed of the batch sampler.") var seed: UInt64 = 0
+    @Option(help: "Seed of the batch sampler and of the label noise.") var seed: UInt64 = 0
+    @Option(help: "Label noise rademacher:<δ> or gaussian:<δ>: each step trains on ỹ = y + ξ (paper 002 §5.1; needs --loss mse).")
+    var labelNoise: String?
     @Option(help: "Write the final θ to this .npy (float64).") var saveParams: String?
     @OptionGroup var output: OutputOptions
 
@@ -48,7 +53,10 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let spec = try optimizerOptions.spec()
-        let (objective, initial) = try objectiveOptions.load()
+        let o = objectiveOptions
+        let (problem, initial) = try loadProblem(model: o.model, params: o.params, data: o.data, loss: o.loss, labelNoise: labelNoise,
+                                                 initSeed: o.initSeed)
+        let objective = problem.objective
         var theta = initial
         var instance: OptimizerInstance
         do {
@@ -60,7 +68,8 @@ struct TrainCommand: ParsableCommand {
             catch { throw UsageError("--batch-size: \(error)") }
         }
         var losses: [Double] = []
-        try Training.run(objective: objective, optimizer: &instance, parameters: &theta, batches: &batches, steps: 0..<steps,
+        try Training.run(optimizer: &instance, parameters: &theta, batches: &batches, steps: 0..<steps,
+                         evaluate: problem.trainingEvaluation(seed: seed),
                          observe: { step, _ in
                              let loss = step.loss ?? .nan
                              guard loss.isFinite else { throw ComputationError("loss is \(loss) at step \(step.step): training diverged") }
