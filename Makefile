@@ -19,7 +19,7 @@ CLANG       ?= clang
 OTHER_MACHINE = OPENBLAS_CORETYPE=Prescott BIASLAB_THREADS=3 BIASLAB_PORTABLE_KERNELS=1
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps test-deps install-packages demo test build release bench clean aarch64-check
+.PHONY: deps test-deps install-packages demo test build release bench clean aarch64-check reproduce
 
 # Installs the Debian packages BiasLab needs when any is missing (through sudo when not root).
 deps:
@@ -65,3 +65,10 @@ bench: release
 
 clean:
 	rm -rf .build
+
+# Every full reproduction study, each report in out/ (docs/REPRODUCTIONS.md lists the verdicts).
+reproduce: release
+	@mkdir -p out
+	@for s in $$(.build/release/biaslab reproduce --list --json | python3 -c 'import json,sys; print(" ".join(s["name"] for s in json.load(sys.stdin)["studies"]))'); do \
+	  .build/release/biaslab reproduce $$s -o out/reproduce-$$s.html || exit 1; \
+	done

@@ -16,6 +16,7 @@ enum CommandRegistry {
         ProbesCommand.self,
         ResultsCommand.self,
         ReportCommand.self,
+        ReproduceCommand.self,
         RunCommand.self,
         ScaleCommand.self,
         SDECommand.self,

@@ -1,0 +1,99 @@
+import Foundation
+
+/// The verdict on one claim of a paper, decided by the claim's criterion on the measured numbers.
+public enum Verdict: String, Codable, Sendable, CaseIterable {
+    case reproduced
+    case notReproduced = "not reproduced"
+    /// The measurement cannot decide (e.g. the effect is smaller than its spread over seeds).
+    case inconclusive
+}
+
+/// A claim of a paper and its pass criterion — written in the study's code before the study is run, citing
+/// the figure or equation, and never loosened afterwards: a claim that does not show at this scale is
+/// reported as such.
+public struct Claim: Codable, Equatable, Sendable {
+    /// A stable identifier, e.g. `003-fig22-ias`.
+    public let id: String
+    /// The paper (000–004).
+    public let paper: String
+    /// Figure, equation or digest section.
+    public let source: String
+    /// What the paper claims.
+    public let statement: String
+    /// The prediction as a number or rule, and how close the measurement must come.
+    public let criterion: String
+
+    public init(id: String, paper: String, source: String, statement: String, criterion: String) {
+        self.id = id
+        self.paper = paper
+        self.source = source
+        self.statement = statement
+        self.criterion = criterion
+    }
+}
+
+/// One claim, measured: the numbers that decided it and the verdict.
+public struct ClaimOutcome: Codable, Equatable, Sendable {
+    public let claim: Claim
+    /// The measurement in one line, with its spread where it has one.
+    public let measured: String
+    /// The numbers the criterion was applied to.
+    public let numbers: [String: Double]
+    public let verdict: Verdict
+
+    public init(claim: Claim, measured: String, numbers: [String: Double], verdict: Verdict) {
+        self.claim = claim
+        self.measured = measured
+        self.numbers = numbers
+        self.verdict = verdict
+    }
+}
+
+/// How a study runs.
+public struct StudyOptions: Sendable {
+    /// The short version (seconds), which keeps the machinery working in `make test`; it tests the
+    /// machinery, not the claim.
+    public var quick: Bool
+    /// Seeds per configuration for stochastic studies (deterministic studies ignore it).
+    public var seeds: Int
+
+    public init(quick: Bool = false, seeds: Int = 3) {
+        self.quick = quick
+        self.seeds = seeds
+    }
+}
+
+/// A measured curve of a study's report, with the prediction drawn beside it.
+public struct StudyFigure: Sendable {
+    public let chart: LineChart
+    public let caption: String
+}
+
+/// What a study produced: every claim's outcome, the figures, and the settings it ran with.
+public struct StudyResult: Sendable {
+    public let study: String
+    public let title: String
+    public let outcomes: [ClaimOutcome]
+    public let figures: [StudyFigure]
+    /// The configuration, one line per setting, for the bottom of the report.
+    public let settings: [(String, String)]
+    public let wallSeconds: Double
+}
+
+/// A reproduction: a set of runs and an analysis that states each claim, the paper's prediction, the
+/// measurement and a verdict (`biaslab reproduce`).
+public protocol Study: Sendable {
+    /// The name on the command line, e.g. `003-toy`.
+    var name: String { get }
+    var title: String { get }
+    /// The claims and their criteria, fixed before running.
+    var claims: [Claim] { get }
+    func run(_ options: StudyOptions) throws -> StudyResult
+}
+
+/// Every study `biaslab reproduce` knows.
+public enum Studies {
+    public static let all: [any Study] = [ToyQuadraticEdgeStudy()]
+
+    public static func named(_ name: String) -> (any Study)? { all.first { $0.name == name } }
+}

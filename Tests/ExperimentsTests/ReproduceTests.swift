@@ -1,0 +1,51 @@
+import BiasLabTestSupport
+@testable import Experiments
+import Foundation
+import Testing
+
+/// The reproduction machinery: a study's verdicts follow from its criteria applied to the numbers (a
+/// perturbed measurement flips exactly the claims it should), the quick study runs end to end, and the
+/// report carries the verdict table and the prediction lines.
+struct ReproduceTests {
+    @Test func verdictsFollowTheCriteria() throws {
+        let study = ToyQuadraticEdgeStudy()
+        let result = try study.run(StudyOptions(quick: true))
+        #expect(result.outcomes.map(\.claim) == study.claims)
+        #expect(result.outcomes.allSatisfy { $0.verdict == .reproduced })
+        // A run whose IAS at t = 3 is off by 1e-3 fails the IAS claim (and only claims that read IAS_3).
+        let outcomes = study.analyze(Self.rows(perturbingIASAt: 3, by: 1e-3), lambda1: 35.2)
+        #expect(outcomes[0].verdict == .notReproduced)
+        #expect(outcomes[3].verdict == .reproduced)
+    }
+
+    /// The quick study's rows rebuilt from GD on the toy (the same closed form the study uses), with one
+    /// IAS value moved.
+    static func rows(perturbingIASAt t: Int, by delta: Double) -> [ToyQuadraticEdgeStudy.Row] {
+        var rows = [ToyQuadraticEdgeStudy.Row]()
+        var theta = (3.0, 0.1)
+        let eta = 1.0 / 16
+        for step in 0...30 {
+            let g = (2 * theta.0, 35.2 * theta.1)
+            let gg = g.0 * g.0 + g.1 * g.1
+            let ias = (2 * g.0 * g.0 + 35.2 * g.1 * g.1) / gg + (step == t ? delta : 0)
+            rows.append(.init(loss: theta.0 * theta.0 + 17.6 * theta.1 * theta.1, ias: ias, squaredGradientNorm: gg,
+                              topProjection: abs(g.1), cosine: abs(g.1) / gg.squareRoot()))
+            theta = (theta.0 - eta * g.0, theta.1 - eta * g.1)
+        }
+        return rows
+    }
+
+    @Test func quickStudyFromTheCommandLine() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let report = dir.appendingPathComponent("study.html")
+        let r = try CLIRunner.run(["reproduce", "003-toy", "--quick", "--json", "-o", report.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let outcomes = try #require(r.json?["outcomes"] as? [[String: Any]])
+        #expect(outcomes.count == 5 && outcomes.allSatisfy { ($0["verdict"] as? String) == "reproduced" })
+        let html = try String(contentsOf: report, encoding: .utf8)
+        #expect(html.contains("2/η = 32 (predicted edge)") && html.contains("λ₁ = 35.2 (predicted limit)") && html.contains("<table"))
+        let list = try CLIRunner.run(["reproduce", "--list", "--json"])
+        #expect(list.status == 0 && list.stdout.contains("003-fig22-ias"))
+        #expect(try CLIRunner.run(["reproduce", "no-such-study"]).status == 2)
+    }
+}
