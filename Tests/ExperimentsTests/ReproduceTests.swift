@@ -49,3 +49,43 @@ struct ReproduceTests {
         #expect(try CLIRunner.run(["reproduce", "no-such-study"]).status == 2)
     }
 }
+
+/// The GD edge study's criteria on made-up traces, and its quick version end to end.
+struct GradientDescentEdgeStudyTests {
+    static let study = GradientDescentEdgeStudy()
+    static let setting = GradientDescentEdgeStudy.setting(quick: false)
+
+    /// A trace that crosses 2/η = 35 at step 100 and then holds λ₁ = lambdaLate·35 and IAS = iasLate·35.
+    static func trace(lambdaLate: Double, iasLate: Double, crosses: Bool = true) -> GradientDescentEdgeStudy.Trace {
+        var t = GradientDescentEdgeStudy.Trace()
+        for step in stride(from: 0, through: 1500, by: 10) {
+            t.steps.append(step)
+            let early = step < 100 || !crosses
+            t.lambda.append(early ? 30 : lambdaLate * 35)
+            t.ias.append(early ? 20 : iasLate * 35)
+            t.loss.append(1)
+        }
+        return t
+    }
+
+    @Test func criteriaDecideTheVerdicts() {
+        let good = Self.trace(lambdaLate: 1.1, iasLate: 1.0)
+        #expect(Self.study.analyze([good, good], setting: Self.setting).map(\.verdict) == [.reproduced, .reproduced, .reproduced])
+        let offIAS = Self.trace(lambdaLate: 1.1, iasLate: 1.2)
+        #expect(Self.study.analyze([offIAS], setting: Self.setting)[1].verdict == .notReproduced)
+        // The mean passes, one seed does not: inconclusive.
+        let oneOff = Self.trace(lambdaLate: 1.1, iasLate: 0.85)
+        let pair = Self.study.analyze([Self.trace(lambdaLate: 1.1, iasLate: 1.05), oneOff], setting: Self.setting)
+        #expect(pair[1].verdict == .inconclusive)
+        let never = Self.trace(lambdaLate: 1.1, iasLate: 1.0, crosses: false)
+        #expect(Self.study.analyze([never], setting: Self.setting).map(\.verdict) == [.notReproduced, .inconclusive, .inconclusive])
+        let atEdge = Self.trace(lambdaLate: 1.02, iasLate: 1.0)  // above the edge, but not by 5 %
+        #expect(Self.study.analyze([atEdge], setting: Self.setting)[2].verdict == .notReproduced)
+    }
+
+    @Test func quickRunProducesAVerdictPerClaim() throws {
+        let result = try Self.study.run(StudyOptions(quick: true))
+        #expect(result.outcomes.map(\.claim.id) == Self.study.claims.map(\.id))
+        #expect(result.figures.count == 1 && result.settings.contains { $0.0 == "model" })
+    }
+}

@@ -1,0 +1,141 @@
+import Curvature
+import Foundation
+import NN
+import Optim
+import Tensor
+
+/// Paper 003 Figs. 4 and 26–33 (digest 003 §2 and §5): full-batch GD at the edge of stability. With ½-MSE
+/// and η fixed, progressive sharpening drives λ₁(H) above 2/η; then λ₁ hovers *above* 2/η while the
+/// interaction-aware sharpness of GD, IAS = ‖H‖_{S_n} = ∇Lᵀ H ∇L / ‖∇L‖² (eq. (2) with b = N), hovers *at* 2/η —
+/// the quantity that decides the sign of the loss change (eq. (1)).
+///
+/// Miniature: a tanh MLP 784-64-64-10 (d = 55,050) on the first 500 Fashion-MNIST training images, GD with
+/// η = 2/35, 1500 steps, λ₁ (Lanczos, relative residual 10⁻⁴) and IAS every 10 steps, one run per
+/// initialization seed. The late phase is every measurement from 200 steps after λ₁ first exceeds 2/η.
+/// The claims and criteria below were written before the study was first run.
+public struct GradientDescentEdgeStudy: Study {
+    public init() {}
+    public let name = "003-gd"
+    public let title = "GD at the edge of stability: λ₁ above 2/η, IAS at 2/η"
+
+    struct Setting {
+        let model: String
+        let data: String
+        let eta: Double
+        let steps: Int
+        let every: Int
+        let settle: Int
+    }
+
+    static func setting(quick: Bool) -> Setting {
+        quick ? Setting(model: "mlp:784-16-10:tanh", data: "fashion-mnist:train,n=100", eta: 2.0 / 35, steps: 120, every: 10, settle: 20)
+              : Setting(model: "mlp:784-64-64-10:tanh", data: "fashion-mnist:train,n=500", eta: 2.0 / 35, steps: 1500, every: 10, settle: 200)
+    }
+
+    public var claims: [Claim] {
+        [
+            Claim(id: "003-gd-sharpening", paper: "003", source: "Fig. 4; digest 003 §2 (Cohen et al.'s progressive sharpening)",
+                  statement: "under GD, λ₁ rises above 2/η",
+                  criterion: "max over the run of λ₁·η/2 > 1 for every seed"),
+            Claim(id: "003-gd-ias-at-edge", paper: "003", source: "Fig. 4, Figs. 26–33; eq. (1)–(2)",
+                  statement: "after the edge is reached, IAS = ‖H‖_{S_n} hovers at 2/η",
+                  criterion: "late-phase median of IAS·η/2 in [0.9, 1.1]: for the seed mean (else not reproduced) and for every seed (else inconclusive); no edge reached: inconclusive"),
+            Claim(id: "003-gd-lambda-above", paper: "003", source: "Fig. 4; digest 003 §5",
+                  statement: "after the edge is reached, λ₁ hovers above 2/η (above IAS)",
+                  criterion: "late-phase median of λ₁·η/2 > 1.05 and > the late median of IAS·η/2: for the seed mean (else not reproduced) and every seed (else inconclusive)"),
+        ]
+    }
+
+    /// One run's measurements: (step, λ₁, IAS, loss).
+    struct Trace {
+        var steps: [Int] = []
+        var lambda: [Double] = []
+        var ias: [Double] = []
+        var loss: [Double] = []
+    }
+
+    public func run(_ options: StudyOptions) throws -> StudyResult {
+        let started = Date()
+        let s = Self.setting(quick: options.quick)
+        let seeds = options.quick ? 1 : options.seeds
+        let problem = try ProblemSpec(model: s.model, data: s.data, loss: "mse").build()
+        let traces = try (0..<seeds).map { seed in try trace(problem, s, seed: UInt64(seed)) }
+        let outcomes = analyze(traces, setting: s)
+        let threshold = 2 / s.eta
+        var series: [LineChart.Series] = []
+        for (k, t) in traces.enumerated() {
+            let x = t.steps.map(Double.init)
+            series.append(LineChart.Series(name: "λ₁, seed \(k)", points: zip(x, t.lambda).map { ($0, $1) }, color: Palette.series(0)))
+            series.append(LineChart.Series(name: "IAS, seed \(k)", points: zip(x, t.ias).map { ($0, $1) }, color: Palette.series(2)))
+        }
+        series.append(LineChart.Series(name: "2/η (predicted: IAS hovers here)", points: [(0, threshold), (Double(s.steps), threshold)],
+                                       color: Palette.series(1), dashed: true))
+        let chart = LineChart(id: "gd-edge", title: "GD: λ₁ and IAS against 2/η", xLabel: "step", yLabel: "sharpness", series: series)
+        return StudyResult(study: name, title: title, outcomes: outcomes,
+                           figures: [StudyFigure(chart: chart, caption: "Paper 003 Fig. 4 in miniature: λ₁ (Lanczos) and IAS = ∇LᵀH∇L/‖∇L‖² along GD, with the predicted edge 2/η.")],
+                           settings: [("model", s.model), ("data", s.data), ("loss", "mse (½‖f − y‖²)"), ("optimizer", "sgd:plain (GD), η = 2/35"),
+                                      ("steps", "\(s.steps)"), ("measured every", "\(s.every) steps"),
+                                      ("late phase", "from \(s.settle) steps after λ₁ first exceeds 2/η"), ("seeds", "\(seeds) (initialization)")],
+                           wallSeconds: Date().timeIntervalSince(started))
+    }
+
+    func trace(_ problem: Problem, _ s: Setting, seed: UInt64) throws -> Trace {
+        var theta = problem.initialParameters(seed: seed)
+        var gd = try SGD.plain.with(["lr": .number(s.eta)]).instance(dimension: theta.count)
+        var batches = FullBatch()
+        var out = Trace()
+        let objective = problem.objective
+        try Training.run(objective: objective, optimizer: &gd, parameters: &theta, batches: &batches, steps: 0..<(s.steps + 1),
+                         observe: { step, _ in
+                             guard step.step % s.every == 0 else { return .proceed }
+                             let g = step.gradient
+                             let hg = objective.hessianVectorProduct(at: step.parameters, along: g)
+                             out.steps.append(step.step)
+                             out.ias.append(VectorOps.dot(g, hg) / VectorOps.dot(g, g))
+                             out.lambda.append(try lanczosEigenpairs(of: HessianOperator(objective: objective, at: step.parameters), count: 1,
+                                                                     tolerance: 1e-4, maxIterations: 60, seed: seed).eigenvalues[0])
+                             out.loss.append(step.loss ?? .nan)
+                             return step.loss?.isFinite == false ? .stop : .proceed
+                         }, afterUpdate: { _, _ in .proceed })
+        return out
+    }
+
+    /// Applies the criteria (fixed above) to the traces of all seeds.
+    func analyze(_ traces: [Trace], setting s: Setting) -> [ClaimOutcome] {
+        let c = claims
+        let edge = 2 / s.eta
+        func median(_ x: [Double]) -> Double { let y = x.sorted(); return y.isEmpty ? .nan : (y[(y.count - 1) / 2] + y[y.count / 2]) / 2 }
+        let peaks = traces.map { ($0.lambda.max() ?? .nan) / edge }
+        let late: [(lambda: Double, ias: Double)?] = traces.map { t in
+            guard let first = t.lambda.firstIndex(where: { $0 > edge }) else { return nil }
+            let from = t.steps[first] + s.settle
+            let idx = t.steps.indices.filter { t.steps[$0] >= from }
+            guard idx.count >= 3 else { return nil }
+            return (median(idx.map { t.lambda[$0] }) / edge, median(idx.map { t.ias[$0] }) / edge)
+        }
+        func spread(_ x: [Double]) -> String {
+            x.count > 1 ? String(format: "%.3f (min %.3f, max %.3f over %d seeds)", x.reduce(0, +) / Double(x.count), x.min()!, x.max()!, x.count)
+                        : String(format: "%.3f", x.first ?? .nan)
+        }
+        let reached = late.compactMap { $0 }
+        let sharpening = ClaimOutcome(claim: c[0], measured: "max λ₁·η/2 = " + spread(peaks), numbers: ["max_lambda_over_edge": peaks.min() ?? .nan],
+                                      verdict: peaks.allSatisfy { $0 > 1 } ? .reproduced : .notReproduced)
+        guard reached.count == traces.count else {
+            let why = "the edge was not reached with a late phase of ≥ 3 measurements in \(traces.count - reached.count) of \(traces.count) seeds"
+            return [sharpening,
+                    ClaimOutcome(claim: c[1], measured: why, numbers: [:], verdict: .inconclusive),
+                    ClaimOutcome(claim: c[2], measured: why, numbers: [:], verdict: .inconclusive)]
+        }
+        let ias = reached.map(\.ias), lambda = reached.map(\.lambda)
+        let meanIAS = ias.reduce(0, +) / Double(ias.count), meanLambda = lambda.reduce(0, +) / Double(lambda.count)
+        func decide(_ mean: Bool, _ all: Bool) -> Verdict { !mean ? .notReproduced : (all ? .reproduced : .inconclusive) }
+        let iasOK = { (x: Double) in x >= 0.9 && x <= 1.1 }
+        return [
+            sharpening,
+            ClaimOutcome(claim: c[1], measured: "late median IAS·η/2 = " + spread(ias), numbers: ["late_ias_over_edge": meanIAS],
+                         verdict: decide(iasOK(meanIAS), ias.allSatisfy(iasOK))),
+            ClaimOutcome(claim: c[2], measured: "late median λ₁·η/2 = " + spread(lambda), numbers: ["late_lambda_over_edge": meanLambda],
+                         verdict: decide(meanLambda > 1.05 && meanLambda > meanIAS, zip(lambda, ias).allSatisfy { $0 > 1.05 && $0 > $1 })),
+        ]
+    }
+}
