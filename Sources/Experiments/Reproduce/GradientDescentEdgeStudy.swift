@@ -70,7 +70,8 @@ public struct GradientDescentEdgeStudy: Study {
         }
         series.append(LineChart.Series(name: "2/η (predicted: IAS hovers here)", points: [(0, threshold), (Double(s.steps), threshold)],
                                        color: Palette.series(1), dashed: true))
-        let chart = LineChart(id: "gd-edge", title: "GD: λ₁ and IAS against 2/η", xLabel: "step", yLabel: "sharpness", series: series)
+        let chart = LineChart(id: "gd-edge", title: "GD: λ₁ and IAS against 2/η", xLabel: "step", yLabel: "sharpness", series: series,
+                              logY: false)
         return StudyResult(study: name, title: title, outcomes: outcomes,
                            figures: [StudyFigure(chart: chart, caption: "Paper 003 Fig. 4 in miniature: λ₁ (Lanczos) and IAS = ∇LᵀH∇L/‖∇L‖² along GD, with the predicted edge 2/η.")],
                            settings: [("model", s.model), ("data", s.data), ("loss", "mse (½‖f − y‖²)"), ("optimizer", "sgd:plain (GD), η = 2/35"),
