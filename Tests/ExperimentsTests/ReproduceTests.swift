@@ -89,3 +89,36 @@ struct GradientDescentEdgeStudyTests {
         #expect(result.figures.count == 1 && result.settings.contains { $0.0 == "model" })
     }
 }
+
+/// The SGD edge study's criteria on made-up late-phase medians, and its quick version end to end.
+struct StochasticEdgeStudyTests {
+    static let study = StochasticEdgeStudy()
+    static let setting = StochasticEdgeStudy.setting(quick: false)
+    typealias Late = StochasticEdgeStudy.Late
+
+    static let good = [Late(ratio: 0.95, rho: 0.2, lambda: 0.7), Late(ratio: 1.05, rho: 0.5, lambda: 1.1), Late(ratio: 1.0, rho: 0.9, lambda: 1.2)]
+
+    @Test func criteriaDecideTheVerdicts() {
+        #expect(Self.study.analyze([Self.good, Self.good], setting: Self.setting).map(\.verdict) == [.reproduced, .reproduced, .reproduced])
+        var offRatio = Self.good
+        offRatio[2] = Late(ratio: 1.4, rho: 0.9, lambda: 1.2)
+        #expect(Self.study.analyze([offRatio], setting: Self.setting)[0].verdict == .notReproduced)
+        var flatRho = Self.good
+        flatRho[1] = Late(ratio: 1.05, rho: 0.95, lambda: 1.1)
+        #expect(Self.study.analyze([flatRho], setting: Self.setting)[1].verdict == .notReproduced)
+        var aboveAtSmallB = Self.good
+        aboveAtSmallB[0] = Late(ratio: 0.95, rho: 0.2, lambda: 1.3)
+        // The seed mean (0.7 + 1.3)/2 = 1.0 is not below 1: not reproduced; with 0.7 and 1.2, the mean passes but one seed does not.
+        #expect(Self.study.analyze([Self.good, aboveAtSmallB], setting: Self.setting)[2].verdict == .notReproduced)
+        var slightlyAbove = Self.good
+        slightlyAbove[0] = Late(ratio: 0.95, rho: 0.2, lambda: 1.2)
+        #expect(Self.study.analyze([Self.good, slightlyAbove], setting: Self.setting)[2].verdict == .inconclusive)
+    }
+
+    @Test func quickRunProducesAVerdictPerClaim() throws {
+        let result = try Self.study.run(StudyOptions(quick: true))
+        #expect(result.outcomes.map(\.claim.id) == Self.study.claims.map(\.id))
+        #expect(result.figures.count == 2)
+        #expect(result.outcomes[1].numbers["rho_b8"].map { $0 > 0 && $0 <= 1 } == true)
+    }
+}

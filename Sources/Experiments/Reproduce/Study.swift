@@ -93,7 +93,7 @@ public protocol Study: Sendable {
 
 /// Every study `biaslab reproduce` knows.
 public enum Studies {
-    public static let all: [any Study] = [ToyQuadraticEdgeStudy(), GradientDescentEdgeStudy()]
+    public static let all: [any Study] = [ToyQuadraticEdgeStudy(), GradientDescentEdgeStudy(), StochasticEdgeStudy()]
 
     public static func named(_ name: String) -> (any Study)? { all.first { $0.name == name } }
 }

@@ -1,0 +1,159 @@
+import Curvature
+import DataIO
+import Foundation
+import NN
+import Optim
+import Tensor
+
+/// Paper 003 Figs. 26–33 with eqs. (1), (2), (7) and the concentration ρ_b (digest 003 §1, §2.5): SGD at
+/// several batch sizes b. The expected loss rises iff the instability ratio tr(H S_b)/tr(S_n) = IAS/ρ_b
+/// exceeds 2/η, and the paper finds it hovering at 2/η for every b — IAS hovering at 2ρ_b/η, a threshold
+/// that grows with b because ρ_b = tr(S_n)/tr(S_b) does — while at small b, λ₁ stays below 2/η.
+///
+/// Miniature: a tanh MLP 784-32-10 (d = 25,450) on the first 256 Fashion-MNIST training images (½-MSE),
+/// SGD with η = 2/35 and shuffled epochs (whose per-step batch is a uniform b-subset, as b divides 256),
+/// b ∈ {8, 32, 128}, 3000 steps each. Every 25 steps, at θ_t: the exact tr(H S_b), tr(S_b) and tr(S_n) from
+/// the 256 per-sample gradients and their full-batch Hessian products (γ = (n − b)/(n − 1)), and λ₁
+/// (Lanczos). The late phase is the second half of each run. Claims and criteria were written before the
+/// study was first run.
+public struct StochasticEdgeStudy: Study {
+    public init() {}
+    public let name = "003-sgd"
+    public let title = "SGD at the edge: tr(HS_b)/tr(S_n) at 2/η for every b, IAS at 2ρ_b/η"
+
+    struct Setting {
+        let model: String
+        let data: String
+        let samples: Int
+        let batchSizes: [Int]
+        let eta: Double
+        let steps: Int
+        let every: Int
+    }
+
+    static func setting(quick: Bool) -> Setting {
+        quick ? Setting(model: "mlp:784-8-10:tanh", data: "fashion-mnist:train,n=64", samples: 64, batchSizes: [8, 32], eta: 2.0 / 35, steps: 60, every: 10)
+              : Setting(model: "mlp:784-32-10:tanh", data: "fashion-mnist:train,n=256", samples: 256, batchSizes: [8, 32, 128], eta: 2.0 / 35,
+                        steps: 3000, every: 25)
+    }
+
+    public var claims: [Claim] {
+        [
+            Claim(id: "003-sgd-ratio-at-edge", paper: "003", source: "Figs. 26–33; eqs. (1), (7)",
+                  statement: "for every batch size b, the instability ratio tr(H S_b)/tr(S_n) (= IAS/ρ_b) hovers at 2/η",
+                  criterion: "for each b, the late-phase median of ratio·η/2 lies in [0.8, 1.25]: for the seed mean (else not reproduced) and every seed (else inconclusive)"),
+            Claim(id: "003-sgd-rho-grows", paper: "003", source: "§1 and §5 (ρ_b and the threshold 2ρ_b/η)",
+                  statement: "the concentration ρ_b, hence IAS's threshold 2ρ_b/η, increases with b",
+                  criterion: "late-phase medians of ρ_b strictly increase across b: for the seed mean (else not reproduced) and every seed (else inconclusive)"),
+            Claim(id: "003-sgd-small-b-below", paper: "003", source: "Figs. 26–33 (λ₁ at small b)",
+                  statement: "at the smallest batch size, λ₁ stays below 2/η",
+                  criterion: "late-phase median of λ₁·η/2 < 1 at the smallest b: for the seed mean (else not reproduced) and every seed (else inconclusive)"),
+        ]
+    }
+
+    /// One run's late-phase medians.
+    struct Late: Equatable {
+        let ratio: Double
+        let rho: Double
+        let lambda: Double
+    }
+
+    /// One run's series (step, ratio·η/2, ρ_b, λ₁·η/2).
+    struct Trace {
+        var steps: [Int] = []
+        var ratio: [Double] = []
+        var rho: [Double] = []
+        var lambda: [Double] = []
+    }
+
+    public func run(_ options: StudyOptions) throws -> StudyResult {
+        let started = Date()
+        let s = Self.setting(quick: options.quick)
+        let seeds = options.quick ? 1 : options.seeds
+        let problem = try ProblemSpec(model: s.model, data: s.data, loss: "mse").build()
+        var traces: [[Trace]] = []  // [seed][batch size]
+        for seed in 0..<seeds {
+            traces.append(try s.batchSizes.map { b in try trace(problem, s, batchSize: b, seed: UInt64(seed)) })
+        }
+        let late = traces.map { $0.map(Self.late) }
+        let outcomes = analyze(late, setting: s)
+        var ratioSeries: [LineChart.Series] = [], rhoSeries: [LineChart.Series] = []
+        for (k, b) in s.batchSizes.enumerated() {
+            let t = traces[0][k]
+            let x = t.steps.map(Double.init)
+            ratioSeries.append(LineChart.Series(name: "tr(HS_b)/tr(S_n)·η/2, b = \(b)", points: zip(x, t.ratio).map { ($0, $1) }, color: Palette.series(k)))
+            ratioSeries.append(LineChart.Series(name: "λ₁·η/2, b = \(b)", points: zip(x, t.lambda).map { ($0, $1) }, color: Palette.series(k), dashed: true))
+            rhoSeries.append(LineChart.Series(name: "ρ_b, b = \(b)", points: zip(x, t.rho).map { ($0, $1) }, color: Palette.series(k)))
+        }
+        ratioSeries.append(LineChart.Series(name: "1 = the edge 2/η (predicted for the ratio)", points: [(0, 1), (Double(s.steps), 1)],
+                                            color: Palette.series(6), dashed: true))
+        return StudyResult(study: name, title: title, outcomes: outcomes,
+                           figures: [StudyFigure(chart: LineChart(id: "sgd-ratio", title: "SGD: instability ratio and λ₁ relative to 2/η (seed 0)",
+                                                                  xLabel: "step", yLabel: "× 2/η", series: ratioSeries, logY: true),
+                                                 caption: "Paper 003 Figs. 26–33 in miniature: tr(HS_b)/tr(S_n) in units of 2/η (solid) hovers at 1 for every b; λ₁ (dashed) relative to 2/η."),
+                                     StudyFigure(chart: LineChart(id: "sgd-rho", title: "ρ_b = tr(S_n)/tr(S_b) (seed 0)", xLabel: "step", yLabel: "ρ_b",
+                                                                  series: rhoSeries, logY: true),
+                                                 caption: "The concentration ρ_b: IAS's threshold is 2ρ_b/η, larger for larger b.")],
+                           settings: [("model", s.model), ("data", s.data), ("loss", "mse (½‖f − y‖²)"), ("optimizer", "sgd:plain, η = 2/35"),
+                                      ("batch sizes", s.batchSizes.map(String.init).joined(separator: ", ")), ("sampling", "without-replacement (shuffled epochs)"),
+                                      ("steps", "\(s.steps) per run"), ("measured every", "\(s.every) steps, exact over all \(s.samples) samples"),
+                                      ("late phase", "the second half of each run"), ("seeds", "\(seeds) (initialization and batches)")],
+                           wallSeconds: Date().timeIntervalSince(started))
+    }
+
+    func trace(_ problem: Problem, _ s: Setting, batchSize b: Int, seed: UInt64) throws -> Trace {
+        guard let objective = problem.objective as? SupervisedObjective else { preconditionFailure("003-sgd trains a model on data") }
+        var theta = problem.initialParameters(seed: seed)
+        var sgd = try SGD.plain.with(["lr": .number(s.eta)]).instance(dimension: theta.count)
+        var batches = try BatchSampler(count: s.samples, batchSize: b, scheme: .withoutReplacement, seed: seed)
+        var out = Trace()
+        let edge = 2 / s.eta
+        try Training.run(objective: objective, optimizer: &sgd, parameters: &theta, batches: &batches, steps: 0..<(s.steps + 1),
+                         observe: { step, _ in
+                             guard step.step % s.every == 0 else { return .proceed }
+                             let hessian = HessianOperator(objective: objective, at: step.parameters)
+                             let interaction = GradientInteraction(perSampleGradients: objective.perSampleGradients(at: step.parameters, batch: nil),
+                                                                   hessian: hessian)
+                             out.steps.append(step.step)
+                             out.ratio.append(interaction.instabilityRatio(batchSize: b, sampling: .withoutReplacement) / edge)
+                             out.rho.append(interaction.noise.concentration(batchSize: b, sampling: .withoutReplacement))
+                             out.lambda.append(try lanczosEigenpairs(of: hessian, count: 1, tolerance: 1e-4, maxIterations: 60, seed: seed).eigenvalues[0] / edge)
+                             return step.loss?.isFinite == false ? .stop : .proceed
+                         }, afterUpdate: { _, _ in .proceed })
+        return out
+    }
+
+    static func late(_ t: Trace) -> Late {
+        func median(_ x: ArraySlice<Double>) -> Double { let y = x.sorted(); return y.isEmpty ? .nan : (y[(y.count - 1) / 2] + y[y.count / 2]) / 2 }
+        let from = t.steps.count / 2
+        return Late(ratio: median(t.ratio[from...]), rho: median(t.rho[from...]), lambda: median(t.lambda[from...]))
+    }
+
+    /// Applies the criteria (fixed above) to the late-phase medians, late[seed][batch size].
+    func analyze(_ late: [[Late]], setting s: Setting) -> [ClaimOutcome] {
+        let c = claims
+        let seeds = Double(late.count)
+        let mean = s.batchSizes.indices.map { k in
+            Late(ratio: late.map { $0[k].ratio }.reduce(0, +) / seeds, rho: late.map { $0[k].rho }.reduce(0, +) / seeds,
+                 lambda: late.map { $0[k].lambda }.reduce(0, +) / seeds)
+        }
+        func decide(_ test: ([Late]) -> Bool) -> Verdict { !test(mean) ? .notReproduced : (late.allSatisfy(test) ? .reproduced : .inconclusive) }
+        func list(_ value: (Late) -> Double) -> String {
+            zip(s.batchSizes, mean).map { b, l in
+                let values = late.map { value($0[s.batchSizes.firstIndex(of: b)!]) }
+                return String(format: "b = %d: %.3f", b, value(l)) + (late.count > 1 ? String(format: " [%.3f, %.3f]", values.min()!, values.max()!) : "")
+            }.joined(separator: "; ")
+        }
+        let numbers = { (value: (Late) -> Double, key: String) in
+            Dictionary(uniqueKeysWithValues: zip(s.batchSizes, mean).map { ("\(key)_b\($0)", value($1)) })
+        }
+        return [
+            ClaimOutcome(claim: c[0], measured: "late median ratio·η/2: " + list(\.ratio), numbers: numbers(\.ratio, "ratio_over_edge"),
+                         verdict: decide { $0.allSatisfy { $0.ratio >= 0.8 && $0.ratio <= 1.25 } }),
+            ClaimOutcome(claim: c[1], measured: "late median ρ_b: " + list(\.rho), numbers: numbers(\.rho, "rho"),
+                         verdict: decide { zip($0, $0.dropFirst()).allSatisfy { $0.rho < $1.rho } }),
+            ClaimOutcome(claim: c[2], measured: "late median λ₁·η/2: " + list(\.lambda), numbers: numbers(\.lambda, "lambda_over_edge"),
+                         verdict: decide { $0[0].lambda < 1 }),
+        ]
+    }
+}
