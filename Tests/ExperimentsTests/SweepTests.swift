@@ -66,7 +66,7 @@ import Testing
             grid: {probes.0.every: [2], probes.1.every: [3]}
             """).points()
         #expect(clash.map(\.name) == ["c/probes.0.every=2,probes.1.every=3"])
-        #expect(clash[0].config.probes.map(\.every) == [2, 3])
+        #expect(clash[0].config.probes.map(\.cadence) == [.steps(2), .steps(3)])
         #expect(throws: ConfigError.self) { try Self.spec(text.replacingOccurrences(of: "0.5", with: "-1")).points() }
     }
 

@@ -60,7 +60,7 @@ public enum ConfigReference {
             ConfigKey("optimizer.<setting>", "a number or word", "the preset's", "any setting of the preset, e.g. `lr`, `beta2`"),
             ConfigKey("training", "a mapping of the keys below", "required", "how long and on which batches to train"),
             ConfigKey("training.steps", "integer ≥ 0", "required unless `training.epochs`", "optimizer steps"),
-            ConfigKey("training.epochs", "integer ≥ 0", "none", "steps = epochs × batches per epoch (exclusive with `steps`)"),
+            ConfigKey("training.epochs", "integer ≥ 0", "none", "steps = epochs × batches per epoch: ⌈N/b⌉ with `last_batch: keep`, ⌊N/b⌋ with `drop`, 1 for the full batch (exclusive with `steps`)"),
             ConfigKey("training.batch_size", "`full` or integer ≥ 1", "`full`", "b; `full` is gradient descent on all N samples"),
             ConfigKey("training.sampling", BatchSampling.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "),
                       "`\(d.sampling.rawValue)`", "how batches are drawn (see Sampling); the CLI's `--sampling`"),
@@ -77,6 +77,8 @@ public enum ConfigReference {
             ConfigKey("probes", "a list of probe entries", "none", "measurements during training (see Probes)"),
             ConfigKey("probes[i].name", "a probe name (see Probes)", "required", "which probe"),
             ConfigKey("probes[i].every", "integer ≥ 1", "\(d.probeEvery)", "measure at steps 0, k, 2k, … and at the end"),
+            ConfigKey("probes[i].every_epochs", "integer ≥ 1", "none",
+                      "instead of `every`: measure every k epochs, i.e. every k × (batches per epoch) steps — ⌈N/b⌉ with `last_batch: keep`, ⌊N/b⌋ with `drop`, 1 for the full batch"),
             ConfigKey("probes[i].options", "a mapping of the probe's options", "none", "the probe's options (see Probes)"),
             ConfigKey("store", "a path", "`\(d.store)`", "the results store (the CLI's `--store` overrides it)"),
         ]

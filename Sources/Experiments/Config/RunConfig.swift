@@ -66,10 +66,11 @@ public struct RunConfig: Sendable {
         public var divergenceFactor: Double
     }
 
-    /// One probe: a registered name, a period in steps, and its options (validated by the probe).
+    /// One probe: a registered name, its cadence (in steps or epochs), and its options (validated by the probe).
     public struct ProbeConfig: Sendable {
         public var name: String
-        public var every: Int
+        /// `every: k` (steps) or `every_epochs: k`.
+        public var cadence: ProbeCadence
         public var options: ConfigValue
         /// The key path of this entry, `probes[i]`.
         public var path: String
@@ -180,8 +181,7 @@ public struct RunConfig: Sendable {
         for (i, item) in try root.list("probes").enumerated() {
             let path = "probes[\(i)]"
             var entry = try ConfigReader(item, path: path)
-            let config = ProbeConfig(name: try entry.requiredString("name"),
-                                     every: try entry.integer("every", default: Defaults.probeEvery, in: 1...Int.max),
+            let config = ProbeConfig(name: try entry.requiredString("name"), cadence: try Self.readCadence(&entry),
                                      options: entry.value("options") ?? .map([:]), path: path)
             try entry.finish()
             _ = try registry.make(config)  // validates the name and the options
@@ -189,6 +189,17 @@ public struct RunConfig: Sendable {
         }
         store = try root.string("store", default: Defaults.store)
         try root.finish()
+    }
+
+    /// `every: k` or `every_epochs: k` (not both); `every: 1` when neither is given.
+    private static func readCadence(_ entry: inout ConfigReader) throws(ConfigError) -> ProbeCadence {
+        let steps = try entry.integer("every", in: 1...Int.max)
+        let epochs = try entry.integer("every_epochs", in: 1...Int.max)
+        switch (steps, epochs) {
+        case (_?, _?): throw ConfigError(path: entry.path(of: "every_epochs"), "give either every (steps) or every_epochs, not both")
+        case (nil, let k?): return .epochs(k)
+        default: return .steps(steps ?? Defaults.probeEvery)
+        }
     }
 
     /// `training.sampling`, or its older name `training.sampler` (kept so stored configs still resume).
@@ -229,12 +240,19 @@ public struct RunConfig: Sendable {
         }
     }
 
-    /// The number of optimizer steps for a training set of `sampleCount` samples.
+    /// The number of optimizer steps for a training set of `sampleCount` samples: `training.steps`,
+    /// or `training.epochs` × ``stepsPerEpoch(sampleCount:)``.
     public func totalSteps(sampleCount: Int) -> Int {
-        if let steps { return steps }
+        steps ?? (epochs ?? 0) * stepsPerEpoch(sampleCount: sampleCount)
+    }
+
+    /// The batches of one epoch over N = `sampleCount` samples at batch size b (N for the full batch):
+    /// ⌈N/b⌉ with `last_batch: keep`, ⌊N/b⌋ with `drop`, and at least 1. The same count for every
+    /// sampling scheme (with replacement, an "epoch" is this many steps).
+    public func stepsPerEpoch(sampleCount: Int) -> Int {
         let b = batchSize ?? sampleCount
-        let perEpoch = lastBatch == .keep ? (sampleCount + b - 1) / b : sampleCount / b
-        return (epochs ?? 0) * max(perEpoch, 1)
+        guard b > 0 else { return 1 }
+        return max(lastBatch == .keep ? (sampleCount + b - 1) / b : sampleCount / b, 1)
     }
 }
 

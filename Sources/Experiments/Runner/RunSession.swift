@@ -19,6 +19,8 @@ struct RunSession {
     var probes: [any Probe]
     var parameters: [Double]
     let totalSteps: Int
+    /// Each probe's period in steps (its cadence at this run's steps per epoch).
+    let probePeriods: [Int]
     let sampling: BatchSampling
 
     init(config: RunConfig, registry: ProbeRegistry) throws(ConfigError) {
@@ -53,6 +55,8 @@ struct RunSession {
             throw ConfigError(path: "training.batch_size", "must be at most N = \(n) with \(sampling.rawValue) sampling, got \(b)")
         }
         totalSteps = config.totalSteps(sampleCount: n)
+        let stepsPerEpoch = config.stepsPerEpoch(sampleCount: n)
+        probePeriods = config.probes.map { $0.cadence.period(stepsPerEpoch: stepsPerEpoch) }
         parameters = problem.initialParameters(seed: config.seed)
         let adaptive = optimizer.optimizer.preconditionerDiagonal(state: optimizer.state) != nil
         probes = []
