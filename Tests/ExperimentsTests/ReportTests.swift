@@ -167,7 +167,8 @@ extension ElementCollector.Element {
         let thresholds = lines.filter { $0.attributes["stroke-dasharray"] != nil && $0.points.count == 5 }  // steps 0,3,6,9,12
         #expect(thresholds.count == 2 && thresholds.allSatisfy { line in line.points.allSatisfy { $0.1 == line.points[0].1 } })
         #expect(elements.contains { $0.name == "text" && $0.text == "<r> & lr 0.5" })
-        #expect(elements.contains { $0.name == "td" && $0.text == "4" })  // 2/η at η = 0.5
+        #expect(elements.contains { $0.name == "td" && $0.text == "2/η = 4" })  // 2/η at η = 0.5
+        #expect(elements.contains { $0.name == "td" && $0.text == "full-batch" })
     }
 
     /// Oracle: the sweep's grid — one heatmap with a cell per (β₁, β₂) pair, seeds averaged.
