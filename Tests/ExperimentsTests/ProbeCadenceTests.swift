@@ -1,6 +1,7 @@
 import BiasLabTestSupport
 import Experiments
 import Foundation
+import Optim
 import Testing
 
 /// Probe cadence in epochs (`every_epochs`) next to steps (`every`), and run length in epochs, on
@@ -60,5 +61,40 @@ import Testing
         #expect(error("{name: sharpness, every: 2, every_epochs: 1}")?.hasPrefix("probes[0].every_epochs: give either every") == true)
         #expect(error("{name: sharpness, every_epochs: 0}")?.hasPrefix("probes[0].every_epochs:") == true)
         #expect(error("{name: sharpness, every_epochs: 2}") == nil)
+    }
+}
+
+/// Schedules with step counts in epochs (`optimizer.schedule_unit: epochs`).
+@Suite struct ScheduleUnitTests {
+    /// Oracle: N = 24, b = 8 → 3 steps per epoch, so a milestone at epoch 2 is step 6: the recorded
+    /// 2/η_t is 2/0.1 = 20 before step 6 and 2/0.01 = 200 from step 6 on (3 epochs = 9 steps).
+    @Test func milestonesInEpochsFallOnEpochBoundaries() throws {
+        let yaml = """
+            model: mlp:2-3-2:tanh
+            data: gaussian-mixture:n=24,d=2,classes=2,seed=1
+            optimizer: {name: sgd, lr: 0.1, schedule: "step-decay:milestones=2,factor=0.1", schedule_unit: epochs}
+            training: {epochs: 3, batch_size: 8}
+            probes: [{name: sharpness, every: 1}]
+            """
+        let config = try RunConfig(document: try ConfigValue.parse(yaml: yaml, source: "t"))
+        #expect(config.scheduleUnit == .epochs && config.resolvedSchedules(sampleCount: 24).learningRate == .stepDecay(milestones: [6], factor: 0.1))
+        let url = try CLIRunner.temporaryDirectory().appendingPathComponent("unit.sqlite")
+        let outcome = try Runner.start(config, store: url, options: RunOptions(softwareVersion: "test"))
+        let rows = try RunStore(url: url).metrics(runID: outcome.runID, name: "gd_threshold")
+        #expect(rows.map(\.step) == Array(0...9))
+        for row in rows { #expect(abs(row.value - (row.step < 6 ? 20 : 200)) <= 1e-12 * row.value, "step \(row.step)") }
+        let steps = try RunConfig(document: try ConfigValue.parse(yaml: yaml.replacingOccurrences(of: ", schedule_unit: epochs", with: ""), source: "t"))
+        #expect(steps.scheduleUnit == .steps && steps.resolvedSchedules(sampleCount: 24).learningRate == .stepDecay(milestones: [2], factor: 0.1))
+        #expect(ScheduleUnit.epochs.resolve(Schedules(learningRate: .product(.linearWarmup(steps: 1, initialFraction: 0),
+                                                                             .linearDecay(start: 1, end: 3, finalFraction: 0)),
+                                                      weightDecay: .exponentialWarmup(steps: 2, initialFactor: 1e-3)), stepsPerEpoch: 5)
+                == Schedules(learningRate: .product(.linearWarmup(steps: 5, initialFraction: 0), .linearDecay(start: 5, end: 15, finalFraction: 0)),
+                             weightDecay: .exponentialWarmup(steps: 10, initialFactor: 1e-3)))
+        do {
+            _ = try RunConfig(document: try ConfigValue.parse(yaml: yaml.replacingOccurrences(of: "schedule_unit: epochs", with: "schedule_unit: days"), source: "t"))
+            Issue.record("schedule_unit: days was accepted")
+        } catch {
+            #expect("\(error)" == "optimizer.schedule_unit: must be one of steps, epochs, got days")
+        }
     }
 }

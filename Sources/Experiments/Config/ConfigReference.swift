@@ -57,6 +57,8 @@ public enum ConfigReference {
                       "`constant`", "the learning-rate schedule s(t): η_t = η·s(t)"),
             ConfigKey("optimizer.weight_decay_schedule", "a schedule, as `optimizer.schedule`", "`constant`",
                       "the weight-decay schedule"),
+            ConfigKey("optimizer.schedule_unit", "`steps` or `epochs`", "`steps`",
+                      "the unit of the schedules' step counts (milestones, warm-up and decay lengths); epochs are multiplied by the batches per epoch"),
             ConfigKey("optimizer.<setting>", "a number or word", "the preset's", "any setting of the preset, e.g. `lr`, `beta2`"),
             ConfigKey("training", "a mapping of the keys below", "required", "how long and on which batches to train"),
             ConfigKey("training.steps", "integer ≥ 0", "required unless `training.epochs`", "optimizer steps"),

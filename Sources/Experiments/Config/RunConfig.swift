@@ -29,7 +29,9 @@ public struct RunConfig: Sendable {
     /// Held-out data (`data.test`).
     public var testData: DataSource?
     public var optimizer: OptimizerSpec
+    /// The schedules as written, their step counts in ``scheduleUnit`` (``resolvedSchedules(sampleCount:)`` gives them in steps).
     public var schedules: Schedules
+    public var scheduleUnit: ScheduleUnit
     /// nil: steps from ``epochs``.
     public var steps: Int?
     public var epochs: Int?
@@ -147,7 +149,7 @@ public struct RunConfig: Sendable {
         }
         problem = ProblemSpec(model: model, data: train, loss: loss, labelNoise: labelNoise)
 
-        (optimizer, schedules) = try Self.readOptimizer(root.value("optimizer"))
+        (optimizer, schedules, scheduleUnit) = try Self.readOptimizer(root.value("optimizer"))
 
         var training = try root.mapping("training")
         steps = try training.integer("steps", in: 0...Int.max)
@@ -212,11 +214,12 @@ public struct RunConfig: Sendable {
         return current ?? older ?? Defaults.sampling
     }
 
-    /// `optimizer:` as a spec string or a mapping {name, settings…, schedule, weight_decay_schedule}.
-    private static func readOptimizer(_ value: ConfigValue?) throws(ConfigError) -> (OptimizerSpec, Schedules) {
+    /// `optimizer:` as a spec string or a mapping {name, settings…, schedule, weight_decay_schedule, schedule_unit}.
+    private static func readOptimizer(_ value: ConfigValue?) throws(ConfigError) -> (OptimizerSpec, Schedules, ScheduleUnit) {
         var name: String
         var overrides: [String: SettingValue] = [:]
         var schedules = Schedules.constant
+        var unit = ScheduleUnit.steps
         switch value {
         case nil: throw ConfigError(path: "optimizer", "is required (an optimizer name such as sgd or adam:torch)")
         case .string(let s)?: name = s
@@ -229,10 +232,11 @@ public struct RunConfig: Sendable {
             if let s = try reader.string("weight_decay_schedule") {
                 schedules.weightDecay = try ScheduleSpec.parse(s, path: "optimizer.weight_decay_schedule")
             }
+            unit = try reader.choice("schedule_unit", default: ScheduleUnit.steps)
             for key in reader.unreadKeys { overrides[key.lowercased()] = reader.value(key)?.settingValue }
         }
         do {
-            return (try OptimizerSpec(parsing: name).applying(overrides), schedules)
+            return (try OptimizerSpec(parsing: name).applying(overrides), schedules, unit)
         } catch let error as HyperparameterError {
             throw ConfigError(path: "optimizer.\(error.parameter)", "must be \(error.expected), got \(error.value)")
         } catch {
@@ -244,6 +248,11 @@ public struct RunConfig: Sendable {
     /// or `training.epochs` × ``stepsPerEpoch(sampleCount:)``.
     public func totalSteps(sampleCount: Int) -> Int {
         steps ?? (epochs ?? 0) * stepsPerEpoch(sampleCount: sampleCount)
+    }
+
+    /// The schedules with their step counts in optimizer steps (``ScheduleUnit/resolve(_:stepsPerEpoch:)``).
+    public func resolvedSchedules(sampleCount: Int) -> Schedules {
+        scheduleUnit.resolve(schedules, stepsPerEpoch: stepsPerEpoch(sampleCount: sampleCount))
     }
 
     /// The batches of one epoch over N = `sampleCount` samples at batch size b (N for the full batch):

@@ -22,6 +22,8 @@ struct RunSession {
     /// Each probe's period in steps (its cadence at this run's steps per epoch).
     let probePeriods: [Int]
     let sampling: BatchSampling
+    /// The learning-rate and weight-decay schedules in steps.
+    let schedules: Schedules
 
     init(config: RunConfig, registry: ProbeRegistry) throws(ConfigError) {
         self.config = config
@@ -34,8 +36,9 @@ struct RunSession {
         testObjective = problem.testObjective
         evaluate = problem.trainingEvaluation(seed: config.seed)
         let structure = ProblemStructure(dimension: objective.dimension, blocks: objective.blocks)
+        schedules = config.resolvedSchedules(sampleCount: objective.sampleCount)
         do {
-            optimizer = OptimizerInstance(optimizer: try config.optimizer.makeOptimizer(structure: structure).with(schedules: config.schedules),
+            optimizer = OptimizerInstance(optimizer: try config.optimizer.makeOptimizer(structure: structure).with(schedules: schedules),
                                           dimension: objective.dimension)
         } catch let error as HyperparameterError {
             throw ConfigError(path: "optimizer.\(error.parameter)", "must be \(error.expected), got \(error.value)")
@@ -70,7 +73,7 @@ struct RunSession {
 
     /// η_t = η·s(t), from the typed η of the optimizer and its schedule.
     func learningRate(atStep t: Int) -> Double {
-        config.schedules.learningRate(atStep: t, base: config.optimizer.learningRate)
+        schedules.learningRate(atStep: t, base: config.optimizer.learningRate)
     }
 
     /// The seed of probe `index` at step t: derived from the run seed, so measurements never shift
