@@ -154,4 +154,17 @@ import Testing
         #expect(points.count == 16 && points[0].name == "tiny-betas/batch_size=8,beta1=0.0,beta2=0.9,seed=0")
         #expect(points[8].config.batchSize == 32 && spec.groupBy == ["training.batch_size"] && spec.heatmapX == "optimizer.beta1")
     }
+
+    /// The epochs example: 2 batch sizes × 2 learning rates × 3 seeds = 12 points in 4 cells; 20 epochs
+    /// of N = 64 are 20·⌈64/8⌉ = 160 steps at b = 8 and 20·⌈64/32⌉ = 40 at b = 32; probes every 1 and 5 epochs.
+    @Test func epochsExampleSweepParses() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/sweeps/tiny-sgd-epochs.yaml")
+        let spec = try SweepSpec.load(contentsOf: url)
+        let points = try spec.points()
+        #expect(points.count == 12 && spec.goal == .max && spec.metric == SummaryMetric(.final, "train_accuracy"))
+        #expect(spec.cellKeys == ["training.batch_size", "optimizer.lr"])
+        #expect(points.map { $0.config.totalSteps(sampleCount: 64) } == Array(repeating: 160, count: 6) + Array(repeating: 40, count: 6))
+        #expect(points[0].config.probes.map(\.cadence) == [.epochs(1), .epochs(5)])
+    }
 }
