@@ -29,9 +29,7 @@ import Testing
         let spec = try SweepSpec.parse(yaml: Self.sweep, source: "test", defaultName: "x", directory: URL(fileURLWithPath: "/"))
         let points = try spec.points()
         let url = try CLIRunner.temporaryDirectory().appendingPathComponent("epochs.sqlite")
-        for item in try SweepPlan(points: points, store: url).pending {
-            _ = try item.execute(store: url, options: RunOptions(softwareVersion: "test"))
-        }
+        try SweepTests.execute(points, into: url)
         let store = try RunStore(url: url)
         let expected: [String: (perEpoch: Int, train: [Int], sharpness: [Int])] = [
             "epochs/b5-keep": (5, [0, 5, 10, 15], [0, 4, 8, 12, 15]),

@@ -29,8 +29,7 @@ import Testing
     /// Runs the six points once into a fresh store.
     static func runStore() throws -> URL {
         let url = try CLIRunner.temporaryDirectory().appendingPathComponent("cells.sqlite")
-        let plan = try SweepPlan(points: try spec(sweep(goal: nil)).points(), store: url)
-        for item in plan.pending { _ = try item.execute(store: url, options: RunOptions(softwareVersion: "test")) }
+        try SweepTests.execute(try spec(sweep(goal: nil)).points(), into: url)
         return url
     }
 

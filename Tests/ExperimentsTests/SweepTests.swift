@@ -29,6 +29,11 @@ import Testing
         try CLIRunner.temporaryDirectory().appendingPathComponent(name)
     }
 
+    /// Runs the pending points of `points` into the store at `url`.
+    static func execute(_ points: [SweepPoint], into url: URL) throws {
+        for item in try SweepPlan(points: points, store: url).pending { _ = try item.execute(store: url, options: RunOptions(softwareVersion: "test")) }
+    }
+
     /// Oracle: the odometer order written out by hand (first key slowest), and the configs carrying
     /// each point's values.
     @Test func gridExpandsInOdometerOrderWithDeterministicNames() throws {
