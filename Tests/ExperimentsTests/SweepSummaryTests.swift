@@ -73,6 +73,10 @@ import Testing
             #expect(summary.best[0].spread == summary.cells.first { $0.name == "lr=\(winner)" }!.spread)
             #expect(summary.table.contains("best (\(summary.goal.rawValue)): lr=\(winner) with mean final:train_loss = "))
             #expect(summary.table.contains("SE over 3 seeds"))
+            #expect(summary.averagesSeeds && summary.cellHeader == ["cell", "seeds", "mean final:train_loss", "se", "min", "max"])
+            let oracle = expected(perRate["0.05"]!)
+            #expect(summary.cellRows[0] == ["lr=0.05", "3/3", String(format: "%.5g", oracle.mean), String(format: "%.5g", oracle.se),
+                                            String(format: "%.5g", perRate["0.05"]!.min()!), String(format: "%.5g", perRate["0.05"]!.max()!)])
         }
     }
 
@@ -106,6 +110,7 @@ import Testing
         for bad in ["avg:train_loss", "min:", "final:a:b", ""] {
             #expect(throws: ConfigError.self) { try SummaryMetric(parsing: bad, path: "summary.metric") }
         }
+        #expect(SummaryGoal.min.phrase == "lower is better" && SummaryGoal.max.phrase == "higher is better")
         #expect(SummaryGoal.max.prefers(2, over: 1) && !SummaryGoal.min.prefers(2, over: 1) && !SummaryGoal.min.prefers(1, over: 1))
     }
 

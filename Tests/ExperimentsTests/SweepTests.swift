@@ -135,6 +135,9 @@ import Testing
         #expect(cells(actual) == cells(expected))
         #expect(actual.rows.allSatisfy { $0.status == "completed" && $0.objective != nil })
         #expect(actual.best == expected.best && actual.best.count == 2)
+        // seed is a group key: every cell is one point, nothing is averaged.
+        #expect(!expected.averagesSeeds && expected.cells.count == 12 && expected.cells.allSatisfy { $0.indices.count == 1 })
+        #expect(expected.best.allSatisfy { expected.describe($0.spread) == "final:train_loss = \(String(format: "%.5g", $0.objective))" })
         // The best point of each seed group is the argmin of its six objectives.
         for best in expected.best {
             let group = expected.rows.filter { $0.assignments["seed"] == best.group["seed"] }
