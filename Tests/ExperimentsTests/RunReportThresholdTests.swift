@@ -112,6 +112,22 @@ import Testing
         #expect(chart.yScale().domain.lowerBound < value && value < chart.yScale().domain.upperBound)
     }
 
+    /// Every optimizer with a diagonal preconditioner is adaptive; the others are judged by batch size.
+    @Test func regimesFollowTheOptimizerAndTheBatch() throws {
+        func regime(_ optimizer: String, batch: String = "full") throws -> StabilityRegime {
+            let yaml = "model: mlp:2-3-2:tanh\ndata: gaussian-mixture:n=16,d=2,classes=2,seed=1\noptimizer: \"\(optimizer)\"\n"
+                + "training: {steps: 1, batch_size: \(batch)}"
+            return StabilityRegime(config: try RunConfig(document: try ConfigValue.parse(yaml: yaml, source: "t")))
+        }
+        for adaptive in ["adam:torch", "adamw:torch", "rmsprop:torch", "nadam:optax", "adam-mini:official", "adalayer:paper002",
+                         "adasgd:paper002", "adafactor:paper002", "adame:paper002"] {
+            #expect(try regime(adaptive) == .adaptive && regime(adaptive, batch: "4") == .adaptive, "\(adaptive)")
+        }
+        for plain in ["sgd:plain", "momentum:paper", "nesterov:torch"] {
+            #expect(try regime(plain) == .fullBatch && regime(plain, batch: "4") == .miniBatch, "\(plain)")
+        }
+    }
+
     /// Oracle: data 0 … 10 with a threshold at 10 gives nice ticks 0 … 10, so the threshold would sit on
     /// the frame; widened by 5 % of the span to 10.5, Heckbert's ticks are (range nice(10.5) = 20, step
     /// nice(20/4) = 5) 0, 5, 10, 15; likewise −0.5 gives −5 … 10. A threshold inside is left alone.

@@ -11,7 +11,9 @@ import Optim
 /// - `adaptive` (an optimizer with a diagonal preconditioner, any batch): λ₁(P⁻¹H) against
 ///   (2+2β₁)/((1−β₁)η) (Cohen et al. 2022).
 ///
-/// The thresholds 2/η are those of plain (S)GD; momentum moves them (paper 003 Theorem 2).
+/// The thresholds 2/η are those of plain (S)GD; momentum moves them (paper 003 Theorem 2), and sign
+/// methods (Lion, signSGD), having no preconditioner, fall under the non-adaptive regimes without
+/// obeying 2/η: their reports draw the quantities but the verdict does not apply.
 public enum StabilityRegime: String, Sendable, Codable, CaseIterable {
     case fullBatch = "full-batch"
     case miniBatch = "mini-batch"
