@@ -130,6 +130,16 @@ extension ElementCollector.Element {
         #expect(cells.filter { $0.attributes["fill"] == "#d9d9d9" }.count == 1)
         #expect(rects.filter { $0.attributes["stroke"] == "#e00000" }.count == 1)
         #expect(rects.filter { $0.attributes["width"] == "16.0" && $0.attributes["fill"] != "none" }.count == 40)
+        // goal max: the outline moves to the largest value, 2 (row β₂ = 0.999, column β₁ = 0.9).
+        var highest = heatmap
+        highest.best = .max
+        let elements = try ElementCollector.parse(highest.svg())
+        let outlined = elements.filter { $0.name == "rect" && $0.attributes["stroke"] == "#e00000" }
+        let tooltip = try #require(elements.firstIndex { $0.name == "title" && $0.text == "β₂ = 0.999, β₁ = 0.9: 2" })
+        let two = elements[tooltip - 1]
+        #expect(outlined.count == 1 && abs(Double(outlined[0].attributes["x"]!)! - Double(two.attributes["x"]!)! - 1.5) < 0.051)
+        highest.best = nil
+        #expect(try ElementCollector.parse(highest.svg()).filter { $0.attributes["stroke"] == "#e00000" }.isEmpty)
     }
 }
 

@@ -3,7 +3,7 @@ import Foundation
 /// The report of a sweep: the summary table, heatmaps of the objective over two swept keys (x and
 /// y: ``SweepSpec/heatmapX``/``SweepSpec/heatmapY`` or the first two varied keys) with one heatmap per
 /// combination of the other varied keys except `seed` (a cell averages the finite objectives of its
-/// seeds), and the curves of the runs (all of them up to 8, else the best of each group).
+/// seeds; the best under ``SweepSummary/goal`` is outlined), and the curves of the runs (all of them up to 8, else the best of each group).
 public enum SweepReport {
     public static func page(spec: SweepSpec, points: [SweepPoint], store: RunStore) throws -> HTMLPage {
         let summary = try SweepSummary(spec: spec, points: points, store: store)
@@ -69,8 +69,10 @@ public enum SweepReport {
             }
             let where_: String = facets.isEmpty ? "" : " at " + facets.map { "\($0) = \(facet[$0]!)" }.joined(separator: ", ")
             let seeds = keys.contains("seed") && x != "seed" && y != "seed" ? " (mean over seeds)" : ""
-            return Heatmap(title: summary.metric + where_, xLabel: x, yLabel: y ?? "",
-                           valueLabel: summary.metric + seeds, xCategories: xs, yCategories: ys, values: values)
+            var heatmap = Heatmap(title: summary.metric + where_, xLabel: x, yLabel: y ?? "",
+                                  valueLabel: summary.metric + seeds, xCategories: xs, yCategories: ys, values: values)
+            heatmap.best = summary.goal
+            return heatmap
         }
     }
 }
