@@ -16,7 +16,7 @@ struct DescribeCommandTests {
         let option = try #require((batch["options"] as? [[String: Any]])?.first)
         #expect(option["key"] as? String == "batch_count" && option["default_value"] as? String == "32")
         let metrics = try #require(batch["metrics"] as? [[String: Any]]).compactMap { $0["name"] as? String }
-        #expect(metrics == ["batch_sharpness", "batch_sharpness_se", "batch_sharpness_ratio_of_expectations"])
+        #expect(metrics == ["batch_sharpness", "batch_sharpness_se", "batch_sharpness_ratio_of_expectations", "gd_threshold"])
         let noise = try #require(probes.first { $0["name"] as? String == "gradient_noise" })
         let rhoB = try #require((noise["metrics"] as? [[String: Any]])?.first { $0["name"] as? String == "rho_b" })
         #expect((rhoB["formula"] as? String)?.hasPrefix("ρ_b = ‖g‖² / tr S_b") == true)

@@ -43,6 +43,22 @@ struct SweepCommandTests {
         let expected = try objectives(whole)
         #expect(expected.count == 4 && expected.keys.contains("cli/lr=0.2,seed=1"))
         #expect(try objectives(merged) == expected)
+        // summary.goal max: two cells (lr) of two seeds; the best has the larger mean of its seeds' objectives.
+        let maxFile = dir.appendingPathComponent("max.yaml")
+        try (Self.sweep + "\nsummary: {metric: train_loss, goal: max}\n").write(to: maxFile, atomically: true, encoding: .utf8)
+        let maxJSON = try #require(try CLIRunner.run(["sweep", "summary", maxFile.path, "--store", whole, "--json"]).json)
+        let cells = try #require(maxJSON["cells"] as? [[String: Any]])
+        #expect(maxJSON["goal"] as? String == "max" && maxJSON["metric"] as? String == "final:train_loss")
+        #expect(cells.map { $0["name"] as? String } == ["lr=0.1", "lr=0.2"])
+        let means = ["0.1", "0.2"].map { lr in (expected["cli/lr=\(lr),seed=0"]! + expected["cli/lr=\(lr),seed=1"]!) / 2 }
+        let best = try #require((maxJSON["best"] as? [[String: Any]])?.first)
+        #expect(best["name"] as? String == (means[0] > means[1] ? "lr=0.1" : "lr=0.2"))
+        #expect(abs((best["objective"] as? Double ?? .nan) - means.max()!) <= 1e-15 * means.max()!)
+        let text = try CLIRunner.run(["sweep", "summary", maxFile.path, "--store", whole])
+        #expect(text.status == 0 && text.stdout.contains("best (max): ") && text.stdout.contains("SE over 2 seeds"))
+        try (Self.sweep + "\nsummary: {goal: maximize}\n").write(to: maxFile, atomically: true, encoding: .utf8)
+        let badGoal = try CLIRunner.run(["sweep", "summary", maxFile.path, "--store", whole])
+        #expect(badGoal.status == 2 && badGoal.stderr.contains("summary.goal: must be one of min, max, got maximize"), "\(badGoal.stderr)")
         let again = try CLIRunner.run(["sweep", file.path, "--store", whole, "--json"])
         #expect(again.json?["skipped"] as? Int == 4 && (again.json?["ran"] as? [Any])?.isEmpty == true)
         let report = dir.appendingPathComponent("sweep.html").path

@@ -41,7 +41,7 @@ import Testing
         #expect(c.sampling == RunConfig.Defaults.sampling && c.lastBatch == RunConfig.Defaults.lastBatch)
         #expect(c.checkpointEvery == RunConfig.Defaults.checkpointEvery && c.seed == UInt64(RunConfig.Defaults.seed))
         #expect(c.stop.divergenceFactor == RunConfig.Defaults.divergenceFactor && c.store == RunConfig.Defaults.store)
-        #expect(c.probes[0].every == RunConfig.Defaults.probeEvery && c.batchSize == nil)
+        #expect(c.probes[0].cadence == .steps(RunConfig.Defaults.probeEvery) && c.batchSize == nil)
         let rows = Dictionary(uniqueKeysWithValues: ConfigReference.keys.map { ($0.path, $0.defaultValue) })
         #expect(rows["training.sampling"] == "`without-replacement`" && rows["training.checkpoint_every"] == "100")
         #expect(rows["probes[i].every"] == "1" && rows["store"] == "`runs.sqlite`" && rows["stop.divergence_factor"] == "1000.0")

@@ -36,13 +36,13 @@ import Testing
         #expect(c.name == "tiny" && c.problem.model == model && c.seed == 3)
         #expect(c.optimizer.preset == "adam:torch" && c.optimizer.settings["beta2"] == "0.99" && c.optimizer.settings["lr"] == "0.01")
         #expect(c.steps == 20 && c.batchSize == 8 && c.sampling == .withReplacement && c.checkpointEvery == 5)
-        #expect(c.probes.map(\.name) == ["train", "sharpness"] && c.probes.map(\.every) == [2, 4])
+        #expect(c.probes.map(\.name) == ["train", "sharpness"] && c.probes.map(\.cadence) == [.steps(2), .steps(4)])
         #expect(c.stop.divergenceFactor == 1000 && c.store == "runs.sqlite")
     }
 
     @Test func overridesApplyBeforeValidation() throws {
         let c = try Self.config(Self.base, overrides: ["optimizer.beta2=0.9", "training.batch_size=full", "probes.1.every=7"])
-        #expect(c.optimizer.settings["beta2"] == "0.9" && c.batchSize == nil && c.probes[1].every == 7)
+        #expect(c.optimizer.settings["beta2"] == "0.9" && c.batchSize == nil && c.probes[1].cadence == .steps(7))
         #expect(Self.error(Self.base, overrides: ["optimizer.beta2=1.5"]) == "optimizer.beta2: must be in [0, 1), got 1.5")
     }
 

@@ -130,6 +130,16 @@ extension ElementCollector.Element {
         #expect(cells.filter { $0.attributes["fill"] == "#d9d9d9" }.count == 1)
         #expect(rects.filter { $0.attributes["stroke"] == "#e00000" }.count == 1)
         #expect(rects.filter { $0.attributes["width"] == "16.0" && $0.attributes["fill"] != "none" }.count == 40)
+        // goal max: the outline moves to the largest value, 2 (row β₂ = 0.999, column β₁ = 0.9).
+        var highest = heatmap
+        highest.best = .max
+        let elements = try ElementCollector.parse(highest.svg())
+        let outlined = elements.filter { $0.name == "rect" && $0.attributes["stroke"] == "#e00000" }
+        let tooltip = try #require(elements.firstIndex { $0.name == "title" && $0.text == "β₂ = 0.999, β₁ = 0.9: 2" })
+        let two = elements[tooltip - 1]
+        #expect(outlined.count == 1 && abs(Double(outlined[0].attributes["x"]!)! - Double(two.attributes["x"]!)! - 1.5) < 0.051)
+        highest.best = nil
+        #expect(try ElementCollector.parse(highest.svg()).filter { $0.attributes["stroke"] == "#e00000" }.isEmpty)
     }
 }
 
@@ -167,7 +177,8 @@ extension ElementCollector.Element {
         let thresholds = lines.filter { $0.attributes["stroke-dasharray"] != nil && $0.points.count == 5 }  // steps 0,3,6,9,12
         #expect(thresholds.count == 2 && thresholds.allSatisfy { line in line.points.allSatisfy { $0.1 == line.points[0].1 } })
         #expect(elements.contains { $0.name == "text" && $0.text == "<r> & lr 0.5" })
-        #expect(elements.contains { $0.name == "td" && $0.text == "4" })  // 2/η at η = 0.5
+        #expect(elements.contains { $0.name == "td" && $0.text == "2/η = 4" })  // 2/η at η = 0.5
+        #expect(elements.contains { $0.name == "td" && $0.text == "full-batch" })
     }
 
     /// Oracle: the sweep's grid — one heatmap with a cell per (β₁, β₂) pair, seeds averaged.

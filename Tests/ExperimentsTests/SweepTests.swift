@@ -29,6 +29,11 @@ import Testing
         try CLIRunner.temporaryDirectory().appendingPathComponent(name)
     }
 
+    /// Runs the pending points of `points` into the store at `url`.
+    static func execute(_ points: [SweepPoint], into url: URL) throws {
+        for item in try SweepPlan(points: points, store: url).pending { _ = try item.execute(store: url, options: RunOptions(softwareVersion: "test")) }
+    }
+
     /// Oracle: the odometer order written out by hand (first key slowest), and the configs carrying
     /// each point's values.
     @Test func gridExpandsInOdometerOrderWithDeterministicNames() throws {
@@ -66,7 +71,7 @@ import Testing
             grid: {probes.0.every: [2], probes.1.every: [3]}
             """).points()
         #expect(clash.map(\.name) == ["c/probes.0.every=2,probes.1.every=3"])
-        #expect(clash[0].config.probes.map(\.every) == [2, 3])
+        #expect(clash[0].config.probes.map(\.cadence) == [.steps(2), .steps(3)])
         #expect(throws: ConfigError.self) { try Self.spec(text.replacingOccurrences(of: "0.5", with: "-1")).points() }
     }
 
@@ -130,6 +135,9 @@ import Testing
         #expect(cells(actual) == cells(expected))
         #expect(actual.rows.allSatisfy { $0.status == "completed" && $0.objective != nil })
         #expect(actual.best == expected.best && actual.best.count == 2)
+        // seed is a group key: every cell is one point, nothing is averaged.
+        #expect(!expected.averagesSeeds && expected.cells.count == 12 && expected.cells.allSatisfy { $0.indices.count == 1 })
+        #expect(expected.best.allSatisfy { expected.describe($0.spread) == "final:train_loss = \(String(format: "%.5g", $0.objective))" })
         // The best point of each seed group is the argmin of its six objectives.
         for best in expected.best {
             let group = expected.rows.filter { $0.assignments["seed"] == best.group["seed"] }
@@ -153,5 +161,18 @@ import Testing
         let points = try spec.points()
         #expect(points.count == 16 && points[0].name == "tiny-betas/batch_size=8,beta1=0.0,beta2=0.9,seed=0")
         #expect(points[8].config.batchSize == 32 && spec.groupBy == ["training.batch_size"] && spec.heatmapX == "optimizer.beta1")
+    }
+
+    /// The epochs example: 2 batch sizes × 2 learning rates × 3 seeds = 12 points in 4 cells; 20 epochs
+    /// of N = 64 are 20·⌈64/8⌉ = 160 steps at b = 8 and 20·⌈64/32⌉ = 40 at b = 32; probes every 1 and 5 epochs.
+    @Test func epochsExampleSweepParses() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/sweeps/tiny-sgd-epochs.yaml")
+        let spec = try SweepSpec.load(contentsOf: url)
+        let points = try spec.points()
+        #expect(points.count == 12 && spec.goal == .max && spec.metric == SummaryMetric(.final, "train_accuracy"))
+        #expect(spec.cellKeys == ["training.batch_size", "optimizer.lr"])
+        #expect(points.map { $0.config.totalSteps(sampleCount: 64) } == Array(repeating: 160, count: 6) + Array(repeating: 40, count: 6))
+        #expect(points[0].config.probes.map(\.cadence) == [.epochs(1), .epochs(5)])
     }
 }

@@ -29,7 +29,9 @@ public struct RunConfig: Sendable {
     /// Held-out data (`data.test`).
     public var testData: DataSource?
     public var optimizer: OptimizerSpec
+    /// The schedules as written, their step counts in ``scheduleUnit`` (``resolvedSchedules(sampleCount:)`` gives them in steps).
     public var schedules: Schedules
+    public var scheduleUnit: ScheduleUnit
     /// nil: steps from ``epochs``.
     public var steps: Int?
     public var epochs: Int?
@@ -66,10 +68,11 @@ public struct RunConfig: Sendable {
         public var divergenceFactor: Double
     }
 
-    /// One probe: a registered name, a period in steps, and its options (validated by the probe).
+    /// One probe: a registered name, its cadence (in steps or epochs), and its options (validated by the probe).
     public struct ProbeConfig: Sendable {
         public var name: String
-        public var every: Int
+        /// `every: k` (steps) or `every_epochs: k`.
+        public var cadence: ProbeCadence
         public var options: ConfigValue
         /// The key path of this entry, `probes[i]`.
         public var path: String
@@ -146,7 +149,7 @@ public struct RunConfig: Sendable {
         }
         problem = ProblemSpec(model: model, data: train, loss: loss, labelNoise: labelNoise)
 
-        (optimizer, schedules) = try Self.readOptimizer(root.value("optimizer"))
+        (optimizer, schedules, scheduleUnit) = try Self.readOptimizer(root.value("optimizer"))
 
         var training = try root.mapping("training")
         steps = try training.integer("steps", in: 0...Int.max)
@@ -180,8 +183,7 @@ public struct RunConfig: Sendable {
         for (i, item) in try root.list("probes").enumerated() {
             let path = "probes[\(i)]"
             var entry = try ConfigReader(item, path: path)
-            let config = ProbeConfig(name: try entry.requiredString("name"),
-                                     every: try entry.integer("every", default: Defaults.probeEvery, in: 1...Int.max),
+            let config = ProbeConfig(name: try entry.requiredString("name"), cadence: try Self.readCadence(&entry),
                                      options: entry.value("options") ?? .map([:]), path: path)
             try entry.finish()
             _ = try registry.make(config)  // validates the name and the options
@@ -189,6 +191,17 @@ public struct RunConfig: Sendable {
         }
         store = try root.string("store", default: Defaults.store)
         try root.finish()
+    }
+
+    /// `every: k` or `every_epochs: k` (not both); `every: 1` when neither is given.
+    private static func readCadence(_ entry: inout ConfigReader) throws(ConfigError) -> ProbeCadence {
+        let steps = try entry.integer("every", in: 1...Int.max)
+        let epochs = try entry.integer("every_epochs", in: 1...Int.max)
+        switch (steps, epochs) {
+        case (_?, _?): throw ConfigError(path: entry.path(of: "every_epochs"), "give either every (steps) or every_epochs, not both")
+        case (nil, let k?): return .epochs(k)
+        default: return .steps(steps ?? Defaults.probeEvery)
+        }
     }
 
     /// `training.sampling`, or its older name `training.sampler` (kept so stored configs still resume).
@@ -201,11 +214,12 @@ public struct RunConfig: Sendable {
         return current ?? older ?? Defaults.sampling
     }
 
-    /// `optimizer:` as a spec string or a mapping {name, settings…, schedule, weight_decay_schedule}.
-    private static func readOptimizer(_ value: ConfigValue?) throws(ConfigError) -> (OptimizerSpec, Schedules) {
+    /// `optimizer:` as a spec string or a mapping {name, settings…, schedule, weight_decay_schedule, schedule_unit}.
+    private static func readOptimizer(_ value: ConfigValue?) throws(ConfigError) -> (OptimizerSpec, Schedules, ScheduleUnit) {
         var name: String
         var overrides: [String: SettingValue] = [:]
         var schedules = Schedules.constant
+        var unit = ScheduleUnit.steps
         switch value {
         case nil: throw ConfigError(path: "optimizer", "is required (an optimizer name such as sgd or adam:torch)")
         case .string(let s)?: name = s
@@ -218,10 +232,11 @@ public struct RunConfig: Sendable {
             if let s = try reader.string("weight_decay_schedule") {
                 schedules.weightDecay = try ScheduleSpec.parse(s, path: "optimizer.weight_decay_schedule")
             }
+            unit = try reader.choice("schedule_unit", default: ScheduleUnit.steps)
             for key in reader.unreadKeys { overrides[key.lowercased()] = reader.value(key)?.settingValue }
         }
         do {
-            return (try OptimizerSpec(parsing: name).applying(overrides), schedules)
+            return (try OptimizerSpec(parsing: name).applying(overrides), schedules, unit)
         } catch let error as HyperparameterError {
             throw ConfigError(path: "optimizer.\(error.parameter)", "must be \(error.expected), got \(error.value)")
         } catch {
@@ -229,12 +244,24 @@ public struct RunConfig: Sendable {
         }
     }
 
-    /// The number of optimizer steps for a training set of `sampleCount` samples.
+    /// The number of optimizer steps for a training set of `sampleCount` samples: `training.steps`,
+    /// or `training.epochs` × ``stepsPerEpoch(sampleCount:)``.
     public func totalSteps(sampleCount: Int) -> Int {
-        if let steps { return steps }
+        steps ?? (epochs ?? 0) * stepsPerEpoch(sampleCount: sampleCount)
+    }
+
+    /// The schedules with their step counts in optimizer steps (``ScheduleUnit/resolve(_:stepsPerEpoch:)``).
+    public func resolvedSchedules(sampleCount: Int) -> Schedules {
+        scheduleUnit.resolve(schedules, stepsPerEpoch: stepsPerEpoch(sampleCount: sampleCount))
+    }
+
+    /// The batches of one epoch over N = `sampleCount` samples at batch size b (N for the full batch):
+    /// ⌈N/b⌉ with `last_batch: keep`, ⌊N/b⌋ with `drop`, and at least 1. The same count for every
+    /// sampling scheme (with replacement, an "epoch" is this many steps).
+    public func stepsPerEpoch(sampleCount: Int) -> Int {
         let b = batchSize ?? sampleCount
-        let perEpoch = lastBatch == .keep ? (sampleCount + b - 1) / b : sampleCount / b
-        return (epochs ?? 0) * max(perEpoch, 1)
+        guard b > 0 else { return 1 }
+        return max(lastBatch == .keep ? (sampleCount + b - 1) / b : sampleCount / b, 1)
     }
 }
 

@@ -3,7 +3,8 @@ import Curvature
 /// `batch_sharpness`: E_B[g_Bᵀ H_B g_B / ‖g_B‖²] with the mini-batch Hessian (Andreyev & Beneventano
 /// 2024, "Edge of Stochastic Stability", arXiv 2412.20553; ``batchSharpness(populationSize:batchSize:sampling:batchCount:seed:batchGradient:batchHessian:)``),
 /// over `batch_count` (default 32) batches of the run's size b drawn with the run's sampling (any
-/// scheme but `fixed-order`). Options and metrics: ``documentation``.
+/// scheme but `fixed-order`), and its threshold 2/η_t (`gd_threshold`: batch sharpness hovers at 2/η
+/// at the edge of stochastic stability, ibid. §4). Options and metrics: ``documentation``.
 public struct BatchSharpnessProbe: Probe {
     static let batchCountOption = IntegerOption("batch_count", default: 32, in: 1...1_000_000,
                                                 "K, the random batches averaged (curvature's --batch-count)")
@@ -14,7 +15,7 @@ public struct BatchSharpnessProbe: Probe {
     public static let documentation = ProbeDescription(
         name: "batch_sharpness", summary: "batch sharpness E_B[g_Bᵀ H_B g_B/‖g_B‖²] with the mini-batch Hessian H_B",
         reference: "Andreyev & Beneventano 2024, Edge of Stochastic Stability (arXiv 2412.20553), §3",
-        options: [batchCountOption.description], metrics: [sharpness, standardError, ratioOfExpectations])
+        options: [batchCountOption.description], metrics: [sharpness, standardError, ratioOfExpectations, SharpnessProbe.threshold])
     let batchCount: Int
 
     public init(options: inout ConfigReader) throws(ConfigError) {
@@ -31,8 +32,10 @@ public struct BatchSharpnessProbe: Probe {
                                     sampling: context.sampling, batchCount: batchCount, seed: context.seed,
                                     batchGradient: { objective.gradient(at: theta, batch: $0) },
                                     batchHessian: { HessianOperator(objective: objective, at: theta, batch: $0) })
-        return [Self.sharpness.name: result.expectationOfRatio.value,
-                Self.standardError.name: result.expectationOfRatio.standardError,
-                Self.ratioOfExpectations.name: result.ratioOfExpectations.value]
+        var out = [Self.sharpness.name: result.expectationOfRatio.value,
+                   Self.standardError.name: result.expectationOfRatio.standardError,
+                   Self.ratioOfExpectations.name: result.ratioOfExpectations.value]
+        SharpnessProbe.recordThreshold(context, into: &out)
+        return out
     }
 }

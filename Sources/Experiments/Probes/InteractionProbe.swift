@@ -3,7 +3,8 @@ import Theory
 
 /// `interaction`: paper 003's interaction-aware sharpness IAS = tr(H S_b)/tr(S_b) (Lee & Jang, ICLR
 /// 2023, eq. (2); digest 003 §2.3) with the run's batch size b and sampling (any but `fixed-order`),
-/// and its threshold 2ρ_b/η_t (eq. (16), ``StabilityThreshold/sgd(learningRate:concentration:)``).
+/// and its threshold 2ρ_b/η_t (eq. (16), ``StabilityThreshold/sgd(learningRate:concentration:)``); in both
+/// modes 2/η_t (`gd_threshold`), the threshold of the instability ratio tr(H S_b)/tr(S_N) (eq. (7)).
 ///
 /// - `mode: exact` (default): ``GradientInteraction`` from all N per-sample gradients (an N × d matrix
 ///   in memory, N Hessian products) — for small problems.
@@ -30,7 +31,7 @@ public struct InteractionProbe: Probe {
         name: "interaction", summary: "interaction-aware sharpness tr(H S_b)/tr(S_b) and its threshold 2ρ_b/η",
         reference: "Lee & Jang, ICLR 2023 (paper 003), eqs. (2), (16), (17)",
         options: [modeOption.description, batchCountOption.description],
-        metrics: [ias, threshold, instabilityRatio, fullBatchSharpness, standardError])
+        metrics: [ias, threshold, instabilityRatio, fullBatchSharpness, standardError, SharpnessProbe.threshold])
     let mode: Mode
     let batchCount: Int
 
@@ -56,14 +57,17 @@ public struct InteractionProbe: Probe {
                        Self.instabilityRatio.name: interaction.instabilityRatio(batchSize: b, sampling: context.sampling),
                        Self.fullBatchSharpness.name: interaction.fullBatchSharpness]
             if let t = try? StabilityThreshold.sgd(learningRate: context.learningRate, concentration: rho) { out[Self.threshold.name] = t }
+            SharpnessProbe.recordThreshold(context, into: &out)
             return out
         case .sampled:
             let sampled = try sampledInteraction(hessian: hessian, populationSize: objective.sampleCount, batchSize: b,
                                              sampling: context.sampling, batchCount: batchCount, seed: context.seed) { batch in
                 objective.gradient(at: theta, batch: batch)
             }
-            return [Self.ias.name: sampled.interactionAwareSharpness.value,
-                    Self.standardError.name: sampled.interactionAwareSharpness.standardError]
+            var out = [Self.ias.name: sampled.interactionAwareSharpness.value,
+                       Self.standardError.name: sampled.interactionAwareSharpness.standardError]
+            SharpnessProbe.recordThreshold(context, into: &out)
+            return out
         }
     }
 }

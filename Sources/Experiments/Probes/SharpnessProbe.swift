@@ -11,7 +11,7 @@ import Theory
 public struct SharpnessProbe: Probe {
     static let lambdaMax = ProbeMetric("lambda_max", "λ₁(∇²L(θ_t)), the largest eigenvalue of the full-batch training Hessian")
     static let iterations = ProbeMetric("lambda_max_iterations", "Hessian–vector products the eigensolver used")
-    static let threshold = ProbeMetric("gd_threshold", "2/η_t, gradient descent's stability threshold")
+    static let threshold = ProbeMetric("gd_threshold", "2/η_t, the stability threshold of λ_max under GD and of batch sharpness and tr(H S_b)/tr(S_N) under SGD")
     public static let documentation = ProbeDescription(
         name: "sharpness", summary: "λ_max of the training Hessian (warm-started Lanczos or power iteration) and 2/η",
         reference: "Cohen et al. 2021, Gradient Descent on Neural Networks Typically Occurs at the Edge of Stability (arXiv 2103.00065), §3",
@@ -26,8 +26,14 @@ public struct SharpnessProbe: Probe {
         let hessian = HessianOperator(objective: context.objective, at: context.parameters)
         let top = try tracker.measure(hessian, seed: context.seed)
         var out = [Self.lambdaMax.name: top.value, Self.iterations.name: Double(top.iterations)]
-        if let threshold = try? StabilityThreshold.sgd(learningRate: context.learningRate) { out[Self.threshold.name] = threshold }
+        Self.recordThreshold(context, into: &out)
         return out
+    }
+
+    /// Adds `gd_threshold` = 2/η_t (none when η_t ≤ 0): the threshold of λ_max (GD), of batch sharpness
+    /// and of the instability ratio (SGD), recorded by every probe measuring one of them.
+    static func recordThreshold(_ context: ProbeContext, into values: inout [String: Double]) {
+        if let threshold = try? StabilityThreshold.sgd(learningRate: context.learningRate) { values[Self.threshold.name] = threshold }
     }
 
     public func encodedState() throws -> Data? { try tracker.encodedState() }

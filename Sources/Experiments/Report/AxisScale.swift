@@ -34,6 +34,31 @@ public struct AxisScale: Sendable, Equatable {
         return hi / lo > 100
     }
 
+    /// A scale whose domain encloses the finite `values` and `strictlyInside` (non-positive ones are
+    /// ignored on a log axis), extended to nice ticks, with every value of `strictlyInside` (thresholds)
+    /// strictly inside the domain: when one lies on an edge, the data are widened on that side by 5 % of
+    /// their span (of their decades on a log axis) before the ticks are chosen again. `log` nil chooses
+    /// by ``prefersLog(_:)`` (over both lists).
+    public static func fitting(_ values: [Double], strictlyInside: [Double], log: Bool? = nil, pixels range: (start: Double, end: Double),
+                               tickCount: Int = 5) -> AxisScale {
+        let all = values + strictlyInside
+        let useLog = log ?? prefersLog(all)
+        let scale = fitting(all, log: useLog, pixels: range, tickCount: tickCount)
+        let inner = strictlyInside.filter { $0.isFinite && (!useLog || $0 > 0) }
+        guard let lo = inner.min(), let hi = inner.max() else { return scale }
+        let d = scale.domain
+        let span = useLog ? Foundation.log10(d.upperBound / d.lowerBound) : d.upperBound - d.lowerBound
+        let tolerance = 1e-9 * max(span, 1e-300)
+        func widened(_ edge: Double, by sign: Double) -> Double {
+            useLog ? edge * pow(10, sign * 0.05 * span) : edge + sign * 0.05 * span
+        }
+        func gap(_ a: Double, _ b: Double) -> Double { useLog ? Foundation.log10(b / a) : b - a }
+        var extra: [Double] = []
+        if gap(hi, d.upperBound) <= tolerance { extra.append(widened(d.upperBound, by: 1)) }
+        if gap(d.lowerBound, lo) <= tolerance { extra.append(widened(d.lowerBound, by: -1)) }
+        return extra.isEmpty ? scale : fitting(all + extra, log: useLog, pixels: range, tickCount: tickCount)
+    }
+
     /// A scale whose domain encloses the finite `values` (non-positive ones are ignored on a log axis),
     /// extended to nice ticks; `log` nil chooses by ``prefersLog(_:)``.
     public static func fitting(_ values: [Double], log: Bool? = nil, pixels range: (start: Double, end: Double), tickCount: Int = 5) -> AxisScale {

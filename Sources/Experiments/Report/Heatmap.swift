@@ -2,7 +2,8 @@ import Foundation
 
 /// A heatmap as SVG: one cell per (x, y) category pair coloured by viridis over the values' range
 /// (log-scaled colours when the values span more than two decades), the value written in each cell,
-/// missing cells (no finished run, diverged) hatched grey with "×", the minimum outlined in red, and
+/// missing cells (no finished run, diverged) hatched grey with "×", the best value (the minimum, or the
+/// maximum for ``SummaryGoal/max``) outlined in red, and
 /// a colour-scale legend with tick labels on the right.
 public struct Heatmap: Sendable {
     public var title: String
@@ -14,8 +15,8 @@ public struct Heatmap: Sendable {
     public var yCategories: [String]
     /// values[row][column]: row = y category (drawn top to bottom), column = x category.
     public var values: [[Double?]]
-    /// Outline the smallest value (an argmin over the grid).
-    public var markMinimum = true
+    /// Outline the best value under this goal (argmin for `min`, argmax for `max`); nil: none.
+    public var best: SummaryGoal? = .min
 
     public init(title: String, xLabel: String, yLabel: String, valueLabel: String,
                 xCategories: [String], yCategories: [String], values: [[Double?]]) {
@@ -46,7 +47,8 @@ public struct Heatmap: Sendable {
         canvas.rect(0, 0, width, height, fill: "#ffffff")
         canvas.text(left, 24, title, size: 15, bold: true)
         let scale = colorScale()
-        let minimum = markMinimum ? values.flatMap { $0.compactMap { $0 } }.filter(\.isFinite).min() : nil
+        let finite = values.flatMap { $0.compactMap { $0 } }.filter(\.isFinite)
+        let target = best.flatMap { $0 == .min ? finite.min() : finite.max() }
         var marked = false
         for (r, row) in values.enumerated() {
             for (c, value) in row.enumerated() {
@@ -60,7 +62,7 @@ public struct Heatmap: Sendable {
                 canvas.rect(x, y, cell, cellHeight, fill: Palette.viridis(t), stroke: "#ffffff", tooltip: tip)
                 canvas.text(x + cell / 2, y + cellHeight / 2 + 4, NiceTicks.label(value), size: 10.5, anchor: .middle,
                             fill: Palette.textColor(onViridis: t))
-                if value == minimum, !marked {
+                if value == target, !marked {
                     canvas.rect(x + 1.5, y + 1.5, cell - 3, cellHeight - 3, fill: "none", stroke: "#e00000", strokeWidth: 3)
                     marked = true
                 }

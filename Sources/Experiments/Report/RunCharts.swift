@@ -1,10 +1,13 @@
 import Foundation
 
-/// The line charts of one or more runs, overlaid (one colour per run, legend by run name):
-/// losses and accuracies, λ_max(H) with 2/η, λ₁(P⁻¹H) with (2 + 2β₁)/((1 − β₁)η), the sharpness
-/// divided by its threshold (1 = the edge of stability) when runs have thresholds, then every other
-/// recorded metric (with its threshold: `ias` with `ias_threshold`). Thresholds are dashed in their
-/// run's colour. x is the step t (updates applied); values are those at θ_t.
+/// The line charts of one or more runs, overlaid (one colour per run, legend by run name): the
+/// training loss, every ``ThresholdedQuantity`` the runs recorded against its threshold (λ_max(H) and
+/// 2/η, λ₁(P⁻¹H) and (2+2β₁)/((1−β₁)η), batch sharpness and tr(H S_b)/tr(S_N) and 2/η, IAS and 2ρ_b/η),
+/// each quantity divided by its threshold (1 = the edge of stability), the test loss and accuracies,
+/// then every other recorded metric. Thresholds are dashed in their run's colour (with `data-threshold`
+/// naming the threshold metric and, when constant, `data-value` its value); a metric with a recorded
+/// `<metric>_se` is shaded ± one standard error (`data-band`). x is the step t (updates applied);
+/// values are those at θ_t.
 public struct RunCharts {
     public struct Entry {
         public let run: RunStore.Run
@@ -29,17 +32,11 @@ public struct RunCharts {
                   idPrefix: idPrefix)
     }
 
-    /// (metric, threshold, title, y label) of the charts drawn first, in order; the names are the probes'.
-    static let known: [(String, String?, String, String)] = [
-        (TrainMetricsProbe.loss.name, nil, "Training loss", "loss L(θ_t) on the training set"),
-        (SharpnessProbe.lambdaMax.name, SharpnessProbe.threshold.name, "Sharpness λ_max(H) and the GD threshold 2/η",
-         "top eigenvalue of the Hessian H"),
-        (PreconditionedSharpnessProbe.sharpness.name, PreconditionedSharpnessProbe.threshold.name,
-         "Preconditioned sharpness λ₁(P⁻¹H) and (2+2β₁)/((1−β₁)η)", "top eigenvalue of P⁻¹H"),
-        (TestMetricsProbe.loss.name, nil, "Test loss", "loss on the held-out set"),
-        (TrainMetricsProbe.accuracy.name, nil, "Training accuracy", "accuracy (fraction correct)"),
-        (TestMetricsProbe.accuracy.name, nil, "Test accuracy", "accuracy (fraction correct)"),
-        (InteractionProbe.ias.name, InteractionProbe.threshold.name, "Interaction-aware sharpness and 2ρ_b/η", "tr(H S_b)/tr(S_b)"),
+    /// (metric, title, y label) of the charts without a threshold drawn before the others, in order.
+    static let plain: [(String, String, String)] = [
+        (TestMetricsProbe.loss.name, "Test loss", "loss on the held-out set"),
+        (TrainMetricsProbe.accuracy.name, "Training accuracy", "accuracy (fraction correct)"),
+        (TestMetricsProbe.accuracy.name, "Test accuracy", "accuracy (fraction correct)"),
     ]
 
     /// Metrics never charted on their own: diagnostics and thresholds drawn with their metric.
@@ -58,64 +55,90 @@ public struct RunCharts {
 
     func points(_ rows: [RunStore.MetricRow]) -> [(x: Double, y: Double)] { rows.map { (Double($0.step), $0.value) } }
 
-    /// The chart of `metric` (with `threshold` dashed), or nil when no run recorded it.
+    /// The chart of `metric` (with the recorded metric `threshold` dashed), or nil when no run recorded it.
     public func chart(metric: String, threshold: String?, title: String, yLabel: String, logY: Bool? = nil) -> LineChart? {
+        chart(metric: metric, title: title, yLabel: yLabel, logY: logY) { entry in threshold.flatMap { entry.series[$0] }.map { (threshold!, $0) } }
+    }
+
+    /// The chart of a quantity with its threshold (``ThresholdedQuantity/thresholdRows(in:)``) dashed.
+    public func chart(_ quantity: ThresholdedQuantity) -> LineChart? {
+        chart(metric: quantity.metric, title: quantity.title, yLabel: quantity.yLabel, logY: nil) { entry in
+            quantity.thresholdRows(in: entry.series).map { (quantity.threshold, $0) }
+        }
+    }
+
+    /// `metric` per run with its band ± `<metric>_se` and the threshold `thresholdOf` gives (name, rows).
+    private func chart(metric: String, title: String, yLabel: String, logY: Bool?,
+                       thresholdOf: (Entry) -> (String, [RunStore.MetricRow])?) -> LineChart? {
         var series: [LineChart.Series] = []
+        var bands: [LineChart.Band] = []
         var drawnThresholds: [[Double]] = []
         for (i, entry) in entries.enumerated() {
             guard let rows = entry.series[metric], !rows.isEmpty else { continue }
             series.append(.init(name: label(entry), points: points(rows), color: Palette.series(i)))
-            if let threshold, let t = entry.series[threshold], !t.isEmpty {
-                let values = t.map(\.value)
-                guard !drawnThresholds.contains(values) || entries.count == 1 else { continue }
-                drawnThresholds.append(values)
-                let constant = Set(values).count == 1
-                let name = (constant ? "threshold \(NiceTicks.label(values[0]))" : "threshold") + (entries.count > 1 ? " (\(label(entry)))" : "")
-                series.append(.init(name: name, points: points(t), color: Palette.series(i), dashed: true))
-            }
+            if let band = band(rows, entry.series[metric + "_se"], color: Palette.series(i), metric: metric) { bands.append(band) }
+            guard let (name, t) = thresholdOf(entry), !t.isEmpty else { continue }
+            let values = t.map(\.value)
+            guard !drawnThresholds.contains(values) || entries.count == 1 else { continue }
+            drawnThresholds.append(values)
+            let constant = Set(values).count == 1
+            var attributes = ["data-threshold": name]
+            if constant { attributes["data-value"] = "\(values[0])" }
+            let legend = (constant ? "threshold \(NiceTicks.label(values[0]))" : "threshold") + (entries.count > 1 ? " (\(label(entry)))" : "")
+            series.append(.init(name: legend, points: points(t), color: Palette.series(i), dashed: true, attributes: attributes))
         }
         guard !series.isEmpty else { return nil }
         return LineChart(id: "\(idPrefix)-\(metric)", title: title, xLabel: "step t (optimizer updates)", yLabel: yLabel,
-                         series: series, logY: logY)
+                         series: series, bands: bands, logY: logY)
     }
 
-    /// λ/threshold for every run that has a sharpness and its threshold, with the edge of stability at 1.
+    /// value ± SE at the steps that recorded both (nil without a standard error).
+    func band(_ rows: [RunStore.MetricRow], _ errors: [RunStore.MetricRow]?, color: String, metric: String) -> LineChart.Band? {
+        guard let errors else { return nil }
+        let se = Dictionary(errors.map { ($0.step, $0.value) }, uniquingKeysWith: { a, _ in a })
+        let points = rows.compactMap { row in se[row.step].map { (x: Double(row.step), lower: row.value - $0, upper: row.value + $0) } }
+        return points.isEmpty ? nil : LineChart.Band(points: points, color: color, attributes: ["data-band": metric + "_se"])
+    }
+
+    /// quantity/threshold for every run and every quantity it recorded with a threshold, with the edge of stability at 1.
     public func normalizedSharpness() -> LineChart? {
         var series: [LineChart.Series] = []
         var steps: [Double] = []
         for (i, entry) in entries.enumerated() {
-            for (metric, thresholdName) in RunDigest.sharpnessPairs {
-                guard let rows = entry.series[metric], let t = entry.series[thresholdName] else { continue }
+            for quantity in ThresholdedQuantity.all {
+                guard let rows = entry.series[quantity.metric], let t = quantity.thresholdRows(in: entry.series) else { continue }
                 let thresholds = Dictionary(t.map { ($0.step, $0.value) }, uniquingKeysWith: { a, _ in a })
                 let ratio = rows.compactMap { row in thresholds[row.step].map { (x: Double(row.step), y: row.value / $0) } }
                 guard !ratio.isEmpty else { continue }
-                let what = metric == SharpnessProbe.lambdaMax.name ? "λ_max(H)/(2/η)" : "λ₁(P⁻¹H)/((2+2β₁)/((1−β₁)η))"
-                series.append(.init(name: "\(label(entry)): \(what)", points: ratio, color: Palette.series(i)))
+                series.append(.init(name: "\(label(entry)): \(quantity.symbol) ÷ \(quantity.thresholdSymbol)", points: ratio,
+                                    color: Palette.series(i + series.count)))
                 steps += ratio.map(\.x)
-                break
             }
         }
         guard !series.isEmpty, let lo = steps.min(), let hi = steps.max() else { return nil }
-        series.append(.init(name: "edge of stability (ratio 1)", points: [(lo, 1), (hi, 1)], color: "#555555", dashed: true))
+        series.append(.init(name: "edge of stability (ratio 1)", points: [(lo, 1), (hi, 1)], color: "#555555", dashed: true,
+                            attributes: ["data-threshold": "ratio", "data-value": "1.0"]))
         return LineChart(id: "\(idPrefix)-normalized-sharpness", title: "Sharpness relative to its stability threshold",
-                         xLabel: "step t (optimizer updates)", yLabel: "sharpness ÷ threshold (dimensionless)", series: series, logY: false)
+                         xLabel: "step t (optimizer updates)", yLabel: "quantity ÷ its threshold (dimensionless)", series: series, logY: false)
     }
 
     /// Every chart, in reading order.
     public func charts() -> [LineChart] {
         var out: [LineChart] = []
-        var drawn = Set<String>()
-        for (metric, threshold, title, yLabel) in Self.known {
-            drawn.insert(metric)
-            if let c = chart(metric: metric, threshold: threshold, title: title, yLabel: yLabel,
-                             logY: metric.hasSuffix("accuracy") ? false : nil) { out.append(c) }
+        var drawn: Set<String> = [TrainMetricsProbe.loss.name]
+        if let c = chart(metric: TrainMetricsProbe.loss.name, threshold: nil, title: "Training loss", yLabel: "loss L(θ_t) on the training set") {
+            out.append(c)
         }
-        // Sharpness ÷ threshold right after the sharpness charts.
-        if let c = normalizedSharpness() {
-            let last = out.lastIndex {
-                $0.id.hasSuffix("-" + SharpnessProbe.lambdaMax.name) || $0.id.hasSuffix("-" + PreconditionedSharpnessProbe.sharpness.name)
+        for quantity in ThresholdedQuantity.all {
+            drawn.insert(quantity.metric)
+            if let c = chart(quantity) { out.append(c) }
+        }
+        if let c = normalizedSharpness() { out.append(c) }
+        for (metric, title, yLabel) in Self.plain {
+            drawn.insert(metric)
+            if let c = chart(metric: metric, threshold: nil, title: title, yLabel: yLabel, logY: metric.hasSuffix("accuracy") ? false : nil) {
+                out.append(c)
             }
-            out.insert(c, at: last.map { $0 + 1 } ?? out.count)
         }
         let others = Set(entries.flatMap(\.series.keys)).subtracting(drawn).filter { !Self.isAuxiliary($0) && $0 != "batch_loss" }.sorted()
         for metric in others {

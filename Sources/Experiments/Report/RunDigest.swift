@@ -2,9 +2,10 @@ import Foundation
 
 /// The numbers a report or the demo prints for one run, from its metric series.
 ///
-/// The sharpness is λ₁(P⁻¹H) against (2 + 2β₁)/((1 − β₁)η) (`preconditioned_sharpness`,
-/// `aeos_threshold`; Cohen et al. 2022) when the run measured it, else λ_max(H) against 2/η
-/// (`lambda_max`, `gd_threshold`; Cohen et al. 2021). "Late" measurements are those at steps
+/// The sharpness judged is the one the run's regime calls for (``StabilityRegime``: λ_max(H) against
+/// 2/η for full-batch GD, batch sharpness or tr(H S_b)/tr(S_N) against 2/η or IAS against 2ρ_b/η for
+/// mini-batch SGD, λ₁(P⁻¹H) against (2+2β₁)/((1−β₁)η) for adaptive optimizers), the first of them the
+/// run recorded; none when it recorded none of them. "Late" measurements are those at steps
 /// t ≥ T/2 of a run of T steps; ``lateFractionNearThreshold`` is the fraction of them with
 /// |λ − threshold| ≤ 0.1 · threshold (hovering at the edge of stability).
 public struct RunDigest: Codable, Sendable, Equatable {
@@ -17,8 +18,14 @@ public struct RunDigest: Codable, Sendable, Equatable {
     public let finalTrainAccuracy: Double?
     public let finalTestLoss: Double?
     public let finalTestAccuracy: Double?
-    /// `preconditioned_sharpness` or `lambda_max` (nil when neither was measured).
+    /// The run's regime (nil when its stored config no longer parses; then the first recorded of
+    /// ``ThresholdedQuantity/all`` is judged).
+    public let regime: StabilityRegime?
+    /// The metric judged, e.g. `batch_sharpness` (nil when the run recorded none of its regime's).
     public let sharpnessMetric: String?
+    /// Its symbol, e.g. `λ_max(H)`, and its threshold's, e.g. `2/η`.
+    public let sharpnessSymbol: String?
+    public let thresholdSymbol: String?
     /// The threshold at the last measurement.
     public let threshold: Double?
     public let finalSharpness: Double?
@@ -26,10 +33,6 @@ public struct RunDigest: Codable, Sendable, Equatable {
     /// The step at which the sharpness first reached 90 % of the threshold.
     public let firstNearThresholdStep: Int?
     public let lateFractionNearThreshold: Double?
-
-    /// Sharpness metrics and their thresholds, preferred first.
-    static let sharpnessPairs = [(PreconditionedSharpnessProbe.sharpness.name, PreconditionedSharpnessProbe.threshold.name),
-                                 (SharpnessProbe.lambdaMax.name, SharpnessProbe.threshold.name)]
 
     public init(run: RunStore.Run, series: [String: [RunStore.MetricRow]]) {
         runID = run.id
@@ -42,15 +45,19 @@ public struct RunDigest: Codable, Sendable, Equatable {
         finalTrainAccuracy = last(TrainMetricsProbe.accuracy.name)
         finalTestLoss = last(TestMetricsProbe.loss.name)
         finalTestAccuracy = last(TestMetricsProbe.accuracy.name)
-        guard let (metric, thresholdName) = Self.sharpnessPairs.first(where: { series[$0.0] != nil }),
-              let values = series[metric] else {
-            sharpnessMetric = nil; threshold = nil; finalSharpness = nil; maxSharpness = nil
+        regime = StabilityRegime(run: run)
+        let candidates = regime?.quantities ?? ThresholdedQuantity.all
+        guard let quantity = candidates.first(where: { series[$0.metric]?.isEmpty == false }), let values = series[quantity.metric] else {
+            sharpnessMetric = nil; sharpnessSymbol = nil; thresholdSymbol = nil; threshold = nil; finalSharpness = nil; maxSharpness = nil
             firstNearThresholdStep = nil; lateFractionNearThreshold = nil
             return
         }
-        sharpnessMetric = metric
-        let thresholds = Dictionary((series[thresholdName] ?? []).map { ($0.step, $0.value) }, uniquingKeysWith: { a, _ in a })
-        threshold = series[thresholdName]?.last?.value
+        sharpnessMetric = quantity.metric
+        sharpnessSymbol = quantity.symbol
+        thresholdSymbol = quantity.thresholdSymbol
+        let thresholdRows = quantity.thresholdRows(in: series) ?? []
+        let thresholds = Dictionary(thresholdRows.map { ($0.step, $0.value) }, uniquingKeysWith: { a, _ in a })
+        threshold = thresholdRows.last?.value
         finalSharpness = values.last { $0.value.isFinite }?.value
         maxSharpness = values.map(\.value).filter(\.isFinite).max()
         firstNearThresholdStep = values.first { row in thresholds[row.step].map { row.value >= 0.9 * $0 } ?? false }?.step
@@ -66,14 +73,14 @@ public struct RunDigest: Codable, Sendable, Equatable {
     public static func format(_ v: Double?, _ spec: String = "%.4g") -> String { v.map { String(format: spec, $0) } ?? "-" }
 
     /// Table columns for ``tableRow``.
-    public static let tableHeader = ["run", "name", "status", "steps", "sharpness", "threshold", "λ final", "λ max",
+    public static let tableHeader = ["run", "name", "status", "steps", "regime", "sharpness", "threshold", "λ final", "λ max",
                                      "late within ±10%", "train loss", "train acc.", "test loss", "test acc."]
 
     public var tableRow: [String] {
         [
             "\(runID)", name, status, "\(step)/\(totalSteps)",
-            sharpnessMetric == "preconditioned_sharpness" ? "λ₁(P⁻¹H)" : sharpnessMetric == nil ? "-" : "λ_max(H)",
-            Self.format(threshold), Self.format(finalSharpness), Self.format(maxSharpness),
+            regime?.rawValue ?? "-", sharpnessSymbol ?? "-",
+            threshold.map { "\(thresholdSymbol ?? "") = \(Self.format($0))" } ?? "-", Self.format(finalSharpness), Self.format(maxSharpness),
             lateFractionNearThreshold.map { String(format: "%.0f%%", 100 * $0) } ?? "-",
             Self.format(finalTrainLoss), Self.format(finalTrainAccuracy, "%.3f"), Self.format(finalTestLoss),
             Self.format(finalTestAccuracy, "%.3f"),

@@ -33,9 +33,9 @@ public enum RunReport {
         // Leave out columns no run has a value for (a run without sharpness probes, without test data).
         let kept = RunDigest.tableHeader.indices.filter { c in rows.contains { $0[c] != "-" } }
         page.table(header: kept.map { RunDigest.tableHeader[$0] }, rows: rows.map { row in kept.map { row[$0] } })
-        page.paragraph("Late: measurements in the second half of each run (t ≥ T/2). Sharpness: λ₁(P⁻¹H) against "
-                       + "(2+2β₁)/((1−β₁)η) for adaptive runs that measured it (Cohen et al. 2022), else λ_max(H) against 2/η "
-                       + "(Cohen et al. 2021).", muted: true)
+        page.paragraph("Late: measurements in the second half of each run (t ≥ T/2). Sharpness: the quantity the run's regime calls for — "
+                       + StabilityRegime.allCases.map(\.explanation).joined(separator: "; ")
+                       + " (Cohen et al. 2021, 2022; Andreyev & Beneventano 2024; Lee & Jang 2023).", muted: true)
         page.heading("Curves")
         page.row(RunCharts(entries: entries, idPrefix: idPrefix).charts().map { $0.svg() })
     }

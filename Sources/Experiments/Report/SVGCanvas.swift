@@ -42,16 +42,30 @@ public struct SVGCanvas: Sendable {
         elements.append("<line x1=\"\(Self.n(x1))\" y1=\"\(Self.n(y1))\" x2=\"\(Self.n(x2))\" y2=\"\(Self.n(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(width)\"\(Self.dash(dash))/>")
     }
 
-    /// A polyline through `points` (at least two), clipped to `clip` when given (an id of ``clipRect(id:x:y:width:height:)``).
-    public mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double = 1.5, dash: String? = nil, clip: String? = nil) {
-        let coordinates = points.map { "\(Self.n($0.0)),\(Self.n($0.1))" }.joined(separator: " ")
-        let clipping = clip.map { " clip-path=\"url(#\($0))\"" } ?? ""
-        elements.append("<polyline points=\"\(coordinates)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(width)\" stroke-linejoin=\"round\"\(Self.dash(dash))\(clipping)/>")
+    private static func coordinates(_ points: [(Double, Double)]) -> String {
+        points.map { "\(n($0.0)),\(n($0.1))" }.joined(separator: " ")
+    }
+
+    /// ` clip-path="url(#clip)"` and ` key="value"` for each attribute (sorted by key, values escaped).
+    private static func extras(clip: String?, _ attributes: [String: String]) -> String {
+        (clip.map { " clip-path=\"url(#\($0))\"" } ?? "")
+            + attributes.keys.sorted().map { " \($0)=\"\(Markup.escape(attributes[$0]!))\"" }.joined()
+    }
+
+    /// A polyline through `points` (at least two), clipped to `clip` when given (an id of ``clipRect(id:x:y:width:height:)``),
+    /// with extra `attributes` (e.g. `data-…`).
+    public mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double = 1.5, dash: String? = nil, clip: String? = nil,
+                                  attributes: [String: String] = [:]) {
+        elements.append("<polyline points=\"\(Self.coordinates(points))\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(width)\" stroke-linejoin=\"round\"\(Self.dash(dash))\(Self.extras(clip: clip, attributes))/>")
+    }
+
+    /// A filled polygon through `points` with fill opacity `opacity`, clipped like ``polyline(_:stroke:width:dash:clip:attributes:)``.
+    public mutating func polygon(_ points: [(Double, Double)], fill: String, opacity: Double, clip: String? = nil, attributes: [String: String] = [:]) {
+        elements.append("<polygon points=\"\(Self.coordinates(points))\" fill=\"\(fill)\" fill-opacity=\"\(opacity)\" stroke=\"none\"\(Self.extras(clip: clip, attributes))/>")
     }
 
     public mutating func circle(_ cx: Double, _ cy: Double, radius: Double, fill: String, clip: String? = nil) {
-        let clipping = clip.map { " clip-path=\"url(#\($0))\"" } ?? ""
-        elements.append("<circle cx=\"\(Self.n(cx))\" cy=\"\(Self.n(cy))\" r=\"\(Self.n(radius))\" fill=\"\(fill)\"\(clipping)/>")
+        elements.append("<circle cx=\"\(Self.n(cx))\" cy=\"\(Self.n(cy))\" r=\"\(Self.n(radius))\" fill=\"\(fill)\"\(Self.extras(clip: clip, [:]))/>")
     }
 
     /// A rectangle; `tooltip` becomes a `<title>` child (shown on hover).

@@ -3,14 +3,14 @@ import Foundation
 /// The report of a sweep: the summary table, heatmaps of the objective over two swept keys (x and
 /// y: ``SweepSpec/heatmapX``/``SweepSpec/heatmapY`` or the first two varied keys) with one heatmap per
 /// combination of the other varied keys except `seed` (a cell averages the finite objectives of its
-/// seeds), and the curves of the runs (all of them up to 8, else the best of each group).
+/// seeds; the best under ``SweepSummary/goal`` is outlined), and the curves of the runs (all of them up to 8, else the best of each group).
 public enum SweepReport {
     public static func page(spec: SweepSpec, points: [SweepPoint], store: RunStore) throws -> HTMLPage {
         let summary = try SweepSummary(spec: spec, points: points, store: store)
         var page = HTMLPage(title: "Sweep \(spec.name)")
         let finished = summary.rows.filter { $0.status == "completed" || $0.status == "diverged" }.count
         page.paragraph("Store \(store.url.path); \(points.count) points, \(finished) finished; objective \(summary.metric) "
-                       + "(lower is better; diverged and missing runs have none).", muted: true)
+                       + "(\(summary.goal.phrase); diverged and missing runs have none).", muted: true)
         page.row(heatmaps(spec: spec, summary: summary).map { $0.svg() })
 
         page.heading("Summary")
@@ -23,9 +23,13 @@ public enum SweepReport {
                        ["\(row.index)"] + keys.map { row.assignments[$0] ?? "-" } + [row.status, "\(row.step)", SweepSummary.format(row.objective)]
                            + extra.map { SweepSummary.format(row.values[$0]) } + [row.runID.map { "\($0)" } ?? "-"]
                    })
+        if summary.averagesSeeds {
+            page.heading("Cells (seeds averaged)", level: 3)
+            page.table(header: summary.cellHeader, rows: summary.cellRows)
+        }
         for b in summary.best {
             let group = b.group.isEmpty ? "" : " for " + b.group.keys.sorted().map { "\($0) = \(b.group[$0]!)" }.joined(separator: ", ")
-            page.paragraph("Best\(group): \(b.name) with \(summary.metric) = \(NiceTicks.label(b.objective)).")
+            page.paragraph("Best\(group) (\(summary.goal.rawValue)): \(b.name) with \(summary.describe(b.spread)).")
         }
 
         let runIDs = summary.rows.count <= 8 ? summary.rows.compactMap(\.runID)
@@ -60,14 +64,15 @@ public enum SweepReport {
             let rows = summary.rows.filter { row in facets.allSatisfy { row.assignments[$0] ?? "-" == facet[$0] } }
             let values: [[Double?]] = ys.map { yv in
                 xs.map { xv in
-                    let cell = rows.filter { $0.assignments[x] == xv && (y == nil || $0.assignments[y!] == yv) }.compactMap(\.objective)
-                    return cell.isEmpty ? nil : cell.reduce(0, +) / Double(cell.count)
+                    SeedSpread(rows.filter { $0.assignments[x] == xv && (y == nil || $0.assignments[y!] == yv) }.compactMap(\.objective))?.mean
                 }
             }
             let where_: String = facets.isEmpty ? "" : " at " + facets.map { "\($0) = \(facet[$0]!)" }.joined(separator: ", ")
             let seeds = keys.contains("seed") && x != "seed" && y != "seed" ? " (mean over seeds)" : ""
-            return Heatmap(title: summary.metric + where_, xLabel: x, yLabel: y ?? "",
-                           valueLabel: summary.metric + seeds, xCategories: xs, yCategories: ys, values: values)
+            var heatmap = Heatmap(title: summary.metric + where_, xLabel: x, yLabel: y ?? "",
+                                  valueLabel: summary.metric + seeds, xCategories: xs, yCategories: ys, values: values)
+            heatmap.best = summary.goal
+            return heatmap
         }
     }
 }

@@ -19,7 +19,11 @@ struct RunSession {
     var probes: [any Probe]
     var parameters: [Double]
     let totalSteps: Int
+    /// Each probe's period in steps (its cadence at this run's steps per epoch).
+    let probePeriods: [Int]
     let sampling: BatchSampling
+    /// The learning-rate and weight-decay schedules in steps.
+    let schedules: Schedules
 
     init(config: RunConfig, registry: ProbeRegistry) throws(ConfigError) {
         self.config = config
@@ -32,8 +36,9 @@ struct RunSession {
         testObjective = problem.testObjective
         evaluate = problem.trainingEvaluation(seed: config.seed)
         let structure = ProblemStructure(dimension: objective.dimension, blocks: objective.blocks)
+        schedules = config.resolvedSchedules(sampleCount: objective.sampleCount)
         do {
-            optimizer = OptimizerInstance(optimizer: try config.optimizer.makeOptimizer(structure: structure).with(schedules: config.schedules),
+            optimizer = OptimizerInstance(optimizer: try config.optimizer.makeOptimizer(structure: structure).with(schedules: schedules),
                                           dimension: objective.dimension)
         } catch let error as HyperparameterError {
             throw ConfigError(path: "optimizer.\(error.parameter)", "must be \(error.expected), got \(error.value)")
@@ -53,6 +58,8 @@ struct RunSession {
             throw ConfigError(path: "training.batch_size", "must be at most N = \(n) with \(sampling.rawValue) sampling, got \(b)")
         }
         totalSteps = config.totalSteps(sampleCount: n)
+        let stepsPerEpoch = config.stepsPerEpoch(sampleCount: n)
+        probePeriods = config.probes.map { $0.cadence.period(stepsPerEpoch: stepsPerEpoch) }
         parameters = problem.initialParameters(seed: config.seed)
         let adaptive = optimizer.optimizer.preconditionerDiagonal(state: optimizer.state) != nil
         probes = []
@@ -66,7 +73,7 @@ struct RunSession {
 
     /// η_t = η·s(t), from the typed η of the optimizer and its schedule.
     func learningRate(atStep t: Int) -> Double {
-        config.schedules.learningRate(atStep: t, base: config.optimizer.learningRate)
+        schedules.learningRate(atStep: t, base: config.optimizer.learningRate)
     }
 
     /// The seed of probe `index` at step t: derived from the run seed, so measurements never shift

@@ -65,7 +65,7 @@ public struct RunOutcome: Codable, Sendable, Equatable {
 /// B_t      = sampler.next()            (all N samples for full batch)
 /// ℓ, g     = L_{B_t}(θ_t), ∇L_{B_t}(θ_t)   → metric batch_loss at step t
 /// diverged if ℓ or g is NaN/±∞, or ℓ > divergence_factor · ℓ₀
-/// probes due at t (t mod every = 0) measure at θ_t → their metrics at step t
+/// probes due at t (t mod P = 0, P the probe's period: ``ProbeCadence``) measure at θ_t → their metrics at step t
 /// stop if a train probe reached train_loss_below / train_accuracy_above
 /// θ_{t+1}  = optimizer step(θ_t, g)
 /// ```

@@ -34,6 +34,7 @@ struct TrainingLoop {
         let total = session.totalSteps
         let stop = session.config.stop
         let every = session.config.checkpointEvery
+        let periods = session.probePeriods
         var parameters = session.parameters, optimizer = session.optimizer, sampler = session.sampler
         var ending: (status: RunStore.Status, message: String?, checkpoint: Bool)?
         while step < total {
@@ -53,7 +54,7 @@ struct TrainingLoop {
                     return .stop
                 }
                 let t = current.step
-                var values = try measure(due: { t % $0.every == 0 }, parameters: current.parameters, optimizer: optimizer)
+                var values = try measure(due: { t % periods[$0] == 0 }, parameters: current.parameters, optimizer: optimizer)
                 values["batch_loss"] = loss
                 try store.record(runID: runID, step: t, values: values)
                 if let reached = Self.targetReached(values, stop) {
@@ -86,11 +87,11 @@ struct TrainingLoop {
         return try finish(.completed, message: Self.targetReached(values, stop).map { "\($0) at step \(step)" })
     }
 
-    /// Runs the probes `due` selects at θ_step (`parameters`, with `optimizer` in its state after step updates).
-    private mutating func measure(due: (RunConfig.ProbeConfig) -> Bool, parameters: [Double],
+    /// Runs the probes `due` selects (by index) at θ_step (`parameters`, with `optimizer` in its state after step updates).
+    private mutating func measure(due: (Int) -> Bool, parameters: [Double],
                                   optimizer: OptimizerInstance) throws -> [String: Double] {
         var values: [String: Double] = [:]
-        for index in session.probes.indices where due(session.config.probes[index]) {
+        for index in session.probes.indices where due(index) {
             let context = ProbeContext(step: step, parameters: parameters, objective: session.objective,
                                        testObjective: session.testObjective, optimizer: optimizer,
                                        hyperparameters: session.config.optimizer.hyperparameters, learningRate: session.learningRate(atStep: step),

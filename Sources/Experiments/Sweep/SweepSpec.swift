@@ -15,8 +15,9 @@ import Yams
 ///   - {name: gd, optimizer: sgd}          #   `name` labels the point, other keys are key paths
 ///   - {name: adam, optimizer.name: adam:torch, optimizer.lr: 1e-3}
 /// summary:
-///   metric: min:test_loss                 # AGG:METRIC with AGG in final | min | max (default below)
-///   group_by: [training.batch_size]       # argmin of the metric within each group (default: one group)
+///   metric: min:test_loss                 # AGG:METRIC with AGG in final | min | max, or METRIC (= final:METRIC)
+///   goal: min                             # min (default) or max: the best cell has the least/greatest mean
+///   group_by: [training.batch_size]       # the best cell within each group (default: one group)
 /// report:
 ///   heatmap: {x: optimizer.beta1, y: optimizer.beta2}   # default: the first two grid keys
 /// ```
@@ -25,6 +26,9 @@ import Yams
 /// `key=value` for each assigned key path (the last path component when that is unambiguous), e.g.
 /// `adam-betas/beta1=0.9,beta2=0.999,seed=1`. A run in a store belongs to a point when both its name
 /// and its stored config JSON equal the point's, so editing the base config never reuses stale runs.
+///
+/// The summary averages each cell — the points that differ only in `seed` — over its seeds before it
+/// ranks cells (``SweepSummary``).
 public struct SweepSpec: Sendable {
     public var name: String
     /// The base config tree (before the point's assignments).
@@ -35,6 +39,8 @@ public struct SweepSpec: Sendable {
     public var list: [[Assignment]]
     /// The summary's objective (`min:test_loss`); nil: `min:test_loss` when runs have a test loss, else `final:train_loss`.
     public var metric: SummaryMetric?
+    /// Whether the summary's best cell minimizes or maximizes the mean objective (`summary.goal`).
+    public var goal: SummaryGoal
     /// Key paths whose values form the summary's groups.
     public var groupBy: [String]
     /// The heatmap axes of the report (key paths); nil: the first two grid keys.
@@ -108,6 +114,7 @@ public struct SweepSpec: Sendable {
 
         var summary = try root.mapping("summary")
         let metric = try summary.string("metric").map { text throws(ConfigError) in try SummaryMetric(parsing: text, path: "summary.metric") }
+        let goal = try summary.choice("goal", default: SummaryGoal.min)
         let groupBy = try summary.list("group_by").map { value throws(ConfigError) -> String in
             guard case .string(let s) = value else { throw ConfigError(path: "summary.group_by", "expected key paths, got \(value.text)") }
             return s
@@ -119,16 +126,17 @@ public struct SweepSpec: Sendable {
         try heatmap.finish()
         try report.finish()
         try root.finish()
-        return SweepSpec(name: name, base: base, grid: grid, list: list, metric: metric, groupBy: groupBy, heatmapX: x, heatmapY: y)
+        return SweepSpec(name: name, base: base, grid: grid, list: list, metric: metric, goal: goal, groupBy: groupBy, heatmapX: x, heatmapY: y)
     }
 
     public init(name: String, base: ConfigValue, grid: [Axis], list: [[Assignment]] = [], metric: SummaryMetric? = nil,
-                groupBy: [String] = [], heatmapX: String? = nil, heatmapY: String? = nil) {
+                goal: SummaryGoal = .min, groupBy: [String] = [], heatmapX: String? = nil, heatmapY: String? = nil) {
         self.name = name
         self.base = base
         self.grid = grid
         self.list = list
         self.metric = metric
+        self.goal = goal
         self.groupBy = groupBy
         self.heatmapX = heatmapX
         self.heatmapY = heatmapY
@@ -187,6 +195,12 @@ public struct SweepSpec: Sendable {
         keys += grid.map(\.key)
         var seen = Set<String>()
         return keys.filter { seen.insert($0).inserted }
+    }
+
+    /// The keys whose values make a summary cell: every varied key but `seed`, unless `seed` is a
+    /// group key (then each cell is one point).
+    public var cellKeys: [String] {
+        groupBy.contains("seed") ? variedKeys : variedKeys.filter { $0 != "seed" }
     }
 }
 

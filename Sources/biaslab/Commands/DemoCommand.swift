@@ -126,7 +126,7 @@ struct DemoCommand: ParsableCommand {
             return
         }
         for d in digests {
-            let what: String = d.sharpnessMetric == "preconditioned_sharpness" ? "λ₁(P⁻¹H) vs (2+2β₁)/((1−β₁)η)" : "λ_max(H) vs 2/η"
+            let what = "\(d.sharpnessSymbol ?? "sharpness") vs \(d.thresholdSymbol ?? "its threshold")"
             let late: String = d.lateFractionNearThreshold.map { String(format: "%.0f%%", 100 * $0) } ?? "-"
             let sharpness = "\(what) = \(RunDigest.format(d.threshold)); λ at the end \(RunDigest.format(d.finalSharpness)), max \(RunDigest.format(d.maxSharpness))"
             let fit = "final train loss \(RunDigest.format(d.finalTrainLoss)), accuracy \(RunDigest.format(d.finalTrainAccuracy, "%.3f"))"

@@ -21,7 +21,7 @@ struct SweepCommand: ParsableCommand {
                 optimizer.beta1: [0.0, 0.9]
                 optimizer.beta2: [0.9, 0.999]
                 training.batch_size: [8, 32]
-              summary: {metric: min:test_loss, group_by: [training.batch_size]}
+              summary: {metric: min:test_loss, goal: min, group_by: [training.batch_size]}
 
             Examples:
               biaslab sweep examples/sweeps/tiny-betas.yaml --jobs 2 --store sweep.sqlite
@@ -145,11 +145,13 @@ struct SweepCommand: ParsableCommand {
 
     struct Summary: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The sweep's results: one row per point, and the best point of each group.",
+            abstract: "The sweep's results: one row per point, one per cell (seeds averaged), and the best cell of each group.",
             discussion: """
-                The objective is summary.metric of the sweep file (AGG:METRIC, AGG = final | min | max; default \
-                min:test_loss when runs have a test loss, else final:train_loss); the best point of each \
-                summary.group_by group minimizes it among completed runs.
+                The objective is summary.metric of the sweep file (AGG:METRIC, AGG = final | min | max, or METRIC \
+                for final:METRIC; default min:test_loss when runs have a test loss, else final:train_loss). A cell \
+                is the points that differ only in seed: its objective is averaged over the seeds, with the \
+                standard error s/√n, min and max. The best cell of each summary.group_by group has the least \
+                (summary.goal: min, the default) or greatest (goal: max) mean among cells whose every seed completed.
 
                 Example:
                   biaslab sweep summary examples/sweeps/tiny-betas.yaml --store sweep.sqlite --json
