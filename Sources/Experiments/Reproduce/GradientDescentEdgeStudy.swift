@@ -105,14 +105,13 @@ public struct GradientDescentEdgeStudy: Study {
     func analyze(_ traces: [Trace], setting s: Setting) -> [ClaimOutcome] {
         let c = claims
         let edge = 2 / s.eta
-        func median(_ x: [Double]) -> Double { let y = x.sorted(); return y.isEmpty ? .nan : (y[(y.count - 1) / 2] + y[y.count / 2]) / 2 }
         let peaks = traces.map { ($0.lambda.max() ?? .nan) / edge }
         let late: [(lambda: Double, ias: Double)?] = traces.map { t in
             guard let first = t.lambda.firstIndex(where: { $0 > edge }) else { return nil }
             let from = t.steps[first] + s.settle
             let idx = t.steps.indices.filter { t.steps[$0] >= from }
             guard idx.count >= 3 else { return nil }
-            return (median(idx.map { t.lambda[$0] }) / edge, median(idx.map { t.ias[$0] }) / edge)
+            return (StudyStatistics.median(idx.map { t.lambda[$0] }) / edge, StudyStatistics.median(idx.map { t.ias[$0] }) / edge)
         }
         func spread(_ x: [Double]) -> String {
             x.count > 1 ? String(format: "%.3f (min %.3f, max %.3f over %d seeds)", x.reduce(0, +) / Double(x.count), x.min()!, x.max()!, x.count)
@@ -129,14 +128,13 @@ public struct GradientDescentEdgeStudy: Study {
         }
         let ias = reached.map(\.ias), lambda = reached.map(\.lambda)
         let meanIAS = ias.reduce(0, +) / Double(ias.count), meanLambda = lambda.reduce(0, +) / Double(lambda.count)
-        func decide(_ mean: Bool, _ all: Bool) -> Verdict { !mean ? .notReproduced : (all ? .reproduced : .inconclusive) }
         let iasOK = { (x: Double) in x >= 0.9 && x <= 1.1 }
         return [
             sharpening,
             ClaimOutcome(claim: c[1], measured: "late median IAS·η/2 = " + spread(ias), numbers: ["late_ias_over_edge": meanIAS],
-                         verdict: decide(iasOK(meanIAS), ias.allSatisfy(iasOK))),
+                         verdict: StudyStatistics.verdict(mean: meanIAS, seeds: ias, passes: iasOK)),
             ClaimOutcome(claim: c[2], measured: "late median λ₁·η/2 = " + spread(lambda), numbers: ["late_lambda_over_edge": meanLambda],
-                         verdict: decide(meanLambda > 1.05 && meanLambda > meanIAS, zip(lambda, ias).allSatisfy { $0 > 1.05 && $0 > $1 })),
+                         verdict: StudyStatistics.verdict(mean: (meanLambda, meanIAS), seeds: Array(zip(lambda, ias))) { $0.0 > 1.05 && $0.0 > $0.1 }),
         ]
     }
 }

@@ -124,9 +124,9 @@ public struct StochasticEdgeStudy: Study {
     }
 
     static func late(_ t: Trace) -> Late {
-        func median(_ x: ArraySlice<Double>) -> Double { let y = x.sorted(); return y.isEmpty ? .nan : (y[(y.count - 1) / 2] + y[y.count / 2]) / 2 }
         let from = t.steps.count / 2
-        return Late(ratio: median(t.ratio[from...]), rho: median(t.rho[from...]), lambda: median(t.lambda[from...]))
+        return Late(ratio: StudyStatistics.median(t.ratio[from...]), rho: StudyStatistics.median(t.rho[from...]),
+                    lambda: StudyStatistics.median(t.lambda[from...]))
     }
 
     /// Applies the criteria (fixed above) to the late-phase medians, late[seed][batch size].
@@ -137,7 +137,7 @@ public struct StochasticEdgeStudy: Study {
             Late(ratio: late.map { $0[k].ratio }.reduce(0, +) / seeds, rho: late.map { $0[k].rho }.reduce(0, +) / seeds,
                  lambda: late.map { $0[k].lambda }.reduce(0, +) / seeds)
         }
-        func decide(_ test: ([Late]) -> Bool) -> Verdict { !test(mean) ? .notReproduced : (late.allSatisfy(test) ? .reproduced : .inconclusive) }
+        func decide(_ test: ([Late]) -> Bool) -> Verdict { StudyStatistics.verdict(mean: mean, seeds: late, passes: test) }
         func list(_ value: (Late) -> Double) -> String {
             zip(s.batchSizes, mean).map { b, l in
                 let values = late.map { value($0[s.batchSizes.firstIndex(of: b)!]) }

@@ -97,3 +97,18 @@ public enum Studies {
 
     public static func named(_ name: String) -> (any Study)? { all.first { $0.name == name } }
 }
+
+/// The statistics every study's criteria share.
+enum StudyStatistics {
+    /// The median (the mean of the two middle values for an even count; NaN when empty).
+    static func median(_ values: some Collection<Double>) -> Double {
+        let y = values.sorted()
+        return y.isEmpty ? .nan : (y[(y.count - 1) / 2] + y[y.count / 2]) / 2
+    }
+
+    /// The verdict of a criterion over seeds: reproduced when it holds for the seed mean and for every
+    /// seed, inconclusive when it holds for the mean only, not reproduced when it fails for the mean.
+    static func verdict<T>(mean: T, seeds: [T], passes: (T) -> Bool) -> Verdict {
+        !passes(mean) ? .notReproduced : (seeds.allSatisfy(passes) ? .reproduced : .inconclusive)
+    }
+}
