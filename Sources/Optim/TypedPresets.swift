@@ -10,7 +10,7 @@ import Tensor
 extension OptimizerCatalog {
     /// The preset `name`'s settings as their type; a name or type that does not match the catalog is a
     /// programming error and traps.
-    static func settings<S: OptimizerSettings>(_ name: String, as type: S.Type = S.self) -> S {
+    public static func settings<S: OptimizerSettings>(_ name: String, as type: S.Type = S.self) -> S {
         guard let settings = entry(named: name)?.hyperparameters as? S else {
             preconditionFailure("OptimizerCatalog: no preset \(name) of type \(S.self)")
         }

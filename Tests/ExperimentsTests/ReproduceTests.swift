@@ -122,3 +122,37 @@ struct StochasticEdgeStudyTests {
         #expect(result.outcomes[1].numbers["rho_b8"].map { $0 > 0 && $0 <= 1 } == true)
     }
 }
+
+/// The momentum study's thresholds and the shared late-phase rule.
+struct MomentumEdgeStudyTests {
+    /// η puts each run's threshold (2/η)(1+β₁)/(1+2β₂) at 40.
+    @Test func learningRatesPutTheThresholdAt40() {
+        for family in ["polyak", "nesterov"] {
+            for run in MomentumEdgeStudy.runs(family: family) {
+                #expect(abs(2 / run.eta * (1 + run.beta) / (1 + 2 * run.beta2) - 40) < 1e-12)
+                #expect(family == "polyak" ? run.beta2 == 0 : run.beta2 == run.beta)
+            }
+        }
+    }
+
+    /// The late phase starts `settle` steps after λ₁ first exceeds the threshold and needs 3 measurements.
+    @Test func latePhaseOfATrace() {
+        var t = EdgeTrace()
+        for step in stride(from: 0, through: 100, by: 10) {
+            t.steps.append(step)
+            t.lambda.append(step < 40 ? 30 : 44)
+            t.ias.append(step < 60 ? 10 : Double(step))
+            t.loss.append(1)
+        }
+        let late = t.late(threshold: 40, settle: 20)
+        #expect(late.map { $0.lambda } == 1.1 && late.map { $0.ias } == 80.0 / 40)
+        #expect(t.late(threshold: 50, settle: 0) == nil)
+        #expect(t.late(threshold: 40, settle: 50) == nil)
+    }
+
+    @Test func quickRunProducesAVerdictPerClaim() throws {
+        let study = MomentumEdgeStudy()
+        let result = try study.run(StudyOptions(quick: true))
+        #expect(result.outcomes.map(\.claim.id) == ["003-momentum-polyak", "003-momentum-nesterov"])
+    }
+}

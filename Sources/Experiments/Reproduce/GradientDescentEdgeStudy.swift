@@ -46,13 +46,7 @@ public struct GradientDescentEdgeStudy: Study {
         ]
     }
 
-    /// One run's measurements: (step, λ₁, IAS, loss).
-    struct Trace {
-        var steps: [Int] = []
-        var lambda: [Double] = []
-        var ias: [Double] = []
-        var loss: [Double] = []
-    }
+    typealias Trace = EdgeTrace
 
     public func run(_ options: StudyOptions) throws -> StudyResult {
         let started = Date()
@@ -81,24 +75,7 @@ public struct GradientDescentEdgeStudy: Study {
     }
 
     func trace(_ problem: Problem, _ s: Setting, seed: UInt64) throws -> Trace {
-        var theta = problem.initialParameters(seed: seed)
-        var gd = try SGD.plain.with(["lr": .number(s.eta)]).instance(dimension: theta.count)
-        var batches = FullBatch()
-        var out = Trace()
-        let objective = problem.objective
-        try Training.run(objective: objective, optimizer: &gd, parameters: &theta, batches: &batches, steps: 0..<(s.steps + 1),
-                         observe: { step, _ in
-                             guard step.step % s.every == 0 else { return .proceed }
-                             let g = step.gradient
-                             let hg = objective.hessianVectorProduct(at: step.parameters, along: g)
-                             out.steps.append(step.step)
-                             out.ias.append(VectorOps.dot(g, hg) / VectorOps.dot(g, g))
-                             out.lambda.append(try lanczosEigenpairs(of: HessianOperator(objective: objective, at: step.parameters), count: 1,
-                                                                     tolerance: 1e-4, maxIterations: 60, seed: seed).eigenvalues[0])
-                             out.loss.append(step.loss ?? .nan)
-                             return step.loss?.isFinite == false ? .stop : .proceed
-                         }, afterUpdate: { _, _ in .proceed })
-        return out
+        try EdgeTrace.record(problem, optimizer: try SGD.plain.with(["lr": .number(s.eta)]), steps: s.steps, every: s.every, seed: seed)
     }
 
     /// Applies the criteria (fixed above) to the traces of all seeds.
@@ -106,17 +83,8 @@ public struct GradientDescentEdgeStudy: Study {
         let c = claims
         let edge = 2 / s.eta
         let peaks = traces.map { ($0.lambda.max() ?? .nan) / edge }
-        let late: [(lambda: Double, ias: Double)?] = traces.map { t in
-            guard let first = t.lambda.firstIndex(where: { $0 > edge }) else { return nil }
-            let from = t.steps[first] + s.settle
-            let idx = t.steps.indices.filter { t.steps[$0] >= from }
-            guard idx.count >= 3 else { return nil }
-            return (StudyStatistics.median(idx.map { t.lambda[$0] }) / edge, StudyStatistics.median(idx.map { t.ias[$0] }) / edge)
-        }
-        func spread(_ x: [Double]) -> String {
-            x.count > 1 ? String(format: "%.3f (min %.3f, max %.3f over %d seeds)", x.reduce(0, +) / Double(x.count), x.min()!, x.max()!, x.count)
-                        : String(format: "%.3f", x.first ?? .nan)
-        }
+        let late = traces.map { $0.late(threshold: edge, settle: s.settle) }
+        let spread = StudyStatistics.spread
         let reached = late.compactMap { $0 }
         let sharpening = ClaimOutcome(claim: c[0], measured: "max λ₁·η/2 = " + spread(peaks), numbers: ["max_lambda_over_edge": peaks.min() ?? .nan],
                                       verdict: peaks.allSatisfy { $0 > 1 } ? .reproduced : .notReproduced)

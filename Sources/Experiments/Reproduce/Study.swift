@@ -93,7 +93,7 @@ public protocol Study: Sendable {
 
 /// Every study `biaslab reproduce` knows.
 public enum Studies {
-    public static let all: [any Study] = [ToyQuadraticEdgeStudy(), GradientDescentEdgeStudy(), StochasticEdgeStudy()]
+    public static let all: [any Study] = [ToyQuadraticEdgeStudy(), GradientDescentEdgeStudy(), StochasticEdgeStudy(), MomentumEdgeStudy()]
 
     public static func named(_ name: String) -> (any Study)? { all.first { $0.name == name } }
 }
@@ -104,6 +104,12 @@ enum StudyStatistics {
     static func median(_ values: some Collection<Double>) -> Double {
         let y = values.sorted()
         return y.isEmpty ? .nan : (y[(y.count - 1) / 2] + y[y.count / 2]) / 2
+    }
+
+    /// "mean (min a, max b over n seeds)", or the one value for one seed.
+    static func spread(_ x: [Double]) -> String {
+        x.count > 1 ? String(format: "%.3f (min %.3f, max %.3f over %d seeds)", x.reduce(0, +) / Double(x.count), x.min()!, x.max()!, x.count)
+                    : String(format: "%.3f", x.first ?? .nan)
     }
 
     /// The verdict of a criterion over seeds: reproduced when it holds for the seed mean and for every
