@@ -1,5 +1,6 @@
 import BiasLabTestSupport
 @testable import Experiments
+import NN
 import Foundation
 import Testing
 
@@ -154,5 +155,44 @@ struct MomentumEdgeStudyTests {
         let study = MomentumEdgeStudy()
         let result = try study.run(StudyOptions(quick: true))
         #expect(result.outcomes.map(\.claim.id) == ["003-momentum-polyak", "003-momentum-nesterov"])
+    }
+}
+
+/// The noisy-ellipse study: its predicted end points against a search over Γ (the derivation), its
+/// criteria on made-up end points, and its quick run.
+struct NoisyEllipseStudyTests {
+    static let e = NoisyEllipseObjective()
+
+    /// Γ = {f = c} parametrized by φ (p = a√(2c) cos φ, q = b√(2c) sin φ); H = ∇f∇fᵀ there, so tr H = ‖∇f‖₂²
+    /// and tr(Diag H^{1/2}) = ‖∇f‖₁. A fine search over φ finds the closed-form minimizers.
+    @Test func closedFormEndPointsMinimizeTheirSharpnessOnGamma() {
+        let points = (0..<200_000).map { k -> [Double] in
+            let phi = 2 * Double.pi * Double(k) / 200_000
+            let p = Self.e.a * (2 * Self.e.c).squareRoot() * cos(phi), q = Self.e.b * (2 * Self.e.c).squareRoot() * sin(phi)
+            return [(p + q) / 2, (p - q) / 2]
+        }
+        let byTrace = points.min { NoisyEllipseStudy.sharpness(at: $0).trace < NoisyEllipseStudy.sharpness(at: $1).trace }!
+        let byAdaptive = points.min { NoisyEllipseStudy.sharpness(at: $0).adaptive < NoisyEllipseStudy.sharpness(at: $1).adaptive }!
+        // Both minima come in ± pairs; compare up to sign.
+        func close(_ u: [Double], _ v: [Double]) -> Bool { min(abs(u[0] - v[0]) + abs(u[1] - v[1]), abs(u[0] + v[0]) + abs(u[1] + v[1])) < 1e-3 }
+        #expect(close(byTrace, Self.e.sgdLimit))
+        #expect(close(byAdaptive, Self.e.adamLimit) || close([byAdaptive[1], byAdaptive[0]], Self.e.adamLimit))
+        #expect(abs(Self.e.ellipse(at: Self.e.sgdLimit).value - Self.e.c) < 1e-12 && abs(Self.e.ellipse(at: Self.e.adamLimit).value - Self.e.c) < 1e-12)
+    }
+
+    @Test func criteriaDecideTheVerdicts() {
+        let study = NoisyEllipseStudy()
+        let (s, a) = (Self.e.sgdLimit, Self.e.adamLimit)
+        #expect(study.analyze(sgd: [s, s], adam: [a, a]).map(\.verdict) == [.reproduced, .reproduced, .reproduced])
+        // SGD stuck at Adam's point: SGD's claim fails, and the ordering fails.
+        #expect(study.analyze(sgd: [a], adam: [a]).map(\.verdict) == [.notReproduced, .reproduced, .notReproduced])
+        // One seed 5 % off (the mean within 3 %): inconclusive.
+        let off = [s[0] * 1.07, s[1] * 1.07]
+        #expect(study.analyze(sgd: [s, s, off], adam: [a, a, a])[0].verdict == .inconclusive)
+    }
+
+    @Test func quickRunProducesAVerdictPerClaim() throws {
+        let result = try NoisyEllipseStudy().run(StudyOptions(quick: true))
+        #expect(result.outcomes.map(\.claim.id) == ["002-ellipse-sgd", "002-ellipse-adam", "002-ellipse-order"])
     }
 }

@@ -93,7 +93,8 @@ public protocol Study: Sendable {
 
 /// Every study `biaslab reproduce` knows.
 public enum Studies {
-    public static let all: [any Study] = [ToyQuadraticEdgeStudy(), GradientDescentEdgeStudy(), StochasticEdgeStudy(), MomentumEdgeStudy()]
+    public static let all: [any Study] = [ToyQuadraticEdgeStudy(), GradientDescentEdgeStudy(), StochasticEdgeStudy(), MomentumEdgeStudy(),
+                                          NoisyEllipseStudy()]
 
     public static func named(_ name: String) -> (any Study)? { all.first { $0.name == name } }
 }
