@@ -85,23 +85,15 @@ public struct ClosureObjective: Objective {
     }
 
     public func perSampleGradients(at parameters: [Double], batch: [Int]?) -> Tensor {
-        rowsPerSample(batch) { gradient(at: parameters, batch: [$0]) }
+        stackedRows(over: batch) { gradient(at: parameters, batch: [$0]) }
     }
 
     public func perSampleHessianVectorProducts(at parameters: [Double], along direction: [Double], batch: [Int]?) -> Tensor {
-        rowsPerSample(batch) { hessianVectorProduct(at: parameters, along: direction, batch: [$0]) }
+        stackedRows(over: batch) { hessianVectorProduct(at: parameters, along: direction, batch: [$0]) }
     }
 
     public func perSampleLosses(at parameters: [Double], batch: [Int]?) -> [Double] {
         let rows = indices(of: batch)
         return GradientMode.withoutRecording { losses(Variable(checked(parameters)), rows).value.scalars }
-    }
-
-    /// An |B| × d matrix whose row j is `row(batch[j])`.
-    private func rowsPerSample(_ batch: [Int]?, _ row: (Int) -> [Double]) -> Tensor {
-        let rows = indices(of: batch)
-        var out = Tensor.zeros([rows.count, dimension])
-        for (j, i) in rows.enumerated() { out.scalars.replaceSubrange((j * dimension)..<((j + 1) * dimension), with: row(i)) }
-        return out
     }
 }

@@ -46,11 +46,23 @@ extension Objective {
     public func closedFormHessianDiagonal(at parameters: [Double], batch: [Int]?) -> [Double]? { nil }
 
     public func perSampleGradientSquaredNorms(at parameters: [Double], batch: [Int]?) -> [Double] {
-        let g = perSampleGradients(at: parameters, batch: batch)
-        let d = dimension
-        return g.scalars.withUnsafeBufferPointer { rows in
-            (0..<(g.count / max(d, 1))).map { i in (0..<d).reduce(0.0) { $0 + rows[i * d + $1] * rows[i * d + $1] } }
+        Self.rowSquaredNorms(perSampleGradients(at: parameters, batch: batch), dimension: dimension)
+    }
+
+    /// ‖row i‖² of an n × d row-major matrix (the per-sample gradient norms from materialized rows).
+    static func rowSquaredNorms(_ rows: Tensor, dimension d: Int) -> [Double] {
+        (0..<(rows.count / max(d, 1))).map { i in
+            let row = Array(rows.scalars[(i * d)..<((i + 1) * d)])
+            return VectorOps.dot(row, row)
         }
+    }
+
+    /// The |B| × d matrix whose row j is `row(batch[j])`: per-sample quantities computed one sample at a time.
+    public func stackedRows(over batch: [Int]?, _ row: (Int) -> [Double]) -> Tensor {
+        let rows = indices(of: batch)
+        var out = Tensor.zeros([rows.count, dimension])
+        for (j, i) in rows.enumerated() { out.scalars.replaceSubrange((j * dimension)..<((j + 1) * dimension), with: row(i)) }
+        return out
     }
 
     public func metrics(at parameters: [Double], batch: [Int]?) -> Metrics {

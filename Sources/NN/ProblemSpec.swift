@@ -39,24 +39,32 @@ public struct ProblemSpec: Equatable, Sendable {
     /// Loads the data and builds the objective (and the objective on `testData`, held out, when given),
     /// checking that model, data and loss fit together.
     public func build(testData: DataSource? = nil) throws(ProblemSpecError) -> Problem {
+        try validate(testData: testData)
         switch model.build() {
         case .objective(let analytic):
-            if data != nil { throw ProblemSpecError(.data, "model '\(model)' is an analytic objective and takes no data") }
-            if testData != nil { throw ProblemSpecError(.testData, "model '\(model)' is an analytic objective and takes no data") }
-            if labelNoise != nil { throw ProblemSpecError(.labelNoise, "model '\(model)' is an analytic objective; label noise needs a model on data") }
             let start = model.analyticStart ?? [Double](repeating: 1, count: analytic.dimension)
             return Problem(objective: analytic, testObjective: nil, model: nil, trainingSet: nil, analyticStart: start, labelNoise: nil)
         case .model(let network):
             guard let data else {
                 throw ProblemSpecError(.data, "model '\(model)' needs a data source (.npz, fashion-mnist, or a synthetic spec)")
             }
-            if labelNoise != nil, case .crossEntropy = loss {
-                throw ProblemSpecError(.labelNoise, "label noise perturbs regression targets and needs a squared-error loss (mse), not ce")
-            }
             let train = try objective(network, on: data, field: .data)
             let test = try testData.map { source throws(ProblemSpecError) in try objective(network, on: source, field: .testData).objective }
             return Problem(objective: train.objective, testObjective: test, model: network, trainingSet: train.dataset,
                            analyticStart: nil, labelNoise: labelNoise)
+        }
+    }
+
+    /// The checks that need no data loaded (``build(testData:)`` makes them first; a run config makes them
+    /// when it is read): an analytic objective takes no data and no label noise, and label noise needs a
+    /// squared-error loss.
+    public func validate(testData: DataSource? = nil) throws(ProblemSpecError) {
+        if !model.needsData {
+            if data != nil { throw ProblemSpecError(.data, "model '\(model)' is an analytic objective and takes no data") }
+            if testData != nil { throw ProblemSpecError(.testData, "model '\(model)' is an analytic objective and takes no data") }
+            if labelNoise != nil { throw ProblemSpecError(.labelNoise, "model '\(model)' is an analytic objective; label noise needs a model on data") }
+        } else if labelNoise != nil, case .crossEntropy = loss {
+            throw ProblemSpecError(.labelNoise, "label noise perturbs regression targets and needs a squared-error loss (mse), not ce")
         }
     }
 

@@ -135,12 +135,7 @@ public struct SupervisedObjective: Objective {
     public func perSampleGradients(at parameters: [Double], batch: [Int]?) -> Tensor {
         let rows = indices(of: batch)
         guard let parts = denseLayerDeltas(at: parameters, batch: batch) else {
-            var out = Tensor.zeros([rows.count, dimension])
-            for (j, i) in rows.enumerated() {
-                let g = valueAndGradient(at: parameters, batch: [i]).gradient
-                out.scalars.replaceSubrange((j * dimension)..<((j + 1) * dimension), with: g)
-            }
-            return out
+            return stackedRows(over: batch) { valueAndGradient(at: parameters, batch: [$0]).gradient }
         }
         let d = dimension
         // When the traced layers' weights and biases cover all of θ (every dense network), every entry
@@ -180,11 +175,7 @@ public struct SupervisedObjective: Objective {
     public func perSampleGradientSquaredNorms(at parameters: [Double], batch: [Int]?) -> [Double] {
         let n = indices(of: batch).count
         guard let parts = denseLayerDeltas(at: parameters, batch: batch) else {
-            let g = perSampleGradients(at: parameters, batch: batch)
-            return (0..<n).map { i in
-                let row = Array(g.scalars[(i * dimension)..<((i + 1) * dimension)])
-                return VectorOps.dot(row, row)
-            }
+            return Self.rowSquaredNorms(perSampleGradients(at: parameters, batch: batch), dimension: dimension)
         }
         var norms = [Double](repeating: 0, count: n)
         for part in parts {
@@ -226,13 +217,7 @@ public struct SupervisedObjective: Objective {
 
     /// One Hessian–vector product per sample (batch of one).
     public func perSampleHessianVectorProducts(at parameters: [Double], along direction: [Double], batch: [Int]?) -> Tensor {
-        let rows = indices(of: batch)
-        var out = Tensor.zeros([rows.count, dimension])
-        for (j, i) in rows.enumerated() {
-            let hv = hessianVectorProduct(at: parameters, along: direction, batch: [i])
-            out.scalars.replaceSubrange((j * dimension)..<((j + 1) * dimension), with: hv)
-        }
-        return out
+        stackedRows(over: batch) { hessianVectorProduct(at: parameters, along: direction, batch: [$0]) }
     }
 
     /// Loss and (when labels exist) accuracy, the fraction of samples whose largest output is the label.

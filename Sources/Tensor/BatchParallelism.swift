@@ -49,7 +49,7 @@ public enum BatchParallelism {
 
     /// body(k) for k in 0..<parts, concurrently; results in order of k. One part runs inline.
     public static func run<T>(parts: Int, _ body: (Int) -> T) -> [T] {
-        _ = ExecutionPolicy.current  // BLAS single-threaded before any part runs
+        _ = ExecutionPolicy.threads  // applies the default policy (BLAS single-threaded) on first use; one atomic load after
         if parts <= 1 { return [body(0)] }
         var results = [T?](repeating: nil, count: parts)
         results.withUnsafeMutableBufferPointer { slots in
@@ -73,7 +73,7 @@ public enum BatchParallelism {
     /// what the machine's BLAS can do on all cores (``DGEMMReading``). Inside a running split, or for one
     /// thread, `body` runs as it is.
     public static func withBLASThreads<T>(_ threads: Int, _ body: () throws -> T) rethrows -> T {
-        _ = ExecutionPolicy.current
+        _ = ExecutionPolicy.threads
         guard threads > 1, !insideSplit else { return try body() }
         return try blasThreadsLock.withLock { _ in
             openblas_set_num_threads(Int32(threads))

@@ -57,3 +57,14 @@ struct ClosureObjectiveTests {
         #expect(Closeness.relativeError(objective.loss(at: theta), zip(c, theta).reduce(0) { $0 + $1.0 * pow($1.1, 4) / 4 }) < 1e-15)
     }
 }
+
+extension ClosureObjectiveTests {
+    /// Row j of `stackedRows` is the row of batch[j]; nil means every sample in order.
+    @Test func stackedRowsFollowTheBatch() {
+        let objective = Self.closure
+        let d = objective.dimension
+        let rows = objective.stackedRows(over: [4, 0]) { i in [Double](repeating: Double(i), count: d) }
+        #expect(rows.shape == [2, d] && rows.scalars[0] == 4 && rows.scalars[d] == 0)
+        #expect(objective.stackedRows(over: nil) { i in [Double](repeating: Double(i), count: d) }.scalars[8 * d] == 8)
+    }
+}

@@ -144,10 +144,9 @@ public struct RunConfig: Sendable {
         var labelNoise: LabelNoise?
         if let text = try root.string("label_noise") {
             do { labelNoise = try LabelNoise.parse(text) } catch { throw ConfigError(path: "label_noise", error.description) }
-            guard model.needsData else { throw ConfigError(path: "label_noise", "model '\(modelText)' is an analytic objective; label noise needs a model on data") }
-            if case .crossEntropy = loss { throw ConfigError(path: "label_noise", "label noise needs a squared-error loss (mse), not ce") }
         }
         problem = ProblemSpec(model: model, data: train, loss: loss, labelNoise: labelNoise)
+        do { try problem.validate(testData: testData) } catch { throw ConfigError(error) }
 
         (optimizer, schedules, scheduleUnit) = try Self.readOptimizer(root.value("optimizer"))
 

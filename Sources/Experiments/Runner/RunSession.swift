@@ -28,10 +28,7 @@ struct RunSession {
     init(config: RunConfig, registry: ProbeRegistry) throws(ConfigError) {
         self.config = config
         let problem: Problem
-        do { problem = try config.problem.build(testData: config.testData) } catch {
-            let path = switch error.field { case .model: "model"; case .data: "data.train"; case .testData: "data.test"; case .loss: "loss"; case .labelNoise: "label_noise" }
-            throw ConfigError(path: path, error.message)
-        }
+        do { problem = try config.problem.build(testData: config.testData) } catch { throw ConfigError(error) }
         objective = problem.objective
         testObjective = problem.testObjective
         evaluate = problem.trainingEvaluation(seed: config.seed)
