@@ -13,6 +13,8 @@ struct EdgeTrace {
     var ias: [Double] = []
     var loss: [Double] = []
 
+    init() {}
+
     /// Runs `optimizer` full-batch for `steps` steps from θ₀ of `seed` and records the series; stops early
     /// when the loss stops being finite.
     static func record(_ problem: Problem, optimizer settings: some OptimizerSettings, steps: Int, every: Int, seed: UInt64) throws -> EdgeTrace {
@@ -34,6 +36,22 @@ struct EdgeTrace {
                              return step.loss?.isFinite == false ? .stop : .proceed
                          }, afterUpdate: { _, _ in .proceed })
         return out
+    }
+
+    /// The trace as a study run's series (`lambda_1`, `ias`, `loss` by step).
+    var series: StudySeries {
+        var out = StudySeries()
+        for k in steps.indices { out.record(step: steps[k], ["lambda_1": lambda[k], "ias": ias[k], "loss": loss[k]]) }
+        return out
+    }
+
+    /// The trace a study run stored as ``series``.
+    init(_ series: StudySeries) {
+        let lambda = series.series("lambda_1")
+        steps = lambda.steps
+        self.lambda = lambda.values
+        ias = series.values("ias")
+        loss = series.values("loss")
     }
 
     /// The late-phase medians (λ₁/threshold, IAS/threshold) from `settle` steps after λ₁ first exceeds

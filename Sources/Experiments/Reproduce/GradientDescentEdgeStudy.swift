@@ -48,12 +48,20 @@ public struct GradientDescentEdgeStudy: Study {
 
     typealias Trace = EdgeTrace
 
-    public func run(_ options: StudyOptions) throws -> StudyResult {
-        let started = Date()
+    /// One run per initialization seed (one in the quick version).
+    public func runs(_ options: StudyOptions) -> [StudyRun] {
+        (0..<(options.quick ? 1 : options.seeds)).map { StudyRun("seed=\($0)", seed: UInt64($0)) }
+    }
+
+    public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
         let s = Self.setting(quick: options.quick)
-        let seeds = options.quick ? 1 : options.seeds
         let problem = try ProblemSpec(model: s.model, data: s.data, loss: "mse").build()
-        let traces = try (0..<seeds).map { seed in try trace(problem, s, seed: UInt64(seed)) }
+        return try EdgeTrace.record(problem, optimizer: try SGD.plain.with(["lr": .number(s.eta)]), steps: s.steps, every: s.every, seed: run.seed).series
+    }
+
+    public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
+        let s = Self.setting(quick: options.quick)
+        let traces = try runs(options).map { EdgeTrace(try measured.series($0)) }
         let outcomes = analyze(traces, setting: s)
         let threshold = 2 / s.eta
         var series: [LineChart.Series] = []
@@ -66,16 +74,11 @@ public struct GradientDescentEdgeStudy: Study {
                                        color: Palette.series(1), dashed: true))
         let chart = LineChart(id: "gd-edge", title: "GD: λ₁ and IAS against 2/η", xLabel: "step", yLabel: "sharpness", series: series,
                               logY: false)
-        return StudyResult(study: name, title: title, outcomes: outcomes,
-                           figures: [StudyFigure(chart: chart, caption: "Paper 003 Fig. 4 in miniature: λ₁ (Lanczos) and IAS = ∇LᵀH∇L/‖∇L‖² along GD, with the predicted edge 2/η.")],
-                           settings: [("model", s.model), ("data", s.data), ("loss", "mse (½‖f − y‖²)"), ("optimizer", "sgd:plain (GD), η = 2/35"),
-                                      ("steps", "\(s.steps)"), ("measured every", "\(s.every) steps"),
-                                      ("late phase", "from \(s.settle) steps after λ₁ first exceeds 2/η"), ("seeds", "\(seeds) (initialization)")],
-                           wallSeconds: Date().timeIntervalSince(started))
-    }
-
-    func trace(_ problem: Problem, _ s: Setting, seed: UInt64) throws -> Trace {
-        try EdgeTrace.record(problem, optimizer: try SGD.plain.with(["lr": .number(s.eta)]), steps: s.steps, every: s.every, seed: seed)
+        return StudyAnalysis(outcomes: outcomes,
+                             figures: [StudyFigure(chart: chart, caption: "Paper 003 Fig. 4 in miniature: λ₁ (Lanczos) and IAS = ∇LᵀH∇L/‖∇L‖² along GD, with the predicted edge 2/η.")],
+                             settings: [("model", s.model), ("data", s.data), ("loss", "mse (½‖f − y‖²)"), ("optimizer", "sgd:plain (GD), η = 2/35"),
+                                        ("steps", "\(s.steps)"), ("measured every", "\(s.every) steps"),
+                                        ("late phase", "from \(s.settle) steps after λ₁ first exceeds 2/η"), ("seeds", "\(traces.count) (initialization)")])
     }
 
     /// Applies the criteria (fixed above) to the traces of all seeds.

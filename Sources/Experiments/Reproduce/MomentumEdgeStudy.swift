@@ -19,17 +19,24 @@ public struct MomentumEdgeStudy: Study {
 
     static let threshold = 40.0
 
-    struct Run {
+    struct Configuration {
+        let family: String
         let preset: String
         let beta: Double
         let beta2: Double
         var eta: Double { 2 / MomentumEdgeStudy.threshold * (1 + beta) / (1 + 2 * beta2) }
     }
 
-    static func runs(family: String) -> [Run] {
-        [0.5, 0.9].map { b in family == "polyak" ? Run(preset: "generalized-momentum:polyak", beta: b, beta2: 0)
-                                                 : Run(preset: "nesterov:paper003", beta: b, beta2: b) }
+    static func configurations(family: String) -> [Configuration] {
+        [0.5, 0.9].map { b in family == "polyak" ? Configuration(family: family, preset: "generalized-momentum:polyak", beta: b, beta2: 0)
+                                                 : Configuration(family: family, preset: "nesterov:paper003", beta: b, beta2: b) }
     }
+
+    static let families = ["polyak", "nesterov"]
+
+    static func key(_ c: Configuration, seed: Int) -> String { "\(c.family),beta1=\(c.beta),seed=\(seed)" }
+
+    static func seeds(_ options: StudyOptions) -> Int { options.quick ? 1 : options.seeds }
 
     public var claims: [Claim] {
         ["polyak": "Polyak (β₂ = 0)", "nesterov": "Nesterov (β₂ = β₁)"].sorted { $0.key > $1.key }.map { family, label in
@@ -39,21 +46,38 @@ public struct MomentumEdgeStudy: Study {
         }
     }
 
-    public func run(_ options: StudyOptions) throws -> StudyResult {
-        let started = Date()
+    /// Polyak and Nesterov at β₁ = 0.5 and 0.9, one run per seed each.
+    public func runs(_ options: StudyOptions) -> [StudyRun] {
+        Self.families.flatMap { f in Self.configurations(family: f).flatMap { c in
+            (0..<Self.seeds(options)).map { StudyRun(Self.key(c, seed: $0), seed: UInt64($0)) }
+        } }
+    }
+
+    static func problem(quick: Bool) throws -> Problem {
+        try ProblemSpec(model: quick ? "mlp:784-16-10:tanh" : "mlp:784-64-64-10:tanh",
+                        data: quick ? "fashion-mnist:train,n=100" : "fashion-mnist:train,n=500", loss: "mse").build()
+    }
+
+    public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
+        guard let c = Self.families.flatMap(Self.configurations(family:)).first(where: { Self.key($0, seed: Int(run.seed)) == run.key }) else {
+            throw StudyError.missingRun(run.key)
+        }
+        let settings = try OptimizerCatalog.settings(c.preset, as: GeneralizedMomentum.Hyperparameters.self)
+            .with(["lr": .number(c.eta), "beta1": .number(c.beta), "beta2": .number(c.beta2)])
+        return try EdgeTrace.record(try Self.problem(quick: options.quick), optimizer: settings, steps: options.quick ? 60 : 1500, every: 10,
+                                    seed: run.seed).series
+    }
+
+    public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let quick = options.quick
-        let seeds = quick ? 1 : options.seeds
-        let problem = try ProblemSpec(model: quick ? "mlp:784-16-10:tanh" : "mlp:784-64-64-10:tanh",
-                                      data: quick ? "fashion-mnist:train,n=100" : "fashion-mnist:train,n=500", loss: "mse").build()
+        let seeds = Self.seeds(options)
         let steps = quick ? 60 : 1500, settle = quick ? 10 : 200
         var outcomes: [ClaimOutcome] = []
         var series: [LineChart.Series] = []
-        for (family, claim) in zip(["polyak", "nesterov"], claims) {
+        for (family, claim) in zip(Self.families, claims) {
             var perRun: [[Double]?] = []  // per β: late IAS/threshold per seed
-            for (k, run) in Self.runs(family: family).enumerated() {
-                let settings = try OptimizerCatalog.settings(run.preset, as: GeneralizedMomentum.Hyperparameters.self)
-                    .with(["lr": .number(run.eta), "beta1": .number(run.beta), "beta2": .number(run.beta2)])
-                let traces = try (0..<seeds).map { try EdgeTrace.record(problem, optimizer: settings, steps: steps, every: 10, seed: UInt64($0)) }
+            for (k, run) in Self.configurations(family: family).enumerated() {
+                let traces = try (0..<seeds).map { EdgeTrace(try measured.series(StudyRun(Self.key(run, seed: $0), seed: UInt64($0)))) }
                 let late = traces.map { $0.late(threshold: Self.threshold, settle: settle) }
                 perRun.append(late.allSatisfy { $0 != nil } ? late.map { $0!.ias } : nil)
                 let t = traces[0]
@@ -76,12 +100,11 @@ public struct MomentumEdgeStudy: Study {
         series.append(LineChart.Series(name: "1 = (2/η)(1+β₁)/(1+2β₂) (predicted)", points: [(0, 1), (Double(steps), 1)], color: Palette.series(6), dashed: true))
         let chart = LineChart(id: "momentum-edge", title: "Momentum GD: IAS relative to its threshold (seed 0)", xLabel: "step",
                               yLabel: "IAS / threshold", series: series, logY: false)
-        return StudyResult(study: name, title: title, outcomes: outcomes,
+        return StudyAnalysis(outcomes: outcomes,
                            figures: [StudyFigure(chart: chart, caption: "Paper 003 Figs. 37–38 in miniature: IAS over the momentum threshold, for Polyak and Nesterov at β₁ = 0.5, 0.9.")],
                            settings: [("model", quick ? "mlp:784-16-10:tanh" : "mlp:784-64-64-10:tanh"),
                                       ("data", quick ? "fashion-mnist:train,n=100" : "fashion-mnist:train,n=500"), ("loss", "mse (½‖f − y‖²)"),
                                       ("optimizers", "generalized-momentum:polyak, nesterov:paper003; β₁ = 0.5, 0.9; η = (2/40)(1+β₁)/(1+2β₂)"),
-                                      ("steps", "\(steps)"), ("late phase", "from \(settle) steps after λ₁ first exceeds 40"), ("seeds", "\(seeds)")],
-                           wallSeconds: Date().timeIntervalSince(started))
+                                      ("steps", "\(steps)"), ("late phase", "from \(settle) steps after λ₁ first exceeds 40"), ("seeds", "\(seeds)")])
     }
 }

@@ -61,15 +61,40 @@ public struct NoisyEllipseStudy: Study {
         return (g[0] * g[0] + g[1] * g[1], abs(g[0]) + abs(g[1]))
     }
 
-    public func run(_ options: StudyOptions) throws -> StudyResult {
-        let started = Date()
-        let steps = options.quick ? 4000 : 400_000
-        let seeds = options.quick ? 1 : options.seeds
-        let sgd = try SGD.plain.with(["lr": 0.01])
-        let adam = try OptimizerCatalog.settings("adam:paper002", as: Adam.Hyperparameters.self)
-            .with(["lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8])
-        let sgdEnds = try (0..<seeds).map { try endPoint(sgd, steps: steps, seed: UInt64($0)) }
-        let adamEnds = try (0..<seeds).map { try endPoint(adam, steps: steps, seed: UInt64($0)) }
+    static func steps(_ options: StudyOptions) -> Int { options.quick ? 4000 : 400_000 }
+    static func seeds(_ options: StudyOptions) -> Int { options.quick ? 1 : options.seeds }
+    static let optimizers = ["sgd", "adam"]
+
+    /// SGD and Adam, one run per seed each.
+    public func runs(_ options: StudyOptions) -> [StudyRun] {
+        Self.optimizers.flatMap { o in (0..<Self.seeds(options)).map { StudyRun("\(o),seed=\($0)", seed: UInt64($0)) } }
+    }
+
+    /// The optimizer of a run: SGD with η = 0.01, or paper 002's Adam with η = 10⁻³, β = (0.9, 0.999), ε = 10⁻⁸.
+    static func settings(_ optimizer: String) throws -> any OptimizerSettings {
+        optimizer == "sgd" ? try SGD.plain.with(["lr": 0.01])
+                           : try OptimizerCatalog.settings("adam:paper002", as: Adam.Hyperparameters.self)
+                               .with(["lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8])
+    }
+
+    /// The run's end point as `x`, `y` at its last step.
+    public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
+        guard let optimizer = Self.optimizers.first(where: { run.key == "\($0),seed=\(run.seed)" }) else { throw StudyError.missingRun(run.key) }
+        let end = try endPoint(try Self.settings(optimizer), steps: Self.steps(options), seed: run.seed)
+        var series = StudySeries()
+        series.record(step: Self.steps(options), ["x": end[0], "y": end[1]])
+        return series
+    }
+
+    public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
+        let steps = Self.steps(options), seeds = Self.seeds(options)
+        let ends = try Self.optimizers.map { o in
+            try (0..<seeds).map { k -> [Double] in
+                let series = try measured.series(StudyRun("\(o),seed=\(k)", seed: UInt64(k)))
+                return [series.last("x") ?? .nan, series.last("y") ?? .nan]
+            }
+        }
+        let sgdEnds = ends[0], adamEnds = ends[1]
         let outcomes = analyze(sgd: sgdEnds, adam: adamEnds)
         // Γ and the two end points, predicted and measured.
         let e = Self.ellipse
@@ -84,13 +109,12 @@ public struct NoisyEllipseStudy: Study {
                                        LineChart.Series(name: "min tr H (predicted, SGD)", points: [(e.sgdLimit[0], e.sgdLimit[1])], color: Palette.series(0), dashed: true),
                                        LineChart.Series(name: "min tr(Diag H^½) (predicted, Adam)", points: [(e.adamLimit[0], e.adamLimit[1])], color: Palette.series(1), dashed: true)],
                               logY: false)
-        return StudyResult(study: name, title: title, outcomes: outcomes,
+        return StudyAnalysis(outcomes: outcomes,
                            figures: [StudyFigure(chart: chart, caption: "Paper 002 Fig. 1 in miniature: the ellipse of minimizers, the predicted limits and the measured end points (one point per seed).")],
                            settings: [("objective", "ellipse: a = 2, b = 1, c = ½, δ = ½"), ("start", "(1.6, 0.2)"),
                                       ("batches", "one sample per step, with replacement (ξ = ±δ)"), ("SGD", "sgd:plain, η = 0.01"),
                                       ("Adam", "adam:paper002, η = 1e-3, β = (0.9, 0.999), ε = 1e-8"), ("steps", "\(steps)"),
-                                      ("end point", "mean θ over the last 10 % of steps"), ("seeds", "\(seeds)")],
-                           wallSeconds: Date().timeIntervalSince(started))
+                                      ("end point", "mean θ over the last 10 % of steps"), ("seeds", "\(seeds)")])
     }
 
     /// Applies the criteria (fixed above) to the end points of each seed.

@@ -66,14 +66,34 @@ public struct StochasticEdgeStudy: Study {
         var lambda: [Double] = []
     }
 
-    public func run(_ options: StudyOptions) throws -> StudyResult {
-        let started = Date()
+    static func seeds(_ options: StudyOptions) -> Int { options.quick ? 1 : options.seeds }
+
+    /// One run per (seed, batch size).
+    public func runs(_ options: StudyOptions) -> [StudyRun] {
+        (0..<Self.seeds(options)).flatMap { seed in
+            Self.setting(quick: options.quick).batchSizes.map { StudyRun("b=\($0),seed=\(seed)", seed: UInt64(seed)) }
+        }
+    }
+
+    public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
         let s = Self.setting(quick: options.quick)
-        let seeds = options.quick ? 1 : options.seeds
+        guard let b = s.batchSizes.first(where: { run.key == "b=\($0),seed=\(run.seed)" }) else { throw StudyError.missingRun(run.key) }
         let problem = try ProblemSpec(model: s.model, data: s.data, loss: "mse").build()
-        var traces: [[Trace]] = []  // [seed][batch size]
-        for seed in 0..<seeds {
-            traces.append(try s.batchSizes.map { b in try trace(problem, s, batchSize: b, seed: UInt64(seed)) })
+        let t = try trace(problem, s, batchSize: b, seed: run.seed)
+        var series = StudySeries()
+        for k in t.steps.indices { series.record(step: t.steps[k], ["ratio_over_edge": t.ratio[k], "rho_b": t.rho[k], "lambda_1_over_edge": t.lambda[k]]) }
+        return series
+    }
+
+    public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
+        let s = Self.setting(quick: options.quick)
+        let seeds = Self.seeds(options)
+        let traces: [[Trace]] = try (0..<seeds).map { seed in
+            try s.batchSizes.map { b in
+                let series = try measured.series(StudyRun("b=\(b),seed=\(seed)", seed: UInt64(seed)))
+                let ratio = series.series("ratio_over_edge")
+                return Trace(steps: ratio.steps, ratio: ratio.values, rho: series.values("rho_b"), lambda: series.values("lambda_1_over_edge"))
+            }
         }
         let late = traces.map { $0.map(Self.late) }
         let outcomes = analyze(late, setting: s)
@@ -87,7 +107,7 @@ public struct StochasticEdgeStudy: Study {
         }
         ratioSeries.append(LineChart.Series(name: "1 = the edge 2/η (predicted for the ratio)", points: [(0, 1), (Double(s.steps), 1)],
                                             color: Palette.series(6), dashed: true))
-        return StudyResult(study: name, title: title, outcomes: outcomes,
+        return StudyAnalysis(outcomes: outcomes,
                            figures: [StudyFigure(chart: LineChart(id: "sgd-ratio", title: "SGD: instability ratio and λ₁ relative to 2/η (seed 0)",
                                                                   xLabel: "step", yLabel: "× 2/η", series: ratioSeries, logY: true),
                                                  caption: "Paper 003 Figs. 26–33 in miniature: tr(HS_b)/tr(S_n) in units of 2/η (solid) hovers at 1 for every b; λ₁ (dashed) relative to 2/η."),
@@ -97,8 +117,7 @@ public struct StochasticEdgeStudy: Study {
                            settings: [("model", s.model), ("data", s.data), ("loss", "mse (½‖f − y‖²)"), ("optimizer", "sgd:plain, η = 2/35"),
                                       ("batch sizes", s.batchSizes.map(String.init).joined(separator: ", ")), ("sampling", "without-replacement (shuffled epochs)"),
                                       ("steps", "\(s.steps) per run"), ("measured every", "\(s.every) steps, exact over all \(s.samples) samples"),
-                                      ("late phase", "the second half of each run"), ("seeds", "\(seeds) (initialization and batches)")],
-                           wallSeconds: Date().timeIntervalSince(started))
+                                      ("late phase", "the second half of each run"), ("seeds", "\(seeds) (initialization and batches)")])
     }
 
     func trace(_ problem: Problem, _ s: Setting, batchSize b: Int, seed: UInt64) throws -> Trace {

@@ -69,26 +69,69 @@ public struct StudyFigure: Sendable {
     public let caption: String
 }
 
-/// What a study produced: every claim's outcome, the figures, and the settings it ran with.
+/// What a study's analysis produced: every claim's outcome, the figures, and the settings it ran with.
+public struct StudyAnalysis: Sendable {
+    public let outcomes: [ClaimOutcome]
+    public let figures: [StudyFigure]
+    /// The configuration, one line per setting, for the bottom of the report.
+    public let settings: [(String, String)]
+
+    public init(outcomes: [ClaimOutcome], figures: [StudyFigure], settings: [(String, String)]) {
+        self.outcomes = outcomes
+        self.figures = figures
+        self.settings = settings
+    }
+}
+
+/// What a study produced: its analysis, with the study's name and the time its runs took.
 public struct StudyResult: Sendable {
     public let study: String
     public let title: String
     public let outcomes: [ClaimOutcome]
     public let figures: [StudyFigure]
-    /// The configuration, one line per setting, for the bottom of the report.
     public let settings: [(String, String)]
+    /// The sum of the runs' measuring times (seconds of one process; with `--jobs` the wall clock is shorter).
     public let wallSeconds: Double
+
+    public init(study: some Study, analysis: StudyAnalysis, wallSeconds: Double) {
+        self.study = study.name
+        self.title = study.title
+        outcomes = analysis.outcomes
+        figures = analysis.figures
+        settings = analysis.settings
+        self.wallSeconds = wallSeconds
+    }
 }
 
-/// A reproduction: a set of runs and an analysis that states each claim, the paper's prediction, the
-/// measurement and a verdict (`biaslab reproduce`).
+/// A reproduction (`biaslab reproduce`): a set of runs, each measured on its own and stored as a series
+/// (so a study restarts where it stopped, shards across machines and can be re-analysed from its store),
+/// and an analysis that states each claim, the paper's prediction, the measurement and a verdict.
 public protocol Study: Sendable {
-    /// The name on the command line, e.g. `003-toy`.
+    /// The name on the command line, e.g. `003-toy`; the paper's number comes first.
     var name: String { get }
     var title: String { get }
     /// The claims and their criteria, fixed before running.
     var claims: [Claim] { get }
-    func run(_ options: StudyOptions) throws -> StudyResult
+    /// The runs, in a fixed order; each key is unique within the study.
+    func runs(_ options: StudyOptions) -> [StudyRun]
+    /// Performs one run and returns what it measured.
+    func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries
+    /// Applies the criteria to the series of every run of `runs(options)`.
+    func analyze(_ series: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis
+}
+
+extension Study {
+    /// Measures every run in this process, one after another, and analyses them (nothing is stored).
+    public func run(_ options: StudyOptions) throws -> StudyResult {
+        var measured = StudyMeasurements()
+        var seconds = 0.0
+        for run in runs(options) {
+            let started = Date()
+            measured[run] = try measure(run, options)
+            seconds += Date().timeIntervalSince(started)
+        }
+        return StudyResult(study: self, analysis: try analyze(measured, options), wallSeconds: seconds)
+    }
 }
 
 /// Every study `biaslab reproduce` knows.
@@ -97,6 +140,14 @@ public enum Studies {
                                           NoisyEllipseStudy()]
 
     public static func named(_ name: String) -> (any Study)? { all.first { $0.name == name } }
+
+    /// The studies `selector` names: one study by its name, every study of a paper by the paper's number
+    /// (`003` → `003-toy`, `003-gd`, …), or `all`; empty when it names none.
+    public static func selected(by selector: String) -> [any Study] {
+        if selector == "all" { return all }
+        if let study = named(selector) { return [study] }
+        return all.filter { $0.name.hasPrefix(selector + "-") }
+    }
 }
 
 /// The statistics every study's criteria share.

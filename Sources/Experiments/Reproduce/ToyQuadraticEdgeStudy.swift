@@ -50,27 +50,38 @@ public struct ToyQuadraticEdgeStudy: Study {
         let cosine: Double
     }
 
-    public func run(_ options: StudyOptions) throws -> StudyResult {
-        let started = Date()
+    public func runs(_ options: StudyOptions) -> [StudyRun] { [StudyRun("gd")] }
+
+    /// GD from θ₀ for 30 (quick) or 120 steps; at every θ_t: L, IAS, ‖∇L‖², |q₁ᵀ∇L| and |cos(q₁, ∇L)| (and λ₁ at step 0).
+    public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
         let steps = options.quick ? 30 : 120
         let objective = QuadraticObjective.edgeOfStabilityToy(alpha: 1.1)
         let eigen = try objective.denseHessian(at: [0, 0]).symmetricEigen()
-        let lambda1 = eigen.eigenvaluesDescending[0]
         let q1 = eigen.eigenvector(eigen.eigenvalues.count - 1)
         var theta = QuadraticObjective.edgeOfStabilityToyStart
         var gd = try SGD.plain.with(["lr": .number(Self.eta)]).instance(dimension: 2)
         var batches = FullBatch()
-        var rows: [Row] = []
+        var series = StudySeries()
+        series.record(step: 0, ["lambda_1": eigen.eigenvaluesDescending[0]])
         Training.run(objective: objective, optimizer: &gd, parameters: &theta, batches: &batches, steps: 0..<(steps + 1),
                      observe: { step, _ in
                          let g = step.gradient
                          let hg = objective.hessianVectorProduct(at: step.parameters, along: g)
                          let gg = VectorOps.dot(g, g)
-                         let projection = VectorOps.dot(q1, g)
-                         rows.append(Row(loss: step.loss ?? .nan, ias: VectorOps.dot(g, hg) / gg, squaredGradientNorm: gg,
-                                         topProjection: abs(projection), cosine: abs(projection) / gg.squareRoot()))
+                         let projection = abs(VectorOps.dot(q1, g))
+                         series.record(step: step.step, ["loss": step.loss ?? .nan, "ias": VectorOps.dot(g, hg) / gg, "grad_squared_norm": gg,
+                                                         "top_projection": projection, "top_cosine": projection / gg.squareRoot()])
                          return .proceed
                      }, afterUpdate: { _, _ in .proceed })
+        return series
+    }
+
+    public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
+        let series = try measured.series(StudyRun("gd"))
+        let lambda1 = series.last("lambda_1") ?? .nan
+        let loss = series.values("loss"), ias = series.values("ias"), gg = series.values("grad_squared_norm")
+        let projection = series.values("top_projection"), cosine = series.values("top_cosine")
+        let rows = loss.indices.map { Row(loss: loss[$0], ias: ias[$0], squaredGradientNorm: gg[$0], topProjection: projection[$0], cosine: cosine[$0]) }
         let outcomes = analyze(rows, lambda1: lambda1)
         let x = rows.indices.map(Double.init)
         let threshold = 2 / Self.eta
@@ -78,15 +89,14 @@ public struct ToyQuadraticEdgeStudy: Study {
                               series: [LineChart.Series(name: "IAS = ‖H‖_{S_n} (measured)", points: zip(x, rows.map(\.ias)).map { ($0, $1) }, color: Palette.series(0)),
                                        LineChart.Series(name: "2/η = 32 (predicted edge)", points: [(0, threshold), (x.last!, threshold)], color: Palette.series(1), dashed: true),
                                        LineChart.Series(name: "λ₁ = 35.2 (predicted limit)", points: [(0, lambda1), (x.last!, lambda1)], color: Palette.series(2), dashed: true)])
-        let loss = LineChart(id: "loss", title: "Loss: it rises exactly when IAS > 2/η", xLabel: "step t", yLabel: "L(θ_t)",
-                             series: [LineChart.Series(name: "L(θ_t)", points: zip(x, rows.map(\.loss)).map { ($0, $1) }, color: Palette.series(0))],
-                             logY: true)
-        return StudyResult(study: name, title: title, outcomes: outcomes,
-                           figures: [StudyFigure(chart: chart, caption: "Paper 003 Fig. 22 in miniature: the measured IAS with the predicted edge 2/η and limit λ₁."),
-                                     StudyFigure(chart: loss, caption: "The loss along GD; its first increase is at t = 6.")],
-                           settings: [("objective", "toy-quadratic: θ₁² + 17.6θ₂² (α = 1.1)"), ("start", "(3, 0.1)"),
-                                      ("optimizer", "sgd:plain (GD), η = 1/16"), ("steps", "\(steps)"), ("seeds", "deterministic")],
-                           wallSeconds: Date().timeIntervalSince(started))
+        let lossChart = LineChart(id: "loss", title: "Loss: it rises exactly when IAS > 2/η", xLabel: "step t", yLabel: "L(θ_t)",
+                                  series: [LineChart.Series(name: "L(θ_t)", points: zip(x, rows.map(\.loss)).map { ($0, $1) }, color: Palette.series(0))],
+                                  logY: true)
+        return StudyAnalysis(outcomes: outcomes,
+                             figures: [StudyFigure(chart: chart, caption: "Paper 003 Fig. 22 in miniature: the measured IAS with the predicted edge 2/η and limit λ₁."),
+                                       StudyFigure(chart: lossChart, caption: "The loss along GD; its first increase is at t = 6.")],
+                             settings: [("objective", "toy-quadratic: θ₁² + 17.6θ₂² (α = 1.1)"), ("start", "(3, 0.1)"),
+                                        ("optimizer", "sgd:plain (GD), η = 1/16"), ("steps", "\(rows.count - 1)"), ("seeds", "deterministic")])
     }
 
     /// Applies each claim's criterion (fixed above) to the measured rows.

@@ -1,0 +1,83 @@
+import Foundation
+
+/// A study's runs kept in a run store, so a study restarts where it stopped, shards across processes or
+/// machines (`--jobs`, `--shard`), and can be re-analysed from what was stored.
+///
+/// Each run of a study is one row of `runs`, named `<study>/<run key>`, whose config JSON is
+/// `{"quick": …, "run": "<key>", "study": "<study>"}` (the identity of the run across stores, like a sweep
+/// point's); its series are the run's `metrics` rows. A run is measured whole: a run whose process was
+/// killed is left `running` (or `failed` after an error) and is measured again; a `completed` run is
+/// never measured again. Its measuring time is its row's `finished_at − started_at`.
+public struct StudyStore {
+    public let store: RunStore
+
+    public init(url: URL) throws {
+        store = try RunStore(url: url)
+    }
+
+    static func name(_ study: some Study, _ run: StudyRun) -> String { "\(study.name)/\(run.key)" }
+
+    static func configJSON(_ study: some Study, _ run: StudyRun, _ options: StudyOptions) -> String {
+        let object: [String: Any] = ["study": study.name, "run": run.key, "quick": options.quick]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The completed stored run of each run of the study, by key.
+    private func completed(_ study: some Study, _ options: StudyOptions) throws -> [String: RunStore.Run] {
+        let index = RunIndex(try store.runs())
+        var found: [String: RunStore.Run] = [:]
+        for run in study.runs(options) {
+            if let stored = index.latest(name: Self.name(study, run), config: Self.configJSON(study, run, options), status: .completed) {
+                found[run.key] = stored
+            }
+        }
+        return found
+    }
+
+    /// The runs of the study not yet completed in the store, in the study's order.
+    public func pending(_ study: some Study, _ options: StudyOptions) throws -> [StudyRun] {
+        let done = try completed(study, options)
+        return study.runs(options).filter { done[$0.key] == nil }
+    }
+
+    /// Measures `run` and stores its series; a run that throws is stored as `failed` and the error rethrown.
+    public func measure(_ run: StudyRun, of study: some Study, _ options: StudyOptions, version: String) throws {
+        let id = try store.createRun(name: Self.name(study, run), configJSON: Self.configJSON(study, run, options), seed: run.seed,
+                                     totalSteps: 0, version: version)
+        let series: StudySeries
+        do { series = try study.measure(run, options) } catch {
+            try store.setStatus(.failed, runID: id, step: 0, message: "\(error)")
+            throw StudyError.failedRun(run.key, "\(error)")
+        }
+        for step in series.rows.keys.sorted() { try store.record(runID: id, step: step, values: series.rows[step]!) }
+        try store.setStatus(.completed, runID: id, step: series.rows.keys.max() ?? 0)
+    }
+
+    /// The stored series of every run of the study, and the sum of their measuring times; throws
+    /// ``StudyError/missingRun(_:)`` naming the first run not yet completed.
+    public func measurements(_ study: some Study, _ options: StudyOptions) throws -> (StudyMeasurements, seconds: Double) {
+        let done = try completed(study, options)
+        var measured = StudyMeasurements()
+        var seconds = 0.0
+        let clock = ISO8601DateFormatter()
+        for run in study.runs(options) {
+            guard let stored = done[run.key] else { throw StudyError.missingRun(run.key) }
+            var series = StudySeries()
+            var byStep: [Int: [String: Double]] = [:]
+            for row in try store.metrics(runID: stored.id) { byStep[row.step, default: [:]][row.name] = row.value }
+            for (step, values) in byStep { series.record(step: step, values) }
+            measured[run] = series
+            if let start = clock.date(from: stored.startedAt), let end = stored.finishedAt.flatMap(clock.date(from:)) {
+                seconds += end.timeIntervalSince(start)
+            }
+        }
+        return (measured, seconds)
+    }
+
+    /// The study's analysis of what the store holds.
+    public func analyze(_ study: some Study, _ options: StudyOptions) throws -> StudyResult {
+        let (measured, seconds) = try measurements(study, options)
+        return StudyResult(study: study, analysis: try study.analyze(measured, options), wallSeconds: seconds)
+    }
+}
