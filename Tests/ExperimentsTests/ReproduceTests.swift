@@ -129,7 +129,7 @@ struct MomentumEdgeStudyTests {
     /// η puts each run's threshold (2/η)(1+β₁)/(1+2β₂) at 40.
     @Test func learningRatesPutTheThresholdAt40() {
         for family in ["polyak", "nesterov"] {
-            for run in MomentumEdgeStudy.runs(family: family) {
+            for run in MomentumEdgeStudy.configurations(family: family) {
                 #expect(abs(2 / run.eta * (1 + run.beta) / (1 + 2 * run.beta2) - 40) < 1e-12)
                 #expect(family == "polyak" ? run.beta2 == 0 : run.beta2 == run.beta)
             }

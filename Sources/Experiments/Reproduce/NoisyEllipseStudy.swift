@@ -67,7 +67,11 @@ public struct NoisyEllipseStudy: Study {
 
     /// SGD and Adam, one run per seed each.
     public func runs(_ options: StudyOptions) -> [StudyRun] {
-        Self.optimizers.flatMap { o in (0..<Self.seeds(options)).map { StudyRun("\(o),seed=\($0)", seed: UInt64($0)) } }
+        Self.optimizers.flatMap { o in
+            (0..<Self.seeds(options)).map {
+                StudyRun("\(o),seed=\($0)", seed: UInt64($0), configuration: "\((try? Self.settings(o)).map { String(describing: $0) } ?? o), steps: \(Self.steps(options))")
+            }
+        }
     }
 
     /// The optimizer of a run: SGD with η = 0.01, or paper 002's Adam with η = 10⁻³, β = (0.9, 0.999), ε = 10⁻⁸.
