@@ -20,6 +20,7 @@ enum CLIExit {
         do {
             var command = try parse()
             try command.run()
+            if let problem = StandardStreams.flushOutput() { fail(problem, code: 1) }
         } catch let error as ComputationError {
             fail(error.description, code: 1)
         } catch let error as UsageError {
@@ -43,7 +44,8 @@ enum CLIExit {
     }
 
     static func fail(_ message: String, code: Int32) -> Never {
-        FileHandle.standardError.write(Data("biaslab: \(message)\n".utf8))
+        _ = StandardStreams.flushOutput()
+        StandardStreams.error("biaslab: \(message)\n")
         exit(code)
     }
 }
