@@ -1,8 +1,10 @@
 import Foundation
+import Optim
 
 /// The line charts of one or more runs, overlaid (one colour per run, legend by run name): the
 /// training loss, every ``ThresholdedQuantity`` the runs recorded against its threshold (λ_max(H) and
-/// 2/η, λ₁(P⁻¹H) and (2+2β₁)/((1−β₁)η), batch sharpness and tr(H S_b)/tr(S_N) and 2/η, IAS and 2ρ_b/η),
+/// 2/η, λ₁(P⁻¹H) and (2+2β₁)/((1−β₁)η), batch sharpness and tr(H S_b)/tr(S_N) and 2/η, IAS and 2ρ_b/η;
+/// a momentum method's 2/η is (2/η)(1+β₁)/(1+2β₂)),
 /// each quantity divided by its threshold (1 = the edge of stability), the test loss and accuracies,
 /// then every other recorded metric. Thresholds are dashed in their run's colour (with `data-threshold`
 /// naming the threshold metric and, when constant, `data-value` its value); a metric with a recorded
@@ -12,9 +14,18 @@ public struct RunCharts {
     public struct Entry {
         public let run: RunStore.Run
         public let series: [String: [RunStore.MetricRow]]
+        /// The run's typed optimizer settings (nil when its config no longer parses), which decide its thresholds.
+        let optimizerSettings: (any OptimizerSettings)?
+
         public init(run: RunStore.Run, series: [String: [RunStore.MetricRow]]) {
             self.run = run
             self.series = series
+            optimizerSettings = run.parsedConfig?.optimizer.hyperparameters
+        }
+
+        /// `quantity` as this run is judged (momentum methods: ``ThresholdedQuantity/underMomentum(beta1:beta2:)``).
+        func judged(_ quantity: ThresholdedQuantity) -> ThresholdedQuantity {
+            ThresholdedQuantity.judged([quantity], settings: optimizerSettings)[0]
         }
     }
 
@@ -60,10 +71,15 @@ public struct RunCharts {
         chart(metric: metric, title: title, yLabel: yLabel, logY: logY) { entry in threshold.flatMap { entry.series[$0] }.map { (threshold!, $0) } }
     }
 
-    /// The chart of a quantity with its threshold (``ThresholdedQuantity/thresholdRows(in:)``) dashed.
+    /// The chart of a quantity with its threshold (``ThresholdedQuantity/thresholdRows(in:)``) dashed, each
+    /// run's as that run is judged (a momentum method's against (2/η)(1+β₁)/(1+2β₂)); the title names the
+    /// runs' threshold when they share one.
     public func chart(_ quantity: ThresholdedQuantity) -> LineChart? {
-        chart(metric: quantity.metric, title: quantity.title, yLabel: quantity.yLabel, logY: nil) { entry in
-            quantity.thresholdRows(in: entry.series).map { (quantity.threshold, $0) }
+        let judged = Set(entries.filter { $0.series[quantity.metric]?.isEmpty == false }.map { $0.judged(quantity).thresholdSymbol })
+        let title = judged.count == 1 ? "\(quantity.name) and \(judged.first!)" : quantity.title
+        return chart(metric: quantity.metric, title: title, yLabel: quantity.yLabel, logY: nil) { entry in
+            let own = entry.judged(quantity)
+            return own.thresholdRows(in: entry.series).map { (own.threshold, $0) }
         }
     }
 
@@ -105,7 +121,7 @@ public struct RunCharts {
         var series: [LineChart.Series] = []
         var steps: [Double] = []
         for (i, entry) in entries.enumerated() {
-            for quantity in ThresholdedQuantity.all {
+            for quantity in ThresholdedQuantity.judged(ThresholdedQuantity.all, settings: entry.optimizerSettings) {
                 guard let rows = entry.series[quantity.metric], let t = quantity.thresholdRows(in: entry.series) else { continue }
                 let thresholds = Dictionary(t.map { ($0.step, $0.value) }, uniquingKeysWith: { a, _ in a })
                 let ratio = rows.compactMap { row in thresholds[row.step].map { (x: Double(row.step), y: row.value / $0) } }
