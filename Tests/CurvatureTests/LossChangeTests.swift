@@ -18,7 +18,9 @@ import Testing
     /// ordered b-tuples with replacement) equals −η‖∇L‖² + (η²/2) tr(H S_b) to 1e-10 (eq. (7) is exact on a
     /// quadratic), with tr(H S_b) written out from the enumerated second moment S_b = E[g_ξ g_ξᵀ] and H;
     /// the Monte-Carlo estimate is within 4 standard errors of it.
-    @Test(arguments: [(BatchSampling.withoutReplacement, 2), (.withoutReplacement, 6), (.withReplacement, 2), (.uniformSubset, 3)])
+    static let cases: [(BatchSampling, Int)] = [(.withoutReplacement, 2), (.withoutReplacement, 6), (.withReplacement, 2), (.uniformSubset, 3)]
+
+    @Test(arguments: cases)
     func enumeratedExpectationEqualsThePrediction(sampling: BatchSampling, b: Int) throws {
         let objective = Self.objective(), theta = Self.theta, eta = 0.15
         let gradients = objective.perSampleGradients(at: theta, batch: nil)
