@@ -21,7 +21,7 @@ import Tensor
 /// The previous ∇L and q₁ are the probe's memory, saved in checkpoints, so a resumed run records the
 /// same numbers as an uninterrupted one. Options: those of `sharpness`; metrics: ``documentation``.
 public struct AlignmentProbe: Probe {
-    static let gradientCosine = ProbeMetric("gradient_cosine", "∇L_sᵀ∇L_t/(‖∇L_s‖‖∇L_t‖), s the previous measurement (t − P; paper 003 Fig. 24)",
+    static let gradientCosine = ProbeMetric("gradient_cosine", "∇L_sᵀ∇L_t/(‖∇L_s‖‖∇L_t‖), s = t − P the previous measurement (every: P; at P = 1 paper 003 Fig. 24's cos(∇L_t, ∇L_{t+1}))",
                                             only: "from the second measurement")
     static let eigenvectorCosine = ProbeMetric("eigenvector_cosine", "|q₁(H_s)ᵀq₁(H_t)|, q₁ the top unit Hessian eigenvector, s the previous measurement",
                                                only: "from the second measurement")

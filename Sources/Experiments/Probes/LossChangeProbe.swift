@@ -23,8 +23,8 @@ public struct LossChangeProbe: Probe {
                                       + "the Monte-Carlo E_ξ[L_{t+1}] − L_t (paper 003 Fig. 1)")
     static let standardError = ProbeMetric("loss_change_se", "s/√K, s the sample standard deviation of the K differences",
                                            only: "batch_count ≥ 2")
-    static let predicted = ProbeMetric("loss_change_predicted", "−η_t‖∇L‖² + (η_t²/2) tr(H S_b), S_b = (γ/b) S₁ + (1 − γ/b) ∇L∇Lᵀ "
-                                       + "(paper 003 eqs. (1), (7); exact in expectation on quadratics)")
+    static let predicted = ProbeMetric("loss_change_predicted", "−η_t‖∇L‖² + (η_t²/2) tr(H S_b), S_b = (γ/b) S₁ + (1 − γ/b) ∇L∇Lᵀ, S₁ = (1/N) Σᵢ ∇ℓᵢ∇ℓᵢᵀ, "
+                                       + "γ = 1 with replacement, (N − b)/(N − 1) without (paper 003 eqs. (1), (7); exact in expectation on quadratics)")
     public static let documentation = ProbeDescription(
         name: "loss_change", summary: "E_ξ[L(θ − η g_ξ)] − L(θ) by Monte Carlo over K batches, and its prediction −η‖∇L‖² + (η²/2) tr(H S_b)",
         reference: "Lee & Jang, ICLR 2023 (paper 003), eqs. (1), (7), Fig. 1",
