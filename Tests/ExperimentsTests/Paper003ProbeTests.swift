@@ -82,7 +82,8 @@ import Testing
 
     /// Oracle: on a quadratic with per-sample noise (N = 5, d = 3) the expectation over all C(5, 2) = 10
     /// batches of L(θ − ηg_B) − L(θ), enumerated, equals the recorded prediction −η‖∇L‖² + (η²/2) tr(H S_b)
-    /// to 1e-10, and the recorded Monte-Carlo mean lies within 4 recorded standard errors of it.
+    /// to 1e-10, and the recorded Monte-Carlo mean lies within 4 recorded standard errors of it; in mode
+    /// sampled the prediction lies within 4 of its recorded standard errors of it.
     @Test func lossChangeMatchesTheEnumeratedExpectation() throws {
         let objective = QuadraticObjective.withGaussianOffsets(hessian: .diagonal([5, 2, 0.5]), minimizer: [0.2, 0.1, -0.3],
                                                                samples: 5, standardDeviation: 1.0, seed: 2)
@@ -104,6 +105,16 @@ import Testing
         let measured = try #require(values["loss_change"]), se = try #require(values["loss_change_se"])
         #expect(count == 10 && abs(predicted - expected) <= 1e-10 * max(1, abs(expected)), "\(predicted) vs \(expected)")
         #expect(se > 0 && abs(measured - expected) <= 4 * se, "\(measured) ± \(se) vs \(expected)")
+        #expect(values["loss_change_predicted_se"] == nil)
+
+        // mode sampled: tr(H S_b) from K = 500 random batches, the prediction within 4 of its standard errors.
+        var sampled = try Self.probe(LossChangeProbe.self, ["mode": .string("sampled"), "batch_count": .integer(500)])
+        let sampledValues = try sampled.measure(try Self.context(objective, theta, lr: eta, batchSize: 2))
+        let sampledPrediction = try #require(sampledValues["loss_change_predicted"])
+        let predictionError = try #require(sampledValues["loss_change_predicted_se"])
+        #expect(predictionError > 0 && abs(sampledPrediction - expected) <= 4 * predictionError,
+                "\(sampledPrediction) ± \(predictionError) vs \(expected)")
+        #expect(sampledValues["loss_change"] == measured)  // the measured change does not depend on the mode
     }
 
     // MARK: alignment

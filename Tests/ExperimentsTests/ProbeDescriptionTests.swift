@@ -31,7 +31,7 @@ import Testing
         "trace": ["  - {name: trace, every: 1, options: {probes: 4}}"],
         "adaptive_sharpness": ["  - {name: adaptive_sharpness, every: 1}"],
         "gradient_noise": ["  - {name: gradient_noise, every: 1}"],
-        "loss_change": ["  - {name: loss_change, every: 1}"],
+        "loss_change": ["  - {name: loss_change, every: 1}", "  - {name: loss_change, every: 1, options: {mode: sampled, batch_count: 4}}"],
         "alignment": ["  - {name: alignment, every: 1}"],
     ]
 
