@@ -225,5 +225,14 @@ import Testing
         #expect(byName["eigenvector_cosine"]?.allSatisfy { $0.value >= 0 && $0.value <= 1 + 1e-12 } == true)
         // Polyak β = 0.5 at η = 0.05: 40 · 1.5 = 60.
         #expect(byName["momentum_threshold"]?.allSatisfy { abs($0.value - 60) <= 1e-12 } == true)
+
+        // The report charts the measured loss change with its ± SE band and the prediction dashed, at every measurement.
+        let run = try #require(try store.run(id: straight.runID))
+        let chart = try #require(RunCharts(entries: [RunCharts.Entry(run: run, series: byName)]).charts().first { $0.id == "run-loss_change" })
+        let elements = try ElementCollector.parse(chart.svg())
+        let prediction = try #require(elements.first { $0.name == "polyline" && $0.attributes["data-prediction"] == "loss_change_predicted" })
+        #expect(prediction.points.count == byName["loss_change_predicted"]?.count && prediction.points.count == 7)
+        #expect(elements.contains { $0.name == "polygon" && $0.attributes["data-band"] == "loss_change_se" })
+        #expect(!RunCharts(entries: [RunCharts.Entry(run: run, series: byName)]).charts().contains { $0.id == "run-loss_change_predicted" })
     }
 }

@@ -6,7 +6,8 @@ import Optim
 /// 2/η, λ₁(P⁻¹H) and (2+2β₁)/((1−β₁)η), batch sharpness and tr(H S_b)/tr(S_N) and 2/η, IAS and 2ρ_b/η;
 /// a momentum method's 2/η is (2/η)(1+β₁)/(1+2β₂)),
 /// each quantity divided by its threshold (1 = the edge of stability), the test loss and accuracies,
-/// then every other recorded metric. Thresholds are dashed in their run's colour (with `data-threshold`
+/// the one-step loss change with its prediction dashed (`data-prediction`), then every other recorded
+/// metric. Thresholds are dashed in their run's colour (with `data-threshold`
 /// naming the threshold metric and, when constant, `data-value` its value); a metric with a recorded
 /// `<metric>_se` is shaded ± one standard error (`data-band`). x is the step t (updates applied);
 /// values are those at θ_t.
@@ -50,6 +51,13 @@ public struct RunCharts {
         (TestMetricsProbe.accuracy.name, "Test accuracy", "accuracy (fraction correct)"),
     ]
 
+    /// (metric, its prediction, title, y label) of the measured quantities charted with their theory's
+    /// prediction dashed (`data-prediction` naming it): the one-step loss change of paper 003 Fig. 1.
+    static let predicted: [(String, String, String, String)] = [
+        (LossChangeProbe.measured.name, LossChangeProbe.predicted.name,
+         "One-step loss change E_ξ[L(θ − ηg_ξ)] − L(θ) and −η‖∇L‖² + (η²/2) tr(H S_b)", "loss change after one SGD step from θ_t"),
+    ]
+
     /// Metrics never charted on their own: diagnostics and thresholds drawn with their metric.
     static func isAuxiliary(_ name: String) -> Bool {
         name.hasSuffix("_iterations") || name.hasSuffix("_se") || name.hasSuffix("_threshold") || name == "gd_threshold"
@@ -83,8 +91,9 @@ public struct RunCharts {
         }
     }
 
-    /// `metric` per run with its band ± `<metric>_se` and the threshold `thresholdOf` gives (name, rows).
-    private func chart(metric: String, title: String, yLabel: String, logY: Bool?,
+    /// `metric` per run with its band ± `<metric>_se` and the reference line `thresholdOf` gives (name,
+    /// rows), dashed: a threshold (`data-threshold`) or, with `reference: "prediction"`, a prediction.
+    private func chart(metric: String, title: String, yLabel: String, logY: Bool?, reference: String = "threshold",
                        thresholdOf: (Entry) -> (String, [RunStore.MetricRow])?) -> LineChart? {
         var series: [LineChart.Series] = []
         var bands: [LineChart.Band] = []
@@ -98,9 +107,9 @@ public struct RunCharts {
             guard !drawnThresholds.contains(values) || entries.count == 1 else { continue }
             drawnThresholds.append(values)
             let constant = Set(values).count == 1
-            var attributes = ["data-threshold": name]
+            var attributes = ["data-\(reference)": name]
             if constant { attributes["data-value"] = "\(values[0])" }
-            let legend = (constant ? "threshold \(NiceTicks.label(values[0]))" : "threshold") + (entries.count > 1 ? " (\(label(entry)))" : "")
+            let legend = (constant ? "\(reference) \(NiceTicks.label(values[0]))" : reference) + (entries.count > 1 ? " (\(label(entry)))" : "")
             series.append(.init(name: legend, points: points(t), color: Palette.series(i), dashed: true, attributes: attributes))
         }
         guard !series.isEmpty else { return nil }
@@ -155,6 +164,11 @@ public struct RunCharts {
             if let c = chart(metric: metric, threshold: nil, title: title, yLabel: yLabel, logY: metric.hasSuffix("accuracy") ? false : nil) {
                 out.append(c)
             }
+        }
+        for (metric, prediction, title, yLabel) in Self.predicted {
+            drawn.formUnion([metric, prediction])
+            if let c = chart(metric: metric, title: title, yLabel: yLabel, logY: false, reference: "prediction",
+                             thresholdOf: { entry in entry.series[prediction].map { (prediction, $0) } }) { out.append(c) }
         }
         let others = Set(entries.flatMap(\.series.keys)).subtracting(drawn).filter { !Self.isAuxiliary($0) && $0 != "batch_loss" }.sorted()
         for metric in others {
