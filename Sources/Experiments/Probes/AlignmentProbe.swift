@@ -49,21 +49,21 @@ public struct AlignmentProbe: Probe {
         let previousEigenvector = ProbeContext.warmStart(tracker.vector, dimension: gradient.count)
         _ = try tracker.measure(HessianOperator(objective: context.objective, at: context.parameters), seed: context.seed)
         defer { previousGradient = gradient }
-        let norm = unitNorm(gradient)
+        let norm = length(gradient)
         guard let eigenvector = tracker.vector, norm > 0 else { return [:] }
-        var out = [Self.topAlignment.name: abs(VectorOps.dot(eigenvector, gradient)) / (unitNorm(eigenvector) * norm)]
+        var out = [Self.topAlignment.name: abs(VectorOps.dot(eigenvector, gradient)) / (length(eigenvector) * norm)]
         if let previous = previousGradient, previous.count == gradient.count {
-            let previousNorm = unitNorm(previous)
+            let previousNorm = length(previous)
             if previousNorm > 0 { out[Self.gradientCosine.name] = VectorOps.dot(previous, gradient) / (previousNorm * norm) }
         }
         if let previous = previousEigenvector {
-            out[Self.eigenvectorCosine.name] = abs(VectorOps.dot(previous, eigenvector)) / (unitNorm(previous) * unitNorm(eigenvector))
+            out[Self.eigenvectorCosine.name] = abs(VectorOps.dot(previous, eigenvector)) / (length(previous) * length(eigenvector))
         }
         return out
     }
 
     /// ‖v‖ (eigensolvers return unit vectors up to rounding; dividing by it keeps the cosines exact).
-    private func unitNorm(_ v: [Double]) -> Double { VectorOps.dot(v, v).squareRoot() }
+    private func length(_ v: [Double]) -> Double { VectorOps.dot(v, v).squareRoot() }
 
     public func encodedState() throws -> Data? {
         try JSONEncoder().encode(State(gradient: previousGradient, eigenvector: tracker.vector))
