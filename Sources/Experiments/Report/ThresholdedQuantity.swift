@@ -15,7 +15,9 @@ import Optim
 /// (2/η)(1+β₁)/(1+2β₂) (paper 003 Theorem 2, Figs. 37–38; ``underMomentum(beta1:beta2:)``): the threshold
 /// metric is `momentum_threshold` (else γ × `gd_threshold`), and IAS's is ρ_b(2/η)(1+β₁)/(1+2β₂)
 /// (`ias_threshold`, which the interaction probe records momentum-aware, else `rho_b` × γ × `gd_threshold`).
-/// ``judged(_:settings:)`` applies it from the run's typed optimizer settings, as the probes do.
+/// ``judged(_:settings:)`` applies it from the run's typed optimizer settings, as the probes do. Theorem 2
+/// is for full-batch momentum on quadratics (λ_max, and IAS at ρ_N = 1); for batch sharpness and for b < N
+/// the same factor is an extrapolation (as Theory's `StabilityReport` makes for IAS).
 ///
 /// A standard error, where the probe records one, is `<metric>_se`.
 public struct ThresholdedQuantity: Sendable, Equatable {
