@@ -1,4 +1,5 @@
 import CPlatform
+import DataIO
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -29,37 +30,13 @@ enum StandardStreams {
         return code == 0 ? nil : "cannot write to standard output: \(String(cString: strerror(code)))"
     }
 
-    /// Writes `text` to the file at `path` through a temporary file in the same folder and a rename, so a
-    /// failure never leaves a truncated file. A folder at `path` is a usage error (exit 2); an I/O failure
-    /// is a computation error (exit 1); both name `option` and the path.
+    /// Writes `text` to the file at `path` (``AtomicFile``: a temporary file and a rename, so a failure
+    /// never leaves a truncated file). A folder at `path` is a usage error (exit 2); an I/O failure is a
+    /// computation error (exit 1); both name `option` and the path.
     static func writeFile(_ text: String, to path: String, option: String) throws {
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-            throw UsageError("\(option) \(path) is a folder; expected a file path")
+        do { try AtomicFile.write(Array(text.utf8), to: path) } catch {
+            if error.kind == .isFolder { throw UsageError("\(option) \(error)") }
+            throw ComputationError("\(option) \(error)")
         }
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
-        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-            throw ComputationError("\(option) \(path): cannot create the folder \(folder)")
-        }
-        let temporary = folder + "/." + url.lastPathComponent + ".\(getpid()).tmp"
-        func fail(_ what: String) -> ComputationError {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            return ComputationError("\(option) \(path): cannot \(what) (\(reason))")
-        }
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw fail("create it") }
-        let bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { close(fd); throw fail("write it") }
-            written += n
-        }
-        guard fsync(fd) == 0 || errno == EINVAL else { close(fd); throw fail("write it") }
-        guard close(fd) == 0 else { throw fail("write it") }
-        guard rename(temporary, path) == 0 else { throw fail("rename the temporary file onto it") }
     }
 }

@@ -65,6 +65,8 @@ struct BadInputCatalogTests {
         Case(arguments: ["run", "long-name.yaml", "--store", "long.sqlite"], status: 2, fragment: "name"),
         Case(arguments: ["sweep", "typo-sweep.yaml", "--store", "typo.sqlite"], status: 2, fragment: "summary.group_by[0]"),
         Case(arguments: ["reproduce", "003-toy", "--quick", "-o", "a-folder"], status: 2, fragment: "is a folder"),
+        Case(arguments: ["evaluate", "--model", "toy-quadratic", "--save-gradient", "a-folder"], status: 2, fragment: "is a folder"),
+        Case(arguments: ["evaluate", "--model", "toy-quadratic", "--save-gradient", "/dev/full/g.npy"], status: 1, fragment: "cannot create the folder"),
     ]
 
     @Test func everyCaseExitsWithItsCodeAndOneLine() throws {

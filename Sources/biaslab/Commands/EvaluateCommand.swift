@@ -96,6 +96,9 @@ struct EvaluateCommand: ParsableCommand {
 
     private func save(_ values: [Double], to path: String?, option: String) throws {
         guard let path else { return }
-        do { try NPY.write(Tensor(values), to: URL(fileURLWithPath: path)) } catch { throw ComputationError("\(option): \(error)") }
+        do { try NPY.write(Tensor(values), to: URL(fileURLWithPath: path)) } catch {
+            if error.kind == .invalidValue { throw UsageError("\(option): \(error)") }
+            throw ComputationError("\(option): \(error)")
+        }
     }
 }
