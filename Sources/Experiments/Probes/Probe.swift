@@ -52,6 +52,10 @@ public struct ProbeSetup {
     public let sampling: BatchSampling
     public let sampleCount: Int
     public let dimension: Int
+    /// The model trained on data (nil for analytic objectives).
+    public let model: (any Model)?
+    /// The training source's teacher (``DataSource/groundTruth``: w*, vec(M*)), nil when it has none.
+    public let groundTruth: [Double]?
 }
 
 extension ProbeSetup {
@@ -83,6 +87,8 @@ public struct ProbeContext {
     public let sampling: BatchSampling
     /// The seed for this probe at this step.
     public let seed: UInt64
+    /// The training source's teacher (``DataSource/groundTruth``), nil when it has none.
+    public let groundTruth: [Double]?
 }
 
 /// Probes by name. ``standard`` holds every built-in probe.
@@ -105,7 +111,7 @@ public struct ProbeRegistry {
     public static var standard: ProbeRegistry {
         ProbeRegistry([TrainMetricsProbe.self, TestMetricsProbe.self, SharpnessProbe.self,
                        PreconditionedSharpnessProbe.self, InteractionProbe.self, BatchSharpnessProbe.self,
-                       HessianTraceProbe.self, AdaptiveSharpnessProbe.self, GradientNoiseProbe.self])
+                       HessianTraceProbe.self, AdaptiveSharpnessProbe.self, GradientNoiseProbe.self, RecoveryProbe.self])
     }
 
     /// A probe built from its config entry; throws naming the entry on an unknown name or bad options.
