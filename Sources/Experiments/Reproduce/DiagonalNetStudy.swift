@@ -125,8 +125,8 @@ public struct DiagonalNetStudy: Study {
         let problem = try ProblemSpec(model: "dln:\(s.dimension)", data: specs.train, loss: "mse").build(testData: try DataSource(parsing: specs.test))
         guard let network = problem.model as? DiagonalLinearNetwork, let train = problem.trainingSet, let test = problem.testObjective,
               let truth = try DataSource(parsing: specs.train).groundTruth else { preconditionFailure("002-dln: a dln on sparse regression") }
-        var noisy = DiagonalNetLabelNoise(network: network, data: train, delta: s.delta,
-                                          noise: RandomGenerator(seed: run.seed, stream: "label-noise"))
+        var noisy = LabelNoiseLeastSquares(network, data: train, noise: try LabelNoise(.rademacher, scale: s.delta),
+                                           generator: RandomGenerator(seed: run.seed, stream: "label-noise"))
         var theta = problem.initialParameters(seed: run.seed)
         var optimizer = try method.settings().instance(dimension: theta.count)
         var batches = try BatchSampler(count: n, batchSize: 1, scheme: .withReplacement, seed: run.seed)
