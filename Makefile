@@ -66,9 +66,11 @@ bench: release
 clean:
 	rm -rf .build
 
-# Every full reproduction study, each report in out/ (docs/REPRODUCTIONS.md lists the verdicts).
+# Every full reproduction study, each report in out/ (docs/REPRODUCTIONS.md lists the verdicts). The runs
+# are kept in out/reproduce.sqlite: an interrupted `make reproduce` continues where it stopped, and a study
+# whose setting changed in the code is measured anew.
 reproduce: release
 	@mkdir -p out
 	@for s in $$(.build/release/biaslab reproduce --list --json | python3 -c 'import json,sys; print(" ".join(s["name"] for s in json.load(sys.stdin)["studies"]))'); do \
-	  .build/release/biaslab reproduce $$s -o out/reproduce-$$s.html || exit 1; \
+	  .build/release/biaslab reproduce $$s --store out/reproduce.sqlite -o out/reproduce-$$s.html || exit 1; \
 	done

@@ -88,5 +88,8 @@ func loadProblem(model: String, params: String?, data: String?, loss: String, la
     guard theta.count == problem.objective.dimension else {
         throw UsageError("--params: '\(params)' holds \(theta.count) values, model '\(model)' has d = \(problem.objective.dimension)")
     }
+    if let i = theta.scalars.firstIndex(where: { !$0.isFinite }) {
+        throw UsageError("--params: '\(params)' holds \(theta.scalars[i]) at index \(i); expected finite parameters")
+    }
     return (problem, theta.scalars)
 }

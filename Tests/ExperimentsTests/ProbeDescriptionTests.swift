@@ -20,12 +20,12 @@ import Testing
             """,
     ]
 
-    static func yaml(_ probes: String, problem: String = defaultProblem) -> String {
+    static func yaml(_ probes: String, problem: String = defaultProblem, optimizer: String = "{name: adam:torch, lr: 0.02}") -> String {
         """
         name: probes
         \(problem)
         loss: mse
-        optimizer: {name: adam:torch, lr: 0.02}
+        optimizer: \(optimizer)
         training: {steps: 2, batch_size: 8, sampling: without-replacement, checkpoint_every: 5}
         probes:
         \(probes)
@@ -44,7 +44,13 @@ import Testing
         "adaptive_sharpness": ["  - {name: adaptive_sharpness, every: 1}"],
         "gradient_noise": ["  - {name: gradient_noise, every: 1}"],
         "recovery": ["  - {name: recovery, every: 1}"],
+        "loss_change": ["  - {name: loss_change, every: 1}", "  - {name: loss_change, every: 1, options: {mode: sampled, batch_count: 4}}"],
+        "alignment": ["  - {name: alignment, every: 1}"],
     ]
+
+    /// The probes whose first entry also runs with a momentum method (their `momentum_threshold`).
+    static let momentumProbes: Set = ["sharpness", "interaction", "batch_sharpness"]
+    static let momentum = "{name: \"momentum:paper\", lr: 0.02, momentum: 0.9}"
 
     @Test func everyProbeIsExercised() {
         #expect(Set(Self.entries.keys) == Set(ProbeRegistry.standard.types.keys))
@@ -55,8 +61,12 @@ import Testing
     func listedMetricsAreTheRecordedOnes(_ description: ProbeDescription) throws {
         let url = try CLIRunner.temporaryDirectory().appendingPathComponent("runs.sqlite")
         var recorded = Set<String>()
-        for entry in try #require(Self.entries[description.name]) {
-            let document = try ConfigValue.parse(yaml: Self.yaml(entry, problem: Self.problems[description.name] ?? Self.defaultProblem), source: "test")
+        let entries = try #require(Self.entries[description.name])
+        let problem = Self.problems[description.name] ?? Self.defaultProblem
+        let runs = entries.map { Self.yaml($0, problem: problem) }
+            + (Self.momentumProbes.contains(description.name) ? [Self.yaml(entries[0], problem: problem, optimizer: Self.momentum)] : [])
+        for yaml in runs {
+            let document = try ConfigValue.parse(yaml: yaml, source: "test")
             let outcome = try Runner.start(try RunConfig(document: document), store: url,
                                            options: RunOptions(softwareVersion: "test"))
             #expect(outcome.status == .completed)

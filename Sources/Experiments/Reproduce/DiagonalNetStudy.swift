@@ -119,12 +119,20 @@ public struct DiagonalNetStudy: Study {
 
     static func seeds(_ options: StudyOptions) -> Int { options.quick ? 1 : options.seeds }
 
-    static func run(_ method: Method, n: Int, seed: Int) -> StudyRun { StudyRun("\(method.key),n=\(n),seed=\(seed)", seed: UInt64(seed)) }
+    /// The run of `method` on n samples at `seed`; its configuration (stored with it) is everything the
+    /// measurement depends on: optimizer settings, data specs, steps and label noise.
+    static func run(_ method: Method, n: Int, seed: Int, options: StudyOptions = StudyOptions()) -> StudyRun {
+        let s = setting(quick: options.quick)
+        let settings = (try? method.settings()).map { String(describing: $0) } ?? method.key
+        let data = Self.data(s, n: n, seed: UInt64(seed))
+        return StudyRun("\(method.key),n=\(n),seed=\(seed)", seed: UInt64(seed),
+                        configuration: "\(settings); dln:\(s.dimension); \(data.train); \(data.test); steps \(s.steps); label noise ±\(s.delta)")
+    }
 
     /// One run per (method, n, seed).
     public func runs(_ options: StudyOptions) -> [StudyRun] {
         let s = Self.setting(quick: options.quick)
-        return Method.allCases.flatMap { m in s.samples.flatMap { n in (0..<Self.seeds(options)).map { Self.run(m, n: n, seed: $0) } } }
+        return Method.allCases.flatMap { m in s.samples.flatMap { n in (0..<Self.seeds(options)).map { Self.run(m, n: n, seed: $0, options: options) } } }
     }
 
     /// The data specs of a run: n training samples and the held-out test set of the same w*.

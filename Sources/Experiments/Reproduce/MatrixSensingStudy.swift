@@ -68,11 +68,21 @@ public struct MatrixSensingStudy: Study {
 
     static func seeds(_ options: StudyOptions) -> Int { options.quick ? 1 : options.seeds }
 
-    static func run(_ method: Method, seed: Int) -> StudyRun { StudyRun("\(method.rawValue),seed=\(seed)", seed: UInt64(seed)) }
+    /// The run of `method` at `seed`; its configuration (stored with it) is the optimizer's settings, the
+    /// model, the data specs, the steps and the label noise.
+    static func run(_ method: Method, seed: Int, options: StudyOptions = StudyOptions()) -> StudyRun {
+        let s = setting(quick: options.quick)
+        let settings = (try? method.settings()).map { String(describing: $0) } ?? method.rawValue
+        let data = Self.data(s, seed: UInt64(seed))
+        return StudyRun("\(method.rawValue),seed=\(seed)", seed: UInt64(seed),
+                        configuration: "\(settings); \(Self.model(s)); \(data.train); \(data.test); steps \(s.steps); label noise N(0, \(s.sigma)²)")
+    }
 
     public func runs(_ options: StudyOptions) -> [StudyRun] {
-        Method.allCases.flatMap { m in (0..<Self.seeds(options)).map { Self.run(m, seed: $0) } }
+        Method.allCases.flatMap { m in (0..<Self.seeds(options)).map { Self.run(m, seed: $0, options: options) } }
     }
+
+    static func model(_ s: Setting) -> String { "deeplinear:\(s.size)-\(s.size)-\(s.size):sensing:init=gaussian:1" }
 
     /// The data specs of a run: the n training measurements and the held-out test set of the same M*.
     static func data(_ s: Setting, seed: UInt64) -> (train: String, test: String) {
@@ -86,7 +96,7 @@ public struct MatrixSensingStudy: Study {
         let s = Self.setting(quick: options.quick)
         guard let method = Method.allCases.first(where: { Self.run($0, seed: Int(run.seed)) == run }) else { throw StudyError.missingRun(run.key) }
         let specs = Self.data(s, seed: run.seed)
-        let problem = try ProblemSpec(model: "deeplinear:\(s.size)-\(s.size)-\(s.size):sensing:init=gaussian:1", data: specs.train, loss: "mse")
+        let problem = try ProblemSpec(model: Self.model(s), data: specs.train, loss: "mse")
             .build(testData: try DataSource(parsing: specs.test))
         guard let network = problem.model as? DeepLinearNetwork, let train = problem.trainingSet, let test = problem.testObjective,
               let truth = try DataSource(parsing: specs.train).groundTruth else { preconditionFailure("002-sensing: a deep linear network on matrix sensing") }

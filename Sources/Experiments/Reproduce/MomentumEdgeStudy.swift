@@ -49,7 +49,9 @@ public struct MomentumEdgeStudy: Study {
     /// Polyak and Nesterov at β₁ = 0.5 and 0.9, one run per seed each.
     public func runs(_ options: StudyOptions) -> [StudyRun] {
         Self.families.flatMap { f in Self.configurations(family: f).flatMap { c in
-            (0..<Self.seeds(options)).map { StudyRun(Self.key(c, seed: $0), seed: UInt64($0)) }
+            (0..<Self.seeds(options)).map {
+                StudyRun(Self.key(c, seed: $0), seed: UInt64($0), configuration: "\(c), η = \(c.eta), quick: \(options.quick)")
+            }
         } }
     }
 

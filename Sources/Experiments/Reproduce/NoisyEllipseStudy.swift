@@ -125,10 +125,14 @@ public struct NoisyEllipseStudy: Study {
 
     /// Every method, one run per seed each.
     public func runs(_ options: StudyOptions) -> [StudyRun] {
-        Self.methods.flatMap { m in (0..<Self.seeds(options)).map { Self.run(m, seed: $0) } }
+        Self.methods.flatMap { m in (0..<Self.seeds(options)).map { Self.run(m, seed: $0, options: options) } }
     }
 
-    static func run(_ method: Method, seed: Int) -> StudyRun { StudyRun("\(method.key),seed=\(seed)", seed: UInt64(seed)) }
+    /// The run of `method` at `seed`; its configuration (stored with it) is the optimizer's settings and the steps.
+    static func run(_ method: Method, seed: Int, options: StudyOptions = StudyOptions()) -> StudyRun {
+        let settings = (try? method.settings()).map { String(describing: $0) } ?? method.key
+        return StudyRun("\(method.key),seed=\(seed)", seed: UInt64(seed), configuration: "\(settings), steps: \(method.steps(options))")
+    }
 
     /// The run's end point as `x`, `y` at its last step.
     public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {

@@ -71,7 +71,9 @@ public struct StochasticEdgeStudy: Study {
     /// One run per (seed, batch size).
     public func runs(_ options: StudyOptions) -> [StudyRun] {
         (0..<Self.seeds(options)).flatMap { seed in
-            Self.setting(quick: options.quick).batchSizes.map { StudyRun("b=\($0),seed=\(seed)", seed: UInt64(seed)) }
+            Self.setting(quick: options.quick).batchSizes.map {
+                StudyRun("b=\($0),seed=\(seed)", seed: UInt64(seed), configuration: String(describing: Self.setting(quick: options.quick)))
+            }
         }
     }
 

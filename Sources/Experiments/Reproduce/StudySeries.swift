@@ -1,14 +1,26 @@
 import Foundation
 
 /// One run of a study, named by a key unique within the study (e.g. `b=8,seed=0`).
+///
+/// Two runs are the same run when key and seed match (``StudyMeasurements`` looks runs up that way); the
+/// `configuration` (everything the measurement depends on, e.g. model, data, η, steps) is stored with the
+/// run, so a study whose code changes its setting measures anew instead of analysing stale series.
 public struct StudyRun: Codable, Hashable, Sendable, CustomStringConvertible {
     public let key: String
     /// The run's seed (initialization, batches, label noise).
     public let seed: UInt64
+    public let configuration: String
 
-    public init(_ key: String, seed: UInt64 = 0) {
+    public init(_ key: String, seed: UInt64 = 0, configuration: String = "") {
         self.key = key
         self.seed = seed
+        self.configuration = configuration
+    }
+
+    public static func == (a: StudyRun, b: StudyRun) -> Bool { a.key == b.key && a.seed == b.seed }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(key)
+        hasher.combine(seed)
     }
 
     public var description: String { key }

@@ -4,8 +4,8 @@ import Foundation
 /// machines (`--jobs`, `--shard`), and can be re-analysed from what was stored.
 ///
 /// Each run of a study is one row of `runs`, named `<study>/<run key>`, whose config JSON is
-/// `{"quick": …, "run": "<key>", "study": "<study>"}` (the identity of the run across stores, like a sweep
-/// point's); its series are the run's `metrics` rows. A run is measured whole: a run whose process was
+/// `{"configuration": "…", "quick": …, "run": "<key>", "study": "<study>"}` (the identity of the run across
+/// stores, like a sweep point's: a study whose setting changed measures anew); its series are the run's `metrics` rows. A run is measured whole: a run whose process was
 /// killed is left `running` (or `failed` after an error) and is measured again; a `completed` run is
 /// never measured again. Its measuring time is its row's `finished_at − started_at`.
 public struct StudyStore {
@@ -18,7 +18,7 @@ public struct StudyStore {
     static func name(_ study: some Study, _ run: StudyRun) -> String { "\(study.name)/\(run.key)" }
 
     static func configJSON(_ study: some Study, _ run: StudyRun, _ options: StudyOptions) -> String {
-        let object: [String: Any] = ["study": study.name, "run": run.key, "quick": options.quick]
+        let object: [String: Any] = ["study": study.name, "run": run.key, "quick": options.quick, "configuration": run.configuration]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
@@ -35,10 +35,26 @@ public struct StudyStore {
         return found
     }
 
-    /// The runs of the study not yet completed in the store, in the study's order.
-    public func pending(_ study: some Study, _ options: StudyOptions) throws -> [StudyRun] {
+    /// The runs of the study in `shard` (by their index in ``Study/runs(_:)``) not yet completed in the
+    /// store, in the study's order.
+    public func pending(_ study: some Study, _ options: StudyOptions, shard: SweepShard = .all) throws -> [StudyRun] {
         let done = try completed(study, options)
-        return study.runs(options).filter { done[$0.key] == nil }
+        return study.runs(options).enumerated().filter { shard.contains($0.offset) && done[$0.element.key] == nil }.map(\.element)
+    }
+
+    /// Measures the pending runs of `shard` in this process, one after another, checking `shouldStop`
+    /// before each (a run is measured whole, so stopping loses nothing stored); returns the runs measured.
+    @discardableResult
+    public func measurePending(_ study: some Study, _ options: StudyOptions, shard: SweepShard = .all, version: String,
+                               shouldStop: () -> Bool = { false }, willMeasure: (StudyRun) -> Void = { _ in }) throws -> [StudyRun] {
+        var measured: [StudyRun] = []
+        for run in try pending(study, options, shard: shard) {
+            guard !shouldStop() else { break }
+            willMeasure(run)
+            try measure(run, of: study, options, version: version)
+            measured.append(run)
+        }
+        return measured
     }
 
     /// Measures `run` and stores its series; a run that throws is stored as `failed` and the error rethrown.
@@ -51,7 +67,9 @@ public struct StudyStore {
             throw StudyError.failedRun(run.key, "\(error)")
         }
         for step in series.rows.keys.sorted() { try store.record(runID: id, step: step, values: series.rows[step]!) }
-        try store.setStatus(.completed, runID: id, step: series.rows.keys.max() ?? 0)
+        let last = series.rows.keys.max() ?? 0
+        try store.setTotalSteps(last, runID: id)
+        try store.setStatus(.completed, runID: id, step: last)
     }
 
     /// The stored series of every run of the study, and the sum of their measuring times; throws

@@ -50,7 +50,9 @@ public struct ToyQuadraticEdgeStudy: Study {
         let cosine: Double
     }
 
-    public func runs(_ options: StudyOptions) -> [StudyRun] { [StudyRun("gd")] }
+    public func runs(_ options: StudyOptions) -> [StudyRun] {
+        [StudyRun("gd", configuration: "toy-quadratic α = 1.1, θ₀ = (3, 0.1), GD η = 1/16, \(options.quick ? 30 : 120) steps")]
+    }
 
     /// GD from θ₀ for 30 (quick) or 120 steps; at every θ_t: L, IAS, ‖∇L‖², |q₁ᵀ∇L| and |cos(q₁, ∇L)| (and λ₁ at step 0).
     public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {

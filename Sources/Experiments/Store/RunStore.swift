@@ -171,6 +171,11 @@ public final class RunStore: Sendable {
         }
     }
 
+    /// Sets a run's total number of steps (for runs whose length is known only at the end, like a study's).
+    public func setTotalSteps(_ totalSteps: Int, runID: Int64) throws {
+        try pool.write { db in try db.execute(sql: "UPDATE runs SET total_steps = ? WHERE id = ?", arguments: [totalSteps, runID]) }
+    }
+
     public func run(id: Int64) throws -> Run? {
         try pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]).map(Self.run) }
     }

@@ -126,7 +126,14 @@ public struct SweepSpec: Sendable {
         try heatmap.finish()
         try report.finish()
         try root.finish()
-        return SweepSpec(name: name, base: base, grid: grid, list: list, metric: metric, goal: goal, groupBy: groupBy, heatmapX: x, heatmapY: y)
+        let spec = SweepSpec(name: name, base: base, grid: grid, list: list, metric: metric, goal: goal, groupBy: groupBy, heatmapX: x, heatmapY: y)
+        // Summary and report keys must name what the sweep varies; a typo would otherwise group nothing.
+        let varied = spec.variedKeys
+        for (path, key) in groupBy.enumerated().map({ ("summary.group_by[\($0.offset)]", $0.element) }) + [("report.heatmap.x", x), ("report.heatmap.y", y)].compactMap({ p, k in k.map { (p, $0) } })
+        where !varied.contains(key) {
+            throw ConfigError(path: path, "'\(key)' is not a key the sweep varies (varied: \(varied.joined(separator: ", ")))")
+        }
+        return spec
     }
 
     public init(name: String, base: ConfigValue, grid: [Axis], list: [[Assignment]] = [], metric: SummaryMetric? = nil,

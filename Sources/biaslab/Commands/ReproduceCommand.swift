@@ -11,31 +11,55 @@ struct ReproduceCommand: ParsableCommand {
         discussion: """
             A study states each claim of a paper with the figure or equation it comes from and its pass \
             criterion, runs what the claim needs, and decides the verdict from the measured numbers: \
-            reproduced, not reproduced (the criterion failed; that is a result) or inconclusive. Exit code 0 \
-            whatever the verdicts (a study that ran is a success); 1 if the study could not run. --quick runs \
-            a short version that keeps the machinery working; its verdicts are about the machinery, not the \
-            claim. docs/REPRODUCTIONS.md lists every claim with the verdict of its full run.
+            reproduced, not reproduced (the criterion failed; that is a result) or inconclusive. Give one \
+            study by name, every study of a paper by its number (003), or all. --quick runs a short version \
+            that keeps the machinery working; its verdicts are about the machinery, not the claim. \
+            docs/REPRODUCTIONS.md lists every claim with the verdict of its full run. --json prints one study's \
+            verdicts as an object, or {"studies": […], "incomplete": […]} for a paper, all, or an unfinished shard.
+
+            A study is a set of runs, each stored whole in --store as a run named <study>/<run> whose series \
+            are its metric rows (`biaslab results list/export` read them): run the command again and it \
+            measures only what is missing, then analyses the store; --shard i/n measures the runs k with \
+            k mod n = i − 1 (merge the shards' stores with `biaslab results merge`, then run once more to \
+            analyse); --jobs N measures N runs at a time, each process with its share of the cores. Without \
+            --store the runs go to a temporary store removed at the end.
+
+            Exit status: 0 when every selected study was analysed or a shard finished, whatever the \
+            verdicts (a study that ran is a success); 1 when a run failed; 128 + signal after SIGINT/SIGTERM \
+            (the runs already measured stay in the store).
 
             Examples:
               biaslab reproduce --list
               biaslab reproduce 003-toy
               biaslab reproduce 003-toy --json
               biaslab reproduce 003-toy --quick -o out/reproduce-003-toy.html
+              biaslab reproduce 002 --quick --store out/reproduce-002.sqlite
+              biaslab reproduce 003-gd --quick --jobs 2 --seeds 2
+              biaslab reproduce 003-sgd --quick --shard 1/2 --store out/sgd-shard1.sqlite
             """)
 
-    @Argument(help: "The study (see --list).") var study: String?
+    @Argument(help: "The study, a paper's number (every study of that paper) or all (see --list).") var study: String?
     @Flag(help: "List the studies and their claims.") var list = false
     @Flag(help: "The short version (tests the machinery, not the claim).") var quick = false
     @Option(help: "Seeds per configuration for stochastic studies.") var seeds = 3
-    @Option(name: [.customShort("o"), .long], help: "Write the study's HTML report here.") var output: String?
+    @Option(help: "Measure up to N runs at a time, as child processes sharing the cores.") var jobs = 1
+    @Option(help: "Keep the runs in this store (SQLite), to continue, shard or re-analyse them.") var store: String?
+    @Option(help: "Measure only shard i of n (1 ≤ i ≤ n): the runs k with k mod n = i − 1; needs --store.") var shard: String?
+    @Option(name: [.customShort("o"), .long], help: "Write the HTML report (every selected study) here.") var output: String?
+    @Option(help: .hidden) var measureRun: String?
     @OptionGroup var json: OutputOptions
 
     func validate() throws {
         guard list || study != nil else { throw ValidationError("give a study (see 'biaslab reproduce --list') or --list") }
-        if let study, Studies.named(study) == nil {
-            throw ValidationError("unknown study '\(study)'; studies: \(Studies.all.map(\.name).joined(separator: ", "))")
+        if let study, Studies.selected(by: study).isEmpty {
+            throw ValidationError("unknown study '\(study)'; studies: \(Studies.all.map(\.name).joined(separator: ", ")), a paper's number, or all")
         }
         guard (1...100).contains(seeds) else { throw ValidationError("--seeds must be between 1 and 100, got \(seeds)") }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if shard != nil && store == nil { throw ValidationError("--shard needs --store (a shard's runs are kept for the final analysis)") }
+        if measureRun != nil && (store == nil || Studies.named(study ?? "") == nil) {
+            throw ValidationError("--measure-run needs one study by name and --store")
+        }
     }
 
     struct Listing: Encodable {
@@ -53,33 +77,97 @@ struct ReproduceCommand: ParsableCommand {
     }
 
     func run() throws {
-        if list {
-            let listing = Studies.all.map { Listing(name: $0.name, title: $0.title, claims: $0.claims) }
-            if json.json { try JSONOutput.print(["studies": listing]); return }
-            for s in listing {
-                print("\(s.name)  \(s.title)")
-                for c in s.claims { print("  \(c.id)  [paper \(c.paper), \(c.source)] \(c.statement) — \(c.criterion)") }
+        if list { return try printList() }
+        let studies = Studies.selected(by: study!)
+        let options = StudyOptions(quick: quick, seeds: seeds)
+        let storeURL = store.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("biaslab-reproduce-\(UUID().uuidString).sqlite")
+        defer { if store == nil { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: storeURL.path + suffix) } } }
+        let runs: StudyStore
+        do { runs = try StudyStore(url: storeURL) } catch { throw ComputationError("--store \(storeURL.path): \(error)") }
+        if let key = measureRun { return try measureOne(key, of: studies[0], options, runs) }
+
+        let part = try SweepCommand.shard(shard)
+        InterruptSignal.install()
+        try measure(studies, options, shard: part, in: runs)
+        if let signal = InterruptSignal.receivedSignal { throw ExitCode(128 + signal) }
+
+        var results: [StudyResult] = []
+        var incomplete: [String] = []
+        for s in studies {
+            let missing = try runs.pending(s, options)
+            if !missing.isEmpty { incomplete.append("\(s.name): \(missing.count) of \(s.runs(options).count) runs still to measure"); continue }
+            do { results.append(try runs.analyze(s, options)) } catch { throw ComputationError("reproduce \(s.name): \(error)") }
+        }
+        if let output, !results.isEmpty {
+            try StandardStreams.writeFile(StudyReport.html(results), to: output, option: "-o")
+        }
+        try printResults(results, incomplete: incomplete)
+    }
+
+    /// Measures the pending runs of every study (this shard's), in this process or as `--jobs` children.
+    func measure(_ studies: [any Study], _ options: StudyOptions, shard: SweepShard, in runs: StudyStore) throws {
+        if jobs <= 1 {
+            for s in studies {
+                do {
+                    try runs.measurePending(s, options, shard: shard, version: BiasLabVersion.string,
+                                            shouldStop: { InterruptSignal.receivedSignal != nil },
+                                            willMeasure: { SweepProcesses.log("reproduce: \(s.name)/\($0.key)") })
+                } catch { throw ComputationError("reproduce \(s.name): \(error)") }
             }
             return
         }
-        let result: StudyResult
-        do { result = try Studies.named(study!)!.run(StudyOptions(quick: quick, seeds: seeds)) } catch {
-            throw ComputationError("reproduce \(study!): \(error)")
-        }
-        if let output {
-            do { try Data(StudyReport.html(result).utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
-                throw ComputationError("-o \(output): \(error.localizedDescription)")
+        var tasks: [ChildProcesses.Task] = []
+        for s in studies {
+            for run in try runs.pending(s, options, shard: shard) {
+                tasks.append(ChildProcesses.Task(label: "reproduce: \(s.name)/\(run.key)",
+                                                 arguments: ["reproduce", s.name, "--measure-run", run.key, "--store", runs.store.url.path,
+                                                             "--seeds", "\(seeds)"] + (quick ? ["--quick"] : [])))
             }
         }
+        let failed = ChildProcesses.run(tasks, jobs: jobs, log: { SweepProcesses.log($0) }).filter { $0.exitStatus != 0 }
+        if let first = failed.first, InterruptSignal.receivedSignal == nil {
+            throw ComputationError("\(failed.count) of \(tasks.count) runs failed; first: \(first.task.label): "
+                                   + (first.failure ?? "exit status \(first.exitStatus ?? -1)"))
+        }
+    }
+
+    /// `--measure-run KEY`: measures one run of one study into the store (what a `--jobs` child does).
+    func measureOne(_ key: String, of study: any Study, _ options: StudyOptions, _ runs: StudyStore) throws {
+        guard let run = study.runs(options).first(where: { $0.key == key }) else {
+            throw UsageError("--measure-run: \(study.name) has no run '\(key)'")
+        }
+        do { try runs.measure(run, of: study, options, version: BiasLabVersion.string) } catch {
+            throw ComputationError("reproduce \(study.name)/\(key): \(error)")
+        }
+    }
+
+    func printList() throws {
+        let listing = Studies.all.map { Listing(name: $0.name, title: $0.title, claims: $0.claims) }
+        if json.json { try JSONOutput.print(["studies": listing]); return }
+        for s in listing {
+            print("\(s.name)  \(s.title)")
+            for c in s.claims { print("  \(c.id)  [paper \(c.paper), \(c.source)] \(c.statement) — \(c.criterion)") }
+        }
+    }
+
+    func printResults(_ results: [StudyResult], incomplete: [String]) throws {
+        let outputs = results.map { Output(study: $0.study, title: $0.title, quick: quick, wallSeconds: $0.wallSeconds, outcomes: $0.outcomes) }
         if json.json {
-            try JSONOutput.print(Output(study: result.study, title: result.title, quick: quick, wallSeconds: result.wallSeconds, outcomes: result.outcomes))
+            struct All: Encodable { let studies: [Output]; let incomplete: [String] }
+            if outputs.count == 1 && incomplete.isEmpty && Studies.named(study!) != nil { try JSONOutput.print(outputs[0]) }
+            else { try JSONOutput.print(All(studies: outputs, incomplete: incomplete)) }
             return
         }
-        print("\(result.study): \(result.title)\(quick ? " (quick)" : "")")
-        for o in result.outcomes {
-            print("  [\(o.verdict.rawValue)] \(o.claim.id): \(o.claim.statement)")
-            print("      criterion: \(o.claim.criterion); measured: \(o.measured)")
+        for result in results {
+            print("\(result.study): \(result.title)\(quick ? " (quick)" : "")")
+            for o in result.outcomes {
+                print("  [\(o.verdict.rawValue)] \(o.claim.id): \(o.claim.statement)")
+                print("      criterion: \(o.claim.criterion); measured: \(o.measured)")
+            }
+            print(String(format: "  %.1f s of measuring", result.wallSeconds))
         }
-        print(String(format: "  %.1f s", result.wallSeconds) + (output.map { "; report: \($0)" } ?? ""))
+        for line in incomplete { print("\(line) (in \(store ?? "the store"); run again, or each shard and merge, to analyse)") }
+        if let output, !results.isEmpty { print("report: \(output)") }
     }
 }

@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Re-analyse the stored series of `biaslab reproduce` independently of BiasLab's Swift code.
+
+Usage: python3 scripts/reanalyse.py STORE.sqlite [--quick]
+
+Reads every run `<study>/<key>` of the store (sqlite3 from Python's standard library; no BiasLab code),
+recomputes each claim's statistic from the raw series -- late-phase medians, end points, orderings --
+applies the criterion as written in docs/REPRODUCTIONS.md (seed mean, then every seed), and prints one
+line per claim. Compare them with the verdicts `biaslab reproduce` printed: a disagreement is a defect.
+Studies 003-gd, 003-sgd, 003-momentum and 002-ellipse are covered; others are listed as skipped.
+"""
+import json
+import re
+import sqlite3
+import statistics
+import sys
+
+
+def load(path, quick):
+    db = sqlite3.connect(path)
+    runs = {}
+    for rid, name, config, status in db.execute("SELECT id, name, config, status FROM runs ORDER BY id"):
+        cfg = json.loads(config)
+        if status != "completed" or cfg.get("quick") != quick or "/" not in name:
+            continue
+        series = {}
+        for step, metric, value in db.execute("SELECT step, name, value FROM metrics WHERE run_id = ? ORDER BY step", (rid,)):
+            series.setdefault(metric, []).append((step, float("nan") if value is None else value))
+        study, key = name.split("/", 1)
+        runs.setdefault(study, {})[key] = (cfg.get("configuration", ""), series)  # the latest completed run wins
+    return runs
+
+
+def verdict(values, passes):
+    """Reproduced when the criterion holds for the seed mean and every seed; inconclusive when only for the mean."""
+    if not values:
+        return "no runs"
+    mean = [statistics.fmean(col) for col in zip(*values)] if isinstance(values[0], tuple) else statistics.fmean(values)
+    if not passes(tuple(mean) if isinstance(values[0], tuple) else mean):
+        return "not reproduced"
+    return "reproduced" if all(passes(v) for v in values) else "inconclusive"
+
+
+def late_after_crossing(series, threshold, settle):
+    """Medians of λ₁/threshold and IAS/threshold from `settle` steps after λ₁ first exceeds threshold (≥ 3 points)."""
+    lam, ias = series["lambda_1"], dict(series["ias"])
+    first = next((s for s, v in lam if v > threshold), None)
+    if first is None:
+        return None
+    late = [(v, ias[s]) for s, v in lam if s >= first + settle]
+    if len(late) < 3:
+        return None
+    return statistics.median(v for v, _ in late) / threshold, statistics.median(i for _, i in late) / threshold
+
+
+def number(config, field):
+    m = re.search(field + r": ([0-9.e+-]+)", config)
+    return float(m.group(1)) if m else None
+
+
+def gd(runs):
+    configs = [c for c, _ in runs.values()]
+    eta, settle = number(configs[0], "eta"), int(number(configs[0], "settle"))
+    edge = 2 / eta
+    peaks = [max(v for _, v in s["lambda_1"]) / edge for _, s in runs.values()]
+    print(f"003-gd-sharpening: max λ₁·η/2 per seed {fmt(peaks)} -> {'reproduced' if all(p > 1 for p in peaks) else 'not reproduced'}")
+    late = [late_after_crossing(s, edge, settle) for _, s in runs.values()]
+    if any(x is None for x in late):
+        print("003-gd-ias-at-edge, 003-gd-lambda-above: edge not reached in every seed -> inconclusive")
+        return
+    print(f"003-gd-ias-at-edge: late IAS·η/2 {fmt([i for _, i in late])} -> {verdict([i for _, i in late], lambda x: 0.9 <= x <= 1.1)}")
+    print(f"003-gd-lambda-above: late λ₁·η/2 {fmt([l for l, _ in late])} -> {verdict(late, lambda p: p[0] > 1.05 and p[0] > p[1])}")
+
+
+def sgd(runs):
+    by_b = {}
+    for key, (_, s) in runs.items():
+        b, seed = (int(x) for x in re.match(r"b=(\d+),seed=(\d+)", key).groups())
+        half = lambda name: statistics.median(v for _, v in s[name][len(s[name]) // 2:])
+        by_b.setdefault(b, {})[seed] = (half("ratio_over_edge"), half("rho_b"), half("lambda_1_over_edge"))
+    bs = sorted(by_b)
+    seeds = sorted(set.intersection(*(set(d) for d in by_b.values())))
+    per_seed = [tuple(by_b[b][k] for b in bs) for k in seeds]
+    flat = lambda i: [tuple(r[i] for r in row) for row in per_seed]
+    print(f"003-sgd-ratio-at-edge (b = {bs}): late ratio·η/2 per seed {flat(0)} -> "
+          f"{verdict(flat(0), lambda r: all(0.8 <= x <= 1.25 for x in r))}")
+    print(f"003-sgd-rho-grows: late ρ_b per seed {flat(1)} -> {verdict(flat(1), lambda r: all(a < b for a, b in zip(r, r[1:])))}")
+    print(f"003-sgd-small-b-below: late λ₁·η/2 at b = {bs[0]} per seed {[r[0] for r in flat(2)]} -> "
+          f"{verdict([r[0] for r in flat(2)], lambda x: x < 1)}")
+
+
+def momentum(runs, quick):
+    settle = 10 if quick else 200
+    for family in ("polyak", "nesterov"):
+        verdicts, parts = [], []
+        for beta in ("0.5", "0.9"):
+            late = [late_after_crossing(s, 40.0, settle) for k, (_, s) in runs.items() if k.startswith(f"{family},beta1={beta},")]
+            if not late or any(x is None for x in late):
+                verdicts.append("inconclusive"); parts.append(f"β₁ = {beta}: threshold not crossed"); continue
+            verdicts.append(verdict([i for _, i in late], lambda x: 0.9 <= x <= 1.1))
+            parts.append(f"β₁ = {beta}: late IAS/threshold {fmt([i for _, i in late])}")
+        overall = "not reproduced" if "not reproduced" in verdicts else ("inconclusive" if "inconclusive" in verdicts else "reproduced")
+        print(f"003-momentum-{family}: {'; '.join(parts)} -> {overall}")
+
+
+def ellipse(runs):
+    # Digest 002 §6.1 with a = 2, b = 1, c = 1/2: min tr H at (1, 1), min tr(Diag H^{1/2}) at (√5/2, 3/√20).
+    targets = {"sgd": (1.0, 1.0), "adam": (5 ** 0.5 / 2, 3 / 20 ** 0.5)}
+    for opt, target in targets.items():
+        ends = [(s["x"][-1][1], s["y"][-1][1]) for k, (_, s) in runs.items() if k.startswith(opt + ",")]
+        near = lambda p: ((p[0] - target[0]) ** 2 + (p[1] - target[1]) ** 2) ** 0.5 <= 0.03 * (target[0] ** 2 + target[1] ** 2) ** 0.5
+        print(f"002-ellipse {opt}: end points {[(round(x, 4), round(y, 4)) for x, y in ends]} vs {tuple(round(t, 4) for t in target)} -> {verdict(ends, near)}")
+
+
+def fmt(xs):
+    return "[" + ", ".join(f"{x:.3f}" for x in xs) + "]"
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    quick = "--quick" in sys.argv[2:]
+    studies = load(sys.argv[1], quick)
+    for study, runs in sorted(studies.items()):
+        if study == "003-gd": gd(runs)
+        elif study == "003-sgd": sgd(runs)
+        elif study == "003-momentum": momentum(runs, quick)
+        elif study == "002-ellipse": ellipse(runs)
+        else: print(f"{study}: skipped (not covered by this script)")
+
+
+if __name__ == "__main__":
+    main()
