@@ -53,9 +53,9 @@ public struct ProbeSetup {
     public let sampleCount: Int
     public let dimension: Int
     /// The model trained on data (nil for analytic objectives).
-    public let model: (any Model)?
+    public var model: (any Model)? = nil
     /// The training source's teacher (``DataSource/groundTruth``: w*, vec(M*)), nil when it has none.
-    public let groundTruth: [Double]?
+    public var groundTruth: [Double]? = nil
 }
 
 extension ProbeSetup {
@@ -88,7 +88,7 @@ public struct ProbeContext {
     /// The seed for this probe at this step.
     public let seed: UInt64
     /// The training source's teacher (``DataSource/groundTruth``), nil when it has none.
-    public let groundTruth: [Double]?
+    public var groundTruth: [Double]? = nil
 }
 
 /// Probes by name. ``standard`` holds every built-in probe.
