@@ -20,18 +20,24 @@ extension DataSource {
         case .fashionMNIST(let split, let options): Self.fashionMNIST(split, options)
         case .sparseRegression(let s):
             DataPreprocessing(
-                subset: "all n = \(s.samples) generated samples",
+                subset: "all n = \(s.samples) generated samples" + Self.describe(s.split),
                 scaling: "x ~ i.i.d. \(s.features == .gaussian ? "N(0, I_d)" : "Unif{±1}^d"), d = \(s.dimension), not rescaled",
                 centering: "none",
                 targets: "y = ⟨w*, x⟩ + ξ, w* \(s.sparsity)-sparse (\(s.supportValues == .ones ? "ones" : "N(0, 1)") on its support), \(Self.describe(s.noise))")
         case .teacherStudent(let t):
             DataPreprocessing(
-                subset: "all n = \(t.samples) generated samples",
+                subset: "all n = \(t.samples) generated samples" + Self.describe(t.split),
                 scaling: "x ~ N(0, I_d), d = \(t.inputDimension), not rescaled",
                 centering: "none",
                 targets: t.targets == .oneHot
                     ? "y = one-hot(argmax(teacher(x) + σε)), σ = \(t.noise), teacher a tanh MLP \(([t.inputDimension] + t.hidden + [t.outputs]).map(String.init).joined(separator: "-"))"
                     : "y = teacher(x) + σε, σ = \(t.noise), teacher a tanh MLP \(([t.inputDimension] + t.hidden + [t.outputs]).map(String.init).joined(separator: "-"))")
+        case .matrixSensing(let m):
+            DataPreprocessing(
+                subset: "all n = \(m.samples) generated measurements" + Self.describe(m.split),
+                scaling: "x = vec(A), A ∈ ℝ^\(m.rows)×\(m.columns) with i.i.d. N(0, 1) entries (row-major), not rescaled",
+                centering: "none",
+                targets: "y = ⟨A, M*⟩ + σε, σ = \(m.noise), M* = UVᵀ/√r of rank r = \(m.rank) (U, V i.i.d. N(0, 1))")
         case .gaussianMixture(let g):
             DataPreprocessing(
                 subset: "all n = \(g.samples) generated samples, classes balanced (⌊n/k⌋ or ⌈n/k⌉ each), shuffled",
@@ -51,6 +57,11 @@ extension DataSource {
                 centering: "none",
                 targets: "an integer y of shape [N] is read as labels and one-hot encoded; a float y is kept ([N] becomes [N, 1])")
         }
+    }
+
+    /// "" for the training split; the held-out convention for the test split.
+    private static func describe(_ split: SyntheticSplit) -> String {
+        split == .train ? "" : " (held-out test split: the same teacher, inputs and noise from the streams test/…)"
     }
 
     private static func describe(_ noise: SparseRegression.Noise) -> String {

@@ -15,19 +15,24 @@ import Foundation
 /// | name | keys (default) |
 /// |---|---|
 /// | `fashion-mnist` | `split` (train \| test), `n` (all; the first n), `per-class` (none; n per class, seeded), `seed` (0), `classes` (all; e.g. 0+6), `layout` (flat \| image), `center` (none \| training-mean) |
-/// | `sparse-regression` | `n` (100), `d` (100), `k` (5), `features` (rademacher \| gaussian), `values` (ones \| gaussian), `noise` (0), `noise-kind` (rademacher \| gaussian), `seed` (0) |
-/// | `teacher-student` | `n` (512), `d` (20), `hidden` (128+128), `out` (4), `targets` (one-hot \| regression), `noise` (0), `seed` (0) |
+/// | `sparse-regression` | `n` (100), `d` (100), `k` (5), `features` (rademacher \| gaussian), `values` (ones \| gaussian), `noise` (0), `noise-kind` (rademacher \| gaussian), `seed` (0), `split` (train \| test) |
+/// | `teacher-student` | `n` (512), `d` (20), `hidden` (128+128), `out` (4), `targets` (one-hot \| regression), `noise` (0), `seed` (0), `split` (train \| test) |
+/// | `matrix-sensing` | `n` (100), `rows` (5), `cols` (5), `rank` (1), `noise` (0), `seed` (0), `split` (train \| test) |
 /// | `gaussian-mixture` | `n` (512), `d` (20), `classes` (2), `sigma` (1), `separation` (3), `seed` (0) |
 /// | `chebyshev` | `degree` (3), `n` (20) |
+///
+/// `split=test` draws a held-out set from the same teacher (w*, teacher network, M*) with inputs and noise
+/// of its own (``SyntheticSplit``); ``groundTruth`` is the teacher of the linear sources.
 ///
 /// Examples: `fashion-mnist:test`, `fashion-mnist:train,per-class=100,seed=3,classes=0+6`,
 /// `sparse-regression:n=100,d=50,k=5,features=gaussian,seed=1`, `chebyshev:degree=4`, `runs/data.npz`.
 /// The meaning of each key is in the doc comment of the type it fills (``FashionMNIST``,
-/// ``SparseRegression``, ``TeacherStudent``, ``GaussianMixture``, ``Chebyshev``).
+/// ``SparseRegression``, ``TeacherStudent``, ``MatrixSensing``, ``GaussianMixture``, ``Chebyshev``).
 public enum DataSource: Equatable, Sendable {
     case fashionMNIST(split: FashionMNIST.Split, options: FashionMNIST.Options)
     case sparseRegression(SparseRegression)
     case teacherStudent(TeacherStudent)
+    case matrixSensing(MatrixSensing)
     case gaussianMixture(GaussianMixture)
     case chebyshev(Chebyshev)
     case npz(URL)
@@ -35,8 +40,9 @@ public enum DataSource: Equatable, Sendable {
     /// Every source name with its keys, in the order errors list them.
     public static let keys: KeyValuePairs<String, [String]> = [
         "fashion-mnist": ["split", "n", "per-class", "seed", "classes", "layout", "center"],
-        "sparse-regression": ["n", "d", "k", "features", "values", "noise", "noise-kind", "seed"],
-        "teacher-student": ["n", "d", "hidden", "out", "targets", "noise", "seed"],
+        "sparse-regression": ["n", "d", "k", "features", "values", "noise", "noise-kind", "seed", "split"],
+        "teacher-student": ["n", "d", "hidden", "out", "targets", "noise", "seed", "split"],
+        "matrix-sensing": ["n", "rows", "cols", "rank", "noise", "seed", "split"],
         "gaussian-mixture": ["n", "d", "classes", "sigma", "separation", "seed"],
         "chebyshev": ["degree", "n"],
     ]
@@ -87,13 +93,18 @@ public enum DataSource: Equatable, Sendable {
                 features: try p.choice("features", default: SparseRegression.Features.rademacher),
                 supportValues: try p.choice("values", default: SparseRegression.SupportValues.ones),
                 noise: scale == 0 ? .none : noiseKind == .gaussian ? .gaussian(scale) : .rademacher(scale),
-                seed: try p.seed()))
+                seed: try p.seed(), split: try p.choice("split", default: SyntheticSplit.train)))
         case "teacher-student":
             return .teacherStudent(try TeacherStudent(
                 samples: try p.integer("n", default: 512), inputDimension: try p.integer("d", default: 20),
                 hidden: try p.optionalIntegerList("hidden") ?? [128, 128], outputs: try p.integer("out", default: 4),
                 targets: try p.choice("targets", default: TeacherStudent.Targets.oneHot),
-                noise: try p.double("noise", default: 0), seed: try p.seed()))
+                noise: try p.double("noise", default: 0), seed: try p.seed(), split: try p.choice("split", default: SyntheticSplit.train)))
+        case "matrix-sensing":
+            return .matrixSensing(try MatrixSensing(
+                samples: try p.integer("n", default: 100), rows: try p.integer("rows", default: 5), columns: try p.integer("cols", default: 5),
+                rank: try p.integer("rank", default: 1), noise: try p.double("noise", default: 0), seed: try p.seed(),
+                split: try p.choice("split", default: SyntheticSplit.train)))
         case "gaussian-mixture":
             return .gaussianMixture(try GaussianMixture(
                 samples: try p.integer("n", default: 512), dimension: try p.integer("d", default: 20),
@@ -110,9 +121,22 @@ public enum DataSource: Equatable, Sendable {
         case .fashionMNIST(let split, let options): try FashionMNIST.load(split: split, options: options)
         case .sparseRegression(let generator): generator.generate()
         case .teacherStudent(let generator): generator.generate()
+        case .matrixSensing(let generator): generator.generate()
         case .gaussianMixture(let generator): generator.generate()
         case .chebyshev(let generator): generator.generate()
         case .npz(let url): try Dataset.load(npz: url)
+        }
+    }
+}
+
+extension DataSource {
+    /// The teacher of a linear synthetic source, flattened: w* (`sparse-regression`) or vec(M*) row-major
+    /// (`matrix-sensing`); nil for every other source. The same for both splits and every n.
+    public var groundTruth: [Double]? {
+        switch self {
+        case .sparseRegression(let generator): generator.groundTruth().scalars
+        case .matrixSensing(let generator): generator.groundTruth().scalars
+        default: nil
         }
     }
 }

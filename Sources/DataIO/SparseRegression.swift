@@ -11,6 +11,9 @@ import Tensor
 /// xᵢ     ~ i.i.d. Unif{±1}ᵈ (.rademacher, the paper's zᵢ) or N(0, I_d) (.gaussian)  (stream "…/features")
 /// yᵢ     = ⟨w*, xᵢ⟩ + ξᵢ,  ξᵢ = 0 (.none), N(0, σ²) (.gaussian(σ)) or Unif{±δ} (.rademacher(δ))  (stream "…/noise")
 /// ```
+/// The held-out split (``split`` = `.test`, ``SyntheticSplit``) keeps S and w* and draws xᵢ and ξᵢ from the
+/// streams "…/test/features" and "…/test/noise". With Rademacher or Gaussian features E xxᵀ = I_d, so the
+/// expected clean test loss of a linear predictor w under the ½ squared loss is ½‖w − w*‖².
 ///
 /// Every stream is `RandomGenerator(seed: seed, stream: "sparse-regression").stream(name)`, so changing
 /// n leaves w* unchanged and the first samples' features identical (rows are drawn sample by sample).
@@ -47,10 +50,13 @@ public struct SparseRegression: Equatable, Sendable {
     public var supportValues: SupportValues
     public var noise: Noise
     public var seed: UInt64
+    /// The training set or the held-out test set of the same w*.
+    public var split: SyntheticSplit
 
     /// Checks 1 ≤ n, 1 ≤ d, 0 ≤ κ ≤ d and a non-negative noise scale.
     public init(samples: Int, dimension: Int, sparsity: Int, features: Features = .rademacher,
-                supportValues: SupportValues = .ones, noise: Noise = .none, seed: UInt64 = 0) throws(DataError) {
+                supportValues: SupportValues = .ones, noise: Noise = .none, seed: UInt64 = 0,
+                split: SyntheticSplit = .train) throws(DataError) {
         let source = "sparse-regression"
         guard samples >= 1 else { throw DataError(.invalidValue, source: source, "n must be ≥ 1, got \(samples)") }
         guard dimension >= 1 else { throw DataError(.invalidValue, source: source, "d must be ≥ 1, got \(dimension)") }
@@ -69,6 +75,7 @@ public struct SparseRegression: Equatable, Sendable {
         self.supportValues = supportValues
         self.noise = noise
         self.seed = seed
+        self.split = split
     }
 
     var root: RandomGenerator { RandomGenerator(seed: seed, stream: "sparse-regression") }
@@ -89,17 +96,17 @@ public struct SparseRegression: Equatable, Sendable {
 
     /// The dataset: x [n, d], y [n, 1].
     public func generate() -> Dataset {
-        var featureGenerator = root.stream("features")
+        var featureGenerator = root.stream(split.stream("features"))
         let x = Tensor(shape: [samples, dimension],
                        scalars: features == .gaussian ? featureGenerator.gaussians(samples * dimension)
                                                       : featureGenerator.rademachers(samples * dimension))
         var y = Tensor.matvec(x, groundTruth()).reshaped([samples, 1])
-        var noiseGenerator = root.stream("noise")
+        var noiseGenerator = root.stream(split.stream("noise"))
         switch noise {
         case .none: break
         case .gaussian(let sigma): for i in 0..<samples { y.scalars[i] += sigma * noiseGenerator.gaussian() }
         case .rademacher(let delta): for i in 0..<samples { y.scalars[i] += delta * noiseGenerator.rademacher() }
         }
-        return Dataset(name: "sparse-regression", x: x, y: y)
+        return Dataset(name: split == .train ? "sparse-regression" : "sparse-regression:test", x: x, y: y)
     }
 }

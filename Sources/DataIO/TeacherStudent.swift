@@ -60,7 +60,9 @@ public struct TanhMLP: Equatable, Sendable {
 /// .oneHot:     labelᵢ = argmax(teacher(xᵢ) + σ εᵢ),  yᵢ = one-hot(labelᵢ) ∈ ℝᶜ
 /// .regression: yᵢ = teacher(xᵢ) + σ εᵢ,  labels nil
 /// ```
-/// Streams are `RandomGenerator(seed: seed, stream: "teacher-student").stream(name)`. The digest does
+/// Streams are `RandomGenerator(seed: seed, stream: "teacher-student").stream(name)`. The held-out split
+/// (``split`` = `.test`, ``SyntheticSplit``) keeps the teacher and draws x and ε from "…/test/inputs" and
+/// "…/test/noise". The digest does
 /// not give the teacher's width or noise level; they are parameters here (σ defaults to 0).
 public struct TeacherStudent: Equatable, Sendable {
     public enum Targets: String, CaseIterable, Codable, Sendable {
@@ -76,9 +78,12 @@ public struct TeacherStudent: Equatable, Sendable {
     /// σ, the standard deviation of the Gaussian noise added to the teacher's outputs.
     public var noise: Double
     public var seed: UInt64
+    /// The training set or the held-out test set of the same teacher.
+    public var split: SyntheticSplit
 
     public init(samples: Int = 512, inputDimension: Int = 20, hidden: [Int] = [128, 128], outputs: Int = 4,
-                targets: Targets = .oneHot, noise: Double = 0, seed: UInt64 = 0) throws(DataError) {
+                targets: Targets = .oneHot, noise: Double = 0, seed: UInt64 = 0,
+                split: SyntheticSplit = .train) throws(DataError) {
         let source = "teacher-student"
         guard samples >= 1, inputDimension >= 1, outputs >= 1, hidden.allSatisfy({ $0 >= 1 }) else {
             throw DataError(.invalidValue, source: source,
@@ -92,6 +97,7 @@ public struct TeacherStudent: Equatable, Sendable {
         self.targets = targets
         self.noise = noise
         self.seed = seed
+        self.split = split
     }
 
     var root: RandomGenerator { RandomGenerator(seed: seed, stream: "teacher-student") }
@@ -104,15 +110,16 @@ public struct TeacherStudent: Equatable, Sendable {
 
     /// The dataset: x [n, d], y [n, c].
     public func generate() -> Dataset {
-        var inputs = root.stream("inputs")
+        var inputs = root.stream(split.stream("inputs"))
+        let name = split == .train ? "teacher-student" : "teacher-student:test"
         let x = Tensor(shape: [samples, inputDimension], scalars: inputs.gaussians(samples * inputDimension))
-        var noiseGenerator = root.stream("noise")
+        var noiseGenerator = root.stream(split.stream("noise"))
         let noisy = teacher()(x) + Tensor(shape: [samples, outputs], scalars: noiseGenerator.gaussians(samples * outputs)) * noise
         switch targets {
         case .regression:
-            return Dataset(name: "teacher-student", x: x, y: noisy)
+            return Dataset(name: name, x: x, y: noisy)
         case .oneHot:
-            return Dataset(name: "teacher-student", x: x, labels: noisy.argmaxLastAxis(), classes: outputs)
+            return Dataset(name: name, x: x, labels: noisy.argmaxLastAxis(), classes: outputs)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 
 /// The noisy ellipse of paper 002 (§3, Fig. 1), in the reconstruction of digest 002 §6.1 (the paper's
@@ -66,6 +67,46 @@ public struct NoisyEllipseObjective: Objective, Codable, Equatable {
         let t = (2 * c / (a * a + b * b)).squareRoot()
         let p = a * a * t, q = b * b * t
         return [(p + q) / 2, (p - q) / 2]
+    }
+
+    /// The point of Γ at angle φ: p = a√(2c) cos φ, q = b√(2c) sin φ, θ = ((p + q)/2, (p − q)/2). φ = 0 is the
+    /// tip ``sgdLimit``; φ ∈ [0, π/2] is the quarter of Γ with p, q ≥ 0 (the one the study's start lies in).
+    public func point(atAngle phi: Double) -> [Double] {
+        let p = a * (2 * c).squareRoot() * cos(phi), q = b * (2 * c).squareRoot() * sin(phi)
+        return [(p + q) / 2, (p - q) / 2]
+    }
+
+    /// The angle φ of θ (the inverse of ``point(atAngle:)`` on Γ; off Γ, the angle of its radial projection).
+    public func angle(of parameters: [Double]) -> Double {
+        let p = parameters[0] + parameters[1], q = parameters[0] - parameters[1]
+        return atan2(q / b, p / a)
+    }
+
+    /// tr(Diag(H)^{1−λ}) = |∂ₓf|^{2(1−λ)} + |∂ᵧf|^{2(1−λ)} with H = ∇f∇fᵀ (the Hessian on Γ): the regularizer
+    /// label-noise AdamE-λ minimizes (paper 002 Thm 5.2; λ = 0: tr H, SGD; λ = ½: tr(Diag H^{1/2}), Adam).
+    public func diagonalPowerTrace(at parameters: [Double], exponent lambda: Double) -> Double {
+        let g = ellipse(at: parameters).gradient
+        let s = 2 * (1 - lambda)
+        return pow(abs(g[0]), s) + pow(abs(g[1]), s)
+    }
+
+    /// The limit of label-noise AdamE-λ (paper 002 Thm 5.2, digest 002 §6.1 and oracle 8): the minimizer of
+    /// ``diagonalPowerTrace(at:exponent:)`` on the quarter φ ∈ [0, π/2] of Γ, found by a search over
+    /// `cells` + 1 equally spaced angles refined by golden-section search on the two cells around the best one.
+    /// λ = 0 gives ``sgdLimit``; for λ ≥ ½ the minimizer is ``adamLimit`` (the regularizer is concave in |∇f|
+    /// there); for a = 2, b = 1 it leaves the tip between λ = 0.375 and 0.4.
+    public func adamELimit(exponent lambda: Double, cells: Int = 20_000) -> [Double] {
+        precondition((0..<1).contains(lambda) && cells > 1, "adamELimit: need λ ∈ [0, 1) and cells > 1, got λ = \(lambda), cells = \(cells)")
+        let width = Double.pi / 2 / Double(cells)
+        let value = { (phi: Double) in self.diagonalPowerTrace(at: self.point(atAngle: phi), exponent: lambda) }
+        let best = (0...cells).min { value(Double($0) * width) < value(Double($1) * width) }!
+        var (lo, hi) = (Double(max(best - 1, 0)) * width, Double(min(best + 1, cells)) * width)
+        let golden = (5.0.squareRoot() - 1) / 2
+        for _ in 0..<80 {
+            let m1 = hi - golden * (hi - lo), m2 = lo + golden * (hi - lo)
+            if value(m1) <= value(m2) { hi = m2 } else { lo = m1 }
+        }
+        return point(atAngle: (lo + hi) / 2)
     }
 
     /// α with Σ = αH on Γ for a batch of `batchSize` samples drawn with replacement: δ²/B.

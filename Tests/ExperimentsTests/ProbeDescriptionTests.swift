@@ -7,11 +7,23 @@ import Testing
 /// the metrics it lists are exactly the names a tiny run records (oracle: the metrics table), and the
 /// options it lists are exactly the keys it reads (oracle: ConfigReader's "valid keys here" list).
 @Suite struct ProbeDescriptionTests {
-    static func yaml(_ probes: String, optimizer: String = "{name: adam:torch, lr: 0.02}") -> String {
-        """
-        name: probes
+    static let defaultProblem = """
         model: mlp:4-6-2:tanh
         data: {train: "gaussian-mixture:n=24,d=4,classes=2,seed=1", test: "gaussian-mixture:n=12,d=4,classes=2,seed=2"}
+        """
+
+    /// The probes that need a problem of their own (recovery: a linear predictor on a source with a teacher).
+    static let problems = [
+        "recovery": """
+            model: dln:6
+            data: {train: "sparse-regression:n=8,d=6,k=2,seed=1", test: "sparse-regression:split=test,n=8,d=6,k=2,seed=1"}
+            """,
+    ]
+
+    static func yaml(_ probes: String, problem: String = defaultProblem, optimizer: String = "{name: adam:torch, lr: 0.02}") -> String {
+        """
+        name: probes
+        \(problem)
         loss: mse
         optimizer: \(optimizer)
         training: {steps: 2, batch_size: 8, sampling: without-replacement, checkpoint_every: 5}
@@ -31,6 +43,7 @@ import Testing
         "trace": ["  - {name: trace, every: 1, options: {probes: 4}}"],
         "adaptive_sharpness": ["  - {name: adaptive_sharpness, every: 1}"],
         "gradient_noise": ["  - {name: gradient_noise, every: 1}"],
+        "recovery": ["  - {name: recovery, every: 1}"],
         "loss_change": ["  - {name: loss_change, every: 1}", "  - {name: loss_change, every: 1, options: {mode: sampled, batch_count: 4}}"],
         "alignment": ["  - {name: alignment, every: 1}"],
     ]
@@ -49,7 +62,9 @@ import Testing
         let url = try CLIRunner.temporaryDirectory().appendingPathComponent("runs.sqlite")
         var recorded = Set<String>()
         let entries = try #require(Self.entries[description.name])
-        let runs = entries.map { Self.yaml($0) } + (Self.momentumProbes.contains(description.name) ? [Self.yaml(entries[0], optimizer: Self.momentum)] : [])
+        let problem = Self.problems[description.name] ?? Self.defaultProblem
+        let runs = entries.map { Self.yaml($0, problem: problem) }
+            + (Self.momentumProbes.contains(description.name) ? [Self.yaml(entries[0], problem: problem, optimizer: Self.momentum)] : [])
         for yaml in runs {
             let document = try ConfigValue.parse(yaml: yaml, source: "test")
             let outcome = try Runner.start(try RunConfig(document: document), store: url,

@@ -183,16 +183,18 @@ struct NoisyEllipseStudyTests {
     @Test func criteriaDecideTheVerdicts() {
         let study = NoisyEllipseStudy()
         let (s, a) = (Self.e.sgdLimit, Self.e.adamLimit)
-        #expect(study.analyze(sgd: [s, s], adam: [a, a]).map(\.verdict) == [.reproduced, .reproduced, .reproduced])
+        let adamE = { (seeds: Int) in NoisyEllipseStudy.adamEExponents.map { [[Double]](repeating: Self.e.adamELimit(exponent: $0), count: seeds) } }
+        #expect(study.analyze(sgd: [s, s], adam: [a, a], adamE: adamE(2)).prefix(3).map(\.verdict) == [.reproduced, .reproduced, .reproduced])
         // SGD stuck at Adam's point: SGD's claim fails, and the ordering fails.
-        #expect(study.analyze(sgd: [a], adam: [a]).map(\.verdict) == [.notReproduced, .reproduced, .notReproduced])
+        #expect(study.analyze(sgd: [a], adam: [a], adamE: adamE(1)).prefix(3).map(\.verdict) == [.notReproduced, .reproduced, .notReproduced])
         // One seed 5 % off (the mean within 3 %): inconclusive.
         let off = [s[0] * 1.07, s[1] * 1.07]
-        #expect(study.analyze(sgd: [s, s, off], adam: [a, a, a])[0].verdict == .inconclusive)
+        #expect(study.analyze(sgd: [s, s, off], adam: [a, a, a], adamE: adamE(3))[0].verdict == .inconclusive)
     }
 
     @Test func quickRunProducesAVerdictPerClaim() throws {
         let result = try NoisyEllipseStudy().run(StudyOptions(quick: true))
-        #expect(result.outcomes.map(\.claim.id) == ["002-ellipse-sgd", "002-ellipse-adam", "002-ellipse-order"])
+        #expect(result.outcomes.map(\.claim.id) == ["002-ellipse-sgd", "002-ellipse-adam", "002-ellipse-order", "002-ellipse-adame",
+                                                     "002-ellipse-adame-interpolates"])
     }
 }

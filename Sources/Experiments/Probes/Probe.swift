@@ -52,6 +52,10 @@ public struct ProbeSetup {
     public let sampling: BatchSampling
     public let sampleCount: Int
     public let dimension: Int
+    /// The model trained on data (nil for analytic objectives).
+    public var model: (any Model)? = nil
+    /// The training source's teacher (``DataSource/groundTruth``: w*, vec(M*)), nil when it has none.
+    public var groundTruth: [Double]? = nil
 }
 
 extension ProbeSetup {
@@ -83,6 +87,8 @@ public struct ProbeContext {
     public let sampling: BatchSampling
     /// The seed for this probe at this step.
     public let seed: UInt64
+    /// The training source's teacher (``DataSource/groundTruth``), nil when it has none.
+    public var groundTruth: [Double]? = nil
 }
 
 /// Probes by name. ``standard`` holds every built-in probe.
@@ -106,7 +112,7 @@ public struct ProbeRegistry {
         ProbeRegistry([TrainMetricsProbe.self, TestMetricsProbe.self, SharpnessProbe.self,
                        PreconditionedSharpnessProbe.self, InteractionProbe.self, BatchSharpnessProbe.self,
                        HessianTraceProbe.self, AdaptiveSharpnessProbe.self, GradientNoiseProbe.self,
-                       LossChangeProbe.self, AlignmentProbe.self])
+                       LossChangeProbe.self, AlignmentProbe.self, RecoveryProbe.self])
     }
 
     /// A probe built from its config entry; throws naming the entry on an unknown name or bad options.

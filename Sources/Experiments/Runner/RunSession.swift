@@ -24,6 +24,8 @@ struct RunSession {
     let sampling: BatchSampling
     /// The learning-rate and weight-decay schedules in steps.
     let schedules: Schedules
+    /// The training source's teacher, for probes (``DataSource/groundTruth``).
+    let groundTruth: [Double]?
 
     init(config: RunConfig, registry: ProbeRegistry) throws(ConfigError) {
         self.config = config
@@ -58,12 +60,14 @@ struct RunSession {
         let stepsPerEpoch = config.stepsPerEpoch(sampleCount: n)
         probePeriods = config.probes.map { $0.cadence.period(stepsPerEpoch: stepsPerEpoch) }
         parameters = problem.initialParameters(seed: config.seed)
+        groundTruth = config.problem.data?.groundTruth
         let adaptive = optimizer.optimizer.preconditionerDiagonal(state: optimizer.state) != nil
         probes = []
         for entry in config.probes {
             let probe = try registry.make(entry)
             try probe.check(ProbeSetup(path: entry.path, hasTestData: testObjective != nil, optimizerIsAdaptive: adaptive,
-                                       sampling: sampling, sampleCount: n, dimension: objective.dimension))
+                                       sampling: sampling, sampleCount: n, dimension: objective.dimension,
+                                       model: problem.model, groundTruth: groundTruth))
             probes.append(probe)
         }
     }

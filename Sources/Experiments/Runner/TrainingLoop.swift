@@ -96,7 +96,8 @@ struct TrainingLoop {
                                        testObjective: session.testObjective, optimizer: optimizer,
                                        hyperparameters: session.config.optimizer.hyperparameters, learningRate: session.learningRate(atStep: step),
                                        batchSize: session.config.batchSize ?? session.objective.sampleCount,
-                                       sampling: session.sampling, seed: session.probeSeed(index: index, step: step))
+                                       sampling: session.sampling, seed: session.probeSeed(index: index, step: step),
+                                       groundTruth: session.groundTruth)
             for (name, value) in try session.probes[index].measure(context) { values[name] = value }
         }
         if let lambda = values[SharpnessProbe.lambdaMax.name] ?? values[PreconditionedSharpnessProbe.sharpness.name] { lastLambdaMax = lambda }
