@@ -17,13 +17,13 @@ struct DemoCommand: ParsableCommand {
             stability), and full-batch Adam at η = 1e-4, β₁ = 0.9 for 1000 steps, whose preconditioned sharpness λ₁(P⁻¹H) \
             rises to (2 + 2β₁)/((1 − β₁)η) = 38/η and settles there (Cohen et al. 2022, adaptive edge of \
             stability). A third run is paper 003's headline (Lee & Jang 2023, Figs. 26–33): mini-batch SGD \
-            (b = 8, shuffled epochs, η = 2/35, 2000 steps) on a tanh MLP 784-32-10 over the first 256 images, \
+            (b = 8, shuffled epochs, η = 2/35, 2000 steps, measured every 40) on a tanh MLP 784-32-10 over the first 256 images, \
             whose instability ratio tr(H S_b)/tr(S_N) (exact, from all per-sample gradients) hovers at 2/η = 35 \
             while λ_max(H) stays below 2/η. All runs go through the run store (skipped when already finished there; --fresh \
             starts over) and the report has the curves with the thresholds drawn. --quick is a small \
             version (seconds) that exercises the same path. The runs go to two processes (--jobs 2); \
-            the full demo needs under 5 minutes of wall time on 2 cores in a release build (4.5 minutes measured \
-            on a shared machine: GD and Adam side by side, then SGD in about a minute).
+            the full demo needs under 5 minutes of wall time on 2 cores in a release build (4.7 minutes measured \
+            on a machine shared with other jobs, load ≈ 9: GD and Adam side by side, then SGD in about a minute).
 
             The printed table, per run: the threshold, the sharpness at the end and its maximum, the \
             fraction of measurements in the second half of the run within ±10 % of the threshold, and the \

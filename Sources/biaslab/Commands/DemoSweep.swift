@@ -30,7 +30,7 @@ struct DemoSweep {
     /// The SGD run's setting: paper 003's miniature (784-32-10 on 256 images, b = 8, η = 2/35) or, quick, a smaller one.
     var stochastic: StochasticSetting {
         quick ? StochasticSetting(widths: "784-8-10", samples: 64, batchSize: 8, edge: 35, steps: 60, every: 10)
-              : StochasticSetting(widths: "784-32-10", samples: 256, batchSize: 8, edge: 35, steps: 2000, every: 25)
+              : StochasticSetting(widths: "784-32-10", samples: 256, batchSize: 8, edge: 35, steps: 2000, every: 40)
     }
 
     /// The sweep file of the demo.
