@@ -30,6 +30,23 @@ public enum CLIRunner {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent("biaslab")
         process.arguments = arguments
+        return try execute(process, currentDirectory: currentDirectory, environment: environment)
+    }
+
+    /// Runs the shell command line `command` with `/bin/sh -c` (environment assignments, redirections,
+    /// `$((…))` and comments as a user's shell reads them), the built `biaslab` first on the PATH.
+    public static func shell(_ command: String, currentDirectory: URL? = nil, environment: [String: String?] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        var environment = environment
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        environment["PATH"] = productsDirectory.path + ":" + path
+        return try execute(process, currentDirectory: currentDirectory, environment: environment)
+    }
+
+    /// Starts `process` with its output captured and waits for it.
+    static func execute(_ process: Process, currentDirectory: URL?, environment: [String: String?]) throws -> Result {
         if !environment.isEmpty {
             var merged = ProcessInfo.processInfo.environment
             for (key, value) in environment { merged[key] = value }

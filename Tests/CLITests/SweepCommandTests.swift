@@ -2,7 +2,7 @@ import BiasLabTestSupport
 import Foundation
 import Testing
 
-/// End-to-end `biaslab sweep`, `results merge`, `report` and `demo --quick`.
+/// End-to-end `biaslab sweep`, `results merge` and `report`.
 struct SweepCommandTests {
     static let sweep = """
         name: cli
@@ -66,18 +66,5 @@ struct SweepCommandTests {
         #expect(try String(contentsOfFile: report, encoding: .utf8).contains("<svg"))
         let bad = try CLIRunner.run(["sweep", file.path, "--shard", "3/2"])
         #expect(bad.status == 2 && bad.stderr.contains("--shard"))
-    }
-
-    /// `demo --quick` end to end: exit 0, a report with SVG charts, and a summary line per run.
-    @Test func quickDemoWritesAReport() throws {
-        let dir = try CLIRunner.temporaryDirectory()
-        let report = dir.appendingPathComponent("demo.html").path
-        let r = try CLIRunner.run(["demo", "--quick", "--store", dir.appendingPathComponent("demo.sqlite").path, "-o", report, "--json"])
-        #expect(r.status == 0, "\(r.stderr)")
-        let runs = try #require(r.json?["runs"] as? [[String: Any]])
-        #expect(runs.map { $0["sharpness_metric"] as? String } == ["lambda_max", "preconditioned_sharpness"])
-        #expect(runs.first?["threshold"] as? Double == 2 / 0.0666667)
-        let html = try String(contentsOfFile: report, encoding: .utf8)
-        #expect(html.contains("<svg") && html.contains("demo-quick/gd"))
     }
 }

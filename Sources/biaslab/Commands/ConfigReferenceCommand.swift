@@ -9,7 +9,7 @@ struct ConfigReferenceCommand: ParsableCommand {
         discussion: """
             docs/CONFIG.md is this output; regenerate it after changing a config key or a probe:
 
-            Example:
+            Examples:
               biaslab config-reference > docs/CONFIG.md
             """)
 

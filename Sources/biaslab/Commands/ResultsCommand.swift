@@ -12,7 +12,7 @@ struct ResultsCommand: ParsableCommand {
               biaslab results list --store runs.sqlite
               biaslab results show 3 --store runs.sqlite --json
               biaslab results export 3 --format csv --store runs.sqlite > run3.csv
-              biaslab results merge shard-1.sqlite shard-2.sqlite -o sweep.sqlite
+              biaslab results merge shard-*.sqlite -o sweep.sqlite
             """,
         subcommands: [List.self, Show.self, Export.self, Merge.self])
 
@@ -42,7 +42,7 @@ struct ResultsCommand: ParsableCommand {
             discussion: """
                 With --json: {"runs":[{"id":…,"name":…,"status":…,"step":…,"total_steps":…,…}]}.
 
-                Example:
+                Examples:
                   biaslab results list --store runs.sqlite --json
                 """)
         @OptionGroup var storeOptions: StoreOptions
@@ -71,7 +71,7 @@ struct ResultsCommand: ParsableCommand {
                 "checkpoint":{"step":…,"parameters_digest":…}}. The digest (FNV-1a of θ's float64 bytes)
                 compares the final parameters of two runs.
 
-                Example:
+                Examples:
                   biaslab results show 3 --store runs.sqlite --json
                 """)
         @Argument(help: "The run id.") var runID: Int64
@@ -109,7 +109,7 @@ struct ResultsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a run's metric rows (run_id, step, name, value) as CSV or JSON lines.",
             discussion: """
-                Example:
+                Examples:
                   biaslab results export 3 --format jsonl --store runs.sqlite > run3.jsonl
                 """)
         @Argument(help: "The run id.") var runID: Int64
@@ -137,8 +137,8 @@ extension ResultsCommand {
                 the store one unsharded sweep would have written, and merging twice changes nothing. OUT \
                 may exist (its runs are kept). With --json: {"copied":…,"skipped":…,"output":…}.
 
-                Example:
-                  biaslab results merge shard-1.sqlite shard-2.sqlite -o sweep.sqlite
+                Examples:
+                  biaslab results merge shard-*.sqlite -o sweep.sqlite
                 """)
         @Argument(help: "The stores to merge.") var inputs: [String]
         @Option(name: [.short, .customLong("output")], help: "The merged store (created if needed).") var output: String

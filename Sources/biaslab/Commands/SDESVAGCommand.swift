@@ -15,7 +15,7 @@ struct SDESVAGCommand: ParsableCommand {
             Instead of --oracle, --model SPEC --params P.npy --data D.npz [--loss mse|ce] runs on the dataset's noise
             (B = --batch-size samples drawn with replacement); see `biaslab sde simulate --help` for the summaries.
 
-            Example:
+            Examples:
               biaslab sde svag --ell 4 --process adam --oracle quadratic:h=1,s=1,noise=exponential --lr 0.2 --beta1 0.84 --beta2 0.96 --eps 0 --batch-size 0.16 --time 1 --paths 500 --json
             """)
 

@@ -22,9 +22,10 @@ struct SDESimulateCommand: ParsableCommand {
             with ε outside the root, no weight decay and no bias correction; --lr, --beta1, --beta2, --eps
             override its settings.
 
-            Example:
+            Examples:
               biaslab sde simulate --process rmsprop --oracle quadratic:h=1,s=1 --lr 0.1 --beta2 0.99 --eps 0 --batch-size 0.04 --time 5 --paths 2000
               biaslab sde simulate --process adam --model mlp:4-8-1:tanh --params theta.npy --data data.npz --lr 0.01 --batch-size 4 --time 1e-3 --paths 50
+              biaslab sde simulate --process sgd --oracle quadratic:h=1,s=1 --lr 0.1 --batch-size 0.04 --time 1 --paths 200 --records 5 --theta0 2 --dt 0.01 --seed 3 --json
             """)
 
     @OptionGroup var options: SDERunOptions

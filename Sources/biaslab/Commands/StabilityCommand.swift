@@ -23,7 +23,7 @@ struct StabilityCommand: ParsableCommand {
             weight decay or other conventions the thresholds do not cover are refused, naming the setting.
             --batch-size defaults to N (full batch, GD); --sampling defaults to without-replacement.
 
-            Example:
+            Examples:
               biaslab stability --model mlp:2-8-1:tanh --params theta.npy --data data.npz --loss mse --optimizer sgd --lr 0.5 --batch-size 4 --json
             """)
 

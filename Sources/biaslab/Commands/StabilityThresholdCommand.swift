@@ -26,6 +26,7 @@ struct StabilityThresholdCommand: ParsableCommand {
               biaslab stability-threshold --optimizer sgd --lr 0.02 --sharpness 101
               biaslab stability-threshold --optimizer generalized-momentum --lr 0.01 --beta1 0.9 --beta2 0.9 --json
               biaslab stability-threshold --optimizer adam --lr 1e-3 --beta1 0.9 --sharpness 36000
+              biaslab stability-threshold --optimizer sgd --lr 0.02 --rho-b 0.5 --sharpness 60 --edge-band 0.1 --json
             """)
 
     @OptionGroup var optimizerOptions: OptimizerOptions

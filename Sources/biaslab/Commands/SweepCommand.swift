@@ -70,8 +70,8 @@ struct SweepCommand: ParsableCommand {
                 Exit status: 0 when every point has a result (completed or diverged), 1 when a run failed, \
                 128 + signal after SIGINT/SIGTERM (running points are checkpointed; run the sweep again to resume).
 
-                Example:
-                  biaslab sweep examples/sweeps/tiny-betas.yaml --jobs 2 --store sweep.sqlite
+                Examples:
+                  biaslab sweep run examples/sweeps/tiny-betas.yaml --jobs 2 --store sweep.sqlite
                 """)
         @OptionGroup var sweepOptions: SweepOptions
         @Option(help: "Concurrent runs: 1 runs in this process; N > 1 spawns up to N `biaslab run` processes.")
@@ -115,7 +115,7 @@ struct SweepCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the sweep's points in order: index, run name, and what a run of the sweep would do.",
             discussion: """
-                Example:
+                Examples:
                   biaslab sweep plan examples/sweeps/tiny-betas.yaml --shard 2/3 --store sweep.sqlite --json
                 """)
         @OptionGroup var sweepOptions: SweepOptions
@@ -153,7 +153,7 @@ struct SweepCommand: ParsableCommand {
                 standard error s/√n, min and max. The best cell of each summary.group_by group has the least \
                 (summary.goal: min, the default) or greatest (goal: max) mean among cells whose every seed completed.
 
-                Example:
+                Examples:
                   biaslab sweep summary examples/sweeps/tiny-betas.yaml --store sweep.sqlite --json
                 """)
         @OptionGroup var sweepOptions: SweepOptions

@@ -15,7 +15,7 @@ struct TheoryTrajectoryCommand: ParsableCommand {
             once h is small enough. --json adds the whole curves (the distance at every step, per h; paper
             001 Fig. 1) and -o writes them as an HTML report.
 
-            Example:
+            Examples:
               biaslab theory trajectory --model mlp:4-8-1:tanh --params theta.npy --data data.npz --loss mse \\
                 --optimizer heavy-ball --lr 0.01 --momentum 0.9 --steps 50 --json
               biaslab theory trajectory --model quadratic:diag=1,4 --optimizer heavy-ball --lr 0.02 --momentum 0.5 --steps 40 --refinements 3 -o trajectory.html
