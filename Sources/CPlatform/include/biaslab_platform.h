@@ -103,4 +103,10 @@ void biaslab_stream_scaled(double *dst, const double *src, double s, long n);
 /// Orders every streaming store before later loads and stores (sfence on x86-64; a full fence elsewhere).
 void biaslab_store_fence(void);
 
+// MARK: Processes
+
+/// Asks the kernel to send `signal` to this process when its parent dies (Linux
+/// `prctl(PR_SET_PDEATHSIG)`); 0 on success, -1 where unsupported or on failure.
+int biaslab_set_parent_death_signal(int signal);
+
 #endif

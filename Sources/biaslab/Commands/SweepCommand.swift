@@ -92,11 +92,14 @@ struct SweepCommand: ParsableCommand {
             let part = try SweepCommand.shard(shard)
             let plan = try SweepPlan(points: part.select(points), store: store)
             SweepProcesses.log("sweep \(spec.name): \(points.count) points; shard \(part): \(plan.items.count), "
-                               + "\(plan.skippedCount) already finished, \(plan.pending.count) to run; store \(store.path)")
+                               + "\(plan.skippedCount) already finished, \(plan.busyCount) claimed by other processes, "
+                               + "\(plan.pending.count) to run; store \(store.path)")
             InterruptSignal.install()
-            _ = try RunStore(url: store)  // create the store (and its WAL mode) before any child process opens it
+            do { _ = try RunStore(url: store) } catch let error as StoreError {  // create the store (and its WAL mode) before any child opens it
+                throw UsageError("--store: \(error)")
+            }
             let results = try SweepProcesses.run(plan.pending, jobs: jobs, store: store, progressEvery: progressEvery)
-            let summary = try SweepSummary(spec: spec, points: part.select(points), store: RunStore(url: store))
+            let summary = try SweepSummary(spec: spec, points: part.select(points), store: RunStore(url: store, mode: .readOnly))
             if output.json {
                 struct Output: Encodable { let shard: String; let skipped: Int; let ran: [SweepProcesses.Result]; let summary: SweepSummary }
                 try JSONOutput.print(Output(shard: part.description, skipped: plan.skippedCount, ran: results, summary: summary))
@@ -131,6 +134,7 @@ struct SweepCommand: ParsableCommand {
                 switch item.action {
                 case .skip(let id): Entry(index: item.point.index, name: item.point.name, action: "skip", runID: id)
                 case .resume(let id): Entry(index: item.point.index, name: item.point.name, action: "resume", runID: id)
+                case .busy(let id, _): Entry(index: item.point.index, name: item.point.name, action: "busy", runID: id)
                 case .start: Entry(index: item.point.index, name: item.point.name, action: "start", runID: nil)
                 }
             }
@@ -164,7 +168,7 @@ struct SweepCommand: ParsableCommand {
             guard FileManager.default.fileExists(atPath: store.path) else {
                 throw UsageError("store \(store.path) does not exist (run the sweep first, or give --store)")
             }
-            let summary = try SweepSummary(spec: spec, points: points, store: RunStore(url: store))
+            let summary = try SweepSummary(spec: spec, points: points, store: ResultsCommand.openReadOnly(store.path))
             if output.json { try JSONOutput.print(summary) } else { print(summary.table) }
         }
     }
