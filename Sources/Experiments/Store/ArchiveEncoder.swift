@@ -36,10 +36,11 @@ struct ArchiveEncoder: Encoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func encodeValue<T: Encodable>(_ value: T) throws {
-        if let doubles = value as? [Double] {
-            box.node = .doubles(doubles)
-        } else if let data = value as? Data {
-            box.node = .bytes(data)
+        // By type, not by cast: an empty array of any element type casts to [Double].
+        if T.self == [Double].self {
+            box.node = .doubles(value as! [Double])
+        } else if T.self == Data.self {
+            box.node = .bytes(value as! Data)
         } else {
             try value.encode(to: self)
         }

@@ -331,9 +331,14 @@ extension JSONEncoder {
 }
 
 extension RunStore {
-    /// Closes the store's connections (a WAL store folds its log back into the file); the store cannot
-    /// be used afterwards.
+    /// Folds the write-ahead log into the database file (so the file alone holds every row) and closes
+    /// the store's connections; the store cannot be used afterwards.
     func close() throws {
-        if let pool = pool as? DatabasePool { try pool.close() } else if let queue = pool as? DatabaseQueue { try queue.close() }
+        if let pool = pool as? DatabasePool {
+            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            try pool.close()
+        } else if let queue = pool as? DatabaseQueue {
+            try queue.close()
+        }
     }
 }
