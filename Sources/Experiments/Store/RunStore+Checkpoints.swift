@@ -48,11 +48,13 @@ extension RunStore {
 
     /// The steps of a run's checkpoints, in order.
     public func checkpointSteps(runID: Int64) throws -> [Int] {
-        try pool.read { db in try Int.fetchAll(db, sql: "SELECT step FROM checkpoints WHERE run_id = ? ORDER BY step", arguments: [runID]) }
+        guard version > 0 else { return [] }
+        return try pool.read { db in try Int.fetchAll(db, sql: "SELECT step FROM checkpoints WHERE run_id = ? ORDER BY step", arguments: [runID]) }
     }
 
     /// The checkpoint with the largest step, if any (of either schema).
     public func lastCheckpoint(runID: Int64) throws -> Checkpoint? {
+        guard version > 0 else { return nil }
         let row = try pool.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM checkpoints WHERE run_id = ? ORDER BY step DESC LIMIT 1", arguments: [runID])
         }

@@ -80,7 +80,8 @@ public final class RunStore: Sendable {
     public let url: URL
     /// How the file was opened.
     public let mode: AccessMode
-    /// The schema version of the file (``StoreSchema/current`` once opened read-write).
+    /// The schema version of the file (``StoreSchema/current`` once opened read-write; 0 for an empty
+    /// database opened read-only, which reads as a store with no runs).
     let version: Int
     let pool: any DatabaseWriter
 
@@ -154,13 +155,14 @@ public final class RunStore: Sendable {
         switch mode {
         case .readOnly:
             guard exists else { throw StoreError.missing(path) }
+            // An empty database (a store another process is creating) reads as a store with no runs.
             let (queue, contents) = try StoreFile.openReadOnly(url)
-            version = try Self.check(contents, path: path, allowEmpty: false)
+            version = try Self.check(contents, path: path)
             pool = queue
         case .readWrite:
             if exists && StoreFile.hasContent(url) {
                 // Decide from a read-only look, so a file that is not a store is never opened for writing.
-                _ = try Self.check(try StoreFile.openReadOnly(url).1, path: path, allowEmpty: true)
+                _ = try Self.check(try StoreFile.openReadOnly(url).1, path: path)
             }
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             let pool = try StoreFile.openReadWrite(url)
@@ -169,7 +171,7 @@ public final class RunStore: Sendable {
                 switch contents {
                 case .empty: try StoreSchema.create(db)
                 case .store(let version) where version < StoreSchema.current: try StoreSchema.migrate(db, from: version)
-                default: _ = try Self.check(contents, path: path, allowEmpty: true)
+                default: _ = try Self.check(contents, path: path)
                 }
             }
             self.pool = pool
@@ -177,11 +179,11 @@ public final class RunStore: Sendable {
         }
     }
 
-    /// The schema version of a store, or the error for a file that is not one this BiasLab reads.
-    private static func check(_ contents: StoreSchema.Contents, path: String, allowEmpty: Bool) throws -> Int {
+    /// The schema version of a store (0 for an empty database), or the error for a file that is not one
+    /// this BiasLab reads.
+    private static func check(_ contents: StoreSchema.Contents, path: String) throws -> Int {
         switch contents {
         case .empty:
-            guard allowEmpty else { throw StoreError.notAStore(path, reason: "it is an empty database") }
             return 0
         case .store(let version):
             guard version <= StoreSchema.current else { throw StoreError.newer(path, version: version) }
@@ -238,11 +240,13 @@ public final class RunStore: Sendable {
     }
 
     public func run(id: Int64) throws -> Run? {
-        try pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]).map(Self.run) }
+        guard version > 0 else { return nil }
+        return try pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]).map(Self.run) }
     }
 
     public func runs() throws -> [Run] {
-        try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id").map(Self.run) }
+        guard version > 0 else { return [] }
+        return try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id").map(Self.run) }
     }
 
     /// A `runs` row of either schema (a schema-1 row has no uuid or claim columns).
@@ -276,7 +280,8 @@ public final class RunStore: Sendable {
 
     /// A run's metric rows ordered by (step, name); `name` filters to one metric.
     public func metrics(runID: Int64, name: String? = nil) throws -> [MetricRow] {
-        try pool.read { db in
+        guard version > 0 else { return [] }
+        return try pool.read { db in
             let rows = if let name {
                 try Row.fetchAll(db, sql: "SELECT step, name, value FROM metrics WHERE run_id = ? AND name = ? ORDER BY step",
                                  arguments: [runID, name])
