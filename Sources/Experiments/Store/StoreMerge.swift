@@ -103,15 +103,21 @@ public enum StoreMerge {
     /// transaction of the target, first deleting the target's run `replacing` (an older copy).
     private static func copy(_ run: RunStore.Run, from source: RunStore, input: URL, to target: RunStore, output: URL,
                              replacing: Int64?) throws {
-        let metrics: [Row], checkpoints: [Row]
+        let metrics: [Row], checkpoints: [(row: Row, optimizer: Data, probes: Data)]
         do {
-            (metrics, checkpoints) = try source.pool.read { db in
+            let rows: [Row]
+            (metrics, rows) = try source.pool.read { db in
                 (try Row.fetchAll(db, sql: "SELECT step, name, value FROM metrics WHERE run_id = ?", arguments: [run.id]),
                  try Row.fetchAll(db, sql: "SELECT * FROM checkpoints WHERE run_id = ? ORDER BY step", arguments: [run.id]))
             }
+            // Schema-1 checkpoints are converted to the binary form here, so a bad one names its input.
+            let legacy = source.version < 2
+            checkpoints = try rows.map { row in
+                (row, legacy ? try CheckpointCoding.encode(CheckpointCoding.legacyOptimizerState(row["optimizer_state"])) : row["optimizer_state"],
+                 legacy ? try CheckpointCoding.encode(CheckpointCoding.legacyProbeStates(row["probe_states"])) : row["probe_states"])
+            }
         } catch { throw Failure.input(input.path, error) }
         do {
-            let legacy = source.version < 2
             try target.write { db in
                 if let replacing { try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [replacing]) }
                 try db.execute(sql: """
@@ -124,11 +130,7 @@ public enum StoreMerge {
                     try db.execute(sql: "INSERT INTO metrics (run_id, step, name, value) VALUES (?, ?, ?, ?)",
                                    arguments: [id, row["step"] as Int, row["name"] as String, row["value"] as Double?])
                 }
-                for row in checkpoints {
-                    let optimizer: Data = legacy ? try CheckpointCoding.encode(CheckpointCoding.legacyOptimizerState(row["optimizer_state"]))
-                        : row["optimizer_state"]
-                    let probes: Data = legacy ? try CheckpointCoding.encode(CheckpointCoding.legacyProbeStates(row["probe_states"]))
-                        : row["probe_states"]
+                for (row, optimizer, probes) in checkpoints {
                     try db.execute(sql: """
                         INSERT INTO checkpoints (run_id, step, parameters, optimizer_state, sampler_state, probe_states, initial_loss, created_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
