@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Optim
 
 /// The columns of a checkpoint row (schema 2), and the reading of schema 1's JSON columns:
@@ -47,6 +48,11 @@ enum CheckpointCoding {
     }
 
     // MARK: Schema 1
+
+    /// A schema-1 row's `optimizer_state` and `probe_states` in the binary form (migration, merge).
+    static func binaryColumns(ofSchema1 row: Row) throws -> (optimizer: Data, probes: Data) {
+        (try encode(legacyOptimizerState(row["optimizer_state"])), try encode(legacyProbeStates(row["probe_states"])))
+    }
 
     /// Schema 1's `optimizer_state`: `OptimizerInstance.encodedState()` JSON (non-finite numbers as strings).
     static func legacyOptimizerState(_ json: String) throws -> AnyOptimizerState {

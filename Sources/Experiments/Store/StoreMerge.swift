@@ -113,8 +113,8 @@ public enum StoreMerge {
             // Schema-1 checkpoints are converted to the binary form here, so a bad one names its input.
             let legacy = source.version < 2
             checkpoints = try rows.map { row in
-                (row, legacy ? try CheckpointCoding.encode(CheckpointCoding.legacyOptimizerState(row["optimizer_state"])) : row["optimizer_state"],
-                 legacy ? try CheckpointCoding.encode(CheckpointCoding.legacyProbeStates(row["probe_states"])) : row["probe_states"])
+                let binary = legacy ? try CheckpointCoding.binaryColumns(ofSchema1: row) : (row["optimizer_state"], row["probe_states"])
+                return (row, binary.optimizer, binary.probes)
             }
         } catch { throw Failure.input(input.path, error) }
         do {

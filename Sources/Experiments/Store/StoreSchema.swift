@@ -92,12 +92,10 @@ enum StoreSchema {
         for key in try Row.fetchAll(db, sql: "SELECT run_id, step FROM checkpoints ORDER BY run_id, step") {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM checkpoints WHERE run_id = ? AND step = ?",
                                              arguments: [key["run_id"] as Int64, key["step"] as Int]) else { continue }
-            let optimizer = try CheckpointCoding.legacyOptimizerState(row["optimizer_state"])
-            let probes = try CheckpointCoding.legacyProbeStates(row["probe_states"])
+            let binary = try CheckpointCoding.binaryColumns(ofSchema1: row)
             try db.execute(sql: "INSERT INTO checkpoints_v2 VALUES (?, ?, ?, ?, ?, ?, ?, ?)", arguments: [
-                row["run_id"] as Int64, row["step"] as Int, row["parameters"] as Data, try CheckpointCoding.encode(optimizer),
-                row["sampler_state"] as String?, try CheckpointCoding.encode(probes), row["initial_loss"] as Double?,
-                row["created_at"] as String])
+                row["run_id"] as Int64, row["step"] as Int, row["parameters"] as Data, binary.optimizer,
+                row["sampler_state"] as String?, binary.probes, row["initial_loss"] as Double?, row["created_at"] as String])
         }
         try db.execute(sql: "DROP TABLE checkpoints; ALTER TABLE checkpoints_v2 RENAME TO checkpoints")
     }
