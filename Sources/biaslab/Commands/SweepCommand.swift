@@ -67,8 +67,13 @@ struct SweepCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run the sweep's pending points (the default subcommand), then print its summary.",
             discussion: """
-                Exit status: 0 when every point has a result (completed or diverged), 1 when a run failed, \
-                128 + signal after SIGINT/SIGTERM (running points are checkpointed; run the sweep again to resume).
+                Each point is claimed in the store before it runs, so sweeps started together on one store \
+                share the points: a point another live process runs is left to it (reported as `claimed`), \
+                and a point whose process died is resumed from its checkpoint. Exit status: 0 when every \
+                point has a result (completed or diverged) or is claimed by another process, 1 when a run \
+                failed, 128 + signal after SIGINT/SIGTERM (running points are checkpointed; run the sweep \
+                again to resume). Killing the sweep (even with SIGKILL) stops its --jobs children, which \
+                checkpoint their runs.
 
                 Example:
                   biaslab sweep examples/sweeps/tiny-betas.yaml --jobs 2 --store sweep.sqlite
