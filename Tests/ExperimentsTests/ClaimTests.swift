@@ -74,7 +74,7 @@ struct ClaimTests {
         let runs = try store.runs()
         #expect(runs.count == 3)
         #expect(runs.first { $0.id == b.runID }?.status == .completed && runs.last?.status == .completed)
-        #expect(try store.checkpointSteps(runID: b.runID) == [3, 6])
+        #expect(try store.checkpointSteps(runID: b.runID) == [6])
     }
 
     /// Oracle: row counts. Eight threads (eight connections) claim one point at once: one inserts the
@@ -98,7 +98,7 @@ struct ClaimTests {
 
     /// Oracle: an uninterrupted run (same config). With `checkpoint_keep: 1` and a checkpoint every 2
     /// steps, only the latest checkpoint survives; the run resumed from it ends bit-identical. The
-    /// default keeps two.
+    /// default keeps two while a run is unfinished, and a finished run keeps its final one.
     @Test func retentionKeepsTheLatestCheckpointsAndResumeStaysBitIdentical() throws {
         let url = try RunnerTests.store()
         let config = try RunnerTests.config(RunnerTests.yaml, ["training.checkpoint_every=2", "training.checkpoint_keep=1"])
@@ -113,8 +113,10 @@ struct ClaimTests {
         let a = try #require(try store.lastCheckpoint(runID: straight.runID)), b = try #require(try store.lastCheckpoint(runID: resumed.runID))
         #expect(try StateArchive.encode(a.optimizerState) == StateArchive.encode(b.optimizerState))
         #expect(a.probeStates == b.probeStates)
-        let byDefault = try Runner.start(try RunnerTests.config(), store: url, options: RunnerTests.options())
-        #expect(try store.checkpointSteps(runID: byDefault.runID) == [15, 20])
+        let byDefault = try Runner.start(try RunnerTests.config(), store: url, options: RunnerTests.options(stopAt: 17))
+        #expect(try store.checkpointSteps(runID: byDefault.runID) == [15, 17])
+        _ = try Runner.resume(runID: byDefault.runID, store: url, options: RunnerTests.options())
+        #expect(try store.checkpointSteps(runID: byDefault.runID) == [20])
         #expect(throws: ConfigError.self) { try RunnerTests.config(RunnerTests.yaml, ["training.checkpoint_keep=0"]) }
     }
 }

@@ -41,8 +41,8 @@ public struct RunConfig: Sendable {
     public var sampling: BatchSampling
     public var lastBatch: LastBatchPolicy
     public var checkpointEvery: Int
-    /// How many of a run's latest checkpoints the store keeps (`training.checkpoint_keep`, ≥ 1); the
-    /// final checkpoint, the latest, is always kept.
+    /// How many of a run's latest checkpoints the store keeps while the run is unfinished
+    /// (`training.checkpoint_keep`, ≥ 1); a run with a result keeps only its final checkpoint.
     public var checkpointKeep: Int
     public var stop: StopConditions
     public var seed: UInt64

@@ -26,12 +26,18 @@ extension RunStore {
     }
 
     /// Saves a checkpoint and the run's step, and deletes all but the run's latest `keep` checkpoints,
-    /// in one transaction (`keep` ≥ 1: the checkpoint just saved is always kept).
+    /// in one transaction (`keep` ≥ 1: the checkpoint just saved is always kept). The older ones are
+    /// deleted before the new one is written, so the file never holds more than `keep` of a run's
+    /// checkpoints (their pages are reused for the next).
     public func saveCheckpoint(runID: Int64, _ checkpoint: Checkpoint, keep: Int = RunConfig.Defaults.checkpointKeep) throws {
         let sampler = try checkpoint.samplerState.map { String(decoding: try JSONEncoder.sorted.encode($0), as: UTF8.self) }
         let optimizer = try CheckpointCoding.encode(checkpoint.optimizerState)
         let probes = try CheckpointCoding.encode(checkpoint.probeStates)
         try write { db in
+            try db.execute(sql: """
+                DELETE FROM checkpoints WHERE run_id = ? AND step NOT IN
+                  (SELECT step FROM checkpoints WHERE run_id = ? AND step < ? ORDER BY step DESC LIMIT ?)
+                """, arguments: [runID, runID, checkpoint.step, max(1, keep) - 1])
             try db.execute(sql: """
                 INSERT OR REPLACE INTO checkpoints
                   (run_id, step, parameters, optimizer_state, sampler_state, probe_states, initial_loss, created_at)
@@ -39,10 +45,6 @@ extension RunStore {
                 """, arguments: [runID, checkpoint.step, ParameterBytes.encode(checkpoint.parameters), optimizer, sampler, probes,
                                  checkpoint.initialLoss, Self.now()])
             try db.execute(sql: "UPDATE runs SET step = ? WHERE id = ?", arguments: [checkpoint.step, runID])
-            try db.execute(sql: """
-                DELETE FROM checkpoints WHERE run_id = ? AND step NOT IN
-                  (SELECT step FROM checkpoints WHERE run_id = ? ORDER BY step DESC LIMIT ?)
-                """, arguments: [runID, runID, max(1, keep)])
         }
     }
 

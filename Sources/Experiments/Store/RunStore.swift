@@ -59,7 +59,8 @@ import GRDB
 /// probes' states as raw little-endian float64, so a checkpoint of an Adam run takes ≈ 8d (θ) + 16d
 /// (m, v) bytes, and a resumed run continues bit for bit. **Retention:** saving a checkpoint deletes, in
 /// the same transaction, all but the run's latest `training.checkpoint_keep` checkpoints (default 2,
-/// ``RunConfig/Defaults/checkpointKeep``); the final checkpoint, the latest, is always kept.
+/// ``RunConfig/Defaults/checkpointKeep``), so a running, interrupted or failed run has its latest k; a
+/// run with a result (completed or diverged) keeps only its final checkpoint (``setStatus(_:runID:step:message:)``).
 ///
 /// **Claims.** A run being worked on is `running` with a claim: its owner's pid and host and a heartbeat
 /// time, refreshed every ``RunClaim/heartbeatInterval`` (10 s) by a background timer (``ClaimHeartbeat``)
@@ -219,9 +220,15 @@ public final class RunStore: Sendable {
     }
 
     /// Sets a run's status (and `finished_at` unless it is `running` again); any status but `running`
-    /// releases the run's claim.
+    /// releases the run's claim, and a result (completed or diverged) deletes all but the run's final
+    /// checkpoint (a finished run is never resumed; its final θ and states stay).
     public func setStatus(_ status: Status, runID: Int64, step: Int, message: String? = nil) throws {
         try write { db in
+            if status.isFinal {
+                try db.execute(sql: """
+                    DELETE FROM checkpoints WHERE run_id = ? AND step < (SELECT max(step) FROM checkpoints WHERE run_id = ?)
+                    """, arguments: [runID, runID])
+            }
             if status == .running {
                 try db.execute(sql: "UPDATE runs SET status = ?, step = ?, message = ?, finished_at = NULL WHERE id = ?",
                                arguments: [status.rawValue, step, message, runID])
@@ -336,9 +343,10 @@ extension JSONEncoder {
 }
 
 extension RunStore {
-    /// Folds the write-ahead log into the database file (so the file alone holds every row) and closes
-    /// the store's connections; the store cannot be used afterwards.
-    func close() throws {
+    /// Folds the write-ahead log into the database file (so the file alone holds every row, and no
+    /// `-wal` file is left behind) and closes the store's connections; the store cannot be used
+    /// afterwards. Waits for other processes' transactions on the store to end.
+    public func close() throws {
         if let pool = pool as? DatabasePool {
             try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
             try pool.close()

@@ -4,12 +4,16 @@ import GRDB
 /// Opening the SQLite file of a store: read-only (also for a store in a read-only file, folder or
 /// mount) and read-write (WAL mode, with retries while another process switches a new file to WAL).
 enum StoreFile {
-    /// The connection settings every store connection shares: a busy store is waited on for up to 60 s.
+    /// The connection settings every store connection shares: a busy store is waited on for up to 60 s;
+    /// a writer keeps foreign keys on and lets the write-ahead log shrink back to 1 MB after each
+    /// checkpoint of it (a checkpoint transaction can make it several MB).
     static func configuration(readonly: Bool) -> Configuration {
         var configuration = Configuration()
         configuration.readonly = readonly
         configuration.busyMode = .timeout(60)
-        configuration.prepareDatabase { db in if !db.configuration.readonly { try db.execute(sql: "PRAGMA foreign_keys = ON") } }
+        configuration.prepareDatabase { db in
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 1048576") }
+        }
         return configuration
     }
 
