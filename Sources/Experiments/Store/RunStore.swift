@@ -167,14 +167,19 @@ public final class RunStore: Sendable {
             }
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             let pool = try StoreFile.openReadWrite(url)
-            try pool.write { db in
+            let migrated = try pool.write { db in
                 let contents = try StoreSchema.inspect(db)
                 switch contents {
                 case .empty: try StoreSchema.create(db)
-                case .store(let version) where version < StoreSchema.current: try StoreSchema.migrate(db, from: version)
+                case .store(let version) where version < StoreSchema.current:
+                    try StoreSchema.migrate(db, from: version)
+                    return true
                 default: _ = try Self.check(contents, path: path)
                 }
+                return false
             }
+            // A migration rewrites (and prunes) the checkpoints: give the pages it freed back to the file system.
+            if migrated { try? pool.writeWithoutTransaction { try $0.execute(sql: "VACUUM") } }
             self.pool = pool
             version = StoreSchema.current
         }

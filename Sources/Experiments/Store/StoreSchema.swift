@@ -69,8 +69,9 @@ enum StoreSchema {
         """
 
     /// 1 → 2: runs get a `uuid` (old runs: ``RunIdentity/legacy(name:config:startedAt:)``) and the claim
-    /// columns; checkpoints are rewritten in the binary form (``CheckpointCoding``). Old checkpoints are
-    /// all kept; retention applies from the next checkpoint a run writes.
+    /// columns; the retention of schema 2 is applied (a run with a result keeps its final checkpoint,
+    /// any other run its latest ``RunConfig/Defaults/checkpointKeep``) and the checkpoints kept are
+    /// rewritten in the binary form (``CheckpointCoding``).
     private static func migrate1to2(_ db: Database) throws {
         try db.execute(sql: """
             ALTER TABLE runs ADD COLUMN uuid TEXT NOT NULL DEFAULT '';
@@ -88,6 +89,12 @@ enum StoreSchema {
             try db.execute(sql: "UPDATE runs SET uuid = ? WHERE id = ?", arguments: [
                 RunIdentity.legacy(name: row["name"], config: row["config"], startedAt: row["started_at"]), row["id"] as Int64])
         }
+        try db.execute(sql: """
+            DELETE FROM checkpoints WHERE run_id IN (SELECT id FROM runs WHERE status IN ('completed', 'diverged'))
+              AND step < (SELECT max(c.step) FROM checkpoints c WHERE c.run_id = checkpoints.run_id);
+            DELETE FROM checkpoints WHERE step NOT IN
+              (SELECT c.step FROM checkpoints c WHERE c.run_id = checkpoints.run_id ORDER BY c.step DESC LIMIT \(RunConfig.Defaults.checkpointKeep));
+            """)
         // One checkpoint at a time, so memory holds one θ and one optimizer state however large the store.
         for key in try Row.fetchAll(db, sql: "SELECT run_id, step FROM checkpoints ORDER BY run_id, step") {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM checkpoints WHERE run_id = ? AND step = ?",
