@@ -348,6 +348,13 @@ extension JSONEncoder {
 }
 
 extension RunStore {
+    /// Rewrites the file without its free pages (`VACUUM`): the pages of deleted checkpoints are otherwise
+    /// kept for the next checkpoints to reuse. For a store no other process is writing to.
+    public func compact() throws {
+        try write { _ in }  // a read-only store throws here
+        if let pool = pool as? DatabasePool { try pool.writeWithoutTransaction { try $0.execute(sql: "VACUUM") } }
+    }
+
     /// Folds the write-ahead log into the database file (so the file alone holds every row, and no
     /// `-wal` file is left behind) and closes the store's connections; the store cannot be used
     /// afterwards. Waits for other processes' transactions on the store to end.

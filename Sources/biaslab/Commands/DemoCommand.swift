@@ -120,7 +120,9 @@ struct DemoCommand: ParsableCommand {
                 + "Same network, data and initialization for both; MSE loss (1/n)Σ½‖f−y‖².",
         ])
         try ReportCommand.write(page, to: output)
-        try? runStore.close()  // the runs are done: leave one file, without a write-ahead log
+        // The runs are done: leave one compact file (the pruned checkpoints' pages freed), without a write-ahead log.
+        try? runStore.compact()
+        try? runStore.close()
         let seconds = Date().timeIntervalSince(started)
         if format.json {
             try JSONOutput.print(Output(report: output, store: store, seconds: seconds, runs: digests))
