@@ -138,6 +138,32 @@ struct StoreFileTests {
         #expect(try migrated.metrics(runID: 1) == source.metrics(runID: straight.runID))
     }
 
+    /// Oracle: the retention of schema 2 written out — an unfinished schema-1 run keeps its latest two
+    /// checkpoints after the migration, a completed one its final checkpoint.
+    @Test func theMigrationAppliesRetention() throws {
+        let scratch = try RunnerTests.store()
+        let stopped = try Runner.start(try RunnerTests.config(), store: scratch, options: RunnerTests.options(stopAt: 8))
+        let source = try RunStore(url: scratch)
+        let dir = try CLIRunner.temporaryDirectory()
+        for (name, status, expected) in [("interrupted.sqlite", "interrupted", [5, 8]), ("completed.sqlite", "completed", [8])] {
+            let url = dir.appendingPathComponent(name)
+            try Self.writeSchema1(try #require(try source.run(id: stopped.runID)), from: source, to: url)
+            let queue = try DatabaseQueue(path: url.path)
+            try queue.write { db in
+                for step in [2, 5] {
+                    try db.execute(sql: """
+                        INSERT INTO checkpoints SELECT run_id, ?, parameters, optimizer_state, sampler_state, probe_states, initial_loss, created_at
+                        FROM checkpoints WHERE step = 8
+                        """, arguments: [step])
+                }
+                try db.execute(sql: "UPDATE runs SET status = ?", arguments: [status])
+            }
+            try queue.close()
+            #expect(try RunStore(url: url, mode: .readOnly).checkpointSteps(runID: 1) == [2, 5, 8])
+            #expect(try RunStore(url: url).checkpointSteps(runID: 1) == expected, "\(status)")
+        }
+    }
+
     /// Oracle: sizes. θ ∈ ℝ^d is 8d bytes; Adam's state (m, v ∈ ℝ^d) is 16d bytes plus a header of a few
     /// hundred bytes at most (JSON text would take ≈ 20 bytes per value); a probe's state vector is 8d + small.
     @Test func checkpointsAreBinary() throws {

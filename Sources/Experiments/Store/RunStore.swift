@@ -351,7 +351,7 @@ extension RunStore {
     /// Rewrites the file without its free pages (`VACUUM`): the pages of deleted checkpoints are otherwise
     /// kept for the next checkpoints to reuse. For a store no other process is writing to.
     public func compact() throws {
-        try write { _ in }  // a read-only store throws here
+        guard mode == .readWrite else { throw StoreError.readOnly(url.path) }
         if let pool = pool as? DatabasePool { try pool.writeWithoutTransaction { try $0.execute(sql: "VACUUM") } }
     }
 
