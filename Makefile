@@ -19,7 +19,7 @@ CLANG       ?= clang
 OTHER_MACHINE = OPENBLAS_CORETYPE=Prescott BIASLAB_THREADS=3 BIASLAB_PORTABLE_KERNELS=1
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps test-deps install-packages demo test build release bench clean aarch64-check reproduce
+.PHONY: deps test-deps install-packages demo test build release bench clean aarch64-check reproduce fuzz fuzz-smoke
 
 # Installs the Debian packages BiasLab needs when any is missing (through sudo when not root).
 deps:
@@ -51,6 +51,15 @@ test: test-deps aarch64-check
 	$(SWIFT) test --skip-build
 	@echo "make test: second pass as on another machine: $(OTHER_MACHINE)"
 	$(OTHER_MACHINE) $(SWIFT) test --skip-build
+	@$(MAKE) --no-print-directory fuzz-smoke
+
+# The input readers under libFuzzer: 20 s per target in make test, 10 minutes per target (new inputs kept
+# in Fuzz/corpus) with make fuzz. See scripts/fuzz.sh.
+fuzz-smoke:
+	SWIFT=$(SWIFT) scripts/fuzz.sh 20
+
+fuzz: deps
+	SWIFT=$(SWIFT) scripts/fuzz.sh 600 --grow
 
 # The C platform layer (cpuid, kernel correction, vector kernels) compiles for aarch64 without warnings.
 aarch64-check: test-deps

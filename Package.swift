@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "BiasLabCLI",
             dependencies: [
-                "Tensor", "Autodiff", "DataIO", "NN", "Optim", "Curvature", "Theory", "Experiments",
+                "CPlatform", "Tensor", "Autodiff", "DataIO", "NN", "Optim", "Curvature", "Theory", "Experiments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/biaslab"),

@@ -43,6 +43,13 @@ public struct BatchSampler: Sendable {
     /// This epoch's order for `.withoutReplacement` (derived from `state`, never saved).
     private var order: [Int] = []
 
+    /// nil when a run may draw batches of `batchSize` from `count` samples with `scheme`; otherwise the
+    /// problem: a batch larger than the dataset is allowed only with replacement (any other scheme would
+    /// silently train full-batch).
+    public static func batchSizeProblem(count: Int, batchSize: Int, scheme: BatchSampling) -> String? {
+        scheme != .withReplacement && batchSize > count ? "must be at most N = \(count) with \(scheme.rawValue) sampling, got \(batchSize)" : nil
+    }
+
     /// A sampler at epoch 0, position 0. Throws `.invalidValue` unless N ≥ 1 and b ≥ 1, and b ≤ N for
     /// `.uniformSubset` and for `.drop`.
     public init(count: Int, batchSize: Int, scheme: BatchSampling = .withoutReplacement,

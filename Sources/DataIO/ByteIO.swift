@@ -17,10 +17,8 @@ func readBytes(of url: URL) throws(DataError) -> [UInt8] {
 
 /// Writes `bytes` to `url` atomically, or throws a ``DataError`` naming the path.
 func writeBytes(_ bytes: [UInt8], to url: URL) throws(DataError) {
-    do {
-        try Data(bytes).write(to: url, options: .atomic)
-    } catch {
-        throw DataError(.notFound, source: url.path, "cannot be written (\(error.localizedDescription))")
+    do { try AtomicFile.write(bytes, to: url.path) } catch {
+        throw DataError(error.kind == .isFolder ? .invalidValue : .notFound, source: url.path, error.problem)
     }
 }
 

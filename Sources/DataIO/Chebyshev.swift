@@ -18,6 +18,7 @@ public struct Chebyshev: Equatable, Sendable {
     public init(degree: Int = 3, points: Int = 20) throws(DataError) {
         guard degree >= 0 else { throw DataError(.invalidValue, source: "chebyshev", "degree must be ≥ 0, got \(degree)") }
         guard points >= 1 else { throw DataError(.invalidValue, source: "chebyshev", "n must be ≥ 1, got \(points)") }
+        if let problem = InputSizeLimit.problem("x (n × 1)", [points, 1]) { throw DataError(.invalidValue, source: "chebyshev", problem) }
         self.degree = degree
         self.points = points
     }

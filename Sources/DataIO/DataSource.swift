@@ -126,7 +126,7 @@ struct SpecParameters {
         self.spec = spec
         let body = spec.dropFirst(name.count).drop { $0 == ":" }
         for (index, field) in body.split(separator: ",", omittingEmptySubsequences: true).enumerated() {
-            let parts = field.split(separator: "=", maxSplits: 1)
+            let parts = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = parts.count == 2 ? String(parts[0]).trimmingCharacters(in: .whitespaces) : validKeys[0]
             let value = String(parts.count == 2 ? parts[1] : parts[0]).trimmingCharacters(in: .whitespaces)
             guard parts.count == 2 || index == 0 else {

@@ -51,8 +51,18 @@ public struct Dataset: Sendable, Equatable {
         labels.map { Dictionary($0.map { ($0, 1) }, uniquingKeysWith: +) }
     }
 
+    /// The most classes a classification dataset may have (2²⁰): its one-hot targets are dense [N, classes],
+    /// so the class count read from a file or spec is bounded before they are built.
+    public static let maxClasses = 1 << 20
+
+    /// nil when `classes` one-hot targets for `samples` samples can be built; otherwise the problem in one line.
+    public static func oneHotProblem(samples: Int, classes: Int) -> String? {
+        guard classes <= maxClasses else { return "\(classes) classes, more than the limit of \(maxClasses) (2²⁰) for one-hot targets" }
+        return InputSizeLimit.problem("the one-hot target matrix", [samples, classes])
+    }
+
     /// The [N, classes] matrix whose row i is the indicator of `labels[i]`. Traps on a label outside
-    /// 0..<classes.
+    /// 0..<classes (callers check input with ``oneHotProblem(samples:classes:)`` and the label range).
     public static func oneHot(_ labels: [Int], classes: Int) -> Tensor {
         var out = Tensor.zeros([labels.count, classes])
         for (i, label) in labels.enumerated() {
@@ -95,7 +105,11 @@ extension Dataset {
             if let negative = labels.first(where: { $0 < 0 }) {
                 throw DataError(.invalidValue, source: source, "integer 'y' holds the label \(negative); expected labels ≥ 0")
             }
-            return Dataset(name: datasetName, x: x.tensor, labels: labels, classes: (labels.max() ?? -1) + 1)
+            let classes = (labels.max() ?? -1) + 1
+            if let problem = oneHotProblem(samples: labels.count, classes: classes) {
+                throw DataError(.invalidValue, source: source, "integer 'y' holds the label \(classes - 1): \(problem)")
+            }
+            return Dataset(name: datasetName, x: x.tensor, labels: labels, classes: classes)
         }
         let targets = y.tensor.rank == 1 ? y.tensor.reshaped([y.tensor.shape[0], 1]) : y.tensor
         var labels: [Int]? = nil

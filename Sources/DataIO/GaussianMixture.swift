@@ -28,6 +28,10 @@ public struct GaussianMixture: Equatable, Sendable {
         guard samples >= 1, dimension >= 1, classes >= 1 else {
             throw DataError(.invalidValue, source: source, "n, d and classes must be ≥ 1, got n=\(samples) d=\(dimension) classes=\(classes)")
         }
+        if let problem = InputSizeLimit.problem("x (n × d)", [samples, dimension]) ?? InputSizeLimit.problem("the class means (classes × d)", [classes, dimension])
+            ?? Dataset.oneHotProblem(samples: samples, classes: classes) {
+            throw DataError(.invalidValue, source: source, problem)
+        }
         guard sigma >= 0 && sigma.isFinite && separation >= 0 && separation.isFinite else {
             throw DataError(.invalidValue, source: source, "sigma and separation must be finite and ≥ 0, got \(sigma) and \(separation)")
         }

@@ -99,7 +99,9 @@ enum ZipArchive {
             let contents: [UInt8]
             switch method {
             case 0: contents = data
-            case 8: contents = try Zlib.inflate(data, wrapper: .raw, sizeHint: size, source: member)
+            case 8:
+                if let problem = inflationProblem(declared: size, compressed: data.count) { throw DataError(.corrupt, source: member, problem) }
+                contents = try Zlib.inflate(data, wrapper: .raw, sizeHint: size, limit: size, source: member)
             default:
                 throw DataError(.unsupported, source: member,
                                 "unsupported zip compression method \(method) (expected 0 stored or 8 deflate)")
@@ -115,6 +117,19 @@ enum ZipArchive {
             result.append((name, contents))
         }
         return result
+    }
+
+    /// Deflate's largest expansion (about 1032:1); a member that declares more is corrupt.
+    static let maxInflationRatio = 1032
+
+    /// nil when a deflated member of `compressed` bytes may inflate to its `declared` size: at most
+    /// ``maxInflationRatio`` times its compressed size and within ``InputSizeLimit`` (as float64 values);
+    /// the member is then inflated to at most `declared` bytes.
+    static func inflationProblem(declared: Int, compressed: Int) -> String? {
+        if declared / maxInflationRatio > compressed {
+            return "corrupt zip member: it declares \(declared) bytes from \(compressed) compressed bytes, more than deflate's \(maxInflationRatio):1"
+        }
+        return InputSizeLimit.problem("the zip member (bytes / 8)", [(declared + 7) / 8])
     }
 
     /// The (compressed) bytes of the member whose local header is at `offset`.

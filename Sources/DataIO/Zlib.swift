@@ -19,8 +19,9 @@ enum Zlib {
 
     /// Decompresses a whole deflate stream. A stream that ends early is `.truncated`; invalid deflate data
     /// or a gzip checksum mismatch is `.corrupt`; both name `source`. `sizeHint` (when known) sizes the
-    /// output buffer; the output grows as needed either way.
-    static func inflate(_ input: [UInt8], wrapper: Wrapper, sizeHint: Int? = nil, source: String) throws(DataError) -> [UInt8] {
+    /// output buffer; the output grows as needed either way, up to `limit` bytes: a stream that would
+    /// inflate beyond it (a zip bomb, or a size field that lies) is `.corrupt` and stops there.
+    static func inflate(_ input: [UInt8], wrapper: Wrapper, sizeHint: Int? = nil, limit: Int = Int.max, source: String) throws(DataError) -> [UInt8] {
         var stream = z_stream()
         let initStatus = inflateInit2_(&stream, wrapper.windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard initStatus == Z_OK else {
@@ -38,7 +39,10 @@ enum Zlib {
             stream.next_in = inBuffer.baseAddress
             stream.avail_in = UInt32(inBuffer.count)
             while true {
-                if produced == output.count { output.append(contentsOf: repeatElement(0, count: output.count)) }
+                if produced == output.count {
+                    guard produced < limit else { status = Z_MEM_ERROR; break }
+                    output.append(contentsOf: repeatElement(0, count: min(output.count, limit - produced)))
+                }
                 output.withUnsafeMutableBufferPointer { outBuffer in
                     stream.next_out = outBuffer.baseAddress! + produced
                     stream.avail_out = UInt32(min(outBuffer.count - produced, Int(UInt32.max)))
@@ -53,6 +57,8 @@ enum Zlib {
         switch status {
         case Z_STREAM_END:
             return Array(output[0..<produced])
+        case Z_MEM_ERROR where produced >= limit:
+            throw DataError(.corrupt, source: source, "corrupt compressed data: it inflates to more than the \(limit) bytes declared")
         case Z_BUF_ERROR:
             throw DataError(.truncated, source: source,
                             "truncated: the compressed stream ends early (\(input.count) compressed bytes gave \(produced) bytes)")
@@ -87,10 +93,18 @@ enum Zlib {
     }
 
     /// The CRC-32 (ISO 3309, as in zip and gzip) of `bytes`.
+    /// (zlib's length argument is 32-bit, so longer inputs are checksummed in chunks of 2³⁰ bytes.)
     static func crc32<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 {
-        let value = bytes.withContiguousStorageIfAvailable { buffer -> UInt in
-            CZlib.crc32(0, buffer.baseAddress, UInt32(buffer.count))
-        } ?? Array(bytes).withUnsafeBufferPointer { CZlib.crc32(0, $0.baseAddress, UInt32($0.count)) }
+        func chunked(_ buffer: UnsafeBufferPointer<UInt8>) -> UInt {
+            var value: UInt = 0, offset = 0
+            repeat {
+                let length = min(buffer.count - offset, 1 << 30)
+                value = CZlib.crc32(value, buffer.baseAddress.map { $0 + offset }, UInt32(length))
+                offset += length
+            } while offset < buffer.count
+            return value
+        }
+        let value = bytes.withContiguousStorageIfAvailable(chunked) ?? Array(bytes).withUnsafeBufferPointer(chunked)
         return UInt32(truncatingIfNeeded: value)
     }
 }

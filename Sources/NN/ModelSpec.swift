@@ -195,7 +195,9 @@ public enum ModelSpec: Sendable, Equatable, CustomStringConvertible {
     /// Parses a spec (see the type's documentation). Errors name the spec and list the valid forms.
     public static func parse(_ text: String) throws -> ModelSpec {
         var parser = try Parser(text)
-        return try parser.parse()
+        let spec = try parser.parse()
+        if let problem = spec.sizeProblem { throw SpecError("model spec '\(text)': \(problem)") }
+        return spec
     }
 
     /// Every spec form, with its syntax, an example, what it builds and its parameter count.

@@ -80,8 +80,11 @@ public struct ProblemSpec: Equatable, Sendable {
             throw ProblemSpecError(field, "\(dataset.name) has \(features) input features per sample, model '\(model)' expects \(dense.widths[0])")
         }
         if case .crossEntropy = loss {
-            guard dataset.labels != nil else {
+            guard let labels = dataset.labels else {
                 throw ProblemSpecError(.loss, "cross-entropy needs integer class labels, but \(dataset.name) has real-valued targets")
+            }
+            if let label = labels.first(where: { $0 < 0 || $0 >= network.outputCount }) {
+                throw ProblemSpecError(field, "\(dataset.name) has the label \(label); model '\(model)' outputs \(network.outputCount) classes (labels 0…\(network.outputCount - 1))")
             }
         } else if dataset.y.rank == 2, dataset.y.shape[1] != network.outputCount {
             throw ProblemSpecError(field, "\(dataset.name) has targets of width \(dataset.y.shape[1]), model '\(model)' outputs \(network.outputCount)")

@@ -33,6 +33,9 @@ extension Tensor {
         var a = scalars
         var w = [Double](repeating: 0, count: n)
         if n == 0 { return SymmetricEigendecomposition(eigenvalues: [], eigenvectors: Tensor.zeros([0, 0])) }
+        guard a.allSatisfy(\.isFinite) else {
+            throw LAPACKError(description: "the \(n)×\(n) symmetric matrix has a NaN or infinite entry (θ or the loss is NaN or ∞?)")
+        }
         let threads = n >= Self.multithreadedEigenSize ? BatchParallelism.coreCount : 1
         let info = BatchParallelism.withBLASThreads(threads) {
             a.withUnsafeMutableBufferPointer { pa in
@@ -57,6 +60,9 @@ extension Tensor {
         let n = alpha.count
         precondition(beta.count == max(n - 1, 0), "tridiagonalEigen: \(n) diagonal entries need \(max(n - 1, 0)) off-diagonal ones, got \(beta.count)")
         if n == 0 { return SymmetricEigendecomposition(eigenvalues: [], eigenvectors: Tensor.zeros([0, 0])) }
+        guard alpha.allSatisfy(\.isFinite), beta.allSatisfy(\.isFinite) else {
+            throw LAPACKError(description: "the Lanczos tridiagonal matrix has a NaN or infinite entry: the operator's products are not finite (θ or the loss is NaN or ∞?)")
+        }
         var d = alpha
         var e = beta + [0]
         var z = [Double](repeating: 0, count: n * n)

@@ -97,23 +97,32 @@ public struct MemoryConvergenceOrder: Codable, Sendable {
     public let secondOrderErrors: [Double]
     /// max_n r_n per h (Theorem 3.2).
     public let residuals: [Double]
+    /// Per h: ‖θ^{(n)} − θ̃^{(n)}‖_∞ for n = 0…steps_j, without the correction (the whole curve of Fig. 1).
+    public let firstOrderCurves: [[Double]]
+    /// Per h: ‖θ^{(n)} − θ̃^{(n)}‖_∞ for n = 0…steps_j, with the correction.
+    public let secondOrderCurves: [[Double]]
 
     public init(optimizer: MemoryOptimizer, objective: some Objective, from start: [Double], learningRate h0: Double,
                 steps: Int, refinements: Int = 2, coefficients: MemoryCoefficientForm = .finite) throws {
         var rates: [Double] = [], first: [Double] = [], second: [Double] = [], residuals: [Double] = []
+        var firstCurves: [[Double]] = [], secondCurves: [[Double]] = []
         for j in 0...refinements {
             let scale = 1 << j
             let run = try MemoryTrajectories(optimizer: optimizer, objective: objective, learningRate: h0 / Double(scale),
                                              from: start, steps: steps * scale, coefficients: coefficients)
             rates.append(run.learningRate)
-            first.append(run.firstOrderError)
-            second.append(run.secondOrderError)
+            firstCurves.append(run.firstOrderDistances)
+            secondCurves.append(run.secondOrderDistances)
+            first.append(firstCurves.last!.max() ?? 0)
+            second.append(secondCurves.last!.max() ?? 0)
             residuals.append(run.residual)
         }
         learningRates = rates
         firstOrderErrors = first
         secondOrderErrors = second
         self.residuals = residuals
+        firstOrderCurves = firstCurves
+        secondOrderCurves = secondCurves
     }
 
     /// log₂(e_j/e_{j+1}) without the correction.

@@ -20,6 +20,7 @@ enum CLIExit {
         do {
             var command = try parse()
             try command.run()
+            if let problem = StandardStreams.flushOutput() { fail(problem, code: 1) }
         } catch let error as ComputationError {
             fail(error.description, code: 1)
         } catch let error as UsageError {
@@ -43,7 +44,18 @@ enum CLIExit {
     }
 
     static func fail(_ message: String, code: Int32) -> Never {
-        FileHandle.standardError.write(Data("biaslab: \(message)\n".utf8))
+        _ = StandardStreams.flushOutput()
+        StandardStreams.error("biaslab: \(oneLine(message))\n")
         exit(code)
+    }
+
+    /// The message as one printable line: control characters (newlines, escapes, bytes echoed from a
+    /// hostile file header) become `\u{…}` escapes, and more than 2000 characters are cut with "…".
+    static func oneLine(_ message: String) -> String {
+        var out = ""
+        for scalar in message.unicodeScalars {
+            if scalar.properties.generalCategory == .control { out += "\\u{\(String(scalar.value, radix: 16))}" } else { out.unicodeScalars.append(scalar) }
+        }
+        return out.count > 2000 ? String(out.prefix(2000)) + "…" : out
     }
 }

@@ -32,33 +32,38 @@ struct ObjectiveOptions: ParsableArguments {
     }
 }
 
-/// `--model --params --data [--loss]`, all or none (--loss defaults to mse).
+/// The same flags as ``ObjectiveOptions`` for commands where a model is optional (theory commands that
+/// also work from given numbers): nothing, or `--model` with the same rules (`--params` defaults to the
+/// initialization of `--init-seed`, analytic objectives take no `--data`, `--loss` defaults to mse).
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: "Model spec, e.g. mlp:4-8-1:tanh (see 'biaslab models').")
+    @Option(name: .long, help: "Model spec, e.g. mlp:4-8-1:tanh or toy-quadratic (see 'biaslab models').")
     var model: String?
 
-    @Option(name: .long, help: "The flat parameters θ as an .npy file.")
+    @Option(name: .long, help: "θ as a .npy of length d (default: the model's initialization with --init-seed).")
     var params: String?
 
-    @Option(name: .long, help: "Data spec or .npz file (arrays x, y).")
+    @Option(name: .long, help: "Data source: a .npz with x and y, fashion-mnist[:train|test][,n=…], or a synthetic spec.")
     var data: String?
 
-    @Option(name: .long, help: "Loss: mse or ce (default mse).")
+    @Option(name: .long, help: "Loss: mse (default), mse:scale=<s>, or ce.")
     var loss: String?
 
-    /// Whether any of the four was given.
-    var isGiven: Bool { model != nil || params != nil || data != nil || loss != nil }
+    @Option(name: .long, help: "Seed of the initialization when --params is not given.")
+    var initSeed: UInt64?
+
+    /// Whether a model was given.
+    var isGiven: Bool { model != nil }
 
     func validate() throws {
-        if isGiven, model == nil || params == nil || data == nil {
-            throw ValidationError("--model, --params and --data go together (--loss optional, default mse)")
+        if model == nil, params != nil || data != nil || loss != nil || initSeed != nil {
+            throw ValidationError("--params, --data, --loss and --init-seed need --model")
         }
     }
 
     /// The objective and θ, or nil when no model was given.
     func load() throws -> (any Objective, [Double])? {
-        guard let model, let params, let data else { return nil }
-        let loaded = try loadObjective(model: model, params: params, data: data, loss: loss ?? "mse")
+        guard let model else { return nil }
+        let loaded = try loadObjective(model: model, params: params, data: data, loss: loss ?? "mse", initSeed: initSeed ?? 0)
         return (loaded.objective, loaded.theta)
     }
 }
@@ -87,6 +92,9 @@ func loadProblem(model: String, params: String?, data: String?, loss: String, la
     do { theta = try NPY.read(URL(fileURLWithPath: params)) } catch { throw UsageError("--params: \(error)") }
     guard theta.count == problem.objective.dimension else {
         throw UsageError("--params: '\(params)' holds \(theta.count) values, model '\(model)' has d = \(problem.objective.dimension)")
+    }
+    if let i = theta.scalars.firstIndex(where: { !$0.isFinite }) {
+        throw UsageError("--params: '\(params)' holds \(theta.scalars[i]) at index \(i); expected finite parameters")
     }
     return (problem, theta.scalars)
 }

@@ -25,16 +25,16 @@ final class ProgressLine {
         if isTerminal {
             let width = 24, filled = p.totalSteps > 0 ? width * p.step / p.totalSteps : width
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-            FileHandle.standardError.write(Data("\r\u{1B}[2K[\(bar)] \(text)".utf8))
+            StandardStreams.error("\r\u{1B}[2K[\(bar)] \(text)")
             drawn = true
         } else {
-            FileHandle.standardError.write(Data("run \(p.runID): \(text)\n".utf8))
+            StandardStreams.error("run \(p.runID): \(text)\n")
         }
     }
 
     /// Ends a redrawn bar with a newline.
     func finish() {
-        if drawn { FileHandle.standardError.write(Data("\n".utf8)) }
+        if drawn { StandardStreams.error("\n") }
         drawn = false
     }
 

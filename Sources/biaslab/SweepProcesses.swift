@@ -82,7 +82,7 @@ enum SweepProcesses {
         }.sorted { $0.index < $1.index }
     }
 
-    static func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    static func log(_ line: String) { StandardStreams.error(line + "\n") }
 }
 
 extension SweepPlan.Item {

@@ -11,12 +11,12 @@ struct DescribeCommandTests {
         let probes = try #require(r.json?["probes"] as? [[String: Any]])
         #expect(probes.compactMap { $0["name"] as? String }
                     == ["train", "test", "sharpness", "preconditioned_sharpness", "interaction", "batch_sharpness", "trace",
-                        "adaptive_sharpness", "gradient_noise"])
+                        "adaptive_sharpness", "gradient_noise", "loss_change", "alignment"])
         let batch = try #require(probes.first { $0["name"] as? String == "batch_sharpness" })
         let option = try #require((batch["options"] as? [[String: Any]])?.first)
         #expect(option["key"] as? String == "batch_count" && option["default_value"] as? String == "32")
         let metrics = try #require(batch["metrics"] as? [[String: Any]]).compactMap { $0["name"] as? String }
-        #expect(metrics == ["batch_sharpness", "batch_sharpness_se", "batch_sharpness_ratio_of_expectations", "gd_threshold"])
+        #expect(metrics == ["batch_sharpness", "batch_sharpness_se", "batch_sharpness_ratio_of_expectations", "gd_threshold", "momentum_threshold"])
         let noise = try #require(probes.first { $0["name"] as? String == "gradient_noise" })
         let rhoB = try #require((noise["metrics"] as? [[String: Any]])?.first { $0["name"] as? String == "rho_b" })
         #expect((rhoB["formula"] as? String)?.hasPrefix("ρ_b = ‖g‖² / tr S_b") == true)

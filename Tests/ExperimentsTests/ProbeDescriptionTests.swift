@@ -7,13 +7,13 @@ import Testing
 /// the metrics it lists are exactly the names a tiny run records (oracle: the metrics table), and the
 /// options it lists are exactly the keys it reads (oracle: ConfigReader's "valid keys here" list).
 @Suite struct ProbeDescriptionTests {
-    static func yaml(_ probes: String) -> String {
+    static func yaml(_ probes: String, optimizer: String = "{name: adam:torch, lr: 0.02}") -> String {
         """
         name: probes
         model: mlp:4-6-2:tanh
         data: {train: "gaussian-mixture:n=24,d=4,classes=2,seed=1", test: "gaussian-mixture:n=12,d=4,classes=2,seed=2"}
         loss: mse
-        optimizer: {name: adam:torch, lr: 0.02}
+        optimizer: \(optimizer)
         training: {steps: 2, batch_size: 8, sampling: without-replacement, checkpoint_every: 5}
         probes:
         \(probes)
@@ -31,7 +31,13 @@ import Testing
         "trace": ["  - {name: trace, every: 1, options: {probes: 4}}"],
         "adaptive_sharpness": ["  - {name: adaptive_sharpness, every: 1}"],
         "gradient_noise": ["  - {name: gradient_noise, every: 1}"],
+        "loss_change": ["  - {name: loss_change, every: 1}", "  - {name: loss_change, every: 1, options: {mode: sampled, batch_count: 4}}"],
+        "alignment": ["  - {name: alignment, every: 1}"],
     ]
+
+    /// The probes whose first entry also runs with a momentum method (their `momentum_threshold`).
+    static let momentumProbes: Set = ["sharpness", "interaction", "batch_sharpness"]
+    static let momentum = "{name: \"momentum:paper\", lr: 0.02, momentum: 0.9}"
 
     @Test func everyProbeIsExercised() {
         #expect(Set(Self.entries.keys) == Set(ProbeRegistry.standard.types.keys))
@@ -42,8 +48,10 @@ import Testing
     func listedMetricsAreTheRecordedOnes(_ description: ProbeDescription) throws {
         let url = try CLIRunner.temporaryDirectory().appendingPathComponent("runs.sqlite")
         var recorded = Set<String>()
-        for entry in try #require(Self.entries[description.name]) {
-            let document = try ConfigValue.parse(yaml: Self.yaml(entry), source: "test")
+        let entries = try #require(Self.entries[description.name])
+        let runs = entries.map { Self.yaml($0) } + (Self.momentumProbes.contains(description.name) ? [Self.yaml(entries[0], optimizer: Self.momentum)] : [])
+        for yaml in runs {
+            let document = try ConfigValue.parse(yaml: yaml, source: "test")
             let outcome = try Runner.start(try RunConfig(document: document), store: url,
                                            options: RunOptions(softwareVersion: "test"))
             #expect(outcome.status == .completed)

@@ -1,6 +1,7 @@
 import BiasLabTestSupport
 import Experiments
 import Foundation
+import Optim
 import Testing
 
 /// Run reports draw every quantity against its threshold, with its standard-error band, on an axis
@@ -110,6 +111,49 @@ import Testing
         let value = try #require(line.attributes["data-value"].flatMap(Double.init))
         #expect(abs(value - expected) <= 1e-12 * expected)
         #expect(chart.yScale().domain.lowerBound < value && value < chart.yScale().domain.upperBound)
+    }
+
+    /// Oracle: Polyak heavy ball β = 0.9 at η = 0.05, full batch: (2/η)(1+β₁)/(1+2β₂) = 40 · 1.9 = 76, not
+    /// 2/η = 40 — the digest judges λ_max(H) against 76, the chart draws the dashed `momentum_threshold` at 76,
+    /// the ratio chart divides by it, and the summary table names it.
+    @Test func momentumRunsAreJudgedAgainstTheMomentumThreshold() throws {
+        let (run, store) = try Self.run(["optimizer={name: \"momentum:paper\", lr: 0.05, momentum: 0.9}", "training.batch_size=full",
+                                         "probes=[{name: sharpness, every: 3}, {name: interaction, every: 3}]"])
+        let digest = RunDigest(run: run.run, series: run.series)
+        #expect(digest.regime == .fullBatch && digest.sharpnessMetric == "lambda_max")
+        let threshold = try #require(digest.threshold)
+        #expect(digest.thresholdSymbol == "(2/η)(1+β₁)/(1+2β₂)" && abs(threshold - 76) <= 1e-12)
+        let (chart, elements) = try Self.chart("run-lambda_max", in: run)
+        #expect(chart.title == "Sharpness λ_max(H) and (2/η)(1+β₁)/(1+2β₂)")
+        let line = try #require(elements.first { $0.name == "polyline" && $0.attributes["data-threshold"] == "momentum_threshold" })
+        #expect(line.attributes["data-value"].flatMap(Double.init).map { abs($0 - 76) <= 1e-12 } == true)
+        #expect(!elements.contains { $0.attributes["data-threshold"] == "gd_threshold" })
+        let (_, iasElements) = try Self.chart("run-ias", in: run)
+        let iasLine = try #require(iasElements.first { $0.name == "polyline" && $0.attributes["data-threshold"] == "ias_threshold" })
+        #expect(iasLine.attributes["data-value"].flatMap(Double.init).map { abs($0 - 76) <= 1e-12 } == true)
+        let (_, ratio) = try Self.chart("run-normalized-sharpness", in: run)
+        #expect(ratio.filter { $0.name == "text" }.map(\.text).contains("r: λ_max(H) ÷ (2/η)(1+β₁)/(1+2β₂)"))
+        let lambda = try store.metrics(runID: run.run.id, name: "lambda_max")
+        let ratioLine = try #require(ratio.first { $0.name == "polyline" && $0.attributes["data-threshold"] == nil })
+        #expect(ratioLine.points.count == lambda.count)
+        let cells = try ElementCollector.parse(try RunReport.page(runs: [run.run], store: store).render()).filter { $0.name == "td" }.map(\.text)
+        #expect(cells.contains("(2/η)(1+β₁)/(1+2β₂) = 76"))
+    }
+
+    /// Oracle: a momentum quantity without a recorded `momentum_threshold` derives it as γ × `gd_threshold`
+    /// (γ = 1.9/2.8 for Nesterov β = 0.9: 40 → 27.142857…), and IAS's as ρ_b × γ × 2/η.
+    @Test func momentumThresholdFallsBackToTwoOverEta() throws {
+        func rows(_ name: String, _ values: [(Int, Double)]) -> [RunStore.MetricRow] { values.map { .init(step: $0.0, name: name, value: $0.1) } }
+        let series = ["gd_threshold": rows("gd_threshold", [(0, 40), (1, 40)]), "rho_b": rows("rho_b", [(1, 0.5)])]
+        let gamma = 1.9 / 2.8
+        let lambda = ThresholdedQuantity.lambdaMax.underMomentum(beta1: 0.9, beta2: 0.9)
+        #expect(lambda.threshold == "momentum_threshold" && lambda.momentumFactor == gamma)
+        #expect(lambda.thresholdRows(in: series)?.map(\.value) == [40 * gamma, 40 * gamma])
+        let ias = ThresholdedQuantity.interactionAwareSharpness.underMomentum(beta1: 0.9, beta2: 0.9)
+        #expect(ias.thresholdSymbol == "ρ_b(2/η)(1+β₁)/(1+2β₂)" && ias.thresholdRows(in: series)?.map(\.value) == [0.5 * 40 * gamma])
+        #expect(ThresholdedQuantity.preconditionedSharpness.underMomentum(beta1: 0.9, beta2: 0) == .preconditionedSharpness)
+        let settings = try OptimizerSpec(parsing: "adam:torch").hyperparameters
+        #expect(ThresholdedQuantity.judged(ThresholdedQuantity.all, settings: settings) == ThresholdedQuantity.all)
     }
 
     /// Every optimizer with a diagonal preconditioner is adaptive; the others are judged by batch size.

@@ -103,6 +103,15 @@ void biaslab_stream_scaled(double *dst, const double *src, double s, long n);
 /// Orders every streaming store before later loads and stores (sfence on x86-64; a full fence elsewhere).
 void biaslab_store_fence(void);
 
+// MARK: Standard streams
+
+/// Flushes stdout; 0 when everything written so far reached it, else the errno of the failure (e.g. ENOSPC
+/// for `> /dev/full`).
+int biaslab_flush_stdout(void);
+
+/// Writes n bytes to stderr (unbuffered, retrying on EINTR); failures are ignored.
+void biaslab_write_stderr(const char *text, long n);
+
 // MARK: Processes
 
 /// Asks the kernel to send `signal` to this process when its parent dies (Linux

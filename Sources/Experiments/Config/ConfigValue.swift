@@ -15,10 +15,20 @@ public indirect enum ConfigValue: Equatable, Sendable {
 
     /// Parses YAML (JSON is a subset of YAML's flow style, so JSON documents parse too). Throws a
     /// ``ConfigError`` naming `source` on malformed text or a top level that is not a mapping.
+    /// The most YAML nodes a config may expand to, aliases expanded (a 1 KB file of nested aliases can
+    /// otherwise expand to billions); far above any real config or sweep.
+    public static let maxExpandedNodes = 1_000_000
+
     public static func parse(yaml text: String, source: String) throws(ConfigError) -> ConfigValue {
         let loaded: Any?
         do {
+            if let root = try Yams.compose(yaml: text), !root.expandsWithin(nodes: maxExpandedNodes) {
+                throw ConfigError(path: "", "\(source) expands to more than \(maxExpandedNodes) YAML nodes (through aliases); "
+                                  + "a config is expanded in full, so its expansion is limited")
+            }
             loaded = try Yams.load(yaml: text)
+        } catch let error as ConfigError {
+            throw error
         } catch {
             let message = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
             throw ConfigError(path: "", "\(source) is not valid YAML or JSON: \(message)")
@@ -140,5 +150,23 @@ extension ConfigValue: Encodable {
         case .list(let items): try c.encode(items)
         case .map(let m): try c.encode(m)
         }
+    }
+}
+
+extension Node {
+    /// Whether this node, with every alias expanded, has at most `budget` nodes; stops counting at the budget,
+    /// so a nested alias bomb is rejected in time proportional to the budget.
+    func expandsWithin(nodes budget: Int) -> Bool {
+        var remaining = budget
+        func visit(_ node: Node) -> Bool {
+            remaining -= 1
+            guard remaining >= 0 else { return false }
+            switch node {
+            case .scalar, .alias: return true
+            case .sequence(let items): return items.allSatisfy(visit)
+            case .mapping(let pairs): return pairs.allSatisfy { visit($0.key) && visit($0.value) }
+            }
+        }
+        return visit(self)
     }
 }

@@ -109,11 +109,22 @@ public struct RunConfig: Sendable {
         }
     }
 
+    /// The longest run name (in characters); a name is a label in listings and reports, not data.
+    public static let maxNameLength = 256
+
+    /// nil for a usable run name: 1 to ``maxNameLength`` characters, none of them a control character.
+    public static func nameProblem(_ name: String) -> String? {
+        if name.isEmpty || name.count > maxNameLength { return "must have 1 to \(maxNameLength) characters, got \(name.count)" }
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { return "must not contain control characters" }
+        return nil
+    }
+
     /// Reads and validates a config tree.
     public init(document: ConfigValue, registry: ProbeRegistry = .standard) throws(ConfigError) {
         self.document = document
         var root = try ConfigReader(document, path: "")
         name = try root.string("name", default: "run")
+        if let problem = Self.nameProblem(name) { throw ConfigError(path: "name", problem) }
         let modelText = try root.requiredString("model")
         let model: ModelSpec
         do { model = try ModelSpec.parse(modelText) } catch { throw ConfigError(path: "model", "\(error)") }

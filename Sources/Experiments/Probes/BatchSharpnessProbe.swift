@@ -4,7 +4,8 @@ import Curvature
 /// 2024, "Edge of Stochastic Stability", arXiv 2412.20553; ``batchSharpness(populationSize:batchSize:sampling:batchCount:seed:batchGradient:batchHessian:)``),
 /// over `batch_count` (default 32) batches of the run's size b drawn with the run's sampling (any
 /// scheme but `fixed-order`), and its threshold 2/η_t (`gd_threshold`: batch sharpness hovers at 2/η
-/// at the edge of stochastic stability, ibid. §4). Options and metrics: ``documentation``.
+/// at the edge of stochastic stability, ibid. §4; for a momentum method also `momentum_threshold`,
+/// ``MomentumThreshold``, by the same per-direction argument as paper 003 Theorem 2). Options and metrics: ``documentation``.
 public struct BatchSharpnessProbe: Probe {
     static let batchCountOption = IntegerOption("batch_count", default: 32, in: 1...1_000_000,
                                                 "K, the random batches averaged (curvature's --batch-count)")
@@ -15,7 +16,7 @@ public struct BatchSharpnessProbe: Probe {
     public static let documentation = ProbeDescription(
         name: "batch_sharpness", summary: "batch sharpness E_B[g_Bᵀ H_B g_B/‖g_B‖²] with the mini-batch Hessian H_B",
         reference: "Andreyev & Beneventano 2024, Edge of Stochastic Stability (arXiv 2412.20553), §3",
-        options: [batchCountOption.description], metrics: [sharpness, standardError, ratioOfExpectations, SharpnessProbe.threshold])
+        options: [batchCountOption.description], metrics: [sharpness, standardError, ratioOfExpectations] + SharpnessProbe.thresholds)
     let batchCount: Int
 
     public init(options: inout ConfigReader) throws(ConfigError) {

@@ -105,7 +105,8 @@ public struct ProbeRegistry {
     public static var standard: ProbeRegistry {
         ProbeRegistry([TrainMetricsProbe.self, TestMetricsProbe.self, SharpnessProbe.self,
                        PreconditionedSharpnessProbe.self, InteractionProbe.self, BatchSharpnessProbe.self,
-                       HessianTraceProbe.self, AdaptiveSharpnessProbe.self, GradientNoiseProbe.self])
+                       HessianTraceProbe.self, AdaptiveSharpnessProbe.self, GradientNoiseProbe.self,
+                       LossChangeProbe.self, AlignmentProbe.self])
     }
 
     /// A probe built from its config entry; throws naming the entry on an unknown name or bad options.

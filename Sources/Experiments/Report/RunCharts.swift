@@ -1,10 +1,13 @@
 import Foundation
+import Optim
 
 /// The line charts of one or more runs, overlaid (one colour per run, legend by run name): the
 /// training loss, every ``ThresholdedQuantity`` the runs recorded against its threshold (λ_max(H) and
-/// 2/η, λ₁(P⁻¹H) and (2+2β₁)/((1−β₁)η), batch sharpness and tr(H S_b)/tr(S_N) and 2/η, IAS and 2ρ_b/η),
+/// 2/η, λ₁(P⁻¹H) and (2+2β₁)/((1−β₁)η), batch sharpness and tr(H S_b)/tr(S_N) and 2/η, IAS and 2ρ_b/η;
+/// a momentum method's 2/η is (2/η)(1+β₁)/(1+2β₂)),
 /// each quantity divided by its threshold (1 = the edge of stability), the test loss and accuracies,
-/// then every other recorded metric. Thresholds are dashed in their run's colour (with `data-threshold`
+/// the one-step loss change with its prediction dashed (`data-prediction`), then every other recorded
+/// metric. Thresholds are dashed in their run's colour (with `data-threshold`
 /// naming the threshold metric and, when constant, `data-value` its value); a metric with a recorded
 /// `<metric>_se` is shaded ± one standard error (`data-band`). x is the step t (updates applied);
 /// values are those at θ_t.
@@ -12,9 +15,18 @@ public struct RunCharts {
     public struct Entry {
         public let run: RunStore.Run
         public let series: [String: [RunStore.MetricRow]]
+        /// The run's typed optimizer settings (nil when its config no longer parses), which decide its thresholds.
+        let optimizerSettings: (any OptimizerSettings)?
+
         public init(run: RunStore.Run, series: [String: [RunStore.MetricRow]]) {
             self.run = run
             self.series = series
+            optimizerSettings = run.parsedConfig?.optimizer.hyperparameters
+        }
+
+        /// `quantity` as this run is judged (momentum methods: ``ThresholdedQuantity/underMomentum(beta1:beta2:)``).
+        func judged(_ quantity: ThresholdedQuantity) -> ThresholdedQuantity {
+            ThresholdedQuantity.judged([quantity], settings: optimizerSettings)[0]
         }
     }
 
@@ -39,6 +51,13 @@ public struct RunCharts {
         (TestMetricsProbe.accuracy.name, "Test accuracy", "accuracy (fraction correct)"),
     ]
 
+    /// (metric, its prediction, title, y label) of the measured quantities charted with their theory's
+    /// prediction dashed (`data-prediction` naming it): the one-step loss change of paper 003 Fig. 1.
+    static let predicted: [(String, String, String, String)] = [
+        (LossChangeProbe.measured.name, LossChangeProbe.predicted.name,
+         "One-step loss change E_ξ[L(θ − ηg_ξ)] − L(θ) and −η‖∇L‖² + (η²/2) tr(H S_b)", "loss change after one SGD step from θ_t"),
+    ]
+
     /// Metrics never charted on their own: diagnostics and thresholds drawn with their metric.
     static func isAuxiliary(_ name: String) -> Bool {
         name.hasSuffix("_iterations") || name.hasSuffix("_se") || name.hasSuffix("_threshold") || name == "gd_threshold"
@@ -60,15 +79,21 @@ public struct RunCharts {
         chart(metric: metric, title: title, yLabel: yLabel, logY: logY) { entry in threshold.flatMap { entry.series[$0] }.map { (threshold!, $0) } }
     }
 
-    /// The chart of a quantity with its threshold (``ThresholdedQuantity/thresholdRows(in:)``) dashed.
+    /// The chart of a quantity with its threshold (``ThresholdedQuantity/thresholdRows(in:)``) dashed, each
+    /// run's as that run is judged (a momentum method's against (2/η)(1+β₁)/(1+2β₂)); the title names the
+    /// runs' threshold when they share one.
     public func chart(_ quantity: ThresholdedQuantity) -> LineChart? {
-        chart(metric: quantity.metric, title: quantity.title, yLabel: quantity.yLabel, logY: nil) { entry in
-            quantity.thresholdRows(in: entry.series).map { (quantity.threshold, $0) }
+        let judged = Set(entries.filter { $0.series[quantity.metric]?.isEmpty == false }.map { $0.judged(quantity).thresholdSymbol })
+        let title = judged.count == 1 ? "\(quantity.name) and \(judged.first!)" : quantity.title
+        return chart(metric: quantity.metric, title: title, yLabel: quantity.yLabel, logY: nil) { entry in
+            let own = entry.judged(quantity)
+            return own.thresholdRows(in: entry.series).map { (own.threshold, $0) }
         }
     }
 
-    /// `metric` per run with its band ± `<metric>_se` and the threshold `thresholdOf` gives (name, rows).
-    private func chart(metric: String, title: String, yLabel: String, logY: Bool?,
+    /// `metric` per run with its band ± `<metric>_se` and the reference line `thresholdOf` gives (name,
+    /// rows), dashed: a threshold (`data-threshold`) or, with `reference: "prediction"`, a prediction.
+    private func chart(metric: String, title: String, yLabel: String, logY: Bool?, reference: String = "threshold",
                        thresholdOf: (Entry) -> (String, [RunStore.MetricRow])?) -> LineChart? {
         var series: [LineChart.Series] = []
         var bands: [LineChart.Band] = []
@@ -82,9 +107,9 @@ public struct RunCharts {
             guard !drawnThresholds.contains(values) || entries.count == 1 else { continue }
             drawnThresholds.append(values)
             let constant = Set(values).count == 1
-            var attributes = ["data-threshold": name]
+            var attributes = ["data-\(reference)": name]
             if constant { attributes["data-value"] = "\(values[0])" }
-            let legend = (constant ? "threshold \(NiceTicks.label(values[0]))" : "threshold") + (entries.count > 1 ? " (\(label(entry)))" : "")
+            let legend = (constant ? "\(reference) \(NiceTicks.label(values[0]))" : reference) + (entries.count > 1 ? " (\(label(entry)))" : "")
             series.append(.init(name: legend, points: points(t), color: Palette.series(i), dashed: true, attributes: attributes))
         }
         guard !series.isEmpty else { return nil }
@@ -105,7 +130,7 @@ public struct RunCharts {
         var series: [LineChart.Series] = []
         var steps: [Double] = []
         for (i, entry) in entries.enumerated() {
-            for quantity in ThresholdedQuantity.all {
+            for quantity in ThresholdedQuantity.judged(ThresholdedQuantity.all, settings: entry.optimizerSettings) {
                 guard let rows = entry.series[quantity.metric], let t = quantity.thresholdRows(in: entry.series) else { continue }
                 let thresholds = Dictionary(t.map { ($0.step, $0.value) }, uniquingKeysWith: { a, _ in a })
                 let ratio = rows.compactMap { row in thresholds[row.step].map { (x: Double(row.step), y: row.value / $0) } }
@@ -139,6 +164,11 @@ public struct RunCharts {
             if let c = chart(metric: metric, threshold: nil, title: title, yLabel: yLabel, logY: metric.hasSuffix("accuracy") ? false : nil) {
                 out.append(c)
             }
+        }
+        for (metric, prediction, title, yLabel) in Self.predicted {
+            drawn.formUnion([metric, prediction])
+            if let c = chart(metric: metric, title: title, yLabel: yLabel, logY: false, reference: "prediction",
+                             thresholdOf: { entry in entry.series[prediction].map { (prediction, $0) } }) { out.append(c) }
         }
         let others = Set(entries.flatMap(\.series.keys)).subtracting(drawn).filter { !Self.isAuxiliary($0) && $0 != "batch_loss" }.sorted()
         for metric in others {

@@ -4,7 +4,8 @@ import Foundation
 ///
 /// The sharpness judged is the one the run's regime calls for (``StabilityRegime``: λ_max(H) against
 /// 2/η for full-batch GD, batch sharpness or tr(H S_b)/tr(S_N) against 2/η or IAS against 2ρ_b/η for
-/// mini-batch SGD, λ₁(P⁻¹H) against (2+2β₁)/((1−β₁)η) for adaptive optimizers), the first of them the
+/// mini-batch SGD, λ₁(P⁻¹H) against (2+2β₁)/((1−β₁)η) for adaptive optimizers; for a momentum method
+/// every 2/η is (2/η)(1+β₁)/(1+2β₂), ``ThresholdedQuantity/judged(_:settings:)``), the first of them the
 /// run recorded; none when it recorded none of them. "Late" measurements are those at steps
 /// t ≥ T/2 of a run of T steps; ``lateFractionNearThreshold`` is the fraction of them with
 /// |λ − threshold| ≤ 0.1 · threshold (hovering at the edge of stability).
@@ -45,8 +46,9 @@ public struct RunDigest: Codable, Sendable, Equatable {
         finalTrainAccuracy = last(TrainMetricsProbe.accuracy.name)
         finalTestLoss = last(TestMetricsProbe.loss.name)
         finalTestAccuracy = last(TestMetricsProbe.accuracy.name)
-        regime = StabilityRegime(run: run)
-        let candidates = regime?.quantities ?? ThresholdedQuantity.all
+        let config = run.parsedConfig
+        regime = config.map(StabilityRegime.init(config:))
+        let candidates = ThresholdedQuantity.judged(regime?.quantities ?? ThresholdedQuantity.all, settings: config?.optimizer.hyperparameters)
         guard let quantity = candidates.first(where: { series[$0.metric]?.isEmpty == false }), let values = series[quantity.metric] else {
             sharpnessMetric = nil; sharpnessSymbol = nil; thresholdSymbol = nil; threshold = nil; finalSharpness = nil; maxSharpness = nil
             firstNearThresholdStep = nil; lateFractionNearThreshold = nil

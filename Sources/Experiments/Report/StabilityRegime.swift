@@ -11,7 +11,9 @@ import Optim
 /// - `adaptive` (an optimizer with a diagonal preconditioner, any batch): λ₁(P⁻¹H) against
 ///   (2+2β₁)/((1−β₁)η) (Cohen et al. 2022).
 ///
-/// The thresholds 2/η are those of plain (S)GD; momentum moves them (paper 003 Theorem 2), and sign
+/// The thresholds 2/η are those of plain (S)GD. A momentum method (heavy ball, Nesterov, generalized
+/// momentum) moves each to (2/η)(1+β₁)/(1+2β₂) (paper 003 Theorem 2): reports judge its quantities
+/// through ``ThresholdedQuantity/judged(_:settings:)`` with the run's typed optimizer settings. Sign
 /// methods (Lion, signSGD), having no preconditioner, fall under the non-adaptive regimes without
 /// obeying 2/η: their reports draw the quantities but the verdict does not apply.
 public enum StabilityRegime: String, Sendable, Codable, CaseIterable {
@@ -27,8 +29,7 @@ public enum StabilityRegime: String, Sendable, Codable, CaseIterable {
 
     /// The regime of a stored run (nil when its config no longer parses).
     public init?(run: RunStore.Run) {
-        guard let document = try? ConfigValue.parse(yaml: run.config, source: "run \(run.id)"),
-              let config = try? RunConfig(document: document) else { return nil }
+        guard let config = run.parsedConfig else { return nil }
         self.init(config: config)
     }
 
@@ -44,10 +45,19 @@ public enum StabilityRegime: String, Sendable, Codable, CaseIterable {
     /// E.g. "mini-batch SGD: batch sharpness, tr(H S_b)/tr(S_N) or IAS".
     public var explanation: String {
         let names = quantities.map { "\($0.symbol) against \($0.thresholdSymbol)" }.joined(separator: ", else ")
+        let momentum = " (momentum methods: 2/η → (2/η)(1+β₁)/(1+2β₂))"
         switch self {
-        case .fullBatch: return "full batch, non-adaptive: \(names)"
-        case .miniBatch: return "mini-batch SGD: \(names)"
+        case .fullBatch: return "full batch, non-adaptive: \(names)\(momentum)"
+        case .miniBatch: return "mini-batch SGD: \(names)\(momentum)"
         case .adaptive: return "adaptive: \(names)"
         }
+    }
+}
+
+extension RunStore.Run {
+    /// The run's stored config, parsed (nil when it no longer parses).
+    var parsedConfig: RunConfig? {
+        guard let document = try? ConfigValue.parse(yaml: config, source: "run \(id)") else { return nil }
+        return try? RunConfig(document: document)
     }
 }

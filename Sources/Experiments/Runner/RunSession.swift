@@ -51,8 +51,8 @@ struct RunSession {
             }
         }
         sampling = config.sampling
-        if sampling != .withReplacement, let b = config.batchSize, b > n {
-            throw ConfigError(path: "training.batch_size", "must be at most N = \(n) with \(sampling.rawValue) sampling, got \(b)")
+        if let b = config.batchSize, let problem = BatchSampler.batchSizeProblem(count: n, batchSize: b, scheme: sampling) {
+            throw ConfigError(path: "training.batch_size", problem)
         }
         totalSteps = config.totalSteps(sampleCount: n)
         let stepsPerEpoch = config.stepsPerEpoch(sampleCount: n)

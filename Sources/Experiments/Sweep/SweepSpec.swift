@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 import Yams
 
 /// A sweep: a base run config and the values to vary, expanded into runs with deterministic names.
@@ -70,6 +71,9 @@ public struct SweepSpec: Sendable {
     }
 
     /// Parses a sweep document; a `base:` path is resolved against `directory`.
+    /// The most points a sweep may have (grid and list together); a sweep is planned point by point.
+    public static let maxPoints = 100_000
+
     public static func parse(yaml text: String, source: String, defaultName: String, directory: URL,
                              overrides: [String] = []) throws(ConfigError) -> SweepSpec {
         let document = try ConfigValue.parse(yaml: text, source: source)
@@ -111,6 +115,10 @@ public struct SweepSpec: Sendable {
             list.append(order.keys(of: ["list", "\(i)"], fallback: entry.keys.sorted()).map { Assignment(key: $0, value: entry[$0]!) })
         }
         guard !grid.isEmpty || !list.isEmpty else { throw ConfigError(path: "grid", "a sweep needs a grid or a list of points") }
+        let gridPoints = grid.isEmpty ? 0 : InputSizeLimit.product(grid.map(\.values.count)) ?? Int.max
+        guard gridPoints <= maxPoints - list.count else {
+            throw ConfigError(path: "grid", "the grid has \(grid.map { String($0.values.count) }.joined(separator: " × ")) points, more than the limit of \(maxPoints) points per sweep")
+        }
 
         var summary = try root.mapping("summary")
         let metric = try summary.string("metric").map { text throws(ConfigError) in try SummaryMetric(parsing: text, path: "summary.metric") }
@@ -126,7 +134,14 @@ public struct SweepSpec: Sendable {
         try heatmap.finish()
         try report.finish()
         try root.finish()
-        return SweepSpec(name: name, base: base, grid: grid, list: list, metric: metric, goal: goal, groupBy: groupBy, heatmapX: x, heatmapY: y)
+        let spec = SweepSpec(name: name, base: base, grid: grid, list: list, metric: metric, goal: goal, groupBy: groupBy, heatmapX: x, heatmapY: y)
+        // Summary and report keys must name what the sweep varies; a typo would otherwise group nothing.
+        let varied = spec.variedKeys
+        for (path, key) in groupBy.enumerated().map({ ("summary.group_by[\($0.offset)]", $0.element) }) + [("report.heatmap.x", x), ("report.heatmap.y", y)].compactMap({ p, k in k.map { (p, $0) } })
+        where !varied.contains(key) {
+            throw ConfigError(path: path, "'\(key)' is not a key the sweep varies (varied: \(varied.joined(separator: ", ")))")
+        }
+        return spec
     }
 
     public init(name: String, base: ConfigValue, grid: [Axis], list: [[Assignment]] = [], metric: SummaryMetric? = nil,

@@ -77,6 +77,9 @@ struct EvaluateCommand: ParsableCommand {
             direction = v.scalars
         }
         let (loss, gradient) = objective.valueAndGradient(at: theta, batch: indices)
+        guard loss.isFinite, gradient.allSatisfy(\.isFinite) else {
+            throw ComputationError("the loss or its gradient is not finite at θ (loss \(loss)); the parameters are outside the range the model can evaluate")
+        }
         let accuracy = (objective as? SupervisedObjective).flatMap { $0.metrics(at: theta, batch: indices).accuracy }
         try save(gradient, to: saveGradient, option: "--save-gradient")
         if let direction {
@@ -93,6 +96,9 @@ struct EvaluateCommand: ParsableCommand {
 
     private func save(_ values: [Double], to path: String?, option: String) throws {
         guard let path else { return }
-        do { try NPY.write(Tensor(values), to: URL(fileURLWithPath: path)) } catch { throw ComputationError("\(option): \(error)") }
+        do { try NPY.write(Tensor(values), to: URL(fileURLWithPath: path)) } catch {
+            if error.kind == .invalidValue { throw UsageError("\(option): \(error)") }
+            throw ComputationError("\(option): \(error)")
+        }
     }
 }

@@ -72,12 +72,6 @@ struct ReportCommand: ParsableCommand {
     static func open(_ path: String) throws -> RunStore { try ResultsCommand.openReadOnly(path) }
 
     static func write(_ page: HTMLPage, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(page.render().utf8).write(to: url)
-        } catch {
-            throw UsageError("-o: cannot write \(path): \(error.localizedDescription)")
-        }
+        try StandardStreams.writeFile(page.render(), to: path, option: "-o")
     }
 }

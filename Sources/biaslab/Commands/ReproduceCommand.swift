@@ -100,9 +100,7 @@ struct ReproduceCommand: ParsableCommand {
             do { results.append(try runs.analyze(s, options)) } catch { throw ComputationError("reproduce \(s.name): \(error)") }
         }
         if let output, !results.isEmpty {
-            do { try Data(StudyReport.html(results).utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
-                throw ComputationError("-o \(output): \(error.localizedDescription)")
-            }
+            try StandardStreams.writeFile(StudyReport.html(results), to: output, option: "-o")
         }
         try printResults(results, incomplete: incomplete)
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 import Theory
 
 /// `biaslab theory trajectory`: the optimizer vs its first- and second-order memoryless iterations.
@@ -11,11 +12,13 @@ struct TheoryTrajectoryCommand: ParsableCommand {
             θ ← θ − hF(θ) and the second-order one θ ← θ − h[F(θ) + M(θ)] (exact finite-n forms), for --steps K
             at step h, then again at h/2, h/4, … (--refinements) over the same horizon Kh. Prints the maximal
             ℓ∞ distances and the slopes log₂(e(h)/e(h/2)); Corollary 3.3 predicts ≈ 2 with M and ≈ 1 without
-            once h is small enough.
+            once h is small enough. --json adds the whole curves (the distance at every step, per h; paper
+            001 Fig. 1) and -o writes them as an HTML report.
 
             Example:
               biaslab theory trajectory --model mlp:4-8-1:tanh --params theta.npy --data data.npz --loss mse \\
-                --optimizer heavy-ball --lr 0.01 --beta 0.9 --steps 50 --json
+                --optimizer heavy-ball --lr 0.01 --momentum 0.9 --steps 50 --json
+              biaslab theory trajectory --model quadratic:diag=1,4 --optimizer heavy-ball --lr 0.02 --momentum 0.5 --steps 40 --refinements 3 -o trajectory.html
             """)
 
     @OptionGroup var model: ModelOptions
@@ -28,12 +31,15 @@ struct TheoryTrajectoryCommand: ParsableCommand {
     @Option(name: .long, help: "Halvings of h for the order estimate (≥ 1, default 2).")
     var refinements: Int = 2
 
+    @Option(name: [.customShort("o"), .customLong("output")], help: "Write the distance curves as an HTML report here.")
+    var html: String?
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         try OptionCheck.atLeast(steps, 1, "--steps")
         try OptionCheck.atLeast(refinements, 1, "--refinements")
-        guard model.isGiven else { throw ValidationError("give --model, --params, --data and --loss") }
+        guard model.isGiven else { throw ValidationError("give --model (with --data for a model that needs data; --params defaults to the initialization)") }
     }
 
     struct Report: Encodable {
@@ -44,6 +50,14 @@ struct TheoryTrajectoryCommand: ParsableCommand {
         let secondOrderSlopes: [Double]
         let orderWithoutCorrection: Double
         let orderWithCorrection: Double
+        /// Per h: the ℓ∞ distance at every step n = 0…K·2^j, without and with the correction.
+        let curves: [Curve]
+    }
+
+    struct Curve: Encodable {
+        let learningRate: Double
+        let firstOrder: [Double]
+        let secondOrder: [Double]
     }
 
     func run() throws {
@@ -54,7 +68,13 @@ struct TheoryTrajectoryCommand: ParsableCommand {
         let report = Report(learningRates: order.learningRates, firstOrderErrors: order.firstOrderErrors,
                             secondOrderErrors: order.secondOrderErrors, firstOrderSlopes: order.firstOrderSlopes,
                             secondOrderSlopes: order.secondOrderSlopes, orderWithoutCorrection: order.firstOrderSlopes.last!,
-                            orderWithCorrection: order.secondOrderSlopes.last!)
+                            orderWithCorrection: order.secondOrderSlopes.last!,
+                            curves: order.learningRates.indices.map {
+                                Curve(learningRate: order.learningRates[$0], firstOrder: order.firstOrderCurves[$0], secondOrder: order.secondOrderCurves[$0])
+                            })
+        if let html {
+            try StandardStreams.writeFile(MemoryTrajectoryReport.html(order, optimizer: optimizer.optimizer ?? "the optimizer"), to: html, option: "-o")
+        }
         if output.json {
             try JSONOutput.print(report)
             return

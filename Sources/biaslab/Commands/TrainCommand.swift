@@ -64,6 +64,9 @@ struct TrainCommand: ParsableCommand {
         } catch { throw UsageError("--optimizer: \(error)") }
         var batches: BatchSampler? = nil
         if let b = batchSize {
+            if let problem = BatchSampler.batchSizeProblem(count: objective.sampleCount, batchSize: b, scheme: batchSampling.sampling) {
+                throw UsageError("--batch-size \(problem)")
+            }
             do { batches = try BatchSampler(count: objective.sampleCount, batchSize: b, scheme: batchSampling.sampling, seed: seed) }
             catch { throw UsageError("--batch-size: \(error)") }
         }
