@@ -67,5 +67,13 @@ struct StoreFileCommandTests {
         let clean = try CLIRunner.run(["results", "export", "1", "--format", "csv", "--store", store], launcher: launcher)
         #expect(clean.status == 0 && clean.stdout == expectedCSV, "\(clean.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["runs.sqlite"])
+        // A -wal without its -shm where none can be created: refused, not read as a stale view.
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path)
+        try Data(repeating: 1, count: 64).write(to: URL(fileURLWithPath: store + "-wal"))
+        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder.path)
+        if !launcher.isEmpty || getuid() != 0 {
+            let log = try CLIRunner.run(["results", "list", "--store", store], launcher: launcher)
+            #expect(log.status == 2 && log.stderr.contains("\(store)-wal holds rows SQLite cannot read here"), "\(log.stderr)")
+        }
     }
 }

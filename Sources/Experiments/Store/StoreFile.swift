@@ -26,8 +26,9 @@ enum StoreFile {
     ///
     /// SQLite reads a WAL-mode file through its `-shm` index, which it must be able to create; where it
     /// cannot (a read-only folder or mount, or a read-only `-shm`), the file is opened `immutable`
-    /// (read as it is on disk, without locks — a read-only location has no writer). A file that is not
-    /// an SQLite database is ``StoreError/notAStore(_:reason:)``.
+    /// (read as it is on disk, without locks — a read-only location has no writer) — unless a non-empty
+    /// `-wal` holds rows that such a reading would miss (``StoreError/unreadableLog(_:)``). A file that
+    /// is not an SQLite database is ``StoreError/notAStore(_:reason:)``.
     static func openReadOnly(_ url: URL) throws -> (DatabaseQueue, StoreSchema.Contents) {
         let path = url.path
         func open(_ location: String) throws -> (DatabaseQueue, StoreSchema.Contents) {
@@ -39,6 +40,7 @@ enum StoreFile {
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
             throw StoreError.notAStore(path, reason: "not an SQLite database")
         } catch let first {
+            if hasContent(URL(fileURLWithPath: path + "-wal")) { throw StoreError.unreadableLog(path) }
             let escaped = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#%"))) ?? path
             do { return try open("file:\(escaped)?immutable=1") } catch let second as DatabaseError where second.resultCode == .SQLITE_NOTADB {
                 throw StoreError.notAStore(path, reason: "not an SQLite database")

@@ -115,6 +115,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case newer(String, version: Int)
     case unknownSchema(Int)
     case readOnly(String)
+    /// A read-only location holds the store's non-empty write-ahead log but SQLite cannot open it.
+    case unreadableLog(String)
 
     public var description: String {
         switch self {
@@ -124,6 +126,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             "\(path) was written by a newer BiasLab (store schema \(version); this version reads schemas up to \(StoreSchema.current))"
         case .unknownSchema(let version): "no migration from store schema \(version)"
         case .readOnly(let path): "\(path) is open read-only"
+        case .unreadableLog(let path):
+            "\(path)-wal holds rows SQLite cannot read here (no \(path)-shm and none can be created); copy the store's files to a writable folder"
         }
     }
 
