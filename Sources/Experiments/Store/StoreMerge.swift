@@ -16,6 +16,7 @@ import GRDB
 ///   or older-schema stores; an input that cannot be read fails the merge with an error naming it.
 ///
 /// Run ids are renumbered in the output; claims are not copied (a copied `running` run is one to resume).
+/// No other process may write to the output while it is merged into: the rename replaces the file.
 public enum StoreMerge {
     public struct Report: Codable, Sendable, Equatable {
         /// Runs copied, runs replaced by a further-along copy, and runs left out (already there, or a
