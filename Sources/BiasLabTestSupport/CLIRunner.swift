@@ -24,12 +24,19 @@ public enum CLIRunner {
     }
 
     /// Runs `biaslab args…` to completion and captures its output. `environment` changes the inherited
-    /// environment: a key set to a value is set, a key set to nil is removed.
+    /// environment: a key set to a value is set, a key set to nil is removed. `launcher` (an absolute
+    /// path and its arguments, e.g. `setpriv --reuid=65534 …`) runs `biaslab` through another program.
     public static func run(_ arguments: [String], currentDirectory: URL? = nil,
-                           environment: [String: String?] = [:]) throws -> Result {
+                           environment: [String: String?] = [:], launcher: [String] = []) throws -> Result {
         let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent("biaslab")
-        process.arguments = arguments
+        let biaslab = productsDirectory.appendingPathComponent("biaslab")
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(launcher.dropFirst()) + [biaslab.path] + arguments
+        } else {
+            process.executableURL = biaslab
+            process.arguments = arguments
+        }
         return try execute(process, currentDirectory: currentDirectory, environment: environment)
     }
 
@@ -72,6 +79,18 @@ public enum CLIRunner {
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Starts `biaslab args…` in the background, its output discarded (for tests that signal or race it).
+    public static func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = productsDirectory.appendingPathComponent("biaslab")
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
     }
 
     /// Everything readable from `fd` until end of file, retrying reads interrupted by a signal.

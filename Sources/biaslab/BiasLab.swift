@@ -20,6 +20,7 @@ struct BiasLabCommand: ParsableCommand {
     /// Parses, runs, and maps every error to exit code 2 (usage, input) or 1 (computation).
     static func main() {
         StandardStreams.reserveClosedDescriptors()
+        ParentDeath.install()
         ExecutionPolicy.apply()
         CLIExit.run { try parseAsRoot() }
     }

@@ -6,7 +6,10 @@ import Tensor
 /// this process's threads (`BIASLAB_THREADS` = ``ExecutionPolicy/childThreads(jobs:)``) so the children
 /// together keep the same cores busy as one process would. A child's stderr passes through; its stdout is
 /// collected. After SIGINT/SIGTERM no further child starts and the running ones receive the signal once
-/// (each ends its current work cleanly). Used by `sweep --jobs` and `reproduce --jobs`.
+/// (each ends its current work cleanly). Each child gets `BIASLAB_PARENT_PID` and so dies with this
+/// process (``ParentDeath``), even when it is killed with SIGKILL. Used by `sweep --jobs` and `reproduce --jobs`.
+/// A child is started from (and waited for on) one queue thread, which lives as long as the child — the
+/// parent-death signal follows the thread that started the child.
 enum ChildProcesses {
     /// One child to run: a label for the log and its arguments.
     struct Task: Sendable {
@@ -26,6 +29,7 @@ enum ChildProcesses {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         var environment = ProcessInfo.processInfo.environment
         environment["BIASLAB_THREADS"] = "\(ExecutionPolicy.childThreads(jobs: jobs))"
+        environment[ParentDeath.variable] = "\(getpid())"
         let queue = OperationQueue()
         queue.maxConcurrentOperationCount = max(1, jobs)
         let results = Collected()

@@ -4,14 +4,16 @@ import Tensor
 
 /// Runs the pending items of a sweep plan: in this process one after another when `jobs` is 1, or as
 /// up to `jobs` concurrent `biaslab run` children (``ChildProcesses``; each point's config written to a
-/// temporary JSON file, an interrupted run continued with `biaslab run --resume`). After SIGINT/SIGTERM no
-/// further run starts.
+/// temporary JSON file and run with `biaslab run --sweep-point`, which claims the point atomically — it
+/// starts it, resumes its interrupted or abandoned run, or leaves it to the process that has it). After
+/// SIGINT/SIGTERM no further run starts.
 enum SweepProcesses {
     /// How one pending point ended.
     struct Result: Encodable, Sendable {
         let index: Int
         let name: String
-        /// completed, diverged, interrupted, or failed.
+        /// completed, diverged, interrupted, or failed; finished (the store had its result by the time it
+        /// was claimed) or claimed (another live process runs it).
         let status: String
         let runID: Int64?
         let message: String?
@@ -30,10 +32,18 @@ enum SweepProcesses {
                                      shouldStop: { _ in InterruptSignal.receivedSignal != nil })
             log("sweep: point \(item.point.index) \(item.point.name)" + (item.isResume ? " (resuming)" : ""))
             do {
-                guard let outcome = try item.execute(store: store, options: options) else { continue }
+                let outcome = try Runner.runPoint(item.point.config, store: store, options: options)
                 progress.finish()
-                results.append(Result(index: item.point.index, name: item.point.name, status: outcome.status.rawValue,
-                                      runID: outcome.runID, message: outcome.message))
+                switch outcome {
+                case .ran(let o):
+                    results.append(Result(index: item.point.index, name: item.point.name, status: o.status.rawValue, runID: o.runID, message: o.message))
+                case .finished(let run):
+                    results.append(Result(index: item.point.index, name: item.point.name, status: "finished", runID: run.id, message: nil))
+                case .claimed(let run, let owner):
+                    log("sweep: point \(item.point.index) is being run by \(owner); left to it")
+                    results.append(Result(index: item.point.index, name: item.point.name, status: "claimed", runID: run.id,
+                                          message: "worked on by \(owner)"))
+                }
             } catch let error as ConfigError {
                 progress.finish()
                 throw UsageError("\(item.point.name): \(error)")
@@ -50,17 +60,11 @@ enum SweepProcesses {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         var tasks: [ChildProcesses.Task] = [], points: [SweepPoint] = []
-        for item in items {
-            var arguments: [String]
-            switch item.action {
-            case .skip: continue
-            case .resume(let id): arguments = ["run", "--resume", "\(id)"]
-            case .start:
-                let file = directory.appendingPathComponent("point-\(item.point.index).json")
-                try Data(item.point.configJSON.utf8).write(to: file)
-                arguments = ["run", file.path]
-            }
-            arguments += ["--store", store.path, "--json"] + (progressEvery.map { ["--progress-every", "\($0)"] } ?? [])
+        for item in items where item.isPending {
+            let file = directory.appendingPathComponent("point-\(item.point.index).json")
+            try Data(item.point.configJSON.utf8).write(to: file)
+            let arguments = ["run", file.path, "--sweep-point", "--store", store.path, "--json"]
+                + (progressEvery.map { ["--progress-every", "\($0)"] } ?? [])
             tasks.append(ChildProcesses.Task(label: "sweep: point \(item.point.index) \(item.point.name)", arguments: arguments))
             points.append(item.point)
         }

@@ -112,4 +112,10 @@ int biaslab_flush_stdout(void);
 /// Writes n bytes to stderr (unbuffered, retrying on EINTR); failures are ignored.
 void biaslab_write_stderr(const char *text, long n);
 
+// MARK: Processes
+
+/// Asks the kernel to send `signal` to this process when its parent dies (Linux
+/// `prctl(PR_SET_PDEATHSIG)`); 0 on success, -1 where unsupported or on failure.
+int biaslab_set_parent_death_signal(int signal);
+
 #endif

@@ -70,6 +70,8 @@ public enum ConfigReference {
             ConfigKey("training.last_batch", LastBatchPolicy.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "),
                       "`\(d.lastBatch.rawValue)`", "keep: ⌈N/b⌉ batches per epoch, the last smaller; drop: ⌊N/b⌋ full batches"),
             ConfigKey("training.checkpoint_every", "integer ≥ 1", "\(d.checkpointEvery)", "a checkpoint every k steps, and at the end"),
+            ConfigKey("training.checkpoint_keep", "integer ≥ 1", "\(d.checkpointKeep)",
+                      "the store keeps a run's latest k checkpoints, deleting older ones as it saves a new one; a run with a result (completed or diverged) keeps only its final checkpoint"),
             ConfigKey("stop", "a mapping of the keys below", "none", "early-stop conditions"),
             ConfigKey("stop.train_loss_below", "number ≥ 0", "none", "stop when the `train` probe's train_loss is below it"),
             ConfigKey("stop.train_accuracy_above", "number in [0, 1]", "none", "stop when train_accuracy reaches it"),

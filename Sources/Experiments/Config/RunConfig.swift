@@ -41,6 +41,9 @@ public struct RunConfig: Sendable {
     public var sampling: BatchSampling
     public var lastBatch: LastBatchPolicy
     public var checkpointEvery: Int
+    /// How many of a run's latest checkpoints the store keeps while the run is unfinished
+    /// (`training.checkpoint_keep`, ≥ 1); a run with a result keeps only its final checkpoint.
+    public var checkpointKeep: Int
     public var stop: StopConditions
     public var seed: UInt64
     public var probes: [ProbeConfig]
@@ -54,6 +57,7 @@ public struct RunConfig: Sendable {
         public static let sampling = BatchSampling.withoutReplacement
         public static let lastBatch = LastBatchPolicy.keep
         public static let checkpointEvery = 100
+        public static let checkpointKeep = 2
         public static let divergenceFactor = 1000.0
         public static let seed = 0
         public static let probeEvery = 1
@@ -178,6 +182,7 @@ public struct RunConfig: Sendable {
         sampling = try Self.readSampling(&training)
         lastBatch = try training.choice("last_batch", default: Defaults.lastBatch)
         checkpointEvery = try training.integer("checkpoint_every", default: Defaults.checkpointEvery, in: 1...Int.max)
+        checkpointKeep = try training.integer("checkpoint_keep", default: Defaults.checkpointKeep, in: 1...Int.max)
         try training.finish()
 
         var stopReader = try root.mapping("stop")

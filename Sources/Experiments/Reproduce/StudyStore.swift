@@ -6,13 +6,15 @@ import Foundation
 /// Each run of a study is one row of `runs`, named `<study>/<run key>`, whose config JSON is
 /// `{"configuration": "…", "quick": …, "run": "<key>", "study": "<study>"}` (the identity of the run across
 /// stores, like a sweep point's: a study whose setting changed measures anew); its series are the run's `metrics` rows. A run is measured whole: a run whose process was
-/// killed is left `running` (or `failed` after an error) and is measured again; a `completed` run is
-/// never measured again. Its measuring time is its row's `finished_at − started_at`.
+/// killed is left `running` with a stale claim and is measured again in the same row (`failed` after an
+/// error: measured again in a new row); a `completed` run is never measured again, and a run another
+/// live process is measuring (a live claim, ``RunStore``) is left to it. Its measuring time is its
+/// row's `finished_at − started_at`.
 public struct StudyStore {
     public let store: RunStore
 
-    public init(url: URL) throws {
-        store = try RunStore(url: url)
+    public init(url: URL, mode: RunStore.AccessMode = .readWrite) throws {
+        store = try RunStore(url: url, mode: mode)
     }
 
     static func name(_ study: some Study, _ run: StudyRun) -> String { "\(study.name)/\(run.key)" }
@@ -51,16 +53,36 @@ public struct StudyStore {
         for run in try pending(study, options, shard: shard) {
             guard !shouldStop() else { break }
             willMeasure(run)
-            try measure(run, of: study, options, version: version)
-            measured.append(run)
+            if try measure(run, of: study, options, version: version) == .measured { measured.append(run) }
         }
         return measured
     }
 
-    /// Measures `run` and stores its series; a run that throws is stored as `failed` and the error rethrown.
-    public func measure(_ run: StudyRun, of study: some Study, _ options: StudyOptions, version: String) throws {
-        let id = try store.createRun(name: Self.name(study, run), configJSON: Self.configJSON(study, run, options), seed: run.seed,
-                                     totalSteps: 0, version: version)
+    /// What ``measure(_:of:_:version:)`` did.
+    public enum Measurement: Sendable, Equatable {
+        case measured
+        /// The store already holds the run, completed.
+        case alreadyMeasured
+        /// Another live process is measuring the run.
+        case claimed(RunClaim)
+    }
+
+    /// Claims `run` in the store (``RunStore/claimPoint(name:configJSON:seed:totalSteps:version:)``),
+    /// measures it and stores its series; a run that throws is stored as `failed` and the error rethrown.
+    @discardableResult
+    public func measure(_ run: StudyRun, of study: some Study, _ options: StudyOptions, version: String) throws -> Measurement {
+        let id: Int64
+        switch try store.claimPoint(name: Self.name(study, run), configJSON: Self.configJSON(study, run, options), seed: run.seed,
+                                    totalSteps: 0, version: version) {
+        case .created(let runID): id = runID
+        case .resumable(let abandoned):
+            id = abandoned.id
+            try store.discardMetrics(runID: id, fromStep: 0)
+        case .finished: return .alreadyMeasured
+        case .busy(_, let owner): return .claimed(owner)
+        }
+        let heartbeat = ClaimHeartbeat(store: store, runID: id)
+        defer { heartbeat.stop() }
         let series: StudySeries
         do { series = try study.measure(run, options) } catch {
             try store.setStatus(.failed, runID: id, step: 0, message: "\(error)")
@@ -70,6 +92,7 @@ public struct StudyStore {
         let last = series.rows.keys.max() ?? 0
         try store.setTotalSteps(last, runID: id)
         try store.setStatus(.completed, runID: id, step: last)
+        return .measured
     }
 
     /// The stored series of every run of the study, and the sum of their measuring times; throws

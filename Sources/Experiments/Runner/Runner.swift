@@ -74,7 +74,7 @@ public struct RunOutcome: Codable, Sendable, Equatable {
 /// an interrupt, and at the end, so ``resume(runID:store:options:)`` continues bit-identically.
 public enum Runner {
     /// Builds everything from `config` (throwing ``ConfigError`` before touching the store), then
-    /// creates a run in the store at `store` and trains.
+    /// creates a run in the store at `store`, claimed by this process, and trains.
     public static func start(_ config: RunConfig, store url: URL, options: RunOptions) throws -> RunOutcome {
         let session = try RunSession(config: config, registry: options.registry)
         let store = try RunStore(url: url)
@@ -84,25 +84,66 @@ public enum Runner {
         return try loop.run(options: options)
     }
 
+    /// How running a sweep point ended.
+    public enum PointOutcome: Sendable {
+        /// The point was run here: started, or continued from its interrupted or abandoned run.
+        case ran(RunOutcome)
+        /// The store already holds the point's result.
+        case finished(RunStore.Run)
+        /// Another live process works on the point; it was left alone.
+        case claimed(RunStore.Run, RunClaim)
+    }
+
+    /// Runs `config` as a sweep point (identified by its name and config JSON): claims it atomically
+    /// (``RunStore/claimPoint(name:configJSON:seed:totalSteps:version:)``), then starts it, continues its
+    /// interrupted run (or a `running` one whose owner died) from its last checkpoint, or does nothing
+    /// when it has a result or a live owner. Two processes running one point never both train it.
+    public static func runPoint(_ config: RunConfig, store url: URL, options: RunOptions) throws -> PointOutcome {
+        var session = try RunSession(config: config, registry: options.registry)
+        let store = try RunStore(url: url)
+        switch try store.claimPoint(name: config.name, configJSON: config.document.jsonString, seed: config.seed,
+                                    totalSteps: session.totalSteps, version: options.softwareVersion) {
+        case .created(let id):
+            var loop = TrainingLoop(session: session, store: store, runID: id, step: 0, initialLoss: nil)
+            return .ran(try loop.run(options: options))
+        case .resumable(let run):
+            return .ran(try continueRun(run.id, session: &session, store: store, options: options))
+        case .finished(let run):
+            return .finished(run)
+        case .busy(let run, let owner):
+            return .claimed(run, owner)
+        }
+    }
+
     /// Continues run `runID` from its last checkpoint (or from scratch if it has none). Metric rows
     /// at or after the checkpoint's step are discarded first, so the result equals an uninterrupted run.
+    /// The run is claimed first: a run another live process works on throws
+    /// ``RunClaimError/busy(runID:owner:secondsSinceHeartbeat:)`` and is left alone.
     public static func resume(runID: Int64, store url: URL, options: RunOptions) throws -> RunOutcome {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw ConfigError(path: "", "store \(url.path) does not exist")
         }
         let store = try RunStore(url: url)
-        guard let run = try store.run(id: runID) else { throw ConfigError(path: "", "no run \(runID) in \(url.path)") }
-        guard run.status != .completed && run.status != .diverged else {
-            throw ConfigError(path: "", "run \(runID) has already ended (\(run.status.rawValue)); nothing to resume")
-        }
-        let document = try ConfigValue.parse(yaml: run.config, source: "the config stored with run \(runID)")
+        guard let stored = try store.run(id: runID) else { throw ConfigError(path: "", RunClaimError.noRun(runID: runID, store: url.path).description) }
+        let document = try ConfigValue.parse(yaml: stored.config, source: "the config stored with run \(runID)")
         var session = try RunSession(config: try RunConfig(document: document, registry: options.registry), registry: options.registry)
+        do { try store.claimRun(id: runID) } catch let error as RunClaimError {
+            switch error {
+            case .noRun, .ended: throw ConfigError(path: "", error.description)
+            case .busy, .lost: throw error
+            }
+        }
+        return try continueRun(runID, session: &session, store: store, options: options)
+    }
+
+    /// Restores `session` from the run's last checkpoint and trains on (the run is claimed by this process).
+    private static func continueRun(_ runID: Int64, session: inout RunSession, store: RunStore, options: RunOptions) throws -> RunOutcome {
         var step = 0, initialLoss: Double? = nil
         if let checkpoint = try store.lastCheckpoint(runID: runID) {
             step = checkpoint.step
             initialLoss = checkpoint.initialLoss
             session.parameters = checkpoint.parameters
-            try session.optimizer.restoreState(from: checkpoint.optimizerState)
+            try session.optimizer.restoreState(checkpoint.optimizerState)
             if let saved = checkpoint.samplerState, let s = session.sampler {
                 session.sampler = try BatchSampler(count: s.count, batchSize: s.batchSize, scheme: s.scheme, lastBatch: s.lastBatch, state: saved)
             }

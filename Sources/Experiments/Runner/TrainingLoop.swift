@@ -14,9 +14,15 @@ struct TrainingLoop {
     var lastBatchLoss: Double?
     var lastLambdaMax: Double?
 
+    /// Trains with this process's claim on the run kept fresh (``ClaimHeartbeat``); an error ends the run
+    /// `failed`, except a lost claim, which leaves the run to the process that took it over.
     mutating func run(options: RunOptions) throws -> RunOutcome {
+        let heartbeat = ClaimHeartbeat(store: store, runID: runID)
+        defer { heartbeat.stop() }
         do {
-            return try train(options: options)
+            return try train(options: options, heartbeat: heartbeat)
+        } catch let error as RunClaimError {
+            throw error
         } catch {
             try? store.setStatus(.failed, runID: runID, step: step, message: "\(error)")
             throw error
@@ -27,8 +33,9 @@ struct TrainingLoop {
     /// (the batch loss with the config's label noise, if any),
     /// one stretch between checkpoints at a time (so a checkpoint is written with the loop's state in hand):
     /// before each update the observer records the batch loss and the probes due, and stops the run when it
-    /// diverges or reaches a target; after each update it reports progress and honours an interruption.
-    private mutating func train(options: RunOptions) throws -> RunOutcome {
+    /// diverges or reaches a target; after each update it reports progress, honours an interruption, and
+    /// stops (throwing ``RunClaimError/lost(runID:)``) when another process took the run over.
+    private mutating func train(options: RunOptions, heartbeat: ClaimHeartbeat) throws -> RunOutcome {
         let started = Date()
         let firstStep = step
         let total = session.totalSteps
@@ -64,6 +71,7 @@ struct TrainingLoop {
                 return .proceed
             }, afterUpdate: { t, _ in
                 step = t
+                if heartbeat.isLost { throw RunClaimError.lost(runID: runID) }
                 options.progress?(RunProgress(runID: runID, step: t, totalSteps: total, batchLoss: lastBatchLoss ?? .nan,
                                               lambdaMax: lastLambdaMax, elapsed: Date().timeIntervalSince(started), sessionSteps: t - firstStep))
                 if options.shouldStop(t) && t < total {
@@ -120,8 +128,9 @@ struct TrainingLoop {
             if let data = try probe.encodedState() { probeStates[index] = data }
         }
         try store.saveCheckpoint(runID: runID, RunStore.Checkpoint(
-            step: step, parameters: session.parameters, optimizerState: try session.optimizer.encodedState(),
-            samplerState: session.sampler?.state, probeStates: probeStates, initialLoss: initialLoss))
+            step: step, parameters: session.parameters, optimizerState: session.optimizer.state,
+            samplerState: session.sampler?.state, probeStates: probeStates, initialLoss: initialLoss),
+            keep: session.config.checkpointKeep)
     }
 
     private func finish(_ status: RunStore.Status, message: String?) throws -> RunOutcome {

@@ -4,8 +4,17 @@ import GRDB
 
 /// The results store: one SQLite file (WAL mode, through GRDB) holding any number of runs.
 ///
-/// Schema (version 1, in `PRAGMA user_version`; every write is one IMMEDIATE transaction, and a busy
-/// store is waited on for up to 60 s, so several processes can write to one file without losing rows):
+/// **Opening.** `RunStore(url:mode:)` checks what the file holds before writing anything: a new or empty
+/// file becomes a store (``AccessMode/readWrite`` only); a BiasLab store of an older schema is
+/// migrated in place when opened read-write (read as it is when opened read-only); anything else —
+/// not SQLite, or a database with other tables or another `user_version` — is refused with
+/// ``StoreError/notAStore(_:reason:)`` naming the file and its tables, and is never written to.
+/// ``AccessMode/readOnly`` opens a connection that cannot write, so a store in a read-only file,
+/// folder or mount can be listed, shown, exported and reported.
+///
+/// Schema (version 2, in `PRAGMA user_version`; version 1 is BiasLab's first, see ``StoreSchema``).
+/// Every write is one IMMEDIATE transaction, and a busy store is waited on for up to 60 s, so several
+/// processes can write to one file without losing rows:
 /// ```sql
 /// CREATE TABLE runs (
 ///   id              INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -18,7 +27,11 @@ import GRDB
 ///   message         TEXT,                     -- why it stopped (diverged at …, target reached, error text)
 ///   started_at      TEXT NOT NULL,            -- ISO 8601, UTC
 ///   finished_at     TEXT,                     -- NULL while running
-///   biaslab_version TEXT NOT NULL
+///   biaslab_version TEXT NOT NULL,
+///   uuid            TEXT NOT NULL,            -- the run's identity across stores (RunIdentity), kept by `results merge`
+///   owner_pid       INTEGER,                  -- the claim: the process working on the run (NULL when none) …
+///   owner_host      TEXT,                     -- … on this host (gethostname) …
+///   heartbeat_at    REAL                      -- … alive at this Unix time (seconds)
 /// );
 /// CREATE TABLE metrics (                      -- one row per probe value
 ///   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -30,10 +43,10 @@ import GRDB
 /// CREATE TABLE checkpoints (
 ///   run_id          INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
 ///   step            INTEGER NOT NULL,         -- θ_t and the states after t updates, before step t's probes
-///   parameters      BLOB NOT NULL,            -- θ as d little-endian IEEE-754 float64 values
-///   optimizer_state TEXT NOT NULL,            -- OptimizerInstance.encodedState() JSON
+///   parameters      BLOB NOT NULL,            -- θ as d little-endian IEEE-754 float64 values (8d bytes)
+///   optimizer_state BLOB NOT NULL,            -- AnyOptimizerState as a StateArchive (moment vectors raw float64)
 ///   sampler_state   TEXT,                     -- SamplerState JSON (NULL for full-batch runs)
-///   probe_states    TEXT NOT NULL,            -- JSON {probe index: base64 of the probe's encodedState()}
+///   probe_states    BLOB NOT NULL,            -- StateArchive of the probes' states (state vectors raw float64)
 ///   initial_loss    REAL,                     -- the divergence reference ℓ₀ (first step's batch loss); NULL before step 0
 ///   created_at      TEXT NOT NULL,
 ///   PRIMARY KEY (run_id, step)
@@ -42,13 +55,44 @@ import GRDB
 /// Randomness needs no further columns: the only generator that lives across steps is the sampler's
 /// (in `sampler_state`); probes derive a fresh seed from (run seed, probe, step) at each measurement.
 ///
-/// Later tools build on this without changing it: a sweep writes one run per grid point (the config
-/// JSON says which); `results merge` copies rows between stores (run ids are renumbered, metrics and
-/// checkpoints follow their run); reports read `metrics` by (run_id, name) ordered by step.
+/// **Checkpoints** (``CheckpointCoding``) are binary: θ and every `[Double]` of the optimizer's and the
+/// probes' states as raw little-endian float64, so a checkpoint of an Adam run takes ≈ 8d (θ) + 16d
+/// (m, v) bytes, and a resumed run continues bit for bit. **Retention:** saving a checkpoint deletes, in
+/// the same transaction, all but the run's latest `training.checkpoint_keep` checkpoints (default 2,
+/// ``RunConfig/Defaults/checkpointKeep``), so a running, interrupted or failed run has its latest k; a
+/// run with a result (completed or diverged) keeps only its final checkpoint (``setStatus(_:runID:step:message:)``).
+///
+/// **Claims.** A run being worked on is `running` with a claim: its owner's pid and host and a heartbeat
+/// time, refreshed every ``RunClaim/heartbeatInterval`` (10 s) by a background timer (``ClaimHeartbeat``)
+/// while the owner trains or measures. A claim is *live* while its heartbeat is younger than
+/// ``RunClaim/staleAfter`` (60 s) and, when the owner is on this host, its pid is alive; otherwise it is
+/// *stale* and may be taken over. Ending a run (any status but `running`) releases its claim. Claiming is
+/// atomic (one IMMEDIATE transaction reads the run or the sweep point's runs and writes the claim):
+/// ``claimRun(id:)`` (`run --resume`) refuses a live claim with ``RunClaimError/busy(runID:owner:secondsSinceHeartbeat:)``;
+/// ``claimPoint(name:configJSON:seed:totalSteps:version:)`` (sweeps, studies) finds the point's finished
+/// run, its live owner, or an interrupted or stale run to resume before it inserts a new run — so two
+/// sweeps on one store never run one point twice.
+///
+/// Later tools build on this: a sweep writes one run per grid point (the config JSON says which);
+/// `results merge` copies rows between stores (run ids are renumbered, a run keeps its `uuid`, metrics
+/// and checkpoints follow their run); reports read `metrics` by (run_id, name) ordered by step.
 public final class RunStore: Sendable {
     /// The store's file.
     public let url: URL
-    let pool: DatabasePool
+    /// How the file was opened.
+    public let mode: AccessMode
+    /// The schema version of the file (``StoreSchema/current`` once opened read-write; 0 for an empty
+    /// database opened read-only, which reads as a store with no runs).
+    let version: Int
+    let pool: any DatabaseWriter
+
+    /// How a store is opened.
+    public enum AccessMode: Sendable {
+        /// Reads only; the file, its folder or its mount may be read-only. The file must be a store.
+        case readOnly
+        /// Reads and writes; creates the file (and its folder) when absent, migrates an older store.
+        case readWrite
+    }
 
     /// The status of a run.
     public enum Status: String, Codable, Sendable, CaseIterable {
@@ -68,11 +112,22 @@ public final class RunStore: Sendable {
         public let startedAt: String
         public let finishedAt: String?
         public let biaslabVersion: String
+        /// The run's identity across stores (``RunIdentity``).
+        public let uuid: String
+        /// Who works on the run, while it is `running` and claimed.
+        public let claim: RunClaim?
 
         /// The record with an empty `config` (for listings).
         public var withoutConfig: Run {
             Run(id: id, name: name, config: "", seed: seed, status: status, step: step, totalSteps: totalSteps,
-                message: message, startedAt: startedAt, finishedAt: finishedAt, biaslabVersion: biaslabVersion)
+                message: message, startedAt: startedAt, finishedAt: finishedAt, biaslabVersion: biaslabVersion,
+                uuid: uuid, claim: claim)
+        }
+
+        /// The live claim of a `running` run (nil when it has none, or a stale one).
+        public var liveClaim: RunClaim? {
+            guard status == .running, let claim, claim.isLive() else { return nil }
+            return claim
         }
     }
 
@@ -92,103 +147,133 @@ public final class RunStore: Sendable {
         }
     }
 
-    /// One row of `checkpoints`.
-    public struct Checkpoint: Sendable {
-        public let step: Int
-        public let parameters: [Double]
-        public let optimizerState: Data
-        public let samplerState: SamplerState?
-        public let probeStates: [Int: Data]
-        public let initialLoss: Double?
-    }
-
-    /// Opens (creating it and its directory if needed) the store at `url`.
-    public init(url: URL) throws {
+    /// Opens the store at `url` (see the type's documentation for what is checked before anything is written).
+    public init(url: URL, mode: AccessMode = .readWrite) throws {
         self.url = url
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(60)
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA foreign_keys = ON") }
-        pool = try Self.openPool(path: url.path, configuration: configuration)
-        try pool.write { db in
-            let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-            guard version < 1 else { return }
-            try db.execute(sql: Self.schema)
-            try db.execute(sql: "PRAGMA user_version = 1")
-        }
-    }
-
-    /// Opens the pool, retrying while another process holds the lock that switching a new database to
-    /// WAL mode needs (SQLite answers that switch with SQLITE_BUSY at once, without the busy timeout):
-    /// concurrent runs of a sweep may open a new store at the same moment. Gives up after ≈ 30 s.
-    private static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
-        var attempt = 0
-        while true {
-            do {
-                return try DatabasePool(path: path, configuration: configuration)
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < 300 {
-                attempt += 1
-                usleep(100_000)
+        self.mode = mode
+        let path = url.path
+        let exists = FileManager.default.fileExists(atPath: path)
+        switch mode {
+        case .readOnly:
+            guard exists else { throw StoreError.missing(path) }
+            // An empty database (a store another process is creating) reads as a store with no runs.
+            let (queue, contents) = try StoreFile.openReadOnly(url)
+            version = try Self.check(contents, path: path)
+            pool = queue
+        case .readWrite:
+            if exists && StoreFile.hasContent(url) {
+                // Decide from a read-only look, so a file that is not a store is never opened for writing.
+                _ = try Self.check(try StoreFile.openReadOnly(url).1, path: path)
             }
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let pool = try StoreFile.openReadWrite(url)
+            let migrated = try pool.write { db in
+                let contents = try StoreSchema.inspect(db)
+                switch contents {
+                case .empty: try StoreSchema.create(db)
+                case .store(let version) where version < StoreSchema.current:
+                    try StoreSchema.migrate(db, from: version)
+                    return true
+                default: _ = try Self.check(contents, path: path)
+                }
+                return false
+            }
+            // A migration rewrites (and prunes) the checkpoints: give the pages it freed back to the file system.
+            if migrated { try? pool.writeWithoutTransaction { try $0.execute(sql: "VACUUM") } }
+            self.pool = pool
+            version = StoreSchema.current
         }
     }
 
-    static let schema = """
-        CREATE TABLE IF NOT EXISTS runs (
-          id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, config TEXT NOT NULL, seed INTEGER NOT NULL,
-          status TEXT NOT NULL CHECK (status IN ('running','completed','diverged','interrupted','failed')),
-          step INTEGER NOT NULL DEFAULT 0, total_steps INTEGER NOT NULL, message TEXT,
-          started_at TEXT NOT NULL, finished_at TEXT, biaslab_version TEXT NOT NULL);
-        CREATE TABLE IF NOT EXISTS metrics (
-          run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, step INTEGER NOT NULL,
-          name TEXT NOT NULL, value REAL, PRIMARY KEY (run_id, step, name)) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS checkpoints (
-          run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, step INTEGER NOT NULL,
-          parameters BLOB NOT NULL, optimizer_state TEXT NOT NULL, sampler_state TEXT, probe_states TEXT NOT NULL,
-          initial_loss REAL, created_at TEXT NOT NULL, PRIMARY KEY (run_id, step)) WITHOUT ROWID;
-        """
+    /// The schema version of a store (0 for an empty database), or the error for a file that is not one
+    /// this BiasLab reads.
+    private static func check(_ contents: StoreSchema.Contents, path: String) throws -> Int {
+        switch contents {
+        case .empty:
+            return 0
+        case .store(let version):
+            guard version <= StoreSchema.current else { throw StoreError.newer(path, version: version) }
+            return version
+        case .foreign(let tables, let userVersion):
+            throw StoreError.foreign(path, tables: tables, userVersion: userVersion)
+        }
+    }
+
+    /// A write transaction; a read-only store throws ``StoreError/readOnly(_:)``.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        guard mode == .readWrite else { throw StoreError.readOnly(url.path) }
+        return try pool.write(body)
+    }
 
     static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
 
     // MARK: Runs
 
-    /// Inserts a run with status `running`; returns its id.
+    /// Inserts a run with status `running`, claimed by this process; returns its id.
     public func createRun(name: String, configJSON: String, seed: UInt64, totalSteps: Int, version: String) throws -> Int64 {
-        try pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO runs (name, config, seed, status, step, total_steps, started_at, biaslab_version)
-                VALUES (?, ?, ?, 'running', 0, ?, ?, ?)
-                """, arguments: [name, configJSON, Int64(bitPattern: seed), totalSteps, Self.now(), version])
-            return db.lastInsertedRowID
-        }
+        try write { db in try Self.insertRun(db, name: name, configJSON: configJSON, seed: seed, totalSteps: totalSteps, version: version) }
     }
 
-    /// Sets a run's status (and `finished_at` unless it is `running` again).
+    static func insertRun(_ db: Database, name: String, configJSON: String, seed: UInt64, totalSteps: Int, version: String) throws -> Int64 {
+        let owner = RunClaim.current()
+        try db.execute(sql: """
+            INSERT INTO runs (name, config, seed, status, step, total_steps, started_at, biaslab_version, uuid, owner_pid, owner_host, heartbeat_at)
+            VALUES (?, ?, ?, 'running', 0, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [name, configJSON, Int64(bitPattern: seed), totalSteps, now(), version, RunIdentity.fresh(),
+                             owner.pid, owner.host, owner.heartbeatAt])
+        return db.lastInsertedRowID
+    }
+
+    /// Sets a run's status (and `finished_at` unless it is `running` again); any status but `running`
+    /// releases the run's claim, and a result (completed or diverged) deletes all but the run's final
+    /// checkpoint (a finished run is never resumed; its final θ and states stay).
     public func setStatus(_ status: Status, runID: Int64, step: Int, message: String? = nil) throws {
-        try pool.write { db in
-            try db.execute(sql: "UPDATE runs SET status = ?, step = ?, message = ?, finished_at = ? WHERE id = ?",
-                           arguments: [status.rawValue, step, message, status == .running ? nil : Self.now(), runID])
+        try write { db in
+            if status.isFinal {
+                try db.execute(sql: """
+                    DELETE FROM checkpoints WHERE run_id = ? AND step < (SELECT max(step) FROM checkpoints WHERE run_id = ?)
+                    """, arguments: [runID, runID])
+            }
+            if status == .running {
+                try db.execute(sql: "UPDATE runs SET status = ?, step = ?, message = ?, finished_at = NULL WHERE id = ?",
+                               arguments: [status.rawValue, step, message, runID])
+            } else {
+                try db.execute(sql: """
+                    UPDATE runs SET status = ?, step = ?, message = ?, finished_at = ?, owner_pid = NULL, owner_host = NULL, heartbeat_at = NULL
+                    WHERE id = ?
+                    """, arguments: [status.rawValue, step, message, Self.now(), runID])
+            }
         }
     }
 
     /// Sets a run's total number of steps (for runs whose length is known only at the end, like a study's).
     public func setTotalSteps(_ totalSteps: Int, runID: Int64) throws {
-        try pool.write { db in try db.execute(sql: "UPDATE runs SET total_steps = ? WHERE id = ?", arguments: [totalSteps, runID]) }
+        try write { db in try db.execute(sql: "UPDATE runs SET total_steps = ? WHERE id = ?", arguments: [totalSteps, runID]) }
     }
 
     public func run(id: Int64) throws -> Run? {
-        try pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]).map(Self.run) }
+        guard version > 0 else { return nil }
+        return try pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]).map(Self.run) }
     }
 
     public func runs() throws -> [Run] {
-        try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id").map(Self.run) }
+        guard version > 0 else { return [] }
+        return try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id").map(Self.run) }
     }
 
-    private static func run(_ row: Row) -> Run {
-        Run(id: row["id"], name: row["name"], config: row["config"], seed: UInt64(bitPattern: row["seed"] as Int64),
-            status: Status(rawValue: row["status"]) ?? .failed, step: row["step"], totalSteps: row["total_steps"],
-            message: row["message"], startedAt: row["started_at"], finishedAt: row["finished_at"],
-            biaslabVersion: row["biaslab_version"])
+    /// A `runs` row of either schema (a schema-1 row has no uuid or claim columns).
+    static func run(_ row: Row) -> Run {
+        let name: String = row["name"], config: String = row["config"], startedAt: String = row["started_at"]
+        let uuid = (row["uuid"] as String?).flatMap { $0.isEmpty ? nil : $0 }
+            ?? RunIdentity.legacy(name: name, config: config, startedAt: startedAt)
+        var claim: RunClaim?
+        if let pid = row["owner_pid"] as Int32?, let host = row["owner_host"] as String?, let heartbeat = row["heartbeat_at"] as Double? {
+            claim = RunClaim(pid: pid, host: host, heartbeatAt: heartbeat)
+        }
+        return Run(id: row["id"], name: name, config: config, seed: UInt64(bitPattern: row["seed"] as Int64),
+                   status: Status(rawValue: row["status"]) ?? .failed, step: row["step"], totalSteps: row["total_steps"],
+                   message: row["message"], startedAt: startedAt, finishedAt: row["finished_at"],
+                   biaslabVersion: row["biaslab_version"], uuid: uuid, claim: claim)
     }
 
     // MARK: Metrics
@@ -196,7 +281,7 @@ public final class RunStore: Sendable {
     /// Writes the values of one step in one transaction (replacing rows of the same step and name).
     public func record(runID: Int64, step: Int, values: [String: Double]) throws {
         guard !values.isEmpty else { return }
-        try pool.write { db in
+        try write { db in
             for name in values.keys.sorted() {
                 let v = values[name]!
                 try db.execute(sql: "INSERT OR REPLACE INTO metrics (run_id, step, name, value) VALUES (?, ?, ?, ?)",
@@ -207,7 +292,8 @@ public final class RunStore: Sendable {
 
     /// A run's metric rows ordered by (step, name); `name` filters to one metric.
     public func metrics(runID: Int64, name: String? = nil) throws -> [MetricRow] {
-        try pool.read { db in
+        guard version > 0 else { return [] }
+        return try pool.read { db in
             let rows = if let name {
                 try Row.fetchAll(db, sql: "SELECT step, name, value FROM metrics WHERE run_id = ? AND name = ? ORDER BY step",
                                  arguments: [runID, name])
@@ -218,66 +304,29 @@ public final class RunStore: Sendable {
             return rows.map { MetricRow(step: $0["step"], name: $0["name"], value: ($0["value"] as Double?) ?? .nan) }
         }
     }
-
-    // MARK: Checkpoints
-
-    /// Saves a checkpoint and the run's step in one transaction.
-    public func saveCheckpoint(runID: Int64, _ checkpoint: Checkpoint) throws {
-        let sampler = try checkpoint.samplerState.map { String(decoding: try JSONEncoder.sorted.encode($0), as: UTF8.self) }
-        let probes = Dictionary(uniqueKeysWithValues: checkpoint.probeStates.map { ("\($0.key)", $0.value.base64EncodedString()) })
-        let probeJSON = String(decoding: try JSONEncoder.sorted.encode(probes), as: UTF8.self)
-        try pool.write { db in
-            try db.execute(sql: """
-                INSERT OR REPLACE INTO checkpoints
-                  (run_id, step, parameters, optimizer_state, sampler_state, probe_states, initial_loss, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [runID, checkpoint.step, ParameterBytes.encode(checkpoint.parameters),
-                                 String(decoding: checkpoint.optimizerState, as: UTF8.self), sampler, probeJSON,
-                                 checkpoint.initialLoss, Self.now()])
-            try db.execute(sql: "UPDATE runs SET step = ? WHERE id = ?", arguments: [checkpoint.step, runID])
-        }
-    }
-
-    /// The checkpoint with the largest step, if any.
-    public func lastCheckpoint(runID: Int64) throws -> Checkpoint? {
-        let row = try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM checkpoints WHERE run_id = ? ORDER BY step DESC LIMIT 1", arguments: [runID])
-        }
-        guard let row else { return nil }
-        let sampler: SamplerState? = try (row["sampler_state"] as String?).map {
-            try JSONDecoder().decode(SamplerState.self, from: Data($0.utf8))
-        }
-        let probes = try JSONDecoder().decode([String: String].self, from: Data((row["probe_states"] as String).utf8))
-        var probeStates: [Int: Data] = [:]
-        for (key, value) in probes { if let i = Int(key), let data = Data(base64Encoded: value) { probeStates[i] = data } }
-        return Checkpoint(step: row["step"], parameters: ParameterBytes.decode(row["parameters"]),
-                          optimizerState: Data((row["optimizer_state"] as String).utf8), samplerState: sampler,
-                          probeStates: probeStates, initialLoss: row["initial_loss"] as Double?)
-    }
-
-    /// Deletes the metric rows of steps ≥ `step` (measurements after the checkpoint a run resumes from).
-    public func discardMetrics(runID: Int64, fromStep step: Int) throws {
-        try pool.write { db in
-            try db.execute(sql: "DELETE FROM metrics WHERE run_id = ? AND step >= ?", arguments: [runID, step])
-        }
-    }
 }
 
 /// θ as bytes: d little-endian float64 values.
 public enum ParameterBytes {
     public static func encode(_ values: [Double]) -> Data {
+        #if _endian(little)
+        return values.withUnsafeBytes { Data($0) }
+        #else
         var data = Data(capacity: values.count * 8)
         for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
         return data
+        #endif
     }
 
+    /// The ⌊count/8⌋ values of `data` (a trailing partial value is ignored).
     public static func decode(_ data: Data) -> [Double] {
-        let bytes = [UInt8](data)
-        return stride(from: 0, to: bytes.count - 7, by: 8).map { i in
-            var bits: UInt64 = 0
-            for k in 0..<8 { bits |= UInt64(bytes[i + k]) << (8 * UInt64(k)) }
-            return Double(bitPattern: bits)
-        }
+        let count = data.count / 8
+        var values = [Double](repeating: 0, count: count)
+        values.withUnsafeMutableBytes { out in _ = data.copyBytes(to: out, from: data.startIndex..<data.startIndex + count * 8) }
+        #if !_endian(little)
+        for i in values.indices { values[i] = Double(bitPattern: UInt64(littleEndian: values[i].bitPattern)) }
+        #endif
+        return values
     }
 
     /// FNV-1a (64-bit) of the bytes, as 16 hex digits: a short fingerprint to compare two θ.
@@ -295,5 +344,26 @@ extension JSONEncoder {
         encoder.outputFormatting = [.sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return encoder
+    }
+}
+
+extension RunStore {
+    /// Rewrites the file without its free pages (`VACUUM`): the pages of deleted checkpoints are otherwise
+    /// kept for the next checkpoints to reuse. For a store no other process is writing to.
+    public func compact() throws {
+        guard mode == .readWrite else { throw StoreError.readOnly(url.path) }
+        if let pool = pool as? DatabasePool { try pool.writeWithoutTransaction { try $0.execute(sql: "VACUUM") } }
+    }
+
+    /// Folds the write-ahead log into the database file (so the file alone holds every row, and no
+    /// `-wal` file is left behind) and closes the store's connections; the store cannot be used
+    /// afterwards. Waits for other processes' transactions on the store to end.
+    public func close() throws {
+        if let pool = pool as? DatabasePool {
+            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            try pool.close()
+        } else if let queue = pool as? DatabaseQueue {
+            try queue.close()
+        }
     }
 }

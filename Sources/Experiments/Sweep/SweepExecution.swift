@@ -1,13 +1,14 @@
 import Foundation
 
 extension SweepPlan.Item {
-    /// Runs this item in-process: starts the point's run, resumes its interrupted run, or returns nil
-    /// for a point already finished in the store.
+    /// Runs this item in-process through ``Runner/runPoint(_:store:options:)`` (which claims the point
+    /// atomically: starts it, or continues its interrupted or abandoned run); nil for a point finished
+    /// in the store or worked on by another live process, whether the plan or the claim found it so.
     public func execute(store url: URL, options: RunOptions) throws -> RunOutcome? {
-        switch action {
-        case .skip: return nil
-        case .resume(let id): return try Runner.resume(runID: id, store: url, options: options)
-        case .start: return try Runner.start(point.config, store: url, options: options)
+        guard isPending else { return nil }
+        switch try Runner.runPoint(point.config, store: url, options: options) {
+        case .ran(let outcome): return outcome
+        case .finished, .claimed: return nil
         }
     }
 }

@@ -1,12 +1,17 @@
 import Foundation
 
 /// What a sweep still has to do in a store: each point's run is finished (completed or diverged —
-/// both are results, re-running would reproduce them), interrupted (resume it from its checkpoint),
-/// or missing (start it). A run matches a point when its name and stored config JSON both equal the
-/// point's; a run left `running` or `failed` (a killed or crashed process) is started again.
+/// both are results, re-running would reproduce them), claimed by another live process (left to it),
+/// interrupted or abandoned — `running` with a stale claim, its process killed — (resume it from its
+/// checkpoint), or missing (start it). A run matches a point when its name and stored config JSON both
+/// equal the point's; a `failed` run is started again. The plan is what the store says now; running a
+/// point claims it atomically (``Runner/runPoint(_:store:options:)``), so a point another process took
+/// meanwhile is not run twice.
 public struct SweepPlan: Sendable {
     public enum Action: Sendable, Equatable {
         case skip(runID: Int64)
+        /// Another live process works on the point's run.
+        case busy(runID: Int64, owner: RunClaim)
         case resume(runID: Int64)
         case start
     }
@@ -22,7 +27,10 @@ public struct SweepPlan: Sendable {
         let index = RunIndex(runs)
         items = points.map { point in
             if let done = index.finished(name: point.name, config: point.configJSON) { return Item(point: point, action: .skip(runID: done.id)) }
-            if let paused = index.latest(name: point.name, config: point.configJSON, status: .interrupted) {
+            if let live = index.live(name: point.name, config: point.configJSON), let owner = live.liveClaim {
+                return Item(point: point, action: .busy(runID: live.id, owner: owner))
+            }
+            if let paused = index.resumable(name: point.name, config: point.configJSON) {
                 return Item(point: point, action: .resume(runID: paused.id))
             }
             return Item(point: point, action: .start)
@@ -31,16 +39,28 @@ public struct SweepPlan: Sendable {
 
     /// The plan of `points` against the store at `url` (every point is to start when it does not exist).
     public init(points: [SweepPoint], store url: URL) throws {
-        let runs = FileManager.default.fileExists(atPath: url.path) ? try RunStore(url: url).runs() : []
+        let runs = FileManager.default.fileExists(atPath: url.path) ? try RunStore(url: url, mode: .readOnly).runs() : []
         self.init(points: points, runs: runs)
     }
 
-    public var pending: [Item] { items.filter { !$0.isSkipped } }
+    /// The points to start or resume.
+    public var pending: [Item] { items.filter(\.isPending) }
+    /// The points already finished.
     public var skippedCount: Int { items.filter(\.isSkipped).count }
+    /// The points another live process works on.
+    public var busyCount: Int { items.filter { if case .busy = $0.action { true } else { false } }.count }
 }
 
 extension SweepPlan.Item {
+    /// Finished in the store.
     public var isSkipped: Bool { if case .skip = action { true } else { false } }
+    /// To start or resume.
+    public var isPending: Bool {
+        switch action {
+        case .start, .resume: true
+        case .skip, .busy: false
+        }
+    }
 }
 
 /// Runs of a store by (name, config JSON): the identity of a sweep point across stores.
@@ -61,6 +81,16 @@ struct RunIndex {
     /// The latest run of this name and config with `status`.
     func latest(name: String, config: String, status: RunStore.Status) -> RunStore.Run? {
         byKey[Self.key(name, config)]?.last { $0.status == status }
+    }
+
+    /// The latest run of this name and config that a live process works on.
+    func live(name: String, config: String) -> RunStore.Run? {
+        byKey[Self.key(name, config)]?.last { $0.liveClaim != nil }
+    }
+
+    /// The latest run of this name and config to continue: interrupted, or `running` with a stale claim.
+    func resumable(name: String, config: String) -> RunStore.Run? {
+        byKey[Self.key(name, config)]?.last { $0.status == .interrupted || ($0.status == .running && $0.liveClaim == nil) }
     }
 }
 

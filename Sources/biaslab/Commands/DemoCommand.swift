@@ -102,6 +102,9 @@ struct DemoCommand: ParsableCommand {
                 + "while λ_max(H) stays below 2/η (both charts draw 2/η dashed). Measured: \(sgdEdge.sentence).",
         ])
         try ReportCommand.write(page, to: output)
+        // The runs are done: leave one compact file (the pruned checkpoints' pages freed), without a write-ahead log.
+        try? runStore.compact()
+        try? runStore.close()
         let seconds = Date().timeIntervalSince(started)
         if format.json {
             try JSONOutput.print(Output(report: output, store: store, seconds: seconds, runs: digests, sgdEdge: sgdEdge))

@@ -69,14 +69,7 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
-    static func open(_ path: String) throws -> RunStore {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw UsageError("store \(path) does not exist (expected a results store written by biaslab run or sweep)")
-        }
-        do { return try RunStore(url: URL(fileURLWithPath: path)) } catch {
-            throw UsageError("store \(path) is not a BiasLab results store: \(error)")
-        }
-    }
+    static func open(_ path: String) throws -> RunStore { try ResultsCommand.openReadOnly(path) }
 
     static func write(_ page: HTMLPage, to path: String) throws {
         try StandardStreams.writeFile(page.render(), to: path, option: "-o")

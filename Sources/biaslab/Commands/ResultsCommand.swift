@@ -16,19 +16,12 @@ struct ResultsCommand: ParsableCommand {
             """,
         subcommands: [List.self, Show.self, Export.self, Merge.self])
 
-    /// `--store PATH`, which must exist.
+    /// `--store PATH`, which must exist; opened read-only.
     struct StoreOptions: ParsableArguments {
         @Option(help: "The results store (SQLite).")
         var store = "runs.sqlite"
 
-        func open() throws -> RunStore {
-            guard FileManager.default.fileExists(atPath: store) else {
-                throw UsageError("store \(store) does not exist (expected a results store written by biaslab run)")
-            }
-            do { return try RunStore(url: URL(fileURLWithPath: store)) } catch {
-                throw UsageError("store \(store) is not a BiasLab results store: \(error)")
-            }
-        }
+        func open() throws -> RunStore { try ResultsCommand.openReadOnly(store) }
 
         func run(_ id: Int64, in store: RunStore) throws -> RunStore.Run {
             guard let run = try store.run(id: id) else { throw UsageError("no run \(id) in \(self.store)") }
@@ -128,14 +121,28 @@ struct ResultsCommand: ParsableCommand {
 }
 
 extension ResultsCommand {
+    /// Opens an existing store read-only (a read-only file, folder or mount is fine): a missing file or
+    /// one that is not a store is bad input (exit 2), a store that cannot be read a failure (exit 1).
+    static func openReadOnly(_ path: String) throws -> RunStore {
+        do { return try RunStore(url: URL(fileURLWithPath: path), mode: .readOnly) } catch let error as StoreError {
+            throw UsageError("store \(error)")
+        } catch {
+            throw ComputationError("store \(path): cannot read: \(error)")
+        }
+    }
+
     struct Merge: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Merge results stores into one: runs with their metrics and checkpoints.",
             discussion: """
-                Runs get new ids in OUT. A run is left out when OUT already holds a finished (completed or \
-                diverged) run with the same name and config — so the stores of a sharded sweep merge into \
-                the store one unsharded sweep would have written, and merging twice changes nothing. OUT \
-                may exist (its runs are kept). With --json: {"copied":…,"skipped":…,"output":…}.
+                Runs get new ids in OUT and keep their identity (uuid): a run OUT already holds is not \
+                copied again, whatever its state, unless the input's copy is further along (finished since, \
+                or at a later step), which replaces it. A run is also left out when OUT holds a finished \
+                (completed or diverged) run with the same name and config — so the stores of a sharded sweep \
+                merge into the store one unsharded sweep would have written, and merging twice changes \
+                nothing. OUT may exist (its runs are kept); it is written to a temporary file in its folder \
+                and renamed over OUT when complete, so a failed merge leaves OUT as it was. Inputs are \
+                opened read-only. With --json: {"copied":…,"updated":…,"skipped":…,"output":…}.
 
                 Examples:
                   biaslab results merge shard-*.sqlite -o sweep.sqlite
@@ -155,13 +162,12 @@ extension ResultsCommand {
             let report: StoreMerge.Report
             do {
                 report = try StoreMerge.merge(inputs.map { URL(fileURLWithPath: $0) }, into: URL(fileURLWithPath: output))
-            } catch let error as ConfigError {
-                throw UsageError(error.description)
-            } catch {
-                throw UsageError("cannot merge into \(output): \(error)")
+            } catch let error as StoreMerge.Failure {
+                throw error.isBadInput ? UsageError("results merge: \(error)") as any Error : ComputationError("results merge: \(error)")
             }
             if format.json { try JSONOutput.print(report) } else {
-                print("merged \(inputs.count) store(s) into \(report.output): \(report.copied) runs copied, \(report.skipped) duplicates of finished runs skipped")
+                print("merged \(inputs.count) store(s) into \(report.output): \(report.copied) runs copied, \(report.updated) updated, "
+                      + "\(report.skipped) already there or duplicates of finished runs")
             }
         }
     }

@@ -67,8 +67,13 @@ struct SweepCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run the sweep's pending points (the default subcommand), then print its summary.",
             discussion: """
-                Exit status: 0 when every point has a result (completed or diverged), 1 when a run failed, \
-                128 + signal after SIGINT/SIGTERM (running points are checkpointed; run the sweep again to resume).
+                Each point is claimed in the store before it runs, so sweeps started together on one store \
+                share the points: a point another live process runs is left to it (reported as `claimed`), \
+                and a point whose process died is resumed from its checkpoint. Exit status: 0 when every \
+                point has a result (completed or diverged) or is claimed by another process, 1 when a run \
+                failed, 128 + signal after SIGINT/SIGTERM (running points are checkpointed; run the sweep \
+                again to resume). Killing the sweep (even with SIGKILL) stops its --jobs children, which \
+                checkpoint their runs.
 
                 Examples:
                   biaslab sweep run examples/sweeps/tiny-betas.yaml --jobs 2 --store sweep.sqlite
@@ -92,11 +97,14 @@ struct SweepCommand: ParsableCommand {
             let part = try SweepCommand.shard(shard)
             let plan = try SweepPlan(points: part.select(points), store: store)
             SweepProcesses.log("sweep \(spec.name): \(points.count) points; shard \(part): \(plan.items.count), "
-                               + "\(plan.skippedCount) already finished, \(plan.pending.count) to run; store \(store.path)")
+                               + "\(plan.skippedCount) already finished, \(plan.busyCount) claimed by other processes, "
+                               + "\(plan.pending.count) to run; store \(store.path)")
             InterruptSignal.install()
-            _ = try RunStore(url: store)  // create the store (and its WAL mode) before any child process opens it
+            do { _ = try RunStore(url: store) } catch let error as StoreError {  // create the store (and its WAL mode) before any child opens it
+                throw UsageError("--store: \(error)")
+            }
             let results = try SweepProcesses.run(plan.pending, jobs: jobs, store: store, progressEvery: progressEvery)
-            let summary = try SweepSummary(spec: spec, points: part.select(points), store: RunStore(url: store))
+            let summary = try SweepSummary(spec: spec, points: part.select(points), store: RunStore(url: store, mode: .readOnly))
             if output.json {
                 struct Output: Encodable { let shard: String; let skipped: Int; let ran: [SweepProcesses.Result]; let summary: SweepSummary }
                 try JSONOutput.print(Output(shard: part.description, skipped: plan.skippedCount, ran: results, summary: summary))
@@ -131,6 +139,7 @@ struct SweepCommand: ParsableCommand {
                 switch item.action {
                 case .skip(let id): Entry(index: item.point.index, name: item.point.name, action: "skip", runID: id)
                 case .resume(let id): Entry(index: item.point.index, name: item.point.name, action: "resume", runID: id)
+                case .busy(let id, _): Entry(index: item.point.index, name: item.point.name, action: "busy", runID: id)
                 case .start: Entry(index: item.point.index, name: item.point.name, action: "start", runID: nil)
                 }
             }
@@ -164,7 +173,7 @@ struct SweepCommand: ParsableCommand {
             guard FileManager.default.fileExists(atPath: store.path) else {
                 throw UsageError("store \(store.path) does not exist (run the sweep first, or give --store)")
             }
-            let summary = try SweepSummary(spec: spec, points: points, store: RunStore(url: store))
+            let summary = try SweepSummary(spec: spec, points: points, store: ResultsCommand.openReadOnly(store.path))
             if output.json { try JSONOutput.print(summary) } else { print(summary.table) }
         }
     }
