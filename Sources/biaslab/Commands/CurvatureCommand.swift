@@ -33,6 +33,7 @@ struct CurvatureCommand: ParsableCommand {
               biaslab curvature --model mlp:5-16-3:tanh --params theta.npy --data data.npz --measure ias,noise --batch-size 8 --sampling without-replacement --json
               biaslab curvature --model toy-quadratic --measure top-k,trace --exact --k 2
               biaslab curvature --model mlp:4-16-2:tanh --init-seed 3 --data gaussian-mixture:n=64,d=4,classes=2,seed=1 --loss ce --measure trace --probes 20 --seed 1 --json
+              biaslab curvature --model mlp:4-8-2:tanh --data gaussian-mixture:n=32,d=4,classes=2,seed=1 --measure ias --batch-size 8 --batch-count 16 --json
             """)
 
     @OptionGroup var objectiveOptions: ObjectiveOptions

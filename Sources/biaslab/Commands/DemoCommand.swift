@@ -34,6 +34,7 @@ struct DemoCommand: ParsableCommand {
             Examples:
               biaslab demo
               biaslab demo --quick --store out/demo.sqlite -o out/demo-quick.html --json
+              biaslab demo --quick --jobs 1 --fresh --store out/demo.sqlite -o out/demo-quick.html
             """)
 
     @Flag(help: "A small version (seconds in a release build, about 10 s in debug) for smoke tests.")

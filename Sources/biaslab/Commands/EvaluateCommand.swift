@@ -21,6 +21,7 @@ struct EvaluateCommand: ParsableCommand {
             Examples:
               biaslab evaluate --model mlp:5-16-3:tanh --params theta.npy --data data.npz --loss ce --save-gradient g.npy --json
               biaslab evaluate --model cnn:fashion-small --data fashion-mnist:train,n=64 --batch 0,1,2,3 --hvp-direction v.npy --save-hvp hv.npy
+              biaslab evaluate --model mlp:4-8-2:tanh --init-seed 1 --data gaussian-mixture:n=32,d=4,classes=2,seed=1 --loss ce --json
             """)
 
     @OptionGroup var objectiveOptions: ObjectiveOptions

@@ -20,6 +20,7 @@ struct ReportCommand: ParsableCommand {
               biaslab report 3 --store runs.sqlite -o run3.html
               biaslab report 1,2 --store out/demo.sqlite -o compare.html
               biaslab report examples/sweeps/tiny-betas.yaml --store sweep.sqlite -o sweep.html
+              biaslab report 1 --store runs.sqlite -o run1.html --json
             """)
 
     @Argument(help: "A run id, ids joined by commas, `all`, or a sweep file.")

@@ -146,6 +146,7 @@ extension ResultsCommand {
 
                 Examples:
                   biaslab results merge shard-*.sqlite -o sweep.sqlite
+                  biaslab results merge shard-*.sqlite -o merged.sqlite --json
                 """)
         @Argument(help: "The stores to merge.") var inputs: [String]
         @Option(name: [.short, .customLong("output")], help: "The merged store (created if needed).") var output: String

@@ -25,6 +25,7 @@ struct RunCommand: ParsableCommand {
 
             Examples:
               biaslab run examples/tiny-synthetic.yaml --store runs.sqlite
+              biaslab run examples/tiny-synthetic.yaml --store runs.sqlite --sweep-point --json
               biaslab run examples/gd-eos-fashion.yaml --set optimizer.lr=0.05 --progress-every 10
               biaslab run --resume 3 --store runs.sqlite --json
             """)

@@ -17,6 +17,9 @@ struct SDESVAGCommand: ParsableCommand {
 
             Examples:
               biaslab sde svag --ell 4 --process adam --oracle quadratic:h=1,s=1,noise=exponential --lr 0.2 --beta1 0.84 --beta2 0.96 --eps 0 --batch-size 0.16 --time 1 --paths 500 --json
+              biaslab sde svag --ell 2 --optimizer rmsprop:paper004 --lr 0.1 --beta2 0.99 --model mlp:4-8-1:tanh --params theta.npy --data data.npz --loss mse --batch-size 4 --time 1e-3 --paths 10 --records 3 --seed 2 --json
+              biaslab sde svag --ell 2 --process sgd --oracle quadratic:h=1,s=1 --theta0 2 --lr 0.1 --time 0.5 --paths 10 --json
+              biaslab sde svag --ell 2 --process sgd --model mlp:4-8-1:tanh --init-seed 3 --data sparse-regression:n=32,d=4,k=2,seed=1 --lr 0.1 --batch-size 4 --time 0.05 --paths 10
             """)
 
     @Option(name: .long, help: "SVAG's ℓ ≥ 1.")

@@ -26,6 +26,8 @@ struct ScaleCommand: ParsableCommand {
               biaslab scale --rule sqrt --optimizer adam --batch-size 256 --to-batch-size 4096 --lr 1e-3 --beta1 0.999 --beta2 0.999 --eps 1e-8
               biaslab scale --rule linear --optimizer sgd --batch-size 128 --to-batch-size 512 --lr 0.1 --json
               biaslab scale --rule lssr --optimizer sgd --batch-size 64 --to-batch-size 1024 --lr 0.02 --rho 0.0078125 --n 8192
+              biaslab scale --rule sqrt --variant lr-eps --optimizer adam --batch-size 256 --to-batch-size 4096 --lr 1e-3 --beta1 0.9 --beta2 0.999 --eps 1e-8 --json
+              biaslab scale --rule lssr --optimizer sgd --batch-size 64 --to-batch-size 1024 --lr 0.02 --rho 0.0078125 --n 8192 --sampling with-replacement --json
             """)
 
     enum RuleName: String, CaseIterable, ExpressibleByArgument {

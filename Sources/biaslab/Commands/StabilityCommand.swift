@@ -25,6 +25,9 @@ struct StabilityCommand: ParsableCommand {
 
             Examples:
               biaslab stability --model mlp:2-8-1:tanh --params theta.npy --data data.npz --loss mse --optimizer sgd --lr 0.5 --batch-size 4 --json
+              biaslab stability --model mlp:4-8-1:tanh --data sparse-regression:n=32,d=4,k=2,seed=1 --init-seed 2 --optimizer heavy-ball --lr 0.1 --beta 0.9 --batch-size 4 --sampling with-replacement --edge-band 0.1 --json
+              biaslab stability --model mlp:4-8-1:tanh --data sparse-regression:n=32,d=4,k=2,seed=1 --optimizer adam:torch --lr 1e-3 --beta1 0.8 --beta2 0.99 --eps 1e-7 --batch-size 4 --json
+              biaslab stability --model toy-quadratic --optimizer heavy-ball --lr 0.01 --momentum 0.9 --json
             """)
 
     @OptionGroup var objectiveOptions: ObjectiveOptions

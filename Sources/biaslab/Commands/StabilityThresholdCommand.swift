@@ -27,6 +27,9 @@ struct StabilityThresholdCommand: ParsableCommand {
               biaslab stability-threshold --optimizer generalized-momentum --lr 0.01 --beta1 0.9 --beta2 0.9 --json
               biaslab stability-threshold --optimizer adam --lr 1e-3 --beta1 0.9 --sharpness 36000
               biaslab stability-threshold --optimizer sgd --lr 0.02 --rho-b 0.5 --sharpness 60 --edge-band 0.1 --json
+              biaslab stability-threshold --optimizer heavy-ball --lr 0.01 --momentum 0.8 --json
+              biaslab stability-threshold --optimizer heavy-ball --lr 0.01 --beta 0.8
+              biaslab stability-threshold --optimizer adam:torch --lr 0.001 --eps 1e-6 --json
             """)
 
     @OptionGroup var optimizerOptions: OptimizerOptions

@@ -77,6 +77,7 @@ struct SweepCommand: ParsableCommand {
 
                 Examples:
                   biaslab sweep run examples/sweeps/tiny-betas.yaml --jobs 2 --store sweep.sqlite
+                  biaslab sweep run examples/sweeps/tiny-betas.yaml --set training.steps=20 --shard 1/2 --store sweep-short.sqlite --progress-every 10 --json
                 """)
         @OptionGroup var sweepOptions: SweepOptions
         @Option(help: "Concurrent runs: 1 runs in this process; N > 1 spawns up to N `biaslab run` processes.")
@@ -125,6 +126,7 @@ struct SweepCommand: ParsableCommand {
             discussion: """
                 Examples:
                   biaslab sweep plan examples/sweeps/tiny-betas.yaml --shard 2/3 --store sweep.sqlite --json
+                  biaslab sweep plan examples/sweeps/tiny-betas.yaml --set training.steps=20 --store sweep-short.sqlite --json
                 """)
         @OptionGroup var sweepOptions: SweepOptions
         @Option(help: "Only shard i of n.") var shard: String?
@@ -164,6 +166,7 @@ struct SweepCommand: ParsableCommand {
 
                 Examples:
                   biaslab sweep summary examples/sweeps/tiny-betas.yaml --store sweep.sqlite --json
+                  biaslab sweep summary examples/sweeps/tiny-betas.yaml --set training.steps=20 --store sweep-short.sqlite
                 """)
         @OptionGroup var sweepOptions: SweepOptions
         @OptionGroup var output: OutputOptions

@@ -72,6 +72,8 @@ struct TheoryAdamNoiseCommand: ParsableCommand {
                 --batch-size 8 --beta1 0.9 --beta2 0.999 --json
             With --model it measures B_simple and λ at θ from per-sample gradients and prints the norms of
             the vector terms FB and MBN1..MBN5 of Prop. 3.3 (per-sample gradients and HVPs).
+              biaslab theory adam-noise --optimizer adam:paper000 --lr 1e-3 --beta1 0.9 --beta2 0.999 --eps 1e-8 --lambda 0.3 --json
+              biaslab theory adam-noise --model mlp:4-8-1:tanh --init-seed 2 --data sparse-regression:n=32,d=4,k=2,seed=1 --batch-size 8 --beta1 0.9 --beta2 0.999 --json
             """)
 
     /// The Adam: --optimizer (default adam:paper000, paper 000's Def. 3.1) with --beta1 and --beta2.

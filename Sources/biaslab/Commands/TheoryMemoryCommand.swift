@@ -30,6 +30,7 @@ struct TheoryMemoryCommand: ParsableCommand {
               biaslab theory memory --optimizer heavy-ball --lr 0.01 --momentum 0.9 --step 10
               biaslab theory memory --optimizer adamw:paper001 --lr 1e-3 --beta1 0.9 --beta2 0.95 --eps 1e-6 --weight-decay 0.1 \\
                 --model mlp:4-8-1:tanh --params theta.npy --data data.npz --loss mse --save-correction m.npy
+              biaslab theory memory --optimizer heavy-ball --lr 0.01 --beta 0.9 --model mlp:4-8-1:tanh --init-seed 1 --data sparse-regression:n=16,d=4,k=2,seed=1 --json
             """)
 
     @OptionGroup var optimizer: OptimizerOptions

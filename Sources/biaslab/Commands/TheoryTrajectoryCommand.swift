@@ -19,6 +19,8 @@ struct TheoryTrajectoryCommand: ParsableCommand {
               biaslab theory trajectory --model mlp:4-8-1:tanh --params theta.npy --data data.npz --loss mse \\
                 --optimizer heavy-ball --lr 0.01 --momentum 0.9 --steps 50 --json
               biaslab theory trajectory --model quadratic:diag=1,4 --optimizer heavy-ball --lr 0.02 --momentum 0.5 --steps 40 --refinements 3 -o trajectory.html
+              biaslab theory trajectory --model mlp:3-8-1:gelu --init-seed 1 --data sparse-regression:n=16,d=3,k=2,seed=1 --optimizer heavy-ball --lr 0.01 --beta 0.5 --steps 10 --refinements 1 --json
+              biaslab theory trajectory --model quadratic:diag=1,4 --optimizer adamw:paper001 --lr 0.001 --beta1 0.9 --beta2 0.99 --eps 1e-6 --weight-decay 0.1 --steps 10 --refinements 1 --json
             """)
 
     @OptionGroup var model: ModelOptions

@@ -27,6 +27,8 @@ struct TrainCommand: ParsableCommand {
               biaslab train --model mlp:784-32-10:tanh --data fashion-mnist:train,n=1000 --optimizer lion:official --lr 1e-4 --weight-decay 0.1 --steps 200 --batch-size 64 --sampling without-replacement --seed 1
               biaslab train --model mlp:4-16-1:tanh --data sparse-regression:n=64,d=4,k=2,seed=1 --optimizer sgd --lr 0.05 --steps 100 --batch-size 8 --sampling with-replacement --label-noise rademacher:0.1 --json
               biaslab train --model mlp:4-16-2:tanh --init-seed 2 --data gaussian-mixture:n=64,d=4,classes=2,seed=1 --optimizer momentum:torch --lr 0.05 --momentum 0.9 --steps 50 --json
+              biaslab train --model toy-quadratic --optimizer adam:torch --lr 0.01 --beta1 0.8 --beta2 0.99 --eps 1e-7 --steps 20 --json
+              biaslab train --model toy-quadratic --optimizer heavy-ball --lr 0.01 --beta 0.9 --steps 20
             """)
 
     @OptionGroup var objectiveOptions: ObjectiveOptions
