@@ -20,7 +20,8 @@ for target in npy npz idx yaml spec; do
   if [ "$grow" = --grow ]; then corpus="$root/Fuzz/corpus/$target"; else
     corpus=$(mktemp -d); cp "$root/Fuzz/corpus/$target/"* "$corpus/"; fi
   echo "fuzz $target: ${seconds}s"
-  if ! BIASLAB_FUZZ_TARGET=$target "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
+  # SWIFT_BACKTRACE=enable=no: let libFuzzer's own handler catch a Swift trap and save the input.
+  if ! SWIFT_BACKTRACE=enable=no BIASLAB_FUZZ_TARGET=$target "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
        -print_final_stats=1 -artifact_prefix="$root/out/fuzz/$target-" "$corpus" > "$root/out/fuzz/$target.log" 2>&1; then
     echo "fuzz $target: FINDING (see out/fuzz/$target.log and out/fuzz/$target-*)"; status=1
   fi

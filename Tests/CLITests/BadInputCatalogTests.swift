@@ -31,6 +31,8 @@ struct BadInputCatalogTests {
             bomb += "\(level): &\(level) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]\n"
         }
         try bomb.write(to: dir.appendingPathComponent("bomb.yaml"), atomically: true, encoding: .utf8)
+        // A complex mapping key (found by the yaml fuzz target: the YAML reader force-unwraps keys as strings).
+        try "name: x\nmodel: toy-quadratic\n? [a, b]\n: c\n".write(to: dir.appendingPathComponent("complex-key.yaml"), atomically: true, encoding: .utf8)
         let longName = String(repeating: "n", count: 300)
         try "name: \(longName)\nmodel: toy-quadratic\noptimizer: sgd\ntraining: {steps: 2}\n"
             .write(to: dir.appendingPathComponent("long-name.yaml"), atomically: true, encoding: .utf8)
@@ -63,6 +65,8 @@ struct BadInputCatalogTests {
              status: 2, fragment: "expected finite parameters"),
         Case(arguments: ["run", "bomb.yaml", "--store", "bomb.sqlite"], status: 2, fragment: "expands to more than 1000000 YAML nodes"),
         Case(arguments: ["run", "long-name.yaml", "--store", "long.sqlite"], status: 2, fragment: "name"),
+        Case(arguments: ["run", "complex-key.yaml", "--store", "key.sqlite"], status: 2, fragment: "mapping key that is not a plain value"),
+        Case(arguments: ["sweep", "complex-key.yaml", "--store", "key.sqlite"], status: 2, fragment: "mapping key that is not a plain value"),
         Case(arguments: ["sweep", "typo-sweep.yaml", "--store", "typo.sqlite"], status: 2, fragment: "summary.group_by[0]"),
         Case(arguments: ["reproduce", "003-toy", "--quick", "-o", "a-folder"], status: 2, fragment: "is a folder"),
         Case(arguments: ["evaluate", "--model", "toy-quadratic", "--save-gradient", "a-folder"], status: 2, fragment: "is a folder"),

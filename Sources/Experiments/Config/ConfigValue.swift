@@ -22,9 +22,8 @@ public indirect enum ConfigValue: Equatable, Sendable {
     public static func parse(yaml text: String, source: String) throws(ConfigError) -> ConfigValue {
         let loaded: Any?
         do {
-            if let root = try Yams.compose(yaml: text), !root.expandsWithin(nodes: maxExpandedNodes) {
-                throw ConfigError(path: "", "\(source) expands to more than \(maxExpandedNodes) YAML nodes (through aliases); "
-                                  + "a config is expanded in full, so its expansion is limited")
+            if let root = try Yams.compose(yaml: text), let problem = root.configProblem(maxNodes: maxExpandedNodes) {
+                throw ConfigError(path: "", "\(source) \(problem)")
             }
             loaded = try Yams.load(yaml: text)
         } catch let error as ConfigError {
@@ -154,19 +153,33 @@ extension ConfigValue: Encodable {
 }
 
 extension Node {
-    /// Whether this node, with every alias expanded, has at most `budget` nodes; stops counting at the budget,
-    /// so a nested alias bomb is rejected in time proportional to the budget.
-    func expandsWithin(nodes budget: Int) -> Bool {
-        var remaining = budget
+    /// nil when this document can be read as a config; otherwise the problem. Two shapes are refused
+    /// before the document is expanded: more than `maxNodes` nodes with every alias expanded (counting stops
+    /// at the budget, so a nested alias bomb is rejected in time proportional to it), and a mapping key
+    /// that is not a scalar (`? [a, b]: c`, which a config never needs and the YAML reader cannot convert).
+    func configProblem(maxNodes: Int) -> String? {
+        var remaining = maxNodes
+        var problem: String?
         func visit(_ node: Node) -> Bool {
             remaining -= 1
-            guard remaining >= 0 else { return false }
+            guard remaining >= 0 else {
+                problem = "expands to more than \(maxNodes) YAML nodes (through aliases); a config is expanded in full, so its expansion is limited"
+                return false
+            }
             switch node {
             case .scalar, .alias: return true
             case .sequence(let items): return items.allSatisfy(visit)
-            case .mapping(let pairs): return pairs.allSatisfy { visit($0.key) && visit($0.value) }
+            case .mapping(let pairs):
+                return pairs.allSatisfy { pair in
+                    guard pair.key.scalar != nil else {
+                        problem = "has a mapping key that is not a plain value (line \(pair.key.mark?.line ?? 0)); config keys are names"
+                        return false
+                    }
+                    return visit(pair.key) && visit(pair.value)
+                }
             }
         }
-        return visit(self)
+        _ = visit(self)
+        return problem
     }
 }
