@@ -7,7 +7,8 @@ Reads every run `<study>/<key>` of the store (sqlite3 from Python's standard lib
 recomputes each claim's statistic from the raw series -- late-phase medians, end points, orderings --
 applies the criterion as written in docs/REPRODUCTIONS.md (seed mean, then every seed), and prints one
 line per claim. Compare them with the verdicts `biaslab reproduce` printed: a disagreement is a defect.
-Studies 003-gd, 003-sgd, 003-momentum and 002-ellipse are covered; others are listed as skipped.
+Studies 003-gd, 003-sgd, 003-momentum, 002-ellipse (SGD and Adam), 002-dln and 002-sensing are covered;
+others are listed as skipped.
 """
 import json
 import re
@@ -112,6 +113,64 @@ def ellipse(runs):
         print(f"002-ellipse {opt}: end points {[(round(x, 4), round(y, 4)) for x, y in ends]} vs {tuple(round(t, 4) for t in target)} -> {verdict(ends, near)}")
 
 
+def last(series, name):
+    return series[name][-1][1] if name in series else float("nan")
+
+
+def dln(runs):
+    """n* per method: the smallest grid n from which on every grid n has test loss <= 0.25 (inf if none)."""
+    table = {}  # method -> seed -> n -> (test loss, tr H, tr(Diag H^1/2))
+    for key, (_, s) in runs.items():
+        method, n, seed = re.match(r"(.+),n=(\d+),seed=(\d+)", key).groups()
+        table.setdefault(method, {}).setdefault(int(seed), {})[int(n)] = (last(s, "test_loss"), last(s, "trace_h"), last(s, "adaptive_sharpness"))
+    grid = sorted(next(iter(next(iter(table.values())).values())))
+    seeds = sorted(set.intersection(*(set(v) for v in table.values())))
+
+    def star(losses):
+        for i, n in enumerate(grid):
+            if all(losses[m] <= 0.25 for m in grid[i:]):
+                return n
+        return float("inf")
+
+    def per_seed(method, column):
+        return [[table[method][k][n][column] for n in grid] for k in seeds]
+
+    def mean_row(rows):
+        return [statistics.fmean(col) for col in zip(*rows)]
+
+    stars = {m: (star(dict(zip(grid, mean_row(per_seed(m, 0))))), [star(dict(zip(grid, r))) for r in per_seed(m, 0)]) for m in table}
+    adams, adames = [m for m in table if m.startswith("adam-")], [m for m in table if m.startswith("adame-")]
+    for claim, others in (("002-dln-recovery", adams), ("002-dln-adame", adames)):
+        ok_mean = all(stars[m][0] < stars["sgd"][0] for m in others)
+        ok_every = all(stars[m][1][k] < stars["sgd"][1][k] for m in others for k in range(len(seeds)))
+        verdict_ = "not reproduced" if not ok_mean else ("reproduced" if ok_every else "inconclusive")
+        print(f"{claim}: n* (seed mean; per seed) " + "; ".join(f"{m} {stars[m][0]} {stars[m][1]}" for m in ["sgd"] + others) + f" -> {verdict_}")
+    smallest = 0
+    for claim, column, better in (("002-dln-trace", 1, lambda sgd, adam: sgd < adam), ("002-dln-adaptive", 2, lambda sgd, adam: adam < sgd)):
+        sgd_rows = [r[smallest] for r in per_seed("sgd", column)]
+        values = {m: [r[smallest] for r in per_seed(m, column)] for m in adams}
+        ok_mean = all(better(statistics.fmean(sgd_rows), statistics.fmean(values[m])) for m in adams)
+        ok_every = all(better(sgd_rows[k], values[m][k]) for m in adams for k in range(len(seeds)))
+        verdict_ = "not reproduced" if not ok_mean else ("reproduced" if ok_every else "inconclusive")
+        print(f"{claim} at n = {grid[smallest]}: sgd {fmt(sgd_rows)}, " + ", ".join(f"{m} {fmt(values[m])}" for m in adams) + f" -> {verdict_}")
+
+
+def sensing(runs):
+    by = {}
+    for key, (_, s) in runs.items():
+        method, seed = re.match(r"(\w+),seed=(\d+)", key).groups()
+        by.setdefault(method, {})[int(seed)] = (last(s, "trace_h"), last(s, "adaptive_sharpness"), last(s, "test_loss"))
+    seeds = sorted(set(by["sgd"]) & set(by["adam"]))
+    pairs = [(by["sgd"][k], by["adam"][k]) for k in seeds]
+    sharp = lambda p: p[1][0] > p[0][0] and p[1][1] < p[0][1]
+    test = lambda p: p[1][2] > p[0][2]
+    mean = (tuple(statistics.fmean(p[0][i] for p in pairs) for i in range(3)), tuple(statistics.fmean(p[1][i] for p in pairs) for i in range(3)))
+    for claim, rule in (("002-sensing-sharpness", sharp), ("002-sensing-test", test)):
+        verdict_ = "not reproduced" if not rule(mean) else ("reproduced" if all(rule(p) for p in pairs) else "inconclusive")
+        print(f"{claim}: seed means SGD (tr H, tr(Diag H^1/2), test) = {tuple(round(x, 4) for x in mean[0])}, "
+              f"Adam = {tuple(round(x, 4) for x in mean[1])} -> {verdict_}")
+
+
 def fmt(xs):
     return "[" + ", ".join(f"{x:.3f}" for x in xs) + "]"
 
@@ -126,6 +185,8 @@ def main():
         elif study == "003-sgd": sgd(runs)
         elif study == "003-momentum": momentum(runs, quick)
         elif study == "002-ellipse": ellipse(runs)
+        elif study == "002-dln": dln(runs)
+        elif study == "002-sensing": sensing(runs)
         else: print(f"{study}: skipped (not covered by this script)")
 
 
