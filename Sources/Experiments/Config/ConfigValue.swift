@@ -22,10 +22,10 @@ public indirect enum ConfigValue: Equatable, Sendable {
     public static func parse(yaml text: String, source: String) throws(ConfigError) -> ConfigValue {
         let loaded: Any?
         do {
-            if let root = try Yams.compose(yaml: text), let problem = root.configProblem(maxNodes: maxExpandedNodes) {
-                throw ConfigError(path: "", "\(source) \(problem)")
-            }
-            loaded = try Yams.load(yaml: text)
+            // One parse: the composed tree is checked, then constructed (what `Yams.load` does after composing).
+            let root = try Yams.compose(yaml: text)
+            if let problem = root?.configProblem(maxNodes: maxExpandedNodes) { throw ConfigError(path: "", "\(source) \(problem)") }
+            loaded = root?.any
         } catch let error as ConfigError {
             throw error
         } catch {

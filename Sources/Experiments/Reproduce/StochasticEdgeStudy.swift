@@ -170,7 +170,7 @@ public struct StochasticEdgeStudy: Study {
         }
         return [
             ClaimOutcome(claim: c[0], measured: "late median ratio·η/2: " + list(\.ratio), numbers: numbers(\.ratio, "ratio_over_edge"),
-                         verdict: decide { $0.allSatisfy { $0.ratio >= 0.8 && $0.ratio <= 1.25 } }),
+                         verdict: decide { $0.allSatisfy { StochasticEdgeVerdict.edgeBand.contains($0.ratio) } }),
             ClaimOutcome(claim: c[1], measured: "late median ρ_b: " + list(\.rho), numbers: numbers(\.rho, "rho"),
                          verdict: decide { zip($0, $0.dropFirst()).allSatisfy { $0.rho < $1.rho } }),
             ClaimOutcome(claim: c[2], measured: "late median λ₁·η/2: " + list(\.lambda), numbers: numbers(\.lambda, "lambda_over_edge"),
