@@ -297,24 +297,16 @@ extension Tensor {
         let strides = axes.map { inStrides[$0] }
         var out = [Double](repeating: 0, count: count)
         guard count > 0 else { return Tensor(shape: outShape, scalars: out) }
-        var index = [Int](repeating: 0, count: rank)
+        var row = RowIndex(shape: outShape)
         scalars.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 let inner = outShape[rank - 1], innerStride = strides[rank - 1]
                 var o = 0
                 while o < dst.count {
-                    var base = 0
-                    for k in 0..<(rank - 1) { base += index[k] * strides[k] }
+                    let base = row.offset(strides)
                     for j in 0..<inner { dst[o + j] = src[base + j * innerStride] }
                     o += inner
-                    // advance the multi-index over all but the last axis
-                    var k = rank - 2
-                    while k >= 0 {
-                        index[k] += 1
-                        if index[k] < outShape[k] { break }
-                        index[k] = 0
-                        k -= 1
-                    }
+                    row.advance()
                 }
             }
         }

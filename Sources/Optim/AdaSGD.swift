@@ -22,7 +22,7 @@
 ///
 /// Differs from: Wang & Wiens state it with a sum rather than a mean of g² in some versions (a rescaling
 /// of ε and η).
-public struct AdaSGD: AdaptiveOptimizer {
+public struct AdaSGD: AdamVariant {
     public var hyperparameters: Adam.Hyperparameters
     public let dimension: Int
     public var schedules: Schedules
@@ -33,9 +33,5 @@ public struct AdaSGD: AdaptiveOptimizer {
         self.schedules = schedules
     }
 
-    var rule: AdaptiveRule {
-        var rule = Adam(hyperparameters, schedules: schedules).rule
-        rule.grouping = .groups([[0..<dimension]])
-        return rule
-    }
+    func adjust(_ rule: inout AdaptiveRule) { rule.grouping = .groups([[0..<dimension]]) }
 }

@@ -31,7 +31,7 @@
 ///
 /// Differs from: optax/PyTorch `adafactor` add update clipping, a relative step size, β̂₂ₜ = 1 − t^{−0.8}
 /// and only factor matrices with both sides ≥ 128; none of that is here.
-public struct Adafactor: AdaptiveOptimizer {
+public struct Adafactor: AdamVariant {
     public var hyperparameters: Adam.Hyperparameters
     public let epsilon1: Double
     public let shapes: [MatrixShape]
@@ -46,11 +46,7 @@ public struct Adafactor: AdaptiveOptimizer {
         self.schedules = schedules
     }
 
-    var rule: AdaptiveRule {
-        var rule = Adam(hyperparameters, schedules: schedules).rule
-        rule.grouping = .factored(shapes, epsilon1: epsilon1)
-        return rule
-    }
+    func adjust(_ rule: inout AdaptiveRule) { rule.grouping = .factored(shapes, epsilon1: epsilon1) }
 
     public func preconditionerDiagonal(state: MomentState) -> [Double]? {
         rule.preconditionerDiagonal(state: state, dimension: state.firstMoment.count)

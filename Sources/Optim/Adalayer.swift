@@ -24,7 +24,7 @@ import Tensor
 ///
 /// Differs from: Zhao et al.'s Adalayer keeps the last layer per-coordinate in some runs; here every
 /// layer is one group.
-public struct Adalayer: AdaptiveOptimizer {
+public struct Adalayer: AdamVariant {
     public var hyperparameters: Adam.Hyperparameters
     public let blocks: [ParameterBlock]
     public var schedules: Schedules
@@ -35,15 +35,13 @@ public struct Adalayer: AdaptiveOptimizer {
         self.schedules = schedules
     }
 
-    var rule: AdaptiveRule {
+    func adjust(_ rule: inout AdaptiveRule) {
         var layers: [Int] = []
         var ranges: [Int: [Range<Int>]] = [:]
         for block in blocks {
             if ranges[block.layer] == nil { layers.append(block.layer) }
             ranges[block.layer, default: []].append(block.range)
         }
-        var rule = Adam(hyperparameters, schedules: schedules).rule
         rule.grouping = .groups(layers.map { ranges[$0]! })
-        return rule
     }
 }

@@ -22,7 +22,7 @@
 /// Table 1 and App. G (digest 002 §3.4, §5).
 ///
 /// Differs from: the paper uses no bias correction and no weight decay (preset `adame:paper002`).
-public struct AdamE: AdaptiveOptimizer {
+public struct AdamE: AdamVariant {
     public var hyperparameters: Adam.Hyperparameters
     public let exponent: Double
     public var schedules: Schedules
@@ -35,12 +35,8 @@ public struct AdamE: AdaptiveOptimizer {
         self.schedules = schedules
     }
 
-    var rule: AdaptiveRule { Self.rule(hyperparameters, exponent: exponent, schedules: schedules) }
+    func adjust(_ rule: inout AdaptiveRule) { Self.adjust(&rule, exponent: exponent) }
 
     /// Adam's rule with the denominator v̂^λ + ε.
-    static func rule(_ hyperparameters: Adam.Hyperparameters, exponent: Double, schedules: Schedules = .constant) -> AdaptiveRule {
-        var rule = Adam(hyperparameters, schedules: schedules).rule
-        rule.denominator = .power(exponent)
-        return rule
-    }
+    static func adjust(_ rule: inout AdaptiveRule, exponent: Double) { rule.denominator = .power(exponent) }
 }

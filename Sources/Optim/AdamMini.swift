@@ -26,7 +26,7 @@ import Tensor
 ///
 /// Differs from: the official code chooses blocks from the model (per head for Q/K, per output neuron for
 /// others, embeddings per token); here the caller passes the blocks.
-public struct AdamMini: AdaptiveOptimizer {
+public struct AdamMini: AdamVariant {
     public var hyperparameters: Adam.Hyperparameters
     public let blocks: [ParameterBlock]
     public var schedules: Schedules
@@ -37,9 +37,5 @@ public struct AdamMini: AdaptiveOptimizer {
         self.schedules = schedules
     }
 
-    var rule: AdaptiveRule {
-        var rule = Adam(hyperparameters, schedules: schedules).rule
-        rule.grouping = .groups(blocks.map { [$0.range] })
-        return rule
-    }
+    func adjust(_ rule: inout AdaptiveRule) { rule.grouping = .groups(blocks.map { [$0.range] }) }
 }

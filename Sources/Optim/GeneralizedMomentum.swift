@@ -33,7 +33,7 @@
 /// (digest 003 §2.9).
 ///
 /// Differs from: PyTorch keeps η outside the buffer, so with a learning-rate schedule the two forms differ.
-public struct GeneralizedMomentum: Optimizer {
+public struct GeneralizedMomentum: MomentumOptimizer {
     public struct Hyperparameters: Codable, Equatable, Sendable {
         public let learningRate: Double
         public let beta1: Double
@@ -70,15 +70,11 @@ public struct GeneralizedMomentum: Optimizer {
         self.schedules = schedules
     }
 
-    public func step(parameters: inout [Double], gradient: [Double], state: inout MomentumState) {
+    func update(_ phi: inout [Double], gradient g: [Double], rates: StepRates, state: inout MomentumState) {
         let h = hyperparameters
-        UpdateRules.step(parameters: &parameters, gradient: gradient, stepIndex: state.step, schedules: schedules,
-                         hyperparameters: h) { phi, g, rates in
-            let previous = state.momentum
-            UpdateRules.accumulate(&state.momentum, g, decay: h.beta1, inputWeight: -rates.learningRate)
-            for i in phi.indices { phi[i] += (1 + h.beta2) * state.momentum[i] - h.beta2 * previous[i] }
-        }
-        state.step += 1
+        let previous = state.momentum
+        UpdateRules.accumulate(&state.momentum, g, decay: h.beta1, inputWeight: -rates.learningRate)
+        for i in phi.indices { phi[i] += (1 + h.beta2) * state.momentum[i] - h.beta2 * previous[i] }
     }
 
     /// The paper's θ_t = φ_t − β₂δ_{t−1}, from the look-ahead parameters φ_t and the state.

@@ -31,7 +31,7 @@
 /// Differs from: PyTorch starts the buffer at b₁ = g without dampening (`bufferStart = firstGradient`);
 /// optax `sgd(momentum=β)` is `zero` with τ = 0; paper 003's Polyak form puts η inside the buffer (see
 /// `GeneralizedMomentum`), which differs once η changes with a schedule.
-public struct HeavyBall: Optimizer {
+public struct HeavyBall: MomentumOptimizer {
     public struct Hyperparameters: Codable, Equatable, Sendable {
         public let learningRate: Double
         public let momentum: Double
@@ -74,23 +74,18 @@ public struct HeavyBall: Optimizer {
         self.schedules = schedules
     }
 
-    public func step(parameters: inout [Double], gradient: [Double], state: inout MomentumState) {
+    func update(_ theta: inout [Double], gradient g: [Double], rates: StepRates, state: inout MomentumState) {
         let h = hyperparameters
-        let isFirst = state.step == 0
-        UpdateRules.step(parameters: &parameters, gradient: gradient, stepIndex: state.step, schedules: schedules,
-                         hyperparameters: h) { theta, g, rates in
-            if isFirst && h.bufferStart == .firstGradient {
-                state.momentum = g
-            } else {
-                UpdateRules.accumulate(&state.momentum, g, decay: h.momentum, inputWeight: 1 - h.dampening)
-            }
-            var u = state.momentum
-            if h.variant == .nesterov {
-                u = g
-                UpdateRules.accumulate(&u, state.momentum, decay: 1, inputWeight: h.momentum)
-            }
-            UpdateRules.descend(&theta, along: u, learningRate: rates.learningRate)
+        if state.step == 0 && h.bufferStart == .firstGradient {
+            state.momentum = g
+        } else {
+            UpdateRules.accumulate(&state.momentum, g, decay: h.momentum, inputWeight: 1 - h.dampening)
         }
-        state.step += 1
+        var u = state.momentum
+        if h.variant == .nesterov {
+            u = g
+            UpdateRules.accumulate(&u, state.momentum, decay: 1, inputWeight: h.momentum)
+        }
+        UpdateRules.descend(&theta, along: u, learningRate: rates.learningRate)
     }
 }

@@ -34,7 +34,7 @@
 /// - Cattaneo & Shigida, paper 001 Example 1.5, §4, App. L (digest 001 §3.6–3.8).
 ///
 /// Differs from: Chen et al. store the negated momentum; the iterates are the same.
-public struct LionK: Optimizer {
+public struct LionK: MomentumOptimizer {
     public struct Hyperparameters: Codable, Equatable, Sendable {
         public let learningRate: Double
         public let beta1: Double
@@ -85,27 +85,25 @@ public struct LionK: Optimizer {
         self.schedules = schedules
     }
 
-    public func step(parameters: inout [Double], gradient: [Double], state: inout MomentumState) {
+    var stepOrder: LionStepOrder { hyperparameters.stepOrder }
+
+    func update(_ theta: inout [Double], gradient g: [Double], rates: StepRates, state: inout MomentumState) {
         let h = hyperparameters
-        UpdateRules.step(parameters: &parameters, gradient: gradient, stepIndex: state.step, schedules: schedules,
-                         hyperparameters: h, order: h.stepOrder) { theta, g, rates in
-            var c: [Double]
-            switch h.biasCorrection {
-            case .off:
-                c = state.momentum
-                UpdateRules.accumulate(&c, g, decay: h.beta1, inputWeight: 1 - h.beta1)
-                UpdateRules.accumulate(&state.momentum, g, decay: h.beta2, inputWeight: 1 - h.beta2)
-            case .on:
-                UpdateRules.accumulate(&state.momentum, g, decay: h.beta2, inputWeight: 1 - h.beta2)
-                c = g
-                let ratio = h.beta1 / h.beta2
-                let scale = ratio / h.biasCorrection.factor(beta: h.beta2, step: rates.number)
-                UpdateRules.accumulate(&c, state.momentum, decay: 1 - ratio, inputWeight: scale)
-            }
-            let direction = kernel.gradient(c.map { -$0 }).map { -$0 }
-            UpdateRules.descend(&theta, along: direction, learningRate: rates.learningRate)
+        var c: [Double]
+        switch h.biasCorrection {
+        case .off:
+            c = state.momentum
+            UpdateRules.accumulate(&c, g, decay: h.beta1, inputWeight: 1 - h.beta1)
+            UpdateRules.accumulate(&state.momentum, g, decay: h.beta2, inputWeight: 1 - h.beta2)
+        case .on:
+            UpdateRules.accumulate(&state.momentum, g, decay: h.beta2, inputWeight: 1 - h.beta2)
+            c = g
+            let ratio = h.beta1 / h.beta2
+            let scale = ratio / h.biasCorrection.factor(beta: h.beta2, step: rates.number)
+            UpdateRules.accumulate(&c, state.momentum, decay: 1 - ratio, inputWeight: scale)
         }
-        state.step += 1
+        let direction = kernel.gradient(c.map { -$0 }).map { -$0 }
+        UpdateRules.descend(&theta, along: direction, learningRate: rates.learningRate)
     }
 }
 

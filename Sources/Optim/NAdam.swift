@@ -27,7 +27,7 @@
 ///
 /// Differs from: PyTorch `NAdam` uses a momentum-decay schedule μ_t = β₁(1 − ½·0.96^{t·ψ}) (ψ = 0.004) and
 /// products of μ's in the bias correction; neither numerator here reproduces it.
-public struct NAdam: AdaptiveOptimizer {
+public struct NAdam: AdamVariant {
     public var hyperparameters: Adam.Hyperparameters
     public var numeratorForm: NAdamNumerator
     public var schedules: Schedules
@@ -39,9 +39,5 @@ public struct NAdam: AdaptiveOptimizer {
         self.schedules = schedules
     }
 
-    var rule: AdaptiveRule {
-        var rule = Adam(hyperparameters, schedules: schedules).rule
-        rule.numerator = .nesterov(numeratorForm)
-        return rule
-    }
+    func adjust(_ rule: inout AdaptiveRule) { rule.numerator = .nesterov(numeratorForm) }
 }

@@ -74,7 +74,9 @@ extension AdamE {
         public init(exponent: Double = 0.25) { self.exponent = exponent }
         public func validate(base: Adam.Hyperparameters) throws { try Validate.unitInterval(exponent, "exponent") }
         public func formula(base: Adam.Hyperparameters) -> String {
-            AdamE.rule(base, exponent: exponent).formula(.perCoordinate)
+            var rule = Adam(base).rule
+            AdamE.adjust(&rule, exponent: exponent)
+            return rule.formula(.perCoordinate)
         }
         public func makeOptimizer(base: Adam.Hyperparameters, structure: ProblemStructure) throws -> AnyOptimizer {
             .adamE(try AdamE(base, exponent: exponent))

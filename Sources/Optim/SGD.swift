@@ -22,7 +22,7 @@
 ///
 /// Differs from: nothing; PyTorch `SGD(momentum=0)` and optax `sgd` agree (PyTorch's `weight_decay` is
 /// coupled).
-public struct SGD: Optimizer {
+public struct SGD: MomentumOptimizer {
     public struct Hyperparameters: Codable, Equatable, Sendable {
         public let learningRate: Double
         public let weightDecayMode: WeightDecayMode
@@ -55,11 +55,7 @@ public struct SGD: Optimizer {
 
     public func initialState(dimension: Int) -> MomentumState { MomentumState(momentum: []) }
 
-    public func step(parameters: inout [Double], gradient: [Double], state: inout MomentumState) {
-        UpdateRules.step(parameters: &parameters, gradient: gradient, stepIndex: state.step, schedules: schedules,
-                         hyperparameters: hyperparameters) { theta, g, rates in
-            UpdateRules.descend(&theta, along: g, learningRate: rates.learningRate)
-        }
-        state.step += 1
+    func update(_ theta: inout [Double], gradient g: [Double], rates: StepRates, state: inout MomentumState) {
+        UpdateRules.descend(&theta, along: g, learningRate: rates.learningRate)
     }
 }

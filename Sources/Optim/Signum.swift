@@ -27,7 +27,7 @@
 /// - Paper 001 §3.9 (Signum = Lion with ρ₁ = ρ₂; signGD as Adam's first-order approximation; digest 001).
 ///
 /// Differs from: Bernstein et al. write m ← βm + (1 − β)g as here; some codes use m ← βm + g (same sign).
-public struct Signum: Optimizer {
+public struct Signum: MomentumOptimizer {
     public struct Hyperparameters: Codable, Equatable, Sendable {
         public let learningRate: Double
         public let momentum: Double
@@ -68,14 +68,10 @@ public struct Signum: Optimizer {
         self.schedules = schedules
     }
 
-    public func step(parameters: inout [Double], gradient: [Double], state: inout MomentumState) {
+    func update(_ theta: inout [Double], gradient g: [Double], rates: StepRates, state: inout MomentumState) {
         let h = hyperparameters
-        UpdateRules.step(parameters: &parameters, gradient: gradient, stepIndex: state.step, schedules: schedules,
-                         hyperparameters: h) { theta, g, rates in
-            UpdateRules.accumulate(&state.momentum, g, decay: h.momentum, inputWeight: 1 - h.momentum)
-            let direction = state.momentum.map { h.signFunction.apply($0, epsilon: h.epsilon) }
-            UpdateRules.descend(&theta, along: direction, learningRate: rates.learningRate)
-        }
-        state.step += 1
+        UpdateRules.accumulate(&state.momentum, g, decay: h.momentum, inputWeight: 1 - h.momentum)
+        let direction = state.momentum.map { h.signFunction.apply($0, epsilon: h.epsilon) }
+        UpdateRules.descend(&theta, along: direction, learningRate: rates.learningRate)
     }
 }

@@ -347,6 +347,23 @@ extension AdaptiveOptimizer {
     }
 }
 
+/// An optimizer that is Adam's settings with one change to Adam's rule (NAdam's numerator, AdamE-λ's
+/// denominator, the second-moment grouping of Adam-mini, Adalayer, AdaSGD and Adafactor).
+protocol AdamVariant: AdaptiveOptimizer {
+    var hyperparameters: Adam.Hyperparameters { get }
+    var schedules: Schedules { get }
+    /// This optimizer's change to Adam's rule.
+    func adjust(_ rule: inout AdaptiveRule)
+}
+
+extension AdamVariant {
+    var rule: AdaptiveRule {
+        var rule = Adam(hyperparameters, schedules: schedules).rule
+        adjust(&rule)
+        return rule
+    }
+}
+
 /// The hyperparameters every optimizer has: η, the weight-decay mode and λ.
 protocol DecayingHyperparameters {
     var learningRate: Double { get }
@@ -374,6 +391,32 @@ extension UpdateRules {
         let g = coupledGradient(gradient, parameters: theta, mode: h.weightDecayMode, rates: rates)
         update(&theta, g, rates)
         if order == .updateThenDecay { decoupledDecay(&theta, mode: h.weightDecayMode, rates: rates) }
+    }
+}
+
+/// The momentum family (SGD, heavy ball, generalized momentum, Signum, Lion-𝒦): typed hyperparameters with
+/// η, the weight-decay mode and λ, schedules, and an update of θ and the one buffer. The step frame
+/// (`UpdateRules.step`: rates, decay, coupled gradient) and the step count are written once here.
+protocol MomentumOptimizer: Optimizer where State == MomentumState {
+    associatedtype Hyperparameters: DecayingHyperparameters
+    var hyperparameters: Hyperparameters { get }
+    var schedules: Schedules { get }
+    /// When decoupled decay is applied relative to the update (Lion's `step_order`; before, otherwise).
+    var stepOrder: LionStepOrder { get }
+    /// The update proper, θ ← θ − η_t·(…), given g with coupled decay folded in; `state.step` is still the
+    /// index of this step.
+    func update(_ theta: inout [Double], gradient g: [Double], rates: StepRates, state: inout MomentumState)
+}
+
+extension MomentumOptimizer {
+    var stepOrder: LionStepOrder { .decayThenUpdate }
+
+    public func step(parameters: inout [Double], gradient: [Double], state: inout MomentumState) {
+        UpdateRules.step(parameters: &parameters, gradient: gradient, stepIndex: state.step, schedules: schedules,
+                         hyperparameters: hyperparameters, order: stepOrder) { theta, g, rates in
+            update(&theta, gradient: g, rates: rates, state: &state)
+        }
+        state.step += 1
     }
 }
 

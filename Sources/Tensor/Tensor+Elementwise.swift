@@ -74,23 +74,16 @@ extension Tensor {
         let sb = broadcastStrides(b.shape, rank: rank, outShape: outShape)
         let inner = rank == 0 ? 1 : outShape[rank - 1]
         let ia = rank == 0 ? 0 : sa[rank - 1], ib = rank == 0 ? 0 : sb[rank - 1]
-        var index = [Int](repeating: 0, count: rank)
+        var row = RowIndex(shape: outShape)
         a.scalars.withUnsafeBufferPointer { pa in
             b.scalars.withUnsafeBufferPointer { pb in
                 out.withUnsafeMutableBufferPointer { dst in
                     var o = 0
                     while o < n {
-                        var oa = 0, ob = 0
-                        for ax in 0..<max(rank - 1, 0) { oa += index[ax] * sa[ax]; ob += index[ax] * sb[ax] }
+                        let oa = row.offset(sa), ob = row.offset(sb)
                         for j in 0..<inner { dst[o + j] = f(pa[oa + j * ia], pb[ob + j * ib]) }
                         o += inner
-                        var ax = rank - 2
-                        while ax >= 0 {
-                            index[ax] += 1
-                            if index[ax] < outShape[ax] { break }
-                            index[ax] = 0
-                            ax -= 1
-                        }
+                        row.advance()
                     }
                 }
             }

@@ -5,6 +5,14 @@ import Foundation
 struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Print exactly one JSON object (snake_case keys) on stdout.")
     var json = false
+
+    /// With `--json`, prints `value` as the command's one JSON object (``JSONOutput/print(_:)``) and returns
+    /// true: the command is done. Without it, returns false and the command prints its text.
+    func printJSON(_ value: some Encodable) throws -> Bool {
+        guard json else { return false }
+        try JSONOutput.print(value)
+        return true
+    }
 }
 
 enum JSONOutput {

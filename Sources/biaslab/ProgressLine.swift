@@ -1,3 +1,4 @@
+import ArgumentParser
 import Experiments
 import Foundation
 
@@ -41,5 +42,15 @@ final class ProgressLine {
     static func duration(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
         return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+    }
+}
+
+/// `--progress-every N` (N ≥ 1), shared by the commands that train (`run`, `sweep run`).
+struct ProgressOptions: ParsableArguments {
+    @Option(help: "Without a terminal, print a progress line every N steps (default: about every 2 s).")
+    var progressEvery: Int?
+
+    func validate() throws {
+        if let n = progressEvery, n < 1 { throw ValidationError("--progress-every must be at least 1, got \(n)") }
     }
 }

@@ -6,9 +6,8 @@ import Curvature
 /// scheme but `fixed-order`), and its threshold 2/η_t (`gd_threshold`: batch sharpness hovers at 2/η
 /// at the edge of stochastic stability, ibid. §4; for a momentum method also `momentum_threshold`,
 /// ``MomentumThreshold``, by the same per-direction argument as paper 003 Theorem 2). Options and metrics: ``documentation``.
-public struct BatchSharpnessProbe: Probe {
-    static let batchCountOption = IntegerOption("batch_count", default: 32, in: 1...1_000_000,
-                                                "K, the random batches averaged (curvature's --batch-count)")
+public struct BatchSharpnessProbe: RandomBatchProbe {
+    static let batchCountOption = IntegerOption.batchCount("K, the random batches averaged (curvature's --batch-count)")
     static let sharpness = ProbeMetric("batch_sharpness", "(1/K) Σₖ g_Bₖᵀ H_Bₖ g_Bₖ / ‖g_Bₖ‖², Bₖ drawn with the run's b and sampling")
     static let standardError = ProbeMetric("batch_sharpness_se", "s/√K, s the sample standard deviation of the K ratios")
     static let ratioOfExpectations = ProbeMetric("batch_sharpness_ratio_of_expectations",
@@ -21,10 +20,6 @@ public struct BatchSharpnessProbe: Probe {
 
     public init(options: inout ConfigReader) throws(ConfigError) {
         batchCount = try Self.batchCountOption.read(&options)
-    }
-
-    public func check(_ setup: ProbeSetup) throws(ConfigError) {
-        try setup.requireRandomBatches(probe: Self.name)
     }
 
     public mutating func measure(_ context: ProbeContext) throws -> [String: Double] {

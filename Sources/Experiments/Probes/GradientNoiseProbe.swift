@@ -5,7 +5,7 @@ import Curvature
 /// matrix), and the mean and standard deviation of the per-sample gradient norms ‖gᵢ‖ (paper 003 Fig. 36,
 /// ``GradientNormSpread``). No options; metrics and formulas: ``documentation``. ρ_b needs the run's batches drawn at
 /// random (any sampling but `fixed-order`).
-public struct GradientNoiseProbe: Probe {
+public struct GradientNoiseProbe: RandomBatchProbe {
     static let gradientNormSquared = ProbeMetric("gradient_norm_sq", "‖g‖², g = ∇L(θ) = (1/N) Σᵢ gᵢ")
     static let noiseTrace = ProbeMetric("trace_sigma", "tr Σ = (1/N) Σᵢ ‖gᵢ‖² − ‖g‖²")
     static let simpleNoiseScale = ProbeMetric("b_simple", "B_simple = tr Σ / ‖g‖² (McCandlish et al. 2018)")
@@ -21,10 +21,6 @@ public struct GradientNoiseProbe: Probe {
         metrics: [gradientNormSquared, noiseTrace, simpleNoiseScale, concentration, batchConcentration, normMean, normStandardDeviation])
 
     public init(options: inout ConfigReader) throws(ConfigError) {}
-
-    public func check(_ setup: ProbeSetup) throws(ConfigError) {
-        try setup.requireRandomBatches(probe: Self.name)
-    }
 
     public mutating func measure(_ context: ProbeContext) throws -> [String: Double] {
         let objective = context.objective, theta = context.parameters

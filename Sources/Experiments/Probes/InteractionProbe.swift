@@ -19,12 +19,10 @@ import Theory
 ///   over `batch_count` (default 32) random batches.
 ///
 /// Metrics and formulas: ``documentation``.
-public struct InteractionProbe: Probe {
-    enum Mode: String, CaseIterable, Sendable { case exact, sampled }
-    static let modeOption = ChoiceOption("mode", default: Mode.exact,
-                                         "exact: all N per-sample gradients; sampled: batch_count random batches")
-    static let batchCountOption = IntegerOption("batch_count", default: 32, in: 1...1_000_000,
-                                                "K, the random batches of mode sampled")
+public struct InteractionProbe: RandomBatchProbe {
+    static let options = InteractionEstimate.Options(
+        mode: "exact: all N per-sample gradients; sampled: batch_count random batches",
+        batchCount: "K, the random batches of mode sampled")
     static let ias = ProbeMetric("ias", "tr(H S_b)/tr(S_b), S_b = (γ/b) S₁ + (1 − γ/b) ggᵀ (paper 003 eq. (2)); "
                                      + "mode sampled: Σₖ g_BₖᵀH g_Bₖ / Σₖ ‖g_Bₖ‖²")
     static let threshold = ProbeMetric("ias_threshold", "2ρ_b/η_t (paper 003 eq. (16)); momentum methods: ρ_b (2/η_t)(1 + β₁)/(1 + 2β₂) (Theorem 2)",
@@ -38,28 +36,19 @@ public struct InteractionProbe: Probe {
     public static let documentation = ProbeDescription(
         name: "interaction", summary: "interaction-aware sharpness tr(H S_b)/tr(S_b) and its threshold 2ρ_b/η",
         reference: "Lee & Jang, ICLR 2023 (paper 003), eqs. (2), (16), (17)",
-        options: [modeOption.description, batchCountOption.description],
+        options: options.descriptions,
         metrics: [ias, threshold, instabilityRatio, fullBatchSharpness, standardError] + SharpnessProbe.thresholds)
-    let mode: Mode
-    let batchCount: Int
+    let estimate: InteractionEstimate
 
     public init(options: inout ConfigReader) throws(ConfigError) {
-        mode = try Self.modeOption.read(&options)
-        batchCount = try Self.batchCountOption.read(&options)
-    }
-
-    public func check(_ setup: ProbeSetup) throws(ConfigError) {
-        try setup.requireRandomBatches(probe: Self.name)
+        estimate = try InteractionEstimate(options: &options, Self.options)
     }
 
     public mutating func measure(_ context: ProbeContext) throws -> [String: Double] {
-        let objective = context.objective, theta = context.parameters
-        let hessian = HessianOperator(objective: objective, at: theta)
         let b = context.batchSize
-        switch mode {
+        switch estimate.mode {
         case .exact:
-            let interaction = GradientInteraction(perSampleGradients: objective.perSampleGradients(at: theta, batch: nil),
-                                                  hessian: hessian)
+            let interaction = InteractionEstimate.exact(context)
             let rho = interaction.noise.concentration(batchSize: b, sampling: context.sampling)
             var out = [Self.ias.name: interaction.interactionAwareSharpness(batchSize: b, sampling: context.sampling),
                        Self.instabilityRatio.name: interaction.instabilityRatio(batchSize: b, sampling: context.sampling),
@@ -70,10 +59,7 @@ public struct InteractionProbe: Probe {
             SharpnessProbe.recordThreshold(context, into: &out)
             return out
         case .sampled:
-            let sampled = try sampledInteraction(hessian: hessian, populationSize: objective.sampleCount, batchSize: b,
-                                             sampling: context.sampling, batchCount: batchCount, seed: context.seed) { batch in
-                objective.gradient(at: theta, batch: batch)
-            }
+            let sampled = try estimate.sampled(context)
             var out = [Self.ias.name: sampled.interactionAwareSharpness.value,
                        Self.standardError.name: sampled.interactionAwareSharpness.standardError]
             SharpnessProbe.recordThreshold(context, into: &out)

@@ -21,12 +21,10 @@ import Theory
 /// The prediction is exact in expectation when L is quadratic; the gap measures the cubic remainder ϵ of
 /// eq. (7). The step is SGD's θ − ηg_ξ whatever the run's optimizer (paper 003 defines the quantity for
 /// SGD/GD). Needs random batches (any sampling but `fixed-order`). Metrics: ``documentation``.
-public struct LossChangeProbe: Probe {
-    enum Mode: String, CaseIterable, Sendable { case exact, sampled }
-    static let modeOption = ChoiceOption("mode", default: Mode.exact,
-                                         "tr(H S_b) of the prediction — exact: all N per-sample gradients; sampled: K random batches")
-    static let batchCountOption = IntegerOption("batch_count", default: 32, in: 1...1_000_000,
-                                                "K, the random batches averaged for the measured change (and, mode sampled, for tr(H S_b))")
+public struct LossChangeProbe: RandomBatchProbe {
+    static let options = InteractionEstimate.Options(
+        mode: "tr(H S_b) of the prediction — exact: all N per-sample gradients; sampled: K random batches",
+        batchCount: "K, the random batches averaged for the measured change (and, mode sampled, for tr(H S_b))")
     static let measured = ProbeMetric("loss_change", "(1/K) Σₖ [L(θ_t − η_t g_Bₖ) − L(θ_t)], Bₖ drawn with the run's b and sampling: "
                                       + "the Monte-Carlo E_ξ[L_{t+1}] − L_t (paper 003 Fig. 1)")
     static let standardError = ProbeMetric("loss_change_se", "s/√K, s the sample standard deviation of the K differences",
@@ -38,23 +36,17 @@ public struct LossChangeProbe: Probe {
     public static let documentation = ProbeDescription(
         name: "loss_change", summary: "E_ξ[L(θ − η g_ξ)] − L(θ) by Monte Carlo over K batches, and its prediction −η‖∇L‖² + (η²/2) tr(H S_b)",
         reference: "Lee & Jang, ICLR 2023 (paper 003), eqs. (1), (7), Fig. 1",
-        options: [modeOption.description, batchCountOption.description], metrics: [measured, standardError, predicted, predictedStandardError])
-    let mode: Mode
-    let batchCount: Int
+        options: options.descriptions, metrics: [measured, standardError, predicted, predictedStandardError])
+    let estimate: InteractionEstimate
 
     public init(options: inout ConfigReader) throws(ConfigError) {
-        mode = try Self.modeOption.read(&options)
-        batchCount = try Self.batchCountOption.read(&options)
-    }
-
-    public func check(_ setup: ProbeSetup) throws(ConfigError) {
-        try setup.requireRandomBatches(probe: Self.name)
+        estimate = try InteractionEstimate(options: &options, Self.options)
     }
 
     public mutating func measure(_ context: ProbeContext) throws -> [String: Double] {
         let objective = context.objective, theta = context.parameters, eta = context.learningRate
         let change = try sampledLossChange(objective: objective, at: theta, learningRate: eta, batchSize: context.batchSize,
-                                           sampling: context.sampling, batchCount: batchCount, seed: context.seed)
+                                           sampling: context.sampling, batchCount: estimate.batchCount, seed: context.seed)
         var out = [Self.measured.name: change.value]
         if change.standardError.isFinite { out[Self.standardError.name] = change.standardError }
         let (interaction, interactionError) = try traceHessianSecondMoment(context)
@@ -69,17 +61,11 @@ public struct LossChangeProbe: Probe {
 
     /// tr(H S_b) and, in mode sampled, its standard error.
     func traceHessianSecondMoment(_ context: ProbeContext) throws -> (value: Double, standardError: Double?) {
-        let objective = context.objective, theta = context.parameters
-        let hessian = HessianOperator(objective: objective, at: theta)
-        switch mode {
+        switch estimate.mode {
         case .exact:
-            let interaction = GradientInteraction(perSampleGradients: objective.perSampleGradients(at: theta, batch: nil), hessian: hessian)
-            return (interaction.interaction(batchSize: context.batchSize, sampling: context.sampling), nil)
+            return (InteractionEstimate.exact(context).interaction(batchSize: context.batchSize, sampling: context.sampling), nil)
         case .sampled:
-            let sampled = try sampledInteraction(hessian: hessian, populationSize: objective.sampleCount, batchSize: context.batchSize,
-                                                 sampling: context.sampling, batchCount: batchCount, seed: context.seed) { batch in
-                objective.gradient(at: theta, batch: batch)
-            }
+            let sampled = try estimate.sampled(context)
             return (sampled.interaction.value, sampled.interaction.standardError)
         }
     }

@@ -27,6 +27,11 @@ public struct IntegerOption: ProbeOption {
         IntegerOption("probes", default: k, in: 1...1_000_000, summary)
     }
 
+    /// `batch_count`: the number K of random batches a Monte-Carlo probe averages (default 32).
+    public static func batchCount(_ summary: String) -> IntegerOption {
+        IntegerOption("batch_count", default: 32, in: 1...1_000_000, summary)
+    }
+
     public var description: ProbeOptionDescription {
         ProbeOptionDescription(key: key, summary: summary, defaultValue: "\(defaultValue)", expected: ConfigReader.describe(range))
     }

@@ -107,10 +107,7 @@ struct DemoCommand: ParsableCommand {
         try? runStore.compact()
         try? runStore.close()
         let seconds = Date().timeIntervalSince(started)
-        if format.json {
-            try JSONOutput.print(Output(report: output, store: store, seconds: seconds, runs: digests, sgdEdge: sgdEdge))
-            return
-        }
+        if try format.printJSON(Output(report: output, store: store, seconds: seconds, runs: digests, sgdEdge: sgdEdge)) { return }
         for d in digests {
             let what = "\(d.sharpnessSymbol ?? "sharpness") vs \(d.thresholdSymbol ?? "its threshold")"
             let late: String = d.lateFractionNearThreshold.map { String(format: "%.0f%%", 100 * $0) } ?? "-"

@@ -83,10 +83,7 @@ struct ResultsCommand: ParsableCommand {
                 CheckpointSummary(step: $0.step, parametersDigest: ParameterBytes.digest($0.parameters), dimension: $0.parameters.count)
             }
             let config = try? ConfigValue.parse(yaml: run.config, source: "the stored config")
-            if output.json {
-                try JSONOutput.print(ShowResult(run: run.withoutConfig, config: config, metrics: metrics, checkpoint: checkpoint))
-                return
-            }
+            if try output.printJSON(ShowResult(run: run.withoutConfig, config: config, metrics: metrics, checkpoint: checkpoint)) { return }
             print("run \(run.id) \(run.name): \(run.status.rawValue) at step \(run.step)/\(run.totalSteps), seed \(run.seed), biaslab \(run.biaslabVersion)")
             print("started \(run.startedAt), finished \(run.finishedAt ?? "-")" + (run.message.map { "; \($0)" } ?? ""))
             if let checkpoint { print("last checkpoint: step \(checkpoint.step), d = \(checkpoint.dimension), parameters digest \(checkpoint.parametersDigest)") }

@@ -45,8 +45,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "The results store (SQLite); default: the config's `store`, or runs.sqlite.")
     var store: String?
 
-    @Option(help: "Without a terminal, print a progress line every N steps (default: about every 2 s).")
-    var progressEvery: Int?
+    @OptionGroup var progressOptions: ProgressOptions
 
     @OptionGroup var output: OutputOptions
 
@@ -58,12 +57,11 @@ struct RunCommand: ParsableCommand {
         }
         if resume != nil, !overrides.isEmpty { throw ValidationError("--set cannot change a run being resumed") }
         if resume != nil, sweepPoint { throw ValidationError("--sweep-point takes a CONFIG, not --resume") }
-        if let n = progressEvery, n < 1 { throw ValidationError("--progress-every must be at least 1, got \(n)") }
     }
 
     func run() throws {
         InterruptSignal.install()
-        let progress = ProgressLine(every: progressEvery)
+        let progress = ProgressLine(every: progressOptions.progressEvery)
         let options = RunOptions(softwareVersion: BiasLabVersion.string, progress: { progress.show($0) },
                                  shouldStop: { _ in InterruptSignal.receivedSignal != nil })
         let outcome: RunOutcome

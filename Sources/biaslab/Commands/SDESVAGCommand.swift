@@ -45,14 +45,10 @@ struct SDESVAGCommand: ParsableCommand {
                                         optimizer: process.family)).rounded())
         let report = Report(process: process.rawValue, ell: ell, r1: svag.r1, r2: svag.r2,
                             scaled: scaled.hyperparameters, steps: steps, paths: options.paths, seed: options.seed, series: moments.series)
-        if output.json {
-            try JSONOutput.print(report)
-            return
-        }
+        if try output.printJSON(report) { return }
         let s = scaled.hyperparameters
         print("SVAG ell = \(OptionCheck.show(ell)) (r1 = \(OptionCheck.show(svag.r1)), r2 = \(OptionCheck.show(svag.r2))): lr = \(OptionCheck.show(s.learningRate))"
-              + (s.beta1.map { ", beta1 = \(OptionCheck.show($0))" } ?? "") + (s.beta2.map { ", beta2 = \(OptionCheck.show($0))" } ?? "")
-              + (s.epsilon.map { ", eps = \(OptionCheck.show($0))" } ?? "") + "; \(steps) steps, \(options.paths) paths")
+              + OptionCheck.listed(["beta1": s.beta1, "beta2": s.beta2, "eps": s.epsilon]) + "; \(steps) steps, \(options.paths) paths")
         SDERunOptions.printTable(moments)
     }
 

@@ -52,14 +52,10 @@ struct SDESimulateCommand: ParsableCommand {
                                                  functions: source.functions)
         let report = Report(process: process.rawValue, invariants: sde.invariants, timeStep: step, paths: options.paths,
                             seed: options.seed, series: moments.series)
-        if output.json {
-            try JSONOutput.print(report)
-            return
-        }
+        if try output.printJSON(report) { return }
         let i = sde.invariants
         print("\(process.rawValue) SDE: sigma0 = \(OptionCheck.show(i.sigma0))"
-              + (i.c1.map { ", c1 = \(OptionCheck.show($0))" } ?? "") + (i.c2.map { ", c2 = \(OptionCheck.show($0))" } ?? "")
-              + (i.eps0.map { ", eps0 = \(OptionCheck.show($0))" } ?? "")
+              + OptionCheck.listed(["c1": i.c1, "c2": i.c2, "eps0": i.eps0])
               + ", eta*sigma^2 = \(OptionCheck.show(i.learningRateOverBatch)); dt = \(OptionCheck.show(step)), \(options.paths) paths")
         SDERunOptions.printTable(moments)
     }

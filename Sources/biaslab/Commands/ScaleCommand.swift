@@ -105,16 +105,13 @@ struct ScaleCommand: ParsableCommand {
         }
         let result = try scalingRule().apply(to: base, newBatchSize: Double(toBatchSize))
         let report = Report(result)
-        if output.json {
-            try JSONOutput.print(report)
-            return
-        }
+        if try output.printJSON(report) { return }
         let h = result.hyperparameters
         print("\(rule.rawValue) rule, \(base.optimizer.rawValue): batch \(batchSize) → \(toBatchSize) (κ = \(OptionCheck.show(result.kappa)))")
         print("  lr     \(OptionCheck.show(base.learningRate)) → \(OptionCheck.show(h.learningRate))")
-        if let old = base.beta1, let new = h.beta1 { print("  beta1  \(OptionCheck.show(old)) → \(OptionCheck.show(new))") }
-        if let old = base.beta2, let new = h.beta2 { print("  beta2  \(OptionCheck.show(old)) → \(OptionCheck.show(new))") }
-        if let old = base.epsilon, let new = h.epsilon { print("  eps    \(OptionCheck.show(old)) → \(OptionCheck.show(new))") }
+        for (name, old, new) in [("beta1 ", base.beta1, h.beta1), ("beta2 ", base.beta2, h.beta2), ("eps   ", base.epsilon, h.epsilon)] {
+            if let old, let new { print("  \(name) \(OptionCheck.show(old)) → \(OptionCheck.show(new))") }
+        }
         print("  steps  × \(OptionCheck.show(result.stepsFactor)) (same epochs)")
         if let before = result.concentrationBefore, let after = result.concentrationAfter {
             print("  rho_b  \(OptionCheck.show(before)) → \(OptionCheck.show(after))")

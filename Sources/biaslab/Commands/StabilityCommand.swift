@@ -69,10 +69,7 @@ struct StabilityCommand: ParsableCommand {
                          twoOverLr: report.twoOverLearningRate, sharpness: c.sharpness, sharpnessMeasure: report.sharpnessMeasure,
                          threshold: c.threshold, thresholdRatio: c.ratio, regime: c.regime.rawValue,
                          predictedLossChange: report.predictedLossChange, preconditioner: report.preconditionerSource)
-        if output.json {
-            try JSONOutput.print(out)
-            return
-        }
+        if try output.printJSON(out) { return }
         print("ias = \(OptionCheck.show(out.ias)), rho_b = \(OptionCheck.show(out.rhoB)), "
               + "instability_ratio tr(HS_b)/tr(S_n) = \(OptionCheck.show(out.instabilityRatio)) vs 2/lr = \(OptionCheck.show(out.twoOverLr))")
         print("\(out.sharpnessMeasure) = \(OptionCheck.show(out.sharpness)), threshold = \(OptionCheck.show(out.threshold)): "

@@ -70,10 +70,7 @@ struct StabilityThresholdCommand: ParsableCommand {
         let classification = try sharpness.map { try StabilityClassification(sharpness: $0, threshold: threshold, edgeBand: edgeBand) }
         let report = Report(threshold: threshold, measure: measure, thresholdRatio: classification?.ratio,
                             regime: classification?.regime.rawValue, edgeBand: classification == nil ? nil : edgeBand)
-        if output.json {
-            try JSONOutput.print(report)
-            return
-        }
+        if try output.printJSON(report) { return }
         print("threshold = \(OptionCheck.show(threshold)) for the \(measure)")
         if let classification {
             print("sharpness \(OptionCheck.show(classification.sharpness)): threshold_ratio = \(OptionCheck.show(classification.ratio)), "

@@ -84,13 +84,11 @@ struct SweepCommand: ParsableCommand {
         var jobs = 1
         @Option(help: "Run only shard i of n (1 ≤ i ≤ n): the points k with k mod n = i − 1.")
         var shard: String?
-        @Option(help: "Without a terminal, print a progress line every N steps (default: about every 2 s).")
-        var progressEvery: Int?
+        @OptionGroup var progressOptions: ProgressOptions
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
             if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
-            if let n = progressEvery, n < 1 { throw ValidationError("--progress-every must be at least 1, got \(n)") }
         }
 
         func run() throws {
@@ -104,7 +102,7 @@ struct SweepCommand: ParsableCommand {
             do { _ = try RunStore(url: store) } catch let error as StoreError {  // create the store (and its WAL mode) before any child opens it
                 throw UsageError("--store: \(error)")
             }
-            let results = try SweepProcesses.run(plan.pending, jobs: jobs, store: store, progressEvery: progressEvery)
+            let results = try SweepProcesses.run(plan.pending, jobs: jobs, store: store, progressEvery: progressOptions.progressEvery)
             let summary = try SweepSummary(spec: spec, points: part.select(points), store: RunStore(url: store, mode: .readOnly))
             if output.json {
                 struct Output: Encodable { let shard: String; let skipped: Int; let ran: [SweepProcesses.Result]; let summary: SweepSummary }

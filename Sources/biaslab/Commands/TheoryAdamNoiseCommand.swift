@@ -115,10 +115,7 @@ struct TheoryAdamNoiseCommand: ParsableCommand {
                                                   regime: recommendation.regime.rawValue, reason: recommendation.reason),
                             bSimple: measured?.simpleNoiseScale, fbNorm: measured.map { VectorOps.norm($0.fullBatch) },
                             mbnNorms: measured?.miniBatchNoise.map { VectorOps.norm($0) })
-        if output.json {
-            try JSONOutput.print(report)
-            return
-        }
+        if try output.printJSON(report) { return }
         let show = OptionCheck.show
         print("Adam (beta1, beta2) = (\(show(coefficients.beta1)), \(show(coefficients.beta2))), lambda = \(show(lambda))")
         print("  C1 = \(show(report.c1))  C2 = \(show(report.c2))  C3 = \(show(report.c3))  C4 = \(show(report.c4))  C5 = \(show(report.c5))")

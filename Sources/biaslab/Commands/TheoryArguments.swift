@@ -43,4 +43,9 @@ enum OptionCheck {
     static func show(_ value: Double) -> String {
         value == 0 || (abs(value) >= 1e-4 && abs(value) < 1e6) ? String(format: "%.6g", value) : String(format: "%.4e", value)
     }
+
+    /// ", name = value" for each setting that has a value, in order (for a one-line summary).
+    static func listed(_ optional: KeyValuePairs<String, Double?>) -> String {
+        optional.map { name, value in value.map { ", \(name) = \(show($0))" } ?? "" }.joined()
+    }
 }

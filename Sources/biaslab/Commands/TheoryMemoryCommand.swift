@@ -93,10 +93,7 @@ struct TheoryMemoryCommand: ParsableCommand {
                             },
                             correctionNorm: correctionNorm, driftNorm: driftNorm,
                             modifiedLoss: MemoryModifiedLoss.terms(for: rule, learningRate: h))
-        if output.json {
-            try JSONOutput.print(report)
-            return
-        }
+        if try output.printJSON(report) { return }
         let show = OptionCheck.show
         print("\(report.optimizer), h = \(show(h)), \(step.map { "step n = \($0)" } ?? "limit n → ∞")")
         if terms.isEmpty { print("  M is not a sum of fixed terms here (Lion-𝒦 without bias correction at finite n, or sign Lion: M = 0)") }

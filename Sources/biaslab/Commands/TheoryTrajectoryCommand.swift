@@ -77,10 +77,7 @@ struct TheoryTrajectoryCommand: ParsableCommand {
         if let html {
             try StandardStreams.writeFile(MemoryTrajectoryReport.html(order, optimizer: optimizer.optimizer ?? "the optimizer"), to: html, option: "-o")
         }
-        if output.json {
-            try JSONOutput.print(report)
-            return
-        }
+        if try output.printJSON(report) { return }
         let show = OptionCheck.show
         print("h            without M     with M")
         for (j, h) in order.learningRates.enumerated() {

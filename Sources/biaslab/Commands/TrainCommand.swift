@@ -88,7 +88,7 @@ struct TrainCommand: ParsableCommand {
             catch { throw ComputationError("--save-params: \(error)") }
         }
         let result = Result(optimizer: spec.preset, steps: steps, finalLoss: finalLoss, losses: losses)
-        if output.json { try JSONOutput.print(result); return }
+        if try output.printJSON(result) { return }
         print("optimizer: \(spec.preset)\nsteps: \(steps)\nfinal_loss: \(finalLoss)")
     }
 }
