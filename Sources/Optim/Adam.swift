@@ -46,66 +46,50 @@ import Foundation
 /// decoupled), default λ = 0.01; optax `adam` = (outsideSqrt via `eps`, on, none) and `eps_root` is an
 /// extra ε inside; optax `adamw` = decoupled with λ multiplied by η; MLX `Adam` = bias correction off;
 /// TF1's ε̂ equals ε = ε̂/√(1 − β₂ᵗ) here; Cattaneo & Shigida = insideSqrt.
-public struct Adam: AdaptiveOptimizer {
-    public struct Hyperparameters: Codable, Equatable, Sendable {
-        public let learningRate: Double
-        public let beta1: Double
-        public let beta2: Double
-        public let epsilon: Double
-        public let epsilonPlacement: EpsilonPlacement
-        public let biasCorrection: BiasCorrection
-        public let secondMomentTiming: SecondMomentTiming
-        public let weightDecayMode: WeightDecayMode
-        public let weightDecay: Double
+public typealias Adam = Configured<AdamRule>
 
-        /// Defaults are Kingma & Ba's (η = 10⁻³, β = (0.9, 0.999), ε = 10⁻⁸ outside, bias-corrected).
-        public init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
-                    epsilon: Double = 1e-8, epsilonPlacement: EpsilonPlacement = .outsideSqrt,
-                    biasCorrection: BiasCorrection = .on, secondMomentTiming: SecondMomentTiming = .current,
-                    weightDecayMode: WeightDecayMode = .none, weightDecay: Double = 0) throws {
-            self.learningRate = learningRate
-            self.beta1 = beta1
-            self.beta2 = beta2
-            self.epsilon = epsilon
-            self.epsilonPlacement = epsilonPlacement
-            self.biasCorrection = biasCorrection
-            self.secondMomentTiming = secondMomentTiming
-            self.weightDecayMode = weightDecayMode
-            self.weightDecay = weightDecay
-            try validate()
-        }
+/// Adam's own settings: β₁, β₂, ε and the conventions.
+public struct AdamRule: AdaptiveRuleSettings, SecondMomentSettings {
+    public let beta1: Double
+    public let beta2: Double
+    public let epsilon: Double
+    public let epsilonPlacement: EpsilonPlacement
+    public let biasCorrection: BiasCorrection
+    public let secondMomentTiming: SecondMomentTiming
 
-        public func validate() throws {
-            try Validate.rates(self)
-            try Validate.unitInterval(beta1, "beta1")
-            try Validate.unitInterval(beta2, "beta2")
-            try Validate.nonNegative(epsilon, "eps")
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case learningRate = "lr", beta1, beta2, epsilon = "eps", epsilonPlacement = "eps_placement"
-            case biasCorrection = "bias_correction", secondMomentTiming = "v_timing"
-            case weightDecayMode = "weight_decay_mode", weightDecay = "weight_decay"
-        }
+    public func validate() throws {
+        try Validate.unitInterval(beta1, "beta1")
+        try Validate.unitInterval(beta2, "beta2")
+        try Validate.nonNegative(epsilon, "eps")
     }
 
-    public var hyperparameters: Hyperparameters
-    public var schedules: Schedules
+    public var firstMomentDecay: Double? { beta1 }
 
-    public init(_ hyperparameters: Hyperparameters, schedules: Schedules = .constant) {
-        self.hyperparameters = hyperparameters
-        self.schedules = schedules
+    enum CodingKeys: String, CodingKey {
+        case beta1, beta2, epsilon = "eps", epsilonPlacement = "eps_placement"
+        case biasCorrection = "bias_correction", secondMomentTiming = "v_timing"
     }
 
-    var rule: AdaptiveRule {
-        let h = hyperparameters
-        return AdaptiveRule(learningRate: h.learningRate, beta1: h.beta1, beta2: h.beta2, epsilon: h.epsilon,
-                            numerator: .momentum, denominator: .root(h.epsilonPlacement),
-                            biasCorrection: h.biasCorrection, timing: h.secondMomentTiming,
-                            weightDecayMode: h.weightDecayMode, weightDecay: h.weightDecay,
-                            grouping: .perCoordinate, schedules: schedules)
+    static func rule(_ optimizer: Adam) -> AdaptiveRule {
+        AdaptiveRule(optimizer.hyperparameters, beta1: optimizer.hyperparameters.beta1, numerator: .momentum,
+                     schedules: optimizer.schedules)
     }
+}
 
+extension RuleHyperparameters<AdamRule> {
+    /// Defaults are Kingma & Ba's (η = 10⁻³, β = (0.9, 0.999), ε = 10⁻⁸ outside, bias-corrected).
+    public init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
+                epsilon: Double = 1e-8, epsilonPlacement: EpsilonPlacement = .outsideSqrt,
+                biasCorrection: BiasCorrection = .on, secondMomentTiming: SecondMomentTiming = .current,
+                weightDecayMode: WeightDecayMode = .none, weightDecay: Double = 0) throws {
+        try self.init(learningRate: learningRate,
+                      AdamRule(beta1: beta1, beta2: beta2, epsilon: epsilon, epsilonPlacement: epsilonPlacement,
+                               biasCorrection: biasCorrection, secondMomentTiming: secondMomentTiming),
+                      weightDecayMode: weightDecayMode, weightDecay: weightDecay)
+    }
+}
+
+extension Adam {
     /// The unrolled weighted-sum form of paper 000 §3.3: the update direction u_t (θ_t = θ_{t−1} − η u_t)
     /// of step t = `history.count`, from the gradients g_0 … g_{t−1} at the iterates where they were taken:
     ///

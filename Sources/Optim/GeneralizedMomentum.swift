@@ -33,50 +33,34 @@
 /// (digest 003 §2.9).
 ///
 /// Differs from: PyTorch keeps η outside the buffer, so with a learning-rate schedule the two forms differ.
-public struct GeneralizedMomentum: MomentumOptimizer {
-    public struct Hyperparameters: Codable, Equatable, Sendable {
-        public let learningRate: Double
-        public let beta1: Double
-        public let beta2: Double
-        public let weightDecayMode: WeightDecayMode
-        public let weightDecay: Double
+public typealias GeneralizedMomentum = Configured<GeneralizedMomentumRule>
 
-        public init(learningRate: Double = 0.01, beta1: Double = 0.9, beta2: Double = 0.9,
-                    weightDecayMode: WeightDecayMode = .none, weightDecay: Double = 0) throws {
-            self.learningRate = learningRate
-            self.beta1 = beta1
-            self.beta2 = beta2
-            self.weightDecayMode = weightDecayMode
-            self.weightDecay = weightDecay
-            try validate()
-        }
+/// Generalized momentum's own settings: β₁ (momentum) and β₂ (look-ahead).
+public struct GeneralizedMomentumRule: MomentumRule {
+    public let beta1: Double
+    public let beta2: Double
 
-        public func validate() throws {
-            try Validate.rates(self)
-            try Validate.unitInterval(beta1, "beta1")
-            try Validate.unitInterval(beta2, "beta2")
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case learningRate = "lr", beta1, beta2, weightDecayMode = "weight_decay_mode", weightDecay = "weight_decay"
-        }
-    }
-
-    public var hyperparameters: Hyperparameters
-    public var schedules: Schedules
-
-    public init(_ hyperparameters: Hyperparameters, schedules: Schedules = .constant) {
-        self.hyperparameters = hyperparameters
-        self.schedules = schedules
+    public func validate() throws {
+        try Validate.unitInterval(beta1, "beta1")
+        try Validate.unitInterval(beta2, "beta2")
     }
 
     func update(_ phi: inout [Double], gradient g: [Double], rates: StepRates, state: inout MomentumState) {
-        let h = hyperparameters
         let previous = state.momentum
-        UpdateRules.accumulate(&state.momentum, g, decay: h.beta1, inputWeight: -rates.learningRate)
-        for i in phi.indices { phi[i] += (1 + h.beta2) * state.momentum[i] - h.beta2 * previous[i] }
+        UpdateRules.accumulate(&state.momentum, g, decay: beta1, inputWeight: -rates.learningRate)
+        for i in phi.indices { phi[i] += (1 + beta2) * state.momentum[i] - beta2 * previous[i] }
     }
+}
 
+extension RuleHyperparameters<GeneralizedMomentumRule> {
+    public init(learningRate: Double = 0.01, beta1: Double = 0.9, beta2: Double = 0.9,
+                weightDecayMode: WeightDecayMode = .none, weightDecay: Double = 0) throws {
+        try self.init(learningRate: learningRate, GeneralizedMomentumRule(beta1: beta1, beta2: beta2),
+                      weightDecayMode: weightDecayMode, weightDecay: weightDecay)
+    }
+}
+
+extension GeneralizedMomentum {
     /// The paper's θ_t = φ_t − β₂δ_{t−1}, from the look-ahead parameters φ_t and the state.
     public func paperIterate(parameters: [Double], state: MomentumState) -> [Double] {
         zip(parameters, state.momentum).map { $0 - hyperparameters.beta2 * $1 }

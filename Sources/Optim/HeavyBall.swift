@@ -31,61 +31,45 @@
 /// Differs from: PyTorch starts the buffer at b₁ = g without dampening (`bufferStart = firstGradient`);
 /// optax `sgd(momentum=β)` is `zero` with τ = 0; paper 003's Polyak form puts η inside the buffer (see
 /// `GeneralizedMomentum`), which differs once η changes with a schedule.
-public struct HeavyBall: MomentumOptimizer {
-    public struct Hyperparameters: Codable, Equatable, Sendable {
-        public let learningRate: Double
-        public let momentum: Double
-        public let dampening: Double
-        public let variant: MomentumVariant
-        public let bufferStart: MomentumBufferStart
-        public let weightDecayMode: WeightDecayMode
-        public let weightDecay: Double
+public typealias HeavyBall = Configured<HeavyBallRule>
 
-        public init(learningRate: Double = 0.01, momentum: Double = 0.9, dampening: Double = 0,
-                    variant: MomentumVariant = .heavyBall, bufferStart: MomentumBufferStart = .zero,
-                    weightDecayMode: WeightDecayMode = .none, weightDecay: Double = 0) throws {
-            self.learningRate = learningRate
-            self.momentum = momentum
-            self.dampening = dampening
-            self.variant = variant
-            self.bufferStart = bufferStart
-            self.weightDecayMode = weightDecayMode
-            self.weightDecay = weightDecay
-            try validate()
-        }
+/// Heavy ball's own settings: β, τ, the variant and how the buffer starts.
+public struct HeavyBallRule: MomentumRule {
+    public let momentum: Double
+    public let dampening: Double
+    public let variant: MomentumVariant
+    public let bufferStart: MomentumBufferStart
 
-        public func validate() throws {
-            try Validate.rates(self)
-            try Validate.unitInterval(momentum, "momentum")
-            try Validate.closedUnitInterval(dampening, "dampening")
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case learningRate = "lr", momentum, dampening, variant, bufferStart = "buffer_start"
-            case weightDecayMode = "weight_decay_mode", weightDecay = "weight_decay"
-        }
+    public func validate() throws {
+        try Validate.unitInterval(momentum, "momentum")
+        try Validate.closedUnitInterval(dampening, "dampening")
     }
 
-    public var hyperparameters: Hyperparameters
-    public var schedules: Schedules
-
-    public init(_ hyperparameters: Hyperparameters, schedules: Schedules = .constant) {
-        self.hyperparameters = hyperparameters
-        self.schedules = schedules
+    enum CodingKeys: String, CodingKey {
+        case momentum, dampening, variant, bufferStart = "buffer_start"
     }
 
     func update(_ theta: inout [Double], gradient g: [Double], rates: StepRates, state: inout MomentumState) {
-        let h = hyperparameters
-        if state.step == 0 && h.bufferStart == .firstGradient {
+        if state.step == 0 && bufferStart == .firstGradient {
             state.momentum = g
         } else {
-            UpdateRules.accumulate(&state.momentum, g, decay: h.momentum, inputWeight: 1 - h.dampening)
+            UpdateRules.accumulate(&state.momentum, g, decay: momentum, inputWeight: 1 - dampening)
         }
         var u = state.momentum
-        if h.variant == .nesterov {
+        if variant == .nesterov {
             u = g
-            UpdateRules.accumulate(&u, state.momentum, decay: 1, inputWeight: h.momentum)
+            UpdateRules.accumulate(&u, state.momentum, decay: 1, inputWeight: momentum)
         }
         UpdateRules.descend(&theta, along: u, learningRate: rates.learningRate)
+    }
+}
+
+extension RuleHyperparameters<HeavyBallRule> {
+    public init(learningRate: Double = 0.01, momentum: Double = 0.9, dampening: Double = 0,
+                variant: MomentumVariant = .heavyBall, bufferStart: MomentumBufferStart = .zero,
+                weightDecayMode: WeightDecayMode = .none, weightDecay: Double = 0) throws {
+        try self.init(learningRate: learningRate,
+                      HeavyBallRule(momentum: momentum, dampening: dampening, variant: variant, bufferStart: bufferStart),
+                      weightDecayMode: weightDecayMode, weightDecay: weightDecay)
     }
 }

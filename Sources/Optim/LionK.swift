@@ -34,46 +34,8 @@
 /// - Cattaneo & Shigida, paper 001 Example 1.5, §4, App. L (digest 001 §3.6–3.8).
 ///
 /// Differs from: Chen et al. store the negated momentum; the iterates are the same.
-public struct LionK: MomentumOptimizer {
-    public struct Hyperparameters: Codable, Equatable, Sendable {
-        public let learningRate: Double
-        public let beta1: Double
-        public let beta2: Double
-        public let biasCorrection: BiasCorrection
-        public let stepOrder: LionStepOrder
-        public let weightDecayMode: WeightDecayMode
-        public let weightDecay: Double
-
-        /// Defaults are official Lion's (h = 10⁻⁴, (ρ₁, ρ₂) = (0.9, 0.99), no bias correction).
-        public init(learningRate: Double = 1e-4, beta1: Double = 0.9, beta2: Double = 0.99,
-                    biasCorrection: BiasCorrection = .off, stepOrder: LionStepOrder = .decayThenUpdate,
-                    weightDecayMode: WeightDecayMode = .decoupled, weightDecay: Double = 0) throws {
-            self.learningRate = learningRate
-            self.beta1 = beta1
-            self.beta2 = beta2
-            self.biasCorrection = biasCorrection
-            self.stepOrder = stepOrder
-            self.weightDecayMode = weightDecayMode
-            self.weightDecay = weightDecay
-            try validate()
-        }
-
-        public func validate() throws {
-            try Validate.rates(self)
-            try Validate.unitInterval(beta1, "beta1")
-            if biasCorrection == .on {
-                try Validate.openUnitInterval(beta2, "beta2")
-            } else {
-                try Validate.unitInterval(beta2, "beta2")
-            }
-            try Validate.nonNegative(weightDecay, "weight_decay")
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case learningRate = "lr", beta1, beta2, biasCorrection = "bias_correction", stepOrder = "step_order"
-            case weightDecayMode = "weight_decay_mode", weightDecay = "weight_decay"
-        }
-    }
+public struct LionK: Optimizer {
+    public typealias Hyperparameters = RuleHyperparameters<LionKRule>
 
     public var hyperparameters: Hyperparameters
     public let kernel: ConvexKernel
@@ -85,9 +47,14 @@ public struct LionK: MomentumOptimizer {
         self.schedules = schedules
     }
 
-    var stepOrder: LionStepOrder { hyperparameters.stepOrder }
+    public func step(parameters: inout [Double], gradient: [Double], state: inout MomentumState) {
+        UpdateRules.momentumStep(parameters: &parameters, gradient: gradient, state: &state, schedules: schedules,
+                                 hyperparameters: hyperparameters, order: hyperparameters.stepOrder) { theta, g, rates, state in
+            update(&theta, gradient: g, rates: rates, state: &state)
+        }
+    }
 
-    func update(_ theta: inout [Double], gradient g: [Double], rates: StepRates, state: inout MomentumState) {
+    private func update(_ theta: inout [Double], gradient g: [Double], rates: StepRates, state: inout MomentumState) {
         let h = hyperparameters
         var c: [Double]
         switch h.biasCorrection {
@@ -104,6 +71,38 @@ public struct LionK: MomentumOptimizer {
         }
         let direction = kernel.gradient(c.map { -$0 }).map { -$0 }
         UpdateRules.descend(&theta, along: direction, learningRate: rates.learningRate)
+    }
+}
+
+/// Lion-𝒦's own settings: ρ₁, ρ₂ (`beta1`, `beta2`), bias correction and the step order.
+public struct LionKRule: RuleSettings {
+    public let beta1: Double
+    public let beta2: Double
+    public let biasCorrection: BiasCorrection
+    public let stepOrder: LionStepOrder
+
+    public func validate() throws {
+        try Validate.unitInterval(beta1, "beta1")
+        if biasCorrection == .on {
+            try Validate.openUnitInterval(beta2, "beta2")
+        } else {
+            try Validate.unitInterval(beta2, "beta2")
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case beta1, beta2, biasCorrection = "bias_correction", stepOrder = "step_order"
+    }
+}
+
+extension RuleHyperparameters<LionKRule> {
+    /// Defaults are official Lion's (h = 10⁻⁴, (ρ₁, ρ₂) = (0.9, 0.99), no bias correction).
+    public init(learningRate: Double = 1e-4, beta1: Double = 0.9, beta2: Double = 0.99,
+                biasCorrection: BiasCorrection = .off, stepOrder: LionStepOrder = .decayThenUpdate,
+                weightDecayMode: WeightDecayMode = .decoupled, weightDecay: Double = 0) throws {
+        try self.init(learningRate: learningRate,
+                      LionKRule(beta1: beta1, beta2: beta2, biasCorrection: biasCorrection, stepOrder: stepOrder),
+                      weightDecayMode: weightDecayMode, weightDecay: weightDecay)
     }
 }
 

@@ -1,46 +1,42 @@
 /// Each optimizer family's settings type: the hyperparameters (plus the family's own options) that a
 /// preset fixes and overrides change, and how they build the optimizer and print its formula.
 
-extension SGD.Hyperparameters: OptimizerSettings {
+extension SGDRule: FamilyRule {
     public static let optimizerName = "SGD"
-    public var formula: String { OptimizerFormula.sgd(self) }
-    public func makeOptimizer(structure: ProblemStructure) throws -> AnyOptimizer { .sgd(SGD(self)) }
+    public static func formula(_ h: SGD.Hyperparameters) -> String { OptimizerFormula.sgd(h) }
+    public static func erase(_ optimizer: SGD) -> AnyOptimizer { .sgd(optimizer) }
 }
 
-extension HeavyBall.Hyperparameters: OptimizerSettings {
+extension HeavyBallRule: FamilyRule {
     public static let optimizerName = "heavy ball"
-    public var formula: String { OptimizerFormula.heavyBall(self) }
-    public func makeOptimizer(structure: ProblemStructure) throws -> AnyOptimizer { .heavyBall(HeavyBall(self)) }
+    public static func formula(_ h: HeavyBall.Hyperparameters) -> String { OptimizerFormula.heavyBall(h) }
+    public static func erase(_ optimizer: HeavyBall) -> AnyOptimizer { .heavyBall(optimizer) }
 }
 
-extension GeneralizedMomentum.Hyperparameters: OptimizerSettings {
+extension GeneralizedMomentumRule: FamilyRule {
     public static let optimizerName = "generalized momentum"
-    public var formula: String { OptimizerFormula.generalizedMomentum(self) }
-    public func makeOptimizer(structure: ProblemStructure) throws -> AnyOptimizer {
-        .generalizedMomentum(GeneralizedMomentum(self))
-    }
+    public static func formula(_ h: GeneralizedMomentum.Hyperparameters) -> String { OptimizerFormula.generalizedMomentum(h) }
+    public static func erase(_ optimizer: GeneralizedMomentum) -> AnyOptimizer { .generalizedMomentum(optimizer) }
 }
 
-extension Signum.Hyperparameters: OptimizerSettings {
+extension SignumRule: FamilyRule {
     public static let optimizerName = "Signum"
-    public var formula: String { OptimizerFormula.signum(self) }
-    public func makeOptimizer(structure: ProblemStructure) throws -> AnyOptimizer { .signum(Signum(self)) }
+    public static func formula(_ h: Signum.Hyperparameters) -> String { OptimizerFormula.signum(h) }
+    public static func erase(_ optimizer: Signum) -> AnyOptimizer { .signum(optimizer) }
 }
 
-extension Adam.Hyperparameters: OptimizerSettings {
+extension AdamRule: FamilyRule {
     public static let optimizerName = "Adam"
-    public var firstMomentDecay: Double? { beta1 }
-    public var formula: String { Adam(self).rule.formula(.perCoordinate) }
-    public func makeOptimizer(structure: ProblemStructure) throws -> AnyOptimizer { .adam(Adam(self)) }
+    public static func formula(_ h: Adam.Hyperparameters) -> String { Adam(h).rule.formula(.perCoordinate) }
+    public static func erase(_ optimizer: Adam) -> AnyOptimizer { .adam(optimizer) }
 }
 
-extension RMSprop.Hyperparameters: OptimizerSettings {
+extension RMSpropRule: FamilyRule {
     public static let optimizerName = "RMSprop"
-    public var formula: String { RMSprop(self).rule.formula(.perCoordinate) }
-    public func makeOptimizer(structure: ProblemStructure) throws -> AnyOptimizer { .rmsprop(RMSprop(self)) }
+    public static func formula(_ h: RMSprop.Hyperparameters) -> String { RMSprop(h).rule.formula(.perCoordinate) }
+    public static func erase(_ optimizer: RMSprop) -> AnyOptimizer { .rmsprop(optimizer) }
 }
 
-extension LionK.Hyperparameters: ValidatedSettings {}
 
 extension AdaptiveRule {
     /// This rule's update in one line (`OptimizerFormula.adaptive`).

@@ -31,60 +31,41 @@
 /// Differs from: PyTorch `RMSprop` (α = 0.99, ε = 10⁻⁸ outside, no bias correction; its `centered` and
 /// `momentum` options are not implemented); optax `rmsprop` puts ε inside the root (`eps_in_sqrt=True`) with
 /// no bias correction; optax `scale_by_rms(eps_in_sqrt=False, bias_correction=True)` equals Adam with β₁ = 0.
-public struct RMSprop: AdaptiveOptimizer {
-    public struct Hyperparameters: Codable, Equatable, Sendable {
-        public let learningRate: Double
-        public let beta2: Double
-        public let epsilon: Double
-        public let epsilonPlacement: EpsilonPlacement
-        public let biasCorrection: BiasCorrection
-        public let secondMomentTiming: SecondMomentTiming
-        public let weightDecayMode: WeightDecayMode
-        public let weightDecay: Double
+public typealias RMSprop = Configured<RMSpropRule>
 
-        /// Defaults are PyTorch's (η = 10⁻², β = 0.99, ε = 10⁻⁸ outside, no bias correction).
-        public init(learningRate: Double = 1e-2, beta2: Double = 0.99, epsilon: Double = 1e-8,
-                    epsilonPlacement: EpsilonPlacement = .outsideSqrt, biasCorrection: BiasCorrection = .off,
-                    secondMomentTiming: SecondMomentTiming = .current,
-                    weightDecayMode: WeightDecayMode = .none, weightDecay: Double = 0) throws {
-            self.learningRate = learningRate
-            self.beta2 = beta2
-            self.epsilon = epsilon
-            self.epsilonPlacement = epsilonPlacement
-            self.biasCorrection = biasCorrection
-            self.secondMomentTiming = secondMomentTiming
-            self.weightDecayMode = weightDecayMode
-            self.weightDecay = weightDecay
-            try validate()
-        }
+/// RMSprop's own settings: Adam's without β₁.
+public struct RMSpropRule: AdaptiveRuleSettings, SecondMomentSettings {
+    public let beta2: Double
+    public let epsilon: Double
+    public let epsilonPlacement: EpsilonPlacement
+    public let biasCorrection: BiasCorrection
+    public let secondMomentTiming: SecondMomentTiming
 
-        /// Adam's checks, with β₁ = 0.
-        public func validate() throws {
-            _ = try Adam.Hyperparameters(learningRate: learningRate, beta1: 0, beta2: beta2, epsilon: epsilon,
-                                         weightDecay: weightDecay)
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case learningRate = "lr", beta2, epsilon = "eps", epsilonPlacement = "eps_placement"
-            case biasCorrection = "bias_correction", secondMomentTiming = "v_timing"
-            case weightDecayMode = "weight_decay_mode", weightDecay = "weight_decay"
-        }
+    /// Adam's checks, with β₁ = 0.
+    public func validate() throws {
+        try Validate.unitInterval(beta2, "beta2")
+        try Validate.nonNegative(epsilon, "eps")
     }
 
-    public var hyperparameters: Hyperparameters
-    public var schedules: Schedules
-
-    public init(_ hyperparameters: Hyperparameters, schedules: Schedules = .constant) {
-        self.hyperparameters = hyperparameters
-        self.schedules = schedules
+    enum CodingKeys: String, CodingKey {
+        case beta2, epsilon = "eps", epsilonPlacement = "eps_placement"
+        case biasCorrection = "bias_correction", secondMomentTiming = "v_timing"
     }
 
-    var rule: AdaptiveRule {
-        let h = hyperparameters
-        return AdaptiveRule(learningRate: h.learningRate, beta1: 0, beta2: h.beta2, epsilon: h.epsilon,
-                            numerator: .gradient, denominator: .root(h.epsilonPlacement),
-                            biasCorrection: h.biasCorrection, timing: h.secondMomentTiming,
-                            weightDecayMode: h.weightDecayMode, weightDecay: h.weightDecay,
-                            grouping: .perCoordinate, schedules: schedules)
+    static func rule(_ optimizer: RMSprop) -> AdaptiveRule {
+        AdaptiveRule(optimizer.hyperparameters, beta1: 0, numerator: .gradient, schedules: optimizer.schedules)
+    }
+}
+
+extension RuleHyperparameters<RMSpropRule> {
+    /// Defaults are PyTorch's (η = 10⁻², β = 0.99, ε = 10⁻⁸ outside, no bias correction).
+    public init(learningRate: Double = 1e-2, beta2: Double = 0.99, epsilon: Double = 1e-8,
+                epsilonPlacement: EpsilonPlacement = .outsideSqrt, biasCorrection: BiasCorrection = .off,
+                secondMomentTiming: SecondMomentTiming = .current,
+                weightDecayMode: WeightDecayMode = .none, weightDecay: Double = 0) throws {
+        try self.init(learningRate: learningRate,
+                      RMSpropRule(beta2: beta2, epsilon: epsilon, epsilonPlacement: epsilonPlacement,
+                                  biasCorrection: biasCorrection, secondMomentTiming: secondMomentTiming),
+                      weightDecayMode: weightDecayMode, weightDecay: weightDecay)
     }
 }

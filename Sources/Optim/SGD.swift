@@ -22,40 +22,22 @@
 ///
 /// Differs from: nothing; PyTorch `SGD(momentum=0)` and optax `sgd` agree (PyTorch's `weight_decay` is
 /// coupled).
-public struct SGD: MomentumOptimizer {
-    public struct Hyperparameters: Codable, Equatable, Sendable {
-        public let learningRate: Double
-        public let weightDecayMode: WeightDecayMode
-        public let weightDecay: Double
+public typealias SGD = Configured<SGDRule>
 
-        public init(learningRate: Double = 0.01, weightDecayMode: WeightDecayMode = .none,
-                    weightDecay: Double = 0) throws {
-            self.learningRate = learningRate
-            self.weightDecayMode = weightDecayMode
-            self.weightDecay = weightDecay
-            try validate()
-        }
+/// SGD adds no setting to η and weight decay.
+public struct SGDRule: MomentumRule {
+    public func validate() throws {}
 
-        public func validate() throws {
-            try Validate.rates(self)
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case learningRate = "lr", weightDecayMode = "weight_decay_mode", weightDecay = "weight_decay"
-        }
-    }
-
-    public var hyperparameters: Hyperparameters
-    public var schedules: Schedules
-
-    public init(_ hyperparameters: Hyperparameters, schedules: Schedules = .constant) {
-        self.hyperparameters = hyperparameters
-        self.schedules = schedules
-    }
-
-    public func initialState(dimension: Int) -> MomentumState { MomentumState(momentum: []) }
+    /// No buffer: SGD's state keeps `momentum` empty.
+    public static func initialState(_ optimizer: SGD, dimension: Int) -> MomentumState { MomentumState(momentum: []) }
 
     func update(_ theta: inout [Double], gradient g: [Double], rates: StepRates, state: inout MomentumState) {
         UpdateRules.descend(&theta, along: g, learningRate: rates.learningRate)
+    }
+}
+
+extension RuleHyperparameters<SGDRule> {
+    public init(learningRate: Double = 0.01, weightDecayMode: WeightDecayMode = .none, weightDecay: Double = 0) throws {
+        try self.init(learningRate: learningRate, SGDRule(), weightDecayMode: weightDecayMode, weightDecay: weightDecay)
     }
 }

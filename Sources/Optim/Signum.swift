@@ -27,51 +27,35 @@
 /// - Paper 001 §3.9 (Signum = Lion with ρ₁ = ρ₂; signGD as Adam's first-order approximation; digest 001).
 ///
 /// Differs from: Bernstein et al. write m ← βm + (1 − β)g as here; some codes use m ← βm + g (same sign).
-public struct Signum: MomentumOptimizer {
-    public struct Hyperparameters: Codable, Equatable, Sendable {
-        public let learningRate: Double
-        public let momentum: Double
-        public let signFunction: SignFunction
-        public let epsilon: Double
-        public let weightDecayMode: WeightDecayMode
-        public let weightDecay: Double
+public typealias Signum = Configured<SignumRule>
 
-        public init(learningRate: Double = 1e-4, momentum: Double = 0.9, signFunction: SignFunction = .sign,
-                    epsilon: Double = 1e-6, weightDecayMode: WeightDecayMode = .decoupled,
-                    weightDecay: Double = 0) throws {
-            self.learningRate = learningRate
-            self.momentum = momentum
-            self.signFunction = signFunction
-            self.epsilon = epsilon
-            self.weightDecayMode = weightDecayMode
-            self.weightDecay = weightDecay
-            try validate()
-        }
+/// Signum's own settings: β, the sign map and its ε.
+public struct SignumRule: MomentumRule {
+    public let momentum: Double
+    public let signFunction: SignFunction
+    public let epsilon: Double
 
-        public func validate() throws {
-            try Validate.rates(self)
-            try Validate.unitInterval(momentum, "momentum")
-            try Validate.nonNegative(epsilon, "eps")
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case learningRate = "lr", momentum, signFunction = "sign", epsilon = "eps"
-            case weightDecayMode = "weight_decay_mode", weightDecay = "weight_decay"
-        }
+    public func validate() throws {
+        try Validate.unitInterval(momentum, "momentum")
+        try Validate.nonNegative(epsilon, "eps")
     }
 
-    public var hyperparameters: Hyperparameters
-    public var schedules: Schedules
-
-    public init(_ hyperparameters: Hyperparameters, schedules: Schedules = .constant) {
-        self.hyperparameters = hyperparameters
-        self.schedules = schedules
+    enum CodingKeys: String, CodingKey {
+        case momentum, signFunction = "sign", epsilon = "eps"
     }
 
     func update(_ theta: inout [Double], gradient g: [Double], rates: StepRates, state: inout MomentumState) {
-        let h = hyperparameters
-        UpdateRules.accumulate(&state.momentum, g, decay: h.momentum, inputWeight: 1 - h.momentum)
-        let direction = state.momentum.map { h.signFunction.apply($0, epsilon: h.epsilon) }
+        UpdateRules.accumulate(&state.momentum, g, decay: momentum, inputWeight: 1 - momentum)
+        let direction = state.momentum.map { signFunction.apply($0, epsilon: epsilon) }
         UpdateRules.descend(&theta, along: direction, learningRate: rates.learningRate)
+    }
+}
+
+extension RuleHyperparameters<SignumRule> {
+    public init(learningRate: Double = 1e-4, momentum: Double = 0.9, signFunction: SignFunction = .sign,
+                epsilon: Double = 1e-6, weightDecayMode: WeightDecayMode = .decoupled,
+                weightDecay: Double = 0) throws {
+        try self.init(learningRate: learningRate, SignumRule(momentum: momentum, signFunction: signFunction, epsilon: epsilon),
+                      weightDecayMode: weightDecayMode, weightDecay: weightDecay)
     }
 }

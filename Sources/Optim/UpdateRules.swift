@@ -338,13 +338,13 @@ extension AdaptiveOptimizer {
     }
 
     public func preconditionerDiagonal(state: MomentState) -> [Double]? {
-        // θ's dimension is the expanded size of the second moment; m carries it when present.
-        rule.preconditionerDiagonal(state: state, dimension: dimensionHint(state))
+        rule.preconditionerDiagonal(state: state, dimension: state.dimensionHint)
     }
+}
 
-    func dimensionHint(_ state: MomentState) -> Int {
-        state.firstMoment.isEmpty ? state.secondMoment.count : state.firstMoment.count
-    }
+extension MomentState {
+    /// θ's dimension: the expanded size of the second moment; m carries it when present.
+    var dimensionHint: Int { firstMoment.isEmpty ? secondMoment.count : firstMoment.count }
 }
 
 /// An optimizer that is Adam's settings with one change to Adam's rule (NAdam's numerator, AdamE-λ's
@@ -394,36 +394,20 @@ extension UpdateRules {
     }
 }
 
-/// The momentum family (SGD, heavy ball, generalized momentum, Signum, Lion-𝒦): typed hyperparameters with
-/// η, the weight-decay mode and λ, schedules, and an update of θ and the one buffer. The step frame
-/// (`UpdateRules.step`: rates, decay, coupled gradient) and the step count are written once here.
-protocol MomentumOptimizer: Optimizer where State == MomentumState {
-    associatedtype Hyperparameters: DecayingHyperparameters
-    var hyperparameters: Hyperparameters { get }
-    var schedules: Schedules { get }
-    /// When decoupled decay is applied relative to the update (Lion's `step_order`; before, otherwise).
-    var stepOrder: LionStepOrder { get }
-    /// The update proper, θ ← θ − η_t·(…), given g with coupled decay folded in; `state.step` is still the
-    /// index of this step.
-    func update(_ theta: inout [Double], gradient g: [Double], rates: StepRates, state: inout MomentumState)
-}
-
-extension MomentumOptimizer {
-    var stepOrder: LionStepOrder { .decayThenUpdate }
-
-    public func step(parameters: inout [Double], gradient: [Double], state: inout MomentumState) {
-        UpdateRules.step(parameters: &parameters, gradient: gradient, stepIndex: state.step, schedules: schedules,
-                         hyperparameters: hyperparameters, order: stepOrder) { theta, g, rates in
-            update(&theta, gradient: g, rates: rates, state: &state)
+extension UpdateRules {
+    /// A step of the momentum family (SGD, heavy ball, generalized momentum, Signum, Lion-𝒦): the frame
+    /// above around `update(θ, g, rates, state)` (with `state.step` still this step's index), then the step
+    /// count.
+    static func momentumStep(parameters: inout [Double], gradient: [Double], state: inout MomentumState,
+                             schedules: Schedules, hyperparameters h: some DecayingHyperparameters,
+                             order: LionStepOrder = .decayThenUpdate,
+                             update: (inout [Double], [Double], StepRates, inout MomentumState) -> Void) {
+        step(parameters: &parameters, gradient: gradient, stepIndex: state.step, schedules: schedules,
+             hyperparameters: h, order: order) { theta, g, rates in
+            update(&theta, g, rates, &state)
         }
         state.step += 1
     }
 }
 
-extension SGD.Hyperparameters: DecayingHyperparameters {}
-extension HeavyBall.Hyperparameters: DecayingHyperparameters {}
-extension GeneralizedMomentum.Hyperparameters: DecayingHyperparameters {}
-extension LionK.Hyperparameters: DecayingHyperparameters {}
-extension Signum.Hyperparameters: DecayingHyperparameters {}
-extension Adam.Hyperparameters: DecayingHyperparameters {}
 extension AdaptiveRule: DecayingHyperparameters {}
