@@ -48,31 +48,44 @@ import Foundation
 /// TF1's ε̂ equals ε = ε̂/√(1 − β₂ᵗ) here; Cattaneo & Shigida = insideSqrt.
 public typealias Adam = Configured<AdamRule>
 
-/// Adam's own settings: β₁, β₂, ε and the conventions.
-public struct AdamRule: AdaptiveRuleSettings, SecondMomentSettings {
+/// Adam's own settings: β₁ and RMSprop's (β₂, ε and the conventions), listed and coded flat in that
+/// order; RMSprop's read as members (`rule.beta2`).
+@dynamicMemberLookup
+public struct AdamRule: AdaptiveRuleSettings {
     public let beta1: Double
-    public let beta2: Double
-    public let epsilon: Double
-    public let epsilonPlacement: EpsilonPlacement
-    public let biasCorrection: BiasCorrection
-    public let secondMomentTiming: SecondMomentTiming
+    /// β₂, ε, the ε placement, bias correction and second-moment timing.
+    public let secondMoment: RMSpropRule
+
+    public subscript<T>(dynamicMember keyPath: KeyPath<RMSpropRule, T>) -> T { secondMoment[keyPath: keyPath] }
 
     public func validate() throws {
         try Validate.unitInterval(beta1, "beta1")
-        try Validate.unitInterval(beta2, "beta2")
-        try Validate.nonNegative(epsilon, "eps")
+        try secondMoment.validate()
     }
 
     public var firstMomentDecay: Double? { beta1 }
 
-    enum CodingKeys: String, CodingKey {
-        case beta1, beta2, epsilon = "eps", epsilonPlacement = "eps_placement"
-        case biasCorrection = "bias_correction", secondMomentTiming = "v_timing"
+    enum CodingKeys: String, CodingKey { case beta1 }
+
+    init(beta1: Double, secondMoment: RMSpropRule) {
+        self.beta1 = beta1
+        self.secondMoment = secondMoment
+    }
+
+    public init(from decoder: any Decoder) throws {
+        beta1 = try decoder.container(keyedBy: CodingKeys.self).decode(Double.self, forKey: .beta1)
+        secondMoment = try RMSpropRule(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(beta1, forKey: .beta1)
+        try secondMoment.encode(to: encoder)
     }
 
     static func rule(_ optimizer: Adam) -> AdaptiveRule {
-        AdaptiveRule(optimizer.hyperparameters, beta1: optimizer.hyperparameters.beta1, numerator: .momentum,
-                     schedules: optimizer.schedules)
+        let h = optimizer.hyperparameters
+        return AdaptiveRule(h, beta1: h.beta1, secondMoment: h.secondMoment, numerator: .momentum, schedules: optimizer.schedules)
     }
 }
 
@@ -82,9 +95,9 @@ extension RuleHyperparameters<AdamRule> {
                 epsilon: Double = 1e-8, epsilonPlacement: EpsilonPlacement = .outsideSqrt,
                 biasCorrection: BiasCorrection = .on, secondMomentTiming: SecondMomentTiming = .current,
                 weightDecayMode: WeightDecayMode = .none, weightDecay: Double = 0) throws {
-        try self.init(learningRate: learningRate,
-                      AdamRule(beta1: beta1, beta2: beta2, epsilon: epsilon, epsilonPlacement: epsilonPlacement,
-                               biasCorrection: biasCorrection, secondMomentTiming: secondMomentTiming),
+        let secondMoment = RMSpropRule(beta2: beta2, epsilon: epsilon, epsilonPlacement: epsilonPlacement,
+                                       biasCorrection: biasCorrection, secondMomentTiming: secondMomentTiming)
+        try self.init(learningRate: learningRate, AdamRule(beta1: beta1, secondMoment: secondMoment),
                       weightDecayMode: weightDecayMode, weightDecay: weightDecay)
     }
 }

@@ -169,19 +169,10 @@ extension Configured where Rule: AdaptiveRuleSettings {
     var rule: AdaptiveRule { Rule.rule(self) }
 }
 
-/// The settings Adam's second moment and denominator share with RMSprop's.
-protocol SecondMomentSettings {
-    var beta2: Double { get }
-    var epsilon: Double { get }
-    var epsilonPlacement: EpsilonPlacement { get }
-    var biasCorrection: BiasCorrection { get }
-    var secondMomentTiming: SecondMomentTiming { get }
-}
-
 extension AdaptiveRule {
     /// Adam's per-coordinate rule with the given β₁ and numerator (RMSprop: β₁ = 0 and the gradient).
-    init<R: SecondMomentSettings>(_ h: RuleHyperparameters<R>, beta1: Double, numerator: Numerator, schedules: Schedules) {
-        let s = h.ruleSettings
+    init(_ h: some DecayingHyperparameters, beta1: Double, secondMoment s: RMSpropRule, numerator: Numerator,
+         schedules: Schedules) {
         self.init(learningRate: h.learningRate, beta1: beta1, beta2: s.beta2, epsilon: s.epsilon,
                   numerator: numerator, denominator: .root(s.epsilonPlacement),
                   biasCorrection: s.biasCorrection, timing: s.secondMomentTiming,

@@ -33,15 +33,14 @@
 /// no bias correction; optax `scale_by_rms(eps_in_sqrt=False, bias_correction=True)` equals Adam with β₁ = 0.
 public typealias RMSprop = Configured<RMSpropRule>
 
-/// RMSprop's own settings: Adam's without β₁.
-public struct RMSpropRule: AdaptiveRuleSettings, SecondMomentSettings {
+/// RMSprop's own settings: β, ε and the conventions; Adam's are these and β₁ (`AdamRule.secondMoment`).
+public struct RMSpropRule: AdaptiveRuleSettings {
     public let beta2: Double
     public let epsilon: Double
     public let epsilonPlacement: EpsilonPlacement
     public let biasCorrection: BiasCorrection
     public let secondMomentTiming: SecondMomentTiming
 
-    /// Adam's checks, with β₁ = 0.
     public func validate() throws {
         try Validate.unitInterval(beta2, "beta2")
         try Validate.nonNegative(epsilon, "eps")
@@ -53,7 +52,8 @@ public struct RMSpropRule: AdaptiveRuleSettings, SecondMomentSettings {
     }
 
     static func rule(_ optimizer: RMSprop) -> AdaptiveRule {
-        AdaptiveRule(optimizer.hyperparameters, beta1: 0, numerator: .gradient, schedules: optimizer.schedules)
+        AdaptiveRule(optimizer.hyperparameters, beta1: 0, secondMoment: optimizer.hyperparameters.ruleSettings,
+                     numerator: .gradient, schedules: optimizer.schedules)
     }
 }
 
