@@ -10,20 +10,8 @@ struct FlagCoverageTests {
     /// Shared optimizer flags a command refuses for every optimizer it takes, with an invocation that
     /// shows it and the setting its message must name.
     static let refused: [String: [(flag: String, arguments: [String], names: String)]] = [
-        "scale": [("--momentum", ["scale", "--rule", "linear", "--optimizer", "heavy-ball", "--momentum", "0.9", "--batch-size", "8", "--to-batch-size", "16", "--lr", "0.1"], "optimizer=heavy ball"),
-                  ("--beta", ["scale", "--rule", "linear", "--optimizer", "heavy-ball", "--beta", "0.9", "--batch-size", "8", "--to-batch-size", "16", "--lr", "0.1"], "optimizer=heavy ball"),
-                  ("--weight-decay", ["scale", "--rule", "linear", "--optimizer", "sgd", "--weight-decay", "0.1", "--batch-size", "8", "--to-batch-size", "16", "--lr", "0.1"], "weight_decay=0.1")],
-        "sde simulate": [("--momentum", ["sde", "simulate", "--optimizer", "heavy-ball", "--momentum", "0.9", "--oracle", "quadratic:h=1,s=1", "--time", "1", "--paths", "10"], "optimizer=heavy ball"),
-                         ("--beta", ["sde", "simulate", "--optimizer", "heavy-ball", "--beta", "0.9", "--oracle", "quadratic:h=1,s=1", "--time", "1", "--paths", "10"], "optimizer=heavy ball"),
-                         ("--weight-decay", ["sde", "simulate", "--optimizer", "sgd", "--weight-decay", "0.1", "--oracle", "quadratic:h=1,s=1", "--time", "1", "--paths", "10"], "weight_decay=0.1")],
-        "sde svag": [("--momentum", ["sde", "svag", "--ell", "2", "--optimizer", "heavy-ball", "--momentum", "0.9", "--oracle", "quadratic:h=1,s=1", "--time", "1", "--paths", "10"], "optimizer=heavy ball"),
-                     ("--beta", ["sde", "svag", "--ell", "2", "--optimizer", "heavy-ball", "--beta", "0.9", "--oracle", "quadratic:h=1,s=1", "--time", "1", "--paths", "10"], "optimizer=heavy ball"),
-                     ("--weight-decay", ["sde", "svag", "--ell", "2", "--optimizer", "sgd", "--weight-decay", "0.1", "--oracle", "quadratic:h=1,s=1", "--time", "1", "--paths", "10"], "weight_decay=0.1")],
         "stability": [("--weight-decay", ["stability", "--model", "toy-quadratic", "--optimizer", "sgd", "--lr", "0.01", "--weight-decay", "0.1"], "weight_decay=0.1")],
         "stability-threshold": [("--weight-decay", ["stability-threshold", "--optimizer", "sgd", "--lr", "0.01", "--weight-decay", "0.1"], "weight_decay=0.1")],
-        "theory adam-noise": [("--momentum", ["theory", "adam-noise", "--optimizer", "heavy-ball", "--momentum", "0.9", "--lambda", "0.3"], "optimizer=heavy ball"),
-                              ("--beta", ["theory", "adam-noise", "--optimizer", "heavy-ball", "--beta", "0.9", "--lambda", "0.3"], "optimizer=heavy ball"),
-                              ("--weight-decay", ["theory", "adam-noise", "--optimizer", "adam:paper000", "--weight-decay", "0.1", "--lambda", "0.3"], "weight_decay")],
     ]
 
     /// Each command's displayed flags (every name: `--long` and `-s`), by command path.

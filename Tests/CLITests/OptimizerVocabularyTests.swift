@@ -41,7 +41,8 @@ struct OptimizerVocabularyTests {
     }
 }
 
-/// `stability-threshold`, `stability` and `scale` take the same optimizer names and flags. Oracles: paper
+/// `stability-threshold`, `stability` and `scale` take the same optimizer names and flags (`scale` only those of
+/// `CoreOptimizerOptions`: no momentum or weight-decay flag). Oracles: paper
 /// 003 Thm 2, (2/η)(1+β₁)/(1+2β₂), with heavy ball as β₂ = 0 and PyTorch Nesterov as β₂ = β₁; Cohen et al.'s
 /// (2+2β₁)/((1−β₁)η); paper 004's square-root rule η√κ, 1 − β ← κ(1 − β), ε/√κ.
 struct TheoryCommandsVocabularyTests {

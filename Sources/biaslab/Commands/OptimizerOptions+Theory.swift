@@ -1,6 +1,6 @@
 import Optim
 
-extension OptimizerOptions {
+extension OptimizerFlags {
     /// The optimizer as a theory's model of it, built by `make` from the spec's typed hyperparameters (e.g.
     /// `MemoryOptimizer.init`, `StabilityOptimizer.init`), with its learning rate η > 0 and preset name. A
     /// preset outside the theory's conventions is a usage error naming the setting (e.g. `adam:torch`'s ε

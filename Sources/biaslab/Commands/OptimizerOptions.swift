@@ -17,28 +17,47 @@ import Optim
 ///
 /// A flag the chosen optimizer has no setting for is a usage error naming the flag and listing the
 /// optimizer's settings.
-struct OptimizerOptions: ParsableArguments {
-    @Option(help: "Optimizer NAME[:preset][,key=value…] (see 'biaslab optimizers'; default sgd).")
-    var optimizer: String?
-    @Option(help: "Learning rate η (setting lr).") var lr: Double?
-    @Option(help: "β₁: Adam's first-moment decay, Lion's ρ₁ (setting beta1).") var beta1: Double?
-    @Option(help: "β₂: the second-moment decay of Adam and RMSprop, Lion's ρ₂ (setting beta2).") var beta2: Double?
+struct OptimizerOptions: OptimizerFlags {
+    @OptionGroup var core: CoreOptimizerOptions
     @Option(help: "β of heavy ball, Nesterov and Signum (setting momentum); --beta is the same.") var momentum: Double?
     @Option(help: "β of heavy ball, Nesterov and Signum: the same as --momentum.") var beta: Double?
-    @Option(help: "ε (setting eps).") var eps: Double?
     @Option(name: .customLong("weight-decay"), help: "Weight decay λ, coupled or decoupled as the preset says (setting weight_decay).")
     var weightDecay: Double?
 
-    /// Each flag with its setting key, in documentation order.
+    var optimizer: String? { core.optimizer }
+
     var flags: [(flag: String, key: String, value: Double?)] {
-        [("--lr", "lr", lr), ("--beta1", "beta1", beta1), ("--beta2", "beta2", beta2), ("--momentum", "momentum", momentum),
-         ("--beta", "momentum", beta), ("--eps", "eps", eps), ("--weight-decay", "weight_decay", weightDecay)]
+        core.flags + [("--momentum", "momentum", momentum), ("--beta", "momentum", beta), ("--weight-decay", "weight_decay", weightDecay)]
     }
 
     func validate() throws {
         if momentum != nil && beta != nil { throw ValidationError("--momentum and --beta set the same β; give one") }
     }
+}
 
+/// `--optimizer`, `--lr`, `--beta1`, `--beta2` and `--eps` alone: the flags of the commands whose theory
+/// covers SGD, RMSprop and Adam without weight decay (`scale`, `sde simulate`, `sde svag`,
+/// `theory adam-noise`), which have no use for `--momentum`, `--beta` or `--weight-decay`.
+struct CoreOptimizerOptions: OptimizerFlags {
+    @Option(help: "Optimizer NAME[:preset][,key=value…] (see 'biaslab optimizers'; default sgd).")
+    var optimizer: String?
+    @Option(help: "Learning rate η (setting lr).") var lr: Double?
+    @Option(help: "β₁: Adam's first-moment decay, Lion's ρ₁ (setting beta1).") var beta1: Double?
+    @Option(help: "β₂: the second-moment decay of Adam and RMSprop, Lion's ρ₂ (setting beta2).") var beta2: Double?
+    @Option(help: "ε (setting eps).") var eps: Double?
+
+    var flags: [(flag: String, key: String, value: Double?)] {
+        [("--lr", "lr", lr), ("--beta1", "beta1", beta1), ("--beta2", "beta2", beta2), ("--eps", "eps", eps)]
+    }
+}
+
+/// An optimizer flag group: `--optimizer` and each flag with its setting key.
+protocol OptimizerFlags: ParsableArguments {
+    var optimizer: String? { get }
+    var flags: [(flag: String, key: String, value: Double?)] { get }
+}
+
+extension OptimizerFlags {
     /// The spec of `--optimizer` (or `defaultName` when it is not given) with the flags applied; a usage
     /// error names the flag or `--optimizer` it comes from.
     func spec(defaultName: String = "sgd") throws -> OptimizerSpec {

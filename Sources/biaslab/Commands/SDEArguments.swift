@@ -24,7 +24,7 @@ struct SDERunOptions: ParsableArguments {
 
     /// --optimizer (an SGD, RMSprop or Adam preset with ε outside the root, no weight decay) and --lr,
     /// --beta1, --beta2, --eps.
-    @OptionGroup var optimizerOptions: OptimizerOptions
+    @OptionGroup var optimizerOptions: CoreOptimizerOptions
 
     @Option(name: .customLong("batch-size"), help: "B > 0: the noise scale is σ = 1/√B (default 1; an integer with --model).")
     var batchSize: Double = 1

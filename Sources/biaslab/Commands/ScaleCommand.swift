@@ -37,7 +37,7 @@ struct ScaleCommand: ParsableCommand {
     @Option(name: .long, help: "Scaling rule.")
     var rule: RuleName
 
-    @OptionGroup var optimizerOptions: OptimizerOptions
+    @OptionGroup var optimizerOptions: CoreOptimizerOptions
 
     @Option(name: .customLong("batch-size"), help: "Base batch size B₀ (≥ 1).")
     var batchSize: Int

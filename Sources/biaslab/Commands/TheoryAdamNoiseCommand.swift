@@ -77,7 +77,7 @@ struct TheoryAdamNoiseCommand: ParsableCommand {
             """)
 
     /// The Adam: --optimizer (default adam:paper000, paper 000's Def. 3.1) with --beta1 and --beta2.
-    @OptionGroup var optimizer: OptimizerOptions
+    @OptionGroup var optimizer: CoreOptimizerOptions
 
     @OptionGroup var noise: NoiseRatioOptions
 
