@@ -181,12 +181,9 @@ struct AdamBetaEnd: Equatable {
     let bestLoss: Double
     /// B_simple at the best-validation epoch (NaN when the run did not measure it).
     let noiseScaleAtBest: Double
+}
 
-    init(bestLoss: Double, noiseScaleAtBest: Double) {
-        self.bestLoss = bestLoss
-        self.noiseScaleAtBest = noiseScaleAtBest
-    }
-
+extension AdamBetaEnd {
     /// The minimum finite `val_loss` (the first epoch reaching it) and `b_simple` there; +∞ when no
     /// validation loss is finite.
     init(_ series: StudySeries) {
