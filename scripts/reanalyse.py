@@ -7,7 +7,7 @@ Reads every run `<study>/<key>` of the store (sqlite3 from Python's standard lib
 recomputes each claim's statistic from the raw series -- late-phase medians, end points, orderings --
 applies the criterion as written in docs/REPRODUCTIONS.md (seed mean, then every seed), and prints one
 line per claim. Compare them with the verdicts `biaslab reproduce` printed: a disagreement is a defect.
-Studies 003-gd, 003-sgd, 003-momentum, 002-ellipse (SGD and Adam), 002-dln and 002-sensing are covered;
+Studies 003-gd, 003-sgd, 003-momentum, 002-ellipse (SGD and Adam), 002-dln, 002-sensing and 000-beta2 are covered;
 others are listed as skipped.
 """
 import json
@@ -171,6 +171,60 @@ def sensing(runs):
               f"Adam = {tuple(round(x, 4) for x in mean[1])} -> {verdict_}")
 
 
+def beta2(runs):
+    """000-beta2: best validation loss per (b, β) and seed; argmin β₂ / β₁ per b, the gain over β₂ = 0.999, and
+    b_{1/2} = 2N·B/(N + 2B − 1) at B = the median over b of B_simple at the best epoch of the (0.9, 0.999) runs."""
+    cells = {}  # (b, beta1, beta2) -> seed -> (best loss, B_simple there)
+    samples = None
+    for key, (config, s) in runs.items():
+        b, b1, b2, seed = re.match(r"b=(\d+),beta1=([0-9.]+),beta2=([0-9.]+),seed=(\d+)", key).groups()
+        samples = samples or int(re.search(r"fashion-mnist:train,n=(\d+)", config).group(1))
+        finite = [(step, v) for step, v in s.get("val_loss", []) if v == v and abs(v) != float("inf")]
+        best = min(finite, key=lambda p: p[1]) if finite else (None, float("inf"))  # min keeps the first epoch of a tie
+        noise = dict(s.get("b_simple", [])).get(best[0], float("nan"))
+        cells.setdefault((int(b), float(b1), float(b2)), {})[int(seed)] = (best[1], noise)
+    sizes = sorted({b for b, _, _ in cells})
+    beta2s = sorted({b2 for _, b1, b2 in cells if b1 == 0.9}, reverse=True)
+    beta1s = sorted({b1 for _, b1, b2 in cells if b2 == 0.999})
+    seeds = sorted(set.intersection(*(set(v) for v in cells.values())))
+
+    def view(pick):  # pick(values over seeds) -> one number; a view is (β₂ rows, β₁ rows, B per b)
+        return ([[pick([cells[(b, 0.9, x)][k][0] for k in seeds]) for x in beta2s] for b in sizes],
+                [[pick([cells[(b, x, 0.999)][k][0] for k in seeds]) for x in beta1s] for b in sizes],
+                [pick([cells[(b, 0.9, 0.999)][k][1] for k in seeds]) for b in sizes])
+
+    views = [view(lambda xs, k=k: xs[seeds.index(k)]) for k in seeds]
+    mean = view(statistics.fmean)
+    argmin = lambda row: min(range(len(row)), key=lambda i: (row[i] if row[i] == row[i] else float("inf"), i))
+    a2 = lambda v: [beta2s[argmin(r)] for r in v[0]]
+    a1 = lambda v: [beta1s[argmin(r)] for r in v[1]]
+    base = beta2s.index(0.999)
+    gain = lambda v: [(r[base] - r[argmin(r)]) / r[base] for r in v[0]]
+    noise = lambda v: statistics.median([x for x in v[2] if x == x])
+    half = lambda v: 2 * samples * noise(v) / (samples + 2 * noise(v) - 1)
+
+    def move(v):
+        a = a2(v)
+        k = next((k for k in range(1, len(a)) if a[k] < a[0]), None)
+        return None if k is None else (sizes[k - 1], sizes[k])
+
+    def inside(v):
+        m = move(v)
+        return m is not None and m[0] <= half(v) <= m[1]
+
+    def decide(rule):
+        return "not reproduced" if not rule(mean) else ("reproduced" if all(rule(v) for v in views) else "inconclusive")
+
+    print(f"000-beta2-argmin-falls (b = {sizes}): argmin β₂ seed means {a2(mean)}, per seed {[a2(v) for v in views]} -> "
+          f"{decide(lambda v: a2(v)[-1] < a2(v)[0])}")
+    print(f"000-beta2-gain-grows: gain % seed means {fmt([100 * g for g in gain(mean)])}, per seed {[fmt([100 * g for g in gain(v)]) for v in views]} -> "
+          f"{decide(lambda v: gain(v)[-1] > gain(v)[0])}")
+    print(f"000-beta1-rises: argmin β₁ seed means {a1(mean)}, per seed {[a1(v) for v in views]} -> "
+          f"{decide(lambda v: a1(v)[0] == 0.9 and a1(v)[-1] > 0.9)}")
+    print(f"000-transition-batch: B = {noise(mean):.4g}, b_1/2 = {half(mean):.4g}, move {move(mean)}; per seed "
+          f"{[(round(noise(v), 4), round(half(v), 4), move(v)) for v in views]} -> {decide(inside)}")
+
+
 def fmt(xs):
     return "[" + ", ".join(f"{x:.3f}" for x in xs) + "]"
 
@@ -187,6 +241,7 @@ def main():
         elif study == "002-ellipse": ellipse(runs)
         elif study == "002-dln": dln(runs)
         elif study == "002-sensing": sensing(runs)
+        elif study == "000-beta2": beta2(runs)
         else: print(f"{study}: skipped (not covered by this script)")
 
 

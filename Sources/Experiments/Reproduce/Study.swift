@@ -63,10 +63,31 @@ public struct StudyOptions: Sendable {
     }
 }
 
-/// A measured curve of a study's report, with the prediction drawn beside it.
+/// A figure of a study's report: a measured curve (or grid of cells) with the prediction drawn beside it.
 public struct StudyFigure: Sendable {
-    public let chart: LineChart
+    /// What the figure draws.
+    public enum Graphic: Sendable {
+        case line(LineChart)
+        /// A grid of measured cells (e.g. hyperparameter × batch size) with predicted boundaries as markers.
+        case heatmap(Heatmap)
+
+        public func svg() -> String {
+            switch self {
+            case .line(let chart): chart.svg()
+            case .heatmap(let heatmap): heatmap.svg()
+            }
+        }
+    }
+
+    public let graphic: Graphic
     public let caption: String
+
+    public init(chart: LineChart, caption: String) { self.init(.line(chart), caption: caption) }
+
+    public init(_ graphic: Graphic, caption: String) {
+        self.graphic = graphic
+        self.caption = caption
+    }
 }
 
 /// What a study's analysis produced: every claim's outcome, the figures, and the settings it ran with.
@@ -136,7 +157,7 @@ extension Study {
 
 /// Every study `biaslab reproduce` knows.
 public enum Studies {
-    public static let all: [any Study] = [ToyQuadraticEdgeStudy(), GradientDescentEdgeStudy(), StochasticEdgeStudy(), MomentumEdgeStudy(),
+    public static let all: [any Study] = [AdamBetaStudy(), ToyQuadraticEdgeStudy(), GradientDescentEdgeStudy(), StochasticEdgeStudy(), MomentumEdgeStudy(),
                                           NoisyEllipseStudy(), DiagonalNetStudy(), MatrixSensingStudy()]
 
     public static func named(_ name: String) -> (any Study)? { all.first { $0.name == name } }

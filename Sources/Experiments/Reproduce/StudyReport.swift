@@ -20,7 +20,7 @@ public enum StudyReport {
         page.table(header: ["claim", "source", "criterion", "measured", "verdict"], rows: result.outcomes.map { o in
             [o.claim.statement, "paper \(o.claim.paper), \(o.claim.source)", o.claim.criterion, o.measured, o.verdict.rawValue]
         })
-        for figure in result.figures { page.figure(figure.chart.svg(), caption: figure.caption) }
+        for figure in result.figures { page.figure(figure.graphic.svg(), caption: figure.caption) }
         page.heading("Settings")
         page.table(header: ["setting", "value"], rows: result.settings.map { [$0.0, $0.1] })
     }
