@@ -7,7 +7,8 @@ Reads every run `<study>/<key>` of the store (sqlite3 from Python's standard lib
 recomputes each claim's statistic from the raw series -- late-phase medians, end points, orderings --
 applies the criterion as written in docs/REPRODUCTIONS.md (seed mean, then every seed), and prints one
 line per claim. Compare them with the verdicts `biaslab reproduce` printed: a disagreement is a defect.
-Studies 003-gd, 003-sgd, 003-momentum, 002-ellipse (SGD and Adam), 002-dln, 002-sensing and 000-beta2 are covered;
+Studies 003-gd, 003-sgd, 003-momentum, 002-ellipse (SGD and Adam), 002-dln, 002-sensing, 000-beta2,
+001-trajectory, 001-beta2-lion and 001-sharpness are covered;
 others are listed as skipped.
 """
 import json
@@ -223,6 +224,73 @@ def beta2(runs):
           f"{decide(lambda v: a1(v)[0] == 0.9 and a1(v)[-1] > 0.9)}")
     print(f"000-transition-batch: B = {noise(mean):.4g}, b_1/2 = {half(mean):.4g}, move {move(mean)}; per seed "
           f"{[(round(noise(v), 4), round(half(v), 4), move(v)) for v in views]} -> {decide(inside)}")
+def seed_verdict(mean, seeds, passes):
+    """The Swift studies' rule on precomputed seed means: not reproduced unless the mean passes, then every seed."""
+    if not passes(mean):
+        return "not reproduced"
+    return "reproduced" if all(passes(v) for v in seeds) else "inconclusive"
+
+
+def by_seed(runs, pattern):
+    """{seed: {label: series}} for keys `<label>,seed=<k>` matching `pattern` (a regex with groups label, seed)."""
+    out = {}
+    for key, (_, s) in runs.items():
+        m = re.fullmatch(pattern, key)
+        if m:
+            out.setdefault(int(m.group(2)), {})[m.group(1)] = s
+    return out
+
+
+def values(series, name):
+    return [v for _, v in series.get(name, [])]
+
+
+def trajectory(runs):
+    """001-trajectory: per algorithm, max_n ‖θ − θ̃_M‖∞ / max_n ‖θ − θ̃‖∞ at every h below 1."""
+    seeds = by_seed(runs, r"(\w+,h=[0-9.e-]+),seed=(\d+)")
+    for algorithm, claim in (("adamw", "001-fig1a-adamw"), ("lion", "001-fig1b-lion")):
+        rows = []
+        for k in sorted(seeds):
+            labels = sorted((l for l in seeds[k] if l.startswith(algorithm + ",")), key=lambda l: float(l.split("=")[1]))
+            rows.append(tuple(max(values(seeds[k][l], "distance_second_order")) / max(values(seeds[k][l], "distance_first_order")) for l in labels))
+        mean = tuple(statistics.fmean(col) for col in zip(*rows))
+        print(f"{claim}: ratio per h, seed mean {fmt(mean)}, per seed {[fmt(r) for r in rows]} -> "
+              f"{seed_verdict(mean, rows, lambda r: all(x < 1 for x in r))}")
+
+
+def beta2_lion(runs):
+    """001-beta2-lion: test accuracy at the threshold (NaN when not reached) per β₂ and for Lion."""
+    seeds = by_seed(runs, r"(adam-b2=[0-9.]+|lion),seed=(\d+)")
+    labels = sorted((l for l in seeds[min(seeds)] if l != "lion"), key=lambda l: float(l.split("=")[1])) + ["lion"]
+    def accuracy(s):
+        return values(s, "test_accuracy")[-1] if values(s, "reached")[-1:] == [1.0] else float("nan")
+    rows = [tuple(accuracy(seeds[k][l]) for l in labels) for k in sorted(seeds)]
+    def reached_mean(col):
+        ok = [x for x in col if x == x]
+        return statistics.fmean(ok) if ok else float("nan")
+    mean = tuple(reached_mean(col) for col in zip(*rows))
+    low, high, lion = 0, len(labels) - 2, len(labels) - 1
+    print(f"001-beta2-lion accuracies {labels}: seed mean {fmt(mean)}")
+    print(f"001-fig2a-accuracy-falls: {mean[low]:.4f} - {mean[high]:.4f} -> {seed_verdict(mean, rows, lambda r: r[low] - r[high] > 0)}")
+    print(f"001-fig2a-lion-gap: {mean[lion]:.4f} - {mean[high]:.4f} -> {seed_verdict(mean, rows, lambda r: r[lion] - r[high] > 0)}")
+    print(f"001-fig2a-low-beta2-matches-lion: {mean[low]:.4f} - {mean[lion]:.4f} -> "
+          f"{seed_verdict(mean, rows, lambda r: r[low] >= r[lion] - 0.005)}")
+
+
+def sharpness(runs):
+    """001-sharpness: late median and max of λ₁(P⁻¹H)/edge; λ₁(H) first, peak, last."""
+    seeds = by_seed(runs, r"adam-b1=([0-9.]+),seed=(\d+)")
+    def summary(s):
+        r, lam = values(s, "preconditioned_over_edge"), values(s, "lambda_1")
+        return (statistics.median(r[len(r) // 2:]), max(r), lam[0], max(lam), lam[-1])
+    rows = [tuple(summary(seeds[k][b]) for b in sorted(seeds[k], key=float)) for k in sorted(seeds)]
+    mean = tuple(tuple(statistics.fmean(r[b][i] for r in rows) for i in range(5)) for b in range(len(rows[0])))
+    print(f"001-fig5-preconditioned-edge: late median ratio at β₁ = 0.9 {mean[0][0]:.3f}, per seed {fmt([r[0][0] for r in rows])} -> "
+          f"{seed_verdict(mean, rows, lambda r: 0.8 <= r[0][0] <= 1.25)}")
+    print(f"001-fig6-below-edge: max ratio at β₁ = 0.99 {mean[1][1]:.3f}, per seed {fmt([r[1][1] for r in rows])} -> "
+          f"{seed_verdict(mean, rows, lambda r: r[1][1] < 1)}")
+    print(f"001-fig5-sharpness-rises-falls: λ₁(H) first/peak/last {fmt(mean[0][2:])} -> "
+          f"{seed_verdict(mean, rows, lambda r: r[0][3] >= 1.1 * r[0][2] and r[0][4] <= 0.9 * r[0][3])}")
 
 
 def fmt(xs):
@@ -242,6 +310,9 @@ def main():
         elif study == "002-dln": dln(runs)
         elif study == "002-sensing": sensing(runs)
         elif study == "000-beta2": beta2(runs)
+        elif study == "001-trajectory": trajectory(runs)
+        elif study == "001-beta2-lion": beta2_lion(runs)
+        elif study == "001-sharpness": sharpness(runs)
         else: print(f"{study}: skipped (not covered by this script)")
 
 

@@ -44,31 +44,58 @@ public struct MemoryTrajectories: Codable, Sendable {
 
     public init(optimizer: MemoryOptimizer, objective: some Objective, learningRate h: Double, from start: [Double],
                 steps: Int, coefficients form: MemoryCoefficientForm = .finite) throws {
-        try Check.positive(h, "learningRate")
         learningRate = h
         coefficients = form
-        memoryful = try optimizer.memoryfulTrajectory(learningRate: h, from: start, steps: steps) { objective.gradient(at: $0) }
+        var memoryful = [start], first = [start], second = [start], residuals: [Double] = []
+        try Self.walk(optimizer: optimizer, objective: objective, learningRate: h, from: start, steps: steps, coefficients: form) { step in
+            memoryful.append(step.memoryful)
+            first.append(step.firstOrder)
+            second.append(step.secondOrder)
+            residuals.append(step.residual)
+        }
+        self.memoryful = memoryful
+        firstOrder = first
+        secondOrder = second
+        self.residuals = residuals
+    }
+
+    /// The three iterates after step n (n = 0…steps−1, so they are θ^{(n+1)}, θ̃^{(n+1)}) and r_n.
+    public struct Step {
+        public let n: Int
+        public let memoryful: [Double]
+        public let firstOrder: [Double]
+        public let secondOrder: [Double]
+        public let residual: Double
+
+        /// ‖θ^{(n+1)} − θ̃^{(n+1)}‖_∞ without the correction.
+        public var firstOrderDistance: Double { zip(memoryful, firstOrder).map { abs($0 - $1) }.max() ?? 0 }
+        /// ‖θ^{(n+1)} − θ̃^{(n+1)}‖_∞ with the correction.
+        public var secondOrderDistance: Double { zip(memoryful, secondOrder).map { abs($0 - $1) }.max() ?? 0 }
+    }
+
+    /// Runs the three trajectories and hands each step to `visit` without keeping the iterates (for models
+    /// whose d × steps iterates would not fit in memory, e.g. the 001-trajectory study).
+    public static func walk(optimizer: MemoryOptimizer, objective: some Objective, learningRate h: Double, from start: [Double],
+                            steps: Int, coefficients form: MemoryCoefficientForm = .finite, visit: (Step) throws -> Void) throws {
+        try Check.positive(h, "learningRate")
         let recursion = try optimizer.optimizer(learningRate: h)
-        var state = recursion.initialState(dimension: start.count)
-        var first = [start], second = [start], residuals: [Double] = []
-        var a = start, b = start
+        var memoryState = recursion.initialState(dimension: start.count)
+        var residualState = recursion.initialState(dimension: start.count)
+        var theta = start, a = start, b = start
         for n in 0..<steps {
+            recursion.step(parameters: &theta, gradient: objective.gradient(at: theta), state: &memoryState)
             let fa = MemoryClosedForm.drift(for: optimizer, gradient: objective.gradient(at: a), parameters: a, step: form.driftStep(n))
             for i in a.indices { a[i] -= h * fa[i] }
             let gb = objective.gradient(at: b)
             var memoryfulStep = b
-            recursion.step(parameters: &memoryfulStep, gradient: gb, state: &state)
+            recursion.step(parameters: &memoryfulStep, gradient: gb, state: &residualState)
             let fb = MemoryClosedForm.drift(for: optimizer, gradient: gb, parameters: b, step: form.driftStep(n))
             let mb = MemoryClosedForm.correction(for: optimizer, objective: objective, at: b, learningRate: h,
                                                  step: form.correctionStep(n))
             for i in b.indices { b[i] -= h * (fb[i] + mb[i]) }
-            residuals.append(zip(b, memoryfulStep).map { abs($0 - $1) }.max() ?? 0)
-            first.append(a)
-            second.append(b)
+            try visit(Step(n: n, memoryful: theta, firstOrder: a, secondOrder: b,
+                           residual: zip(b, memoryfulStep).map { abs($0 - $1) }.max() ?? 0))
         }
-        firstOrder = first
-        secondOrder = second
-        self.residuals = residuals
     }
 
     /// ‖θ^{(n)} − θ̃^{(n)}‖_∞ for n = 0…steps, without the correction.

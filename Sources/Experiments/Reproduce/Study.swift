@@ -157,7 +157,8 @@ extension Study {
 
 /// Every study `biaslab reproduce` knows.
 public enum Studies {
-    public static let all: [any Study] = [AdamBetaStudy(), ToyQuadraticEdgeStudy(), GradientDescentEdgeStudy(), StochasticEdgeStudy(), MomentumEdgeStudy(),
+    public static let all: [any Study] = [AdamBetaStudy(), MemoryTrajectoryStudy(), MemoryBetaTwoStudy(), AdaptiveSharpnessStudy(),
+                                          ToyQuadraticEdgeStudy(), GradientDescentEdgeStudy(), StochasticEdgeStudy(), MomentumEdgeStudy(),
                                           NoisyEllipseStudy(), DiagonalNetStudy(), MatrixSensingStudy()]
 
     public static func named(_ name: String) -> (any Study)? { all.first { $0.name == name } }

@@ -1,0 +1,194 @@
+import DataIO
+import Foundation
+import NN
+import Optim
+
+/// Paper 001 Fig. 2a and Fig. 4 (digest 001 §3.3, §5, §6): AdamW's memory correction anti-penalizes ‖∇L‖₁
+/// with coefficient h(β₂/(1−β₂) − β₁/(1−β₁)), which grows as β₂ → 1, so full-batch Adam's test accuracy
+/// (at the first step the training loss falls below a threshold) should drop as β₂ → 1, and a low β₂ should
+/// close the gap to Lion (whose correction is O(ε)).
+///
+/// Miniature: a GELU MLP 784-32-10 on the first 256 Fashion-MNIST training images (cross-entropy, full
+/// batch), test accuracy on the first 2000 test images, threshold: training loss ≤ 0.05 (the paper's), at
+/// most `maxSteps` steps (a run that never reaches it is recorded as such and fails the criteria for its
+/// seed). PyTorch-style AdamW (ε = 1e−6 outside √, bias-corrected, decoupled decay, as the paper's Fig. 2a
+/// used `torch.optim`) with β₁ = 0.99 (Fig. 2a) and β₂ ∈ {0.9, 0.95, 0.99, 0.999, 0.9999}; Lion
+/// (google/automl, ρ = (0.9, 0.99)); both at the paper's h = 10^{−3.5} and λ = 0.005. Three initialization
+/// seeds. Claims and criteria were written before the study was first run.
+public struct MemoryBetaTwoStudy: Study {
+    public init() {}
+    public let name = "001-beta2-lion"
+    public let title = "Full-batch Adam: test accuracy falls as β₂ → 1; a low β₂ closes the gap to Lion"
+
+    struct Setting: CustomStringConvertible {
+        let model: String
+        let data: String
+        let testData: String
+        let learningRate: Double
+        let weightDecay: Double
+        let beta1: Double
+        let beta2s: [Double]
+        let threshold: Double
+        let maxSteps: Int
+        let every: Int
+        var description: String {
+            "model=\(model) data=\(data) test=\(testData) loss=ce h=\(learningRate) wd=\(weightDecay) beta1=\(beta1) beta2=\(beta2s) threshold=\(threshold) maxSteps=\(maxSteps)"
+        }
+    }
+
+    static func setting(quick: Bool) -> Setting {
+        quick ? Setting(model: "mlp:784-8-10:gelu", data: "fashion-mnist:train,n=32", testData: "fashion-mnist:test,n=64",
+                        learningRate: pow(10, -2.5), weightDecay: 0.005, beta1: 0.99, beta2s: [0.9, 0.999], threshold: 0.3, maxSteps: 150, every: 10)
+              : Setting(model: "mlp:784-32-10:gelu", data: "fashion-mnist:train,n=256", testData: "fashion-mnist:test,n=2000",
+                        learningRate: pow(10, -3.5), weightDecay: 0.005, beta1: 0.99, beta2s: [0.9, 0.95, 0.99, 0.999, 0.9999],
+                        threshold: 0.05, maxSteps: 4000, every: 10)
+    }
+
+    /// Adam at one β₂, or Lion.
+    enum Method: Equatable {
+        case adam(beta2: Double)
+        case lion
+
+        var key: String {
+            switch self {
+            case .adam(let b2): "adam-b2=\(b2)"
+            case .lion: "lion"
+            }
+        }
+
+        func optimizer(_ s: Setting, dimension: Int) throws -> OptimizerInstance {
+            switch self {
+            case .adam(let b2):
+                try Adam.Hyperparameters(learningRate: s.learningRate, beta1: s.beta1, beta2: b2, epsilon: 1e-6, epsilonPlacement: .outsideSqrt,
+                                         biasCorrection: .on, weightDecayMode: .decoupled, weightDecay: s.weightDecay).instance(dimension: dimension)
+            case .lion:
+                try Lion.Settings(try LionK.Hyperparameters(learningRate: s.learningRate, beta1: 0.9, beta2: 0.99, weightDecayMode: .decoupled,
+                                                            weightDecay: s.weightDecay), Lion.Options()).instance(dimension: dimension)
+            }
+        }
+    }
+
+    static func methods(_ s: Setting) -> [Method] { s.beta2s.map { .adam(beta2: $0) } + [.lion] }
+
+    public var claims: [Claim] {
+        [
+            Claim(id: "001-fig2a-accuracy-falls", paper: "001", source: "Fig. 2a, Fig. 4; §3.3 (anti-penalty of ‖∇L‖₁ grows with β₂)",
+                  statement: "full-batch Adam's test accuracy at the first step with training loss ≤ threshold drops as β₂ approaches 1",
+                  criterion: "accuracy at the smallest β₂ minus accuracy at the largest β₂ > 0: for the seed mean (else not reproduced) and every seed (else inconclusive); a run that never reaches the threshold fails its seed"),
+            Claim(id: "001-fig2a-lion-gap", paper: "001", source: "Fig. 2a; §3.7 (Lion's correction is O(ε))",
+                  statement: "Lion (default ρ, same h and decay) generalizes better than Adam with β₂ close to 1",
+                  criterion: "Lion's accuracy minus Adam's at the largest β₂ > 0: for the seed mean (else not reproduced) and every seed (else inconclusive)"),
+            Claim(id: "001-fig2a-low-beta2-matches-lion", paper: "001", source: "Fig. 2a, Fig. 4",
+                  statement: "Adam with a low β₂ matches Lion (closes the generalization gap)",
+                  criterion: "Adam's accuracy at the smallest β₂ ≥ Lion's − 0.005: for the seed mean (else not reproduced) and every seed (else inconclusive)"),
+        ]
+    }
+
+    static func seeds(_ options: StudyOptions) -> Int { options.quick ? 1 : options.seeds }
+
+    public func runs(_ options: StudyOptions) -> [StudyRun] {
+        let s = Self.setting(quick: options.quick)
+        return (0..<Self.seeds(options)).flatMap { seed in
+            Self.methods(s).map { StudyRun("\($0.key),seed=\(seed)", seed: UInt64(seed), configuration: s.description) }
+        }
+    }
+
+    public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
+        let s = Self.setting(quick: options.quick)
+        guard let method = Self.methods(s).first(where: { "\($0.key),seed=\(run.seed)" == run.key }) else { throw StudyError.missingRun(run.key) }
+        let problem = try ProblemSpec(model: s.model, data: s.data, loss: "ce").build(testData: try DataSource(parsing: s.testData))
+        guard let test = problem.testObjective else { preconditionFailure("001-beta2-lion has test data") }
+        var theta = problem.initialParameters(seed: run.seed)
+        var optimizer = try method.optimizer(s, dimension: theta.count)
+        var series = StudySeries()
+        for step in 0...s.maxSteps {
+            let (loss, gradient) = problem.objective.valueAndGradient(at: theta, batch: nil)
+            if step % s.every == 0 || loss <= s.threshold || !loss.isFinite { series.record(step: step, ["train_loss": loss]) }
+            if loss <= s.threshold {
+                series.record(step: step, ["reached": 1, "test_accuracy": test.metrics(at: theta).accuracy ?? .nan])
+                return series
+            }
+            if !loss.isFinite || step == s.maxSteps { break }
+            optimizer.step(parameters: &theta, gradient: gradient)
+        }
+        series.record(step: s.maxSteps, ["reached": 0])
+        return series
+    }
+
+    /// The test accuracy at the threshold, NaN when the run never reached it.
+    static func accuracy(_ series: StudySeries) -> Double {
+        series.last("reached") == 1 ? series.last("test_accuracy") ?? .nan : .nan
+    }
+
+    public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
+        let s = Self.setting(quick: options.quick)
+        let seeds = Self.seeds(options)
+        let methods = Self.methods(s)
+        let series = try (0..<seeds).map { seed in
+            try methods.map { try measured.series(StudyRun("\($0.key),seed=\(seed)", seed: UInt64(seed))) }
+        }
+        // accuracy[seed][method], methods = Adam at each β₂, then Lion.
+        let accuracy = series.map { $0.map(Self.accuracy) }
+        let outcomes = analyze(accuracy, setting: s)
+        let mean = methods.indices.map { k in accuracy.map { $0[k] }.reduce(0, +) / Double(seeds) }
+        let x = s.beta2s.map { -log10(1 - $0) }
+        var lines = (0..<seeds).map { seed in
+            LineChart.Series(name: "Adam, seed \(seed)", points: zip(x, accuracy[seed]).filter { $1.isFinite }.map { ($0, $1) }, color: Palette.series(seed))
+        }
+        lines.append(LineChart.Series(name: "Lion (seed mean)", points: [(x.first!, mean.last!), (x.last!, mean.last!)], color: Palette.series(6), dashed: true))
+        var losses: [LineChart.Series] = []
+        for (k, m) in methods.enumerated() {
+            let curve = series[0][k].series("train_loss")
+            losses.append(LineChart.Series(name: m.key, points: zip(curve.steps, curve.values).map { (Double($0), $1) }, color: Palette.series(k),
+                                           dashed: m == .lion))
+        }
+        let figures = [
+            StudyFigure(chart: LineChart(id: "beta2-accuracy", title: "Test accuracy at training loss ≤ \(s.threshold) vs β₂ (β₁ = \(s.beta1))",
+                                         xLabel: "−log₁₀(1 − β₂)", yLabel: "test accuracy", series: lines),
+                        caption: "Paper 001 Fig. 2a in miniature: predicted, accuracy falling to the right (β₂ → 1) and the low-β₂ end at or above Lion (dashed)."),
+            StudyFigure(chart: LineChart(id: "beta2-loss", title: "Training loss until the threshold (seed 0)", xLabel: "step", yLabel: "training loss",
+                                         series: losses, logY: true),
+                        caption: "Each run stops at the first step with training loss ≤ \(s.threshold) (or at \(s.maxSteps) steps)."),
+        ]
+        let reached = methods.indices.map { k in "\(methods[k].key): \(accuracy.filter { $0[k].isFinite }.count)/\(seeds)" }.joined(separator: ", ")
+        return StudyAnalysis(outcomes: outcomes, figures: figures,
+                             settings: [("model", s.model), ("data", s.data), ("test data", s.testData), ("loss", "cross-entropy, full batch"),
+                                        ("Adam", "PyTorch AdamW: ε = 1e-6 outside √, bias-corrected, β₁ = \(s.beta1), decoupled λ = \(s.weightDecay)"),
+                                        ("β₂", s.beta2s.map { "\($0)" }.joined(separator: ", ")),
+                                        ("Lion", "google/automl, ρ = (0.9, 0.99), decoupled λ = \(s.weightDecay)"),
+                                        ("h", String(format: "%.4g (10^-3.5 in the full study)", s.learningRate)),
+                                        ("threshold", "training loss ≤ \(s.threshold) within \(s.maxSteps) steps"),
+                                        ("runs that reached the threshold", reached), ("seeds", "\(seeds) (initialization)")])
+    }
+
+    /// The criteria (fixed above) on accuracy[seed][method] (Adam at each β₂ ascending, then Lion; NaN where
+    /// a run never reached the threshold).
+    func analyze(_ accuracy: [[Double]], setting s: Setting) -> [ClaimOutcome] {
+        let c = claims
+        let count = accuracy[0].count
+        // The seed mean over the seeds that reached the threshold (NaN when none did).
+        let mean = (0..<count).map { k -> Double in
+            let values = accuracy.map { $0[k] }.filter(\.isFinite)
+            return values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
+        }
+        let low = 0, high = s.beta2s.count - 1, lion = count - 1
+        func decide(_ test: ([Double]) -> Bool) -> Verdict { StudyStatistics.verdict(mean: mean, seeds: accuracy, passes: test) }
+        func show(_ k: Int) -> String {
+            let values = accuracy.map { $0[k] }
+            let reached = values.filter(\.isFinite)
+            return String(format: "%.4f", mean[k]) + (values.count > 1 ? String(format: " [%.4f, %.4f]", reached.min() ?? .nan, reached.max() ?? .nan) : "")
+                + (reached.count < values.count ? " (\(reached.count)/\(values.count) seeds reached the threshold)" : "")
+        }
+        let table = s.beta2s.indices.map { "β₂ = \(s.beta2s[$0]): \(show($0))" }.joined(separator: "; ") + "; Lion: \(show(lion))"
+        var numbers = Dictionary(uniqueKeysWithValues: s.beta2s.indices.map { ("accuracy_adam_b2_\(s.beta2s[$0])", mean[$0]) })
+        numbers["accuracy_lion"] = mean[lion]
+        return [
+            ClaimOutcome(claim: c[0], measured: "test accuracy at the threshold: " + table, numbers: numbers,
+                         verdict: decide { $0[low] - $0[high] > 0 }),
+            ClaimOutcome(claim: c[1], measured: String(format: "Lion − Adam(β₂ = %g): %+.4f", s.beta2s[high], mean[lion] - mean[high]),
+                         numbers: ["lion_minus_high_beta2": mean[lion] - mean[high]], verdict: decide { $0[lion] - $0[high] > 0 }),
+            ClaimOutcome(claim: c[2], measured: String(format: "Adam(β₂ = %g) − Lion: %+.4f", s.beta2s[low], mean[low] - mean[lion]),
+                         numbers: ["low_beta2_minus_lion": mean[low] - mean[lion]], verdict: decide { $0[low] >= $0[lion] - 0.005 }),
+        ]
+    }
+}
