@@ -7,10 +7,11 @@ Reads every run `<study>/<key>` of the store (sqlite3 from Python's standard lib
 recomputes each claim's statistic from the raw series -- late-phase medians, end points, orderings --
 applies the criterion as written in docs/REPRODUCTIONS.md (seed mean, then every seed), and prints one
 line per claim. Compare them with the verdicts `biaslab reproduce` printed: a disagreement is a defect.
-Studies 003-gd, 003-sgd, 003-momentum, 002-ellipse (SGD and Adam), 002-dln and 002-sensing are covered;
+Studies 003-gd, 003-sgd, 003-momentum, 002-ellipse (SGD and Adam), 002-dln, 002-sensing and 004-sqrt are covered;
 others are listed as skipped.
 """
 import json
+import math
 import re
 import sqlite3
 import statistics
@@ -171,6 +172,82 @@ def sensing(runs):
               f"Adam = {tuple(round(x, 4) for x in mean[1])} -> {verdict_}")
 
 
+def sqrt_rule(runs):
+    """004-sqrt: gaps mean_e |log L - log L0| of each scaled run to its seed's base run, B_noise per arm."""
+    config = next(iter(runs.values()))[0]
+    b0 = int(re.search(r"B0 (\d+)", config).group(1))
+    epochs = int(re.search(r"epochs (\d+)", config).group(1))
+    base, scaled = {}, {}
+    for key, (_, s) in runs.items():
+        m = re.match(r"([^/]+)/base,seed=(\d+)$", key)
+        if m:
+            base[(m.group(1), int(m.group(2)))] = s
+            continue
+        arm, rule, kappa, seed = re.match(r"([^/]+)/([^/]+)/k=(\d+),seed=(\d+)$", key).groups()
+        scaled[(arm, rule, int(kappa), int(seed))] = s
+    arms = sorted({a for a, _ in base}, key=lambda a: (a != "adam", a))
+    seeds = sorted({s for _, s in base})
+    kappas = sorted({k for _, _, k, _ in scaled})
+
+    def gap(run, ref):
+        l, l0 = [v for _, v in run.get("train_loss", [])], [v for _, v in ref.get("train_loss", [])]
+        if len(l) != epochs + 1 or len(l0) != epochs + 1:
+            return math.inf
+        return statistics.fmean(abs(math.log(l[e]) - math.log(l0[e])) for e in range(1, epochs + 1))
+
+    noise = {a: statistics.fmean(statistics.median(v for _, v in base[(a, s)]["b_simple"]) for s in seeds) for a in arms}
+    dominated = {a: [k for k in kappas if k * b0 <= noise[a]] for a in arms}
+
+    def gaps(arm, seed):
+        return {(r, k): gap(s, base[(arm, seed)]) for (a, r, k, sd), s in scaled.items() if a == arm and sd == seed}
+
+    def decide(arm, applicable, passes):
+        if not applicable:
+            return "inconclusive"
+        per = [gaps(arm, s) for s in seeds]
+        mean = {key: statistics.fmean(g[key] for g in per) for key in per[0]}
+        if not passes(mean):
+            return "not reproduced"
+        return "reproduced" if all(passes(g) for g in per) else "inconclusive"
+
+    def beats(arm, rivals):
+        ks = dominated[arm]
+        return decide(arm, bool(ks), lambda g: all(g[("sqrt", k)] < g[(r, k)] for k in ks for r in rivals if (r, k) in g))
+
+    def worst(vs):
+        return "not reproduced" if "not reproduced" in vs else ("inconclusive" if "inconclusive" in vs or not vs else "reproduced")
+
+    for a in arms:
+        mean = {key: statistics.fmean(g[key] for g in (gaps(a, s) for s in seeds)) for key in gaps(a, seeds[0])}
+        print(f"004-sqrt {a}: B_noise {noise[a]:.1f}, noise-dominated kappa {dominated[a]}; seed-mean gaps "
+              + "; ".join(f"{r} k={k}: {v:.3f}" for (r, k), v in sorted(mean.items(), key=lambda x: (x[0][1], x[0][0]))))
+    print(f"004-sqrt-tracks: -> {beats('adam', ['linear-lr-betas', 'none'])}")
+    print(f"004-sqrt-tracks-variants: -> {worst([beats(a, ['linear-lr-betas', 'none']) for a in arms if a != 'adam'])}")
+
+    def accuracy(arm, seed, kappa):
+        s = base[(arm, seed)] if kappa == 1 else scaled[(arm, "sqrt", kappa, seed)]
+        values = [v for _, v in s.get("test_accuracy", [])]
+        return values[-1] if values else math.nan
+
+    acc = []
+    for a in arms:
+        ks = dominated[a]
+        if not ks:
+            acc.append("inconclusive")
+            continue
+        per = [{k: accuracy(a, s, k) for k in [1] + ks} for s in seeds]
+        mean = {k: statistics.fmean(p[k] for p in per) for k in per[0]}
+        ok = lambda p: all(abs(p[k] - p[1]) <= 0.03 for k in ks)
+        acc.append("not reproduced" if not ok(mean) else ("reproduced" if all(ok(p) for p in per) else "inconclusive"))
+        print(f"004-sqrt {a}: seed-mean test accuracy " + ", ".join(f"k={k}: {v:.3f}" for k, v in mean.items()))
+    print(f"004-sqrt-test-accuracy: -> {worst(acc)}")
+    partials = ["sqrt-lr", "sqrt-lr-eps", "sqrt-lr-eps-beta1", "sqrt-lr-eps-beta2"]
+    print(f"004-sqrt-partial: -> {beats('adam', partials)}")
+    inside, beyond = dominated["adam"], [k for k in kappas if k not in dominated["adam"]]
+    print("004-sqrt-breaks: -> " + decide("adam", bool(inside) and bool(beyond),
+                                          lambda g: all(g[("sqrt", k)] > max(g[("sqrt", j)] for j in inside) for k in beyond)))
+
+
 def fmt(xs):
     return "[" + ", ".join(f"{x:.3f}" for x in xs) + "]"
 
@@ -187,6 +264,7 @@ def main():
         elif study == "002-ellipse": ellipse(runs)
         elif study == "002-dln": dln(runs)
         elif study == "002-sensing": sensing(runs)
+        elif study == "004-sqrt": sqrt_rule(runs)
         else: print(f"{study}: skipped (not covered by this script)")
 
 

@@ -21,7 +21,8 @@ import Theory
 /// batches drawn with replacement as in the paper, 30 epochs, B₀ = 8 and κ ∈ {4, 16, 64} (B up to 512).
 /// Arms: Adam (bias-corrected, ε outside √) with the paper's CIFAR betas β₁ = β₂ = 0.999, η = 10⁻³ and
 /// ε = 10⁻⁸; the same with ε = 10⁻³⁰ ≈ 0 (Fig. 2's small-ε runs); Adam with lagged v (Fig. 6,
-/// `adam:paper004`); RMSprop (β = 0.999, bias-corrected, ε outside √). Each run records the full training
+/// `adam:paper004` without bias correction, from v₀ = E[g_B ⊙ g_B] at θ₀: its first step divides by √v₀ + ε,
+/// so v₀ = 0 would make it a step of size η/ε — digest 004 §2.1's hazard); RMSprop (β = 0.999, bias-corrected, ε outside √). Each run records the full training
 /// loss at every epoch boundary (and B_simple on the 1024 samples for the base runs), and the loss and
 /// accuracy on the first 1000 test images at the end. The gap of a scaled run to its base run (same seed) is
 /// the mean over epochs 1…E of |log L(e) − log L₀(e)|, ∞ for a run that diverged. Claims and criteria were
@@ -54,11 +55,25 @@ public struct SquareRootRuleStudy: Study {
         static let partials: [Rule] = SquareRootVariant.allCases.filter { $0 != .full }.map { .scaling(.squareRoot($0)) }
     }
 
+    /// The second moment an adaptive run starts from.
+    enum SecondMomentStart: String, CustomStringConvertible {
+        /// v₀ = 0, the usual start (with bias correction).
+        case zero
+        /// v₀ = E_B[g_B ⊙ g_B] = g⊙g + diag Σ/B at θ₀ (batches of B drawn with replacement), exact from the
+        /// per-sample gradients. Paper 004 assumes v₀ ≠ 0 for its lagged-v Adam (Def. 2.2, App. D), whose
+        /// first step divides by √v₀ + ε (digest 004 §2.1's implementation hazard); in the noise-dominated
+        /// regime this v₀ ≈ diag Σ/B scales as the square-root rule's v₀' = v₀/κ.
+        case expectedSquaredBatchGradient = "E[g_B^2]"
+
+        var description: String { rawValue }
+    }
+
     /// An optimizer configuration at the base batch size and the rules compared on it.
     struct Arm {
         let name: String
         let label: String
         let settings: any OptimizerSettings
+        var start: SecondMomentStart = .zero
         let rules: [Rule]
     }
 
@@ -74,7 +89,7 @@ public struct SquareRootRuleStudy: Study {
 
         var description: String {
             "\(model); \(train); \(test); B0 \(baseBatch); kappa \(kappas); epochs \(epochs); arms "
-                + arms.map { "\($0.name)=\($0.settings) rules \($0.rules)" }.joined(separator: ", ")
+                + arms.map { "\($0.name)=\($0.settings) v0 \($0.start) rules \($0.rules)" }.joined(separator: ", ")
         }
     }
 
@@ -82,12 +97,14 @@ public struct SquareRootRuleStudy: Study {
         do {
             let adam = try Adam.Hyperparameters(learningRate: 1e-3, beta1: 0.999, beta2: 0.999, epsilon: 1e-8)
             let main = Arm(name: "adam", label: "Adam, ε = 1e-8", settings: adam, rules: [.squareRoot, .linear, .none] + Rule.partials)
-            if quick { return [main] }
+            let lagged = Arm(name: "adam-lagged", label: "Adam, lagged v (App. D: no bias correction, v₀ = E[g_B²])",
+                             settings: try adam.with(["v_timing": .text("lagged"), "bias_correction": .text("off")]),
+                             start: .expectedSquaredBatchGradient, rules: [.squareRoot, .linear, .none])
+            if quick { return [main, lagged] }
             return [main,
                     Arm(name: "adam-eps0", label: "Adam, ε = 1e-30", settings: try adam.with(["eps": .number(1e-30)]),
                         rules: [.squareRoot, .linear, .none]),
-                    Arm(name: "adam-lagged", label: "Adam, lagged v", settings: try adam.with(["v_timing": .text("lagged")]),
-                        rules: [.squareRoot, .linear, .none]),
+                    lagged,
                     Arm(name: "rmsprop", label: "RMSprop, ε = 1e-8",
                         settings: try RMSprop.Hyperparameters(learningRate: 1e-3, beta2: 0.999, epsilon: 1e-8, biasCorrection: .on),
                         rules: [.squareRoot, .linear, .none])]
@@ -151,12 +168,12 @@ public struct SquareRootRuleStudy: Study {
         let seed = Int(run.seed)
         for arm in s.arms {
             if run.key == Self.key(arm: arm.name, rule: nil, kappa: 1, seed: seed) {
-                return try train(s, settings: arm.settings, batchSize: s.baseBatch, seed: run.seed, noiseScale: true)
+                return try train(s, settings: arm.settings, start: arm.start, batchSize: s.baseBatch, seed: run.seed, noiseScale: true)
             }
             for kappa in s.kappas {
                 for rule in arm.rules where run.key == Self.key(arm: arm.name, rule: rule, kappa: kappa, seed: seed) {
                     return try train(s, settings: try Self.scaled(arm.settings, rule: rule, baseBatch: s.baseBatch, kappa: kappa),
-                                     batchSize: kappa * s.baseBatch, seed: run.seed, noiseScale: false)
+                                     start: arm.start, batchSize: kappa * s.baseBatch, seed: run.seed, noiseScale: false)
                 }
             }
         }
@@ -180,13 +197,18 @@ public struct SquareRootRuleStudy: Study {
     /// One run: E epochs of n/B steps with batches drawn with replacement; at every epoch boundary the full
     /// training loss (and B_simple when `noiseScale`), at the end the test loss and accuracy. A non-finite
     /// loss stops the run and records `diverged` at that epoch.
-    func train(_ s: Setting, settings: any OptimizerSettings, batchSize: Int, seed: UInt64, noiseScale: Bool) throws -> StudySeries {
+    func train(_ s: Setting, settings: any OptimizerSettings, start: SecondMomentStart, batchSize: Int, seed: UInt64,
+               noiseScale: Bool) throws -> StudySeries {
         let problem = try ProblemSpec(model: s.model, data: s.train, loss: "ce").build()
         guard let objective = problem.objective as? SupervisedObjective,
               let test = try ProblemSpec(model: s.model, data: s.test, loss: "ce").build().objective as? SupervisedObjective
         else { preconditionFailure("004-sqrt trains a model on data") }
         var theta = problem.initialParameters(seed: seed)
         var optimizer = try settings.instance(dimension: theta.count)
+        if start == .expectedSquaredBatchGradient {
+            let v0 = Self.expectedSquaredBatchGradient(objective, at: theta, batchSize: batchSize)
+            try optimizer.restoreState(.moments(MomentState(firstMoment: [Double](repeating: 0, count: theta.count), secondMoment: v0)))
+        }
         var batches = try BatchSampler(count: s.samples, batchSize: batchSize, scheme: .withReplacement, seed: seed &+ 1)
         let stepsPerEpoch = s.samples / batchSize
         var series = StudySeries()
@@ -216,6 +238,26 @@ public struct SquareRootRuleStudy: Study {
             series.record(step: s.epochs, ["test_loss": metrics.loss, "test_accuracy": metrics.accuracy ?? .nan])
         }
         return series
+    }
+
+    /// E_B[g_B ⊙ g_B] = g⊙g + diag Σ/B for batches of B drawn with replacement, diag Σ = (1/N) Σᵢ gᵢ⊙gᵢ − g⊙g,
+    /// from the per-sample gradients (in chunks of 128 samples, so memory stays at 128 × d).
+    static func expectedSquaredBatchGradient(_ objective: SupervisedObjective, at theta: [Double], batchSize: Int) -> [Double] {
+        let n = objective.sampleCount
+        var meanSquares = [Double](repeating: 0, count: theta.count)
+        for start in stride(from: 0, to: n, by: 128) {
+            let rows = objective.perSampleGradients(at: theta, batch: Array(start..<min(start + 128, n)))
+            rows.scalars.withUnsafeBufferPointer { p in
+                for i in 0..<rows.shape[0] {
+                    for j in 0..<theta.count { meanSquares[j] += p[i * theta.count + j] * p[i * theta.count + j] }
+                }
+            }
+        }
+        let g = objective.gradient(at: theta), b = Double(batchSize)
+        return (0..<theta.count).map { j in
+            let squared = g[j] * g[j], second = meanSquares[j] / Double(n)
+            return squared + (second - squared) / b
+        }
     }
 
     /// What the criteria read from one run.
