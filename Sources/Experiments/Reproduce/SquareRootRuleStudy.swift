@@ -1,4 +1,3 @@
-import Curvature
 import DataIO
 import Foundation
 import NN
@@ -194,50 +193,18 @@ public struct SquareRootRuleStudy: Study {
         return try settings.with(overrides)
     }
 
-    /// One run: E epochs of n/B steps with batches drawn with replacement; at every epoch boundary the full
-    /// training loss (and B_simple when `noiseScale`), at the end the test loss and accuracy. A non-finite
-    /// loss stops the run and records `diverged` at that epoch.
+    /// One run (``EpochRun``, batches drawn with replacement): the training loss at every epoch boundary,
+    /// B_simple there too when `noiseScale`, the test loss and accuracy at the end.
     func train(_ s: Setting, settings: any OptimizerSettings, start: SecondMomentStart, batchSize: Int, seed: UInt64,
                noiseScale: Bool) throws -> StudySeries {
-        let problem = try ProblemSpec(model: s.model, data: s.train, loss: "ce").build()
-        guard let objective = problem.objective as? SupervisedObjective,
-              let test = try ProblemSpec(model: s.model, data: s.test, loss: "ce").build().objective as? SupervisedObjective
-        else { preconditionFailure("004-sqrt trains a model on data") }
-        var theta = problem.initialParameters(seed: seed)
-        var optimizer = try settings.instance(dimension: theta.count)
-        if start == .expectedSquaredBatchGradient {
-            let v0 = Self.expectedSquaredBatchGradient(objective, at: theta, batchSize: batchSize)
-            try optimizer.restoreState(.moments(MomentState(firstMoment: [Double](repeating: 0, count: theta.count), secondMoment: v0)))
-        }
-        var batches = try BatchSampler(count: s.samples, batchSize: batchSize, scheme: .withReplacement, seed: seed &+ 1)
-        let stepsPerEpoch = s.samples / batchSize
-        var series = StudySeries()
-        var diverged = false
-        try Training.run(objective: objective, optimizer: &optimizer, parameters: &theta, batches: &batches,
-                         steps: 0..<(s.epochs * stepsPerEpoch + 1),
-                         observe: { step, _ in
-                             guard step.step % stepsPerEpoch == 0 else { return .proceed }
-                             let epoch = step.step / stepsPerEpoch
-                             let loss = objective.loss(at: step.parameters)
-                             guard loss.isFinite else {
-                                 diverged = true
-                                 series.record(step: epoch, ["diverged": 1])
-                                 return .stop
-                             }
-                             var row = ["train_loss": loss]
-                             if noiseScale {
-                                 let noise = GradientNoiseStatistics(perSampleSquaredNorms: objective.perSampleGradientSquaredNorms(at: step.parameters),
-                                                                     meanGradient: objective.gradient(at: step.parameters))
-                                 row["b_simple"] = noise.simpleNoiseScale
-                             }
-                             series.record(step: epoch, row)
-                             return epoch == s.epochs ? .stop : .proceed
-                         })
-        if !diverged {
-            let metrics = test.metrics(at: theta)
-            series.record(step: s.epochs, ["test_loss": metrics.loss, "test_accuracy": metrics.accuracy ?? .nan])
-        }
-        return series
+        try EpochRun(model: s.model, train: s.train, test: s.test, loss: "ce", epochs: s.epochs, sampling: .withReplacement)
+            .run(settings, batchSize: batchSize, seed: seed,
+                 prepare: { objective, theta, optimizer in
+                     guard start == .expectedSquaredBatchGradient else { return }
+                     let v0 = Self.expectedSquaredBatchGradient(objective, at: theta, batchSize: batchSize)
+                     try optimizer.restoreState(.moments(MomentState(firstMoment: [Double](repeating: 0, count: theta.count), secondMoment: v0)))
+                 },
+                 measure: { objective, theta in noiseScale ? ["b_simple": EpochRun.noise(objective, at: theta).simpleNoiseScale] : [:] })
     }
 
     /// E_B[g_B ⊙ g_B] = g⊙g + diag Σ/B for batches of B drawn with replacement, diag Σ = (1/N) Σᵢ gᵢ⊙gᵢ − g⊙g,

@@ -137,7 +137,7 @@ extension Study {
 /// Every study `biaslab reproduce` knows.
 public enum Studies {
     public static let all: [any Study] = [ToyQuadraticEdgeStudy(), GradientDescentEdgeStudy(), StochasticEdgeStudy(), MomentumEdgeStudy(),
-                                          NoisyEllipseStudy(), DiagonalNetStudy(), MatrixSensingStudy(), SquareRootRuleStudy()]
+                                          NoisyEllipseStudy(), DiagonalNetStudy(), MatrixSensingStudy(), LinearSaturationScalingStudy(), SquareRootRuleStudy()]
 
     public static func named(_ name: String) -> (any Study)? { all.first { $0.name == name } }
 
