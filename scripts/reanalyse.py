@@ -7,7 +7,7 @@ Reads every run `<study>/<key>` of the store (sqlite3 from Python's standard lib
 recomputes each claim's statistic from the raw series -- late-phase medians, end points, orderings --
 applies the criterion as written in docs/REPRODUCTIONS.md (seed mean, then every seed), and prints one
 line per claim. Compare them with the verdicts `biaslab reproduce` printed: a disagreement is a defect.
-Studies 003-gd, 003-sgd, 003-momentum, 002-ellipse (SGD and Adam), 002-dln, 002-sensing and 004-sqrt are covered;
+Studies 003-gd, 003-sgd, 003-momentum, 002-ellipse (SGD and Adam), 002-dln, 002-sensing, 003-lssr and 004-sqrt are covered;
 others are listed as skipped.
 """
 import json
@@ -248,6 +248,45 @@ def sqrt_rule(runs):
                                           lambda g: all(g[("sqrt", k)] > max(g[("sqrt", j)] for j in inside) for k in beyond)))
 
 
+def lssr(runs):
+    """003-lssr: eta* per b from seed-mean test accuracy; LSR, SRSR and LSSR (eq. 17, without replacement) from eta*(b0)."""
+    config = next(iter(runs.values()))[0]
+    n = int(re.search(r"train,n=(\d+)", config).group(1))
+    acc, rho = {}, {}
+    for key, (_, s) in runs.items():
+        b, lr, seed = re.match(r"b=(\d+),lr=([0-9.e-]+),seed=(\d+)$", key).groups()
+        k = (int(b), float(lr), int(seed))
+        a = [v for _, v in s.get("test_accuracy", [])]
+        acc[k] = a[-1] if a else 0.0
+        rho[k] = statistics.median(v for _, v in s["rho"])
+    bs, lrs, seeds = (sorted({k[i] for k in acc}) for i in range(3))
+
+    def fit(accuracy, rhos):
+        best = [max(lrs, key=lambda lr: (accuracy[(b, lr)], -lr)) for b in bs]
+        r = rhos[(bs[0], best[0])]
+        def rho_b(b):
+            w = (n - b) / (n - 1) / b
+            return 1 / (w / r + 1 - w)
+        rules = {"lssr": lambda b: best[0] * rho_b(b) / rho_b(bs[0]), "lsr": lambda b: best[0] * b / bs[0],
+                 "srsr": lambda b: best[0] * math.sqrt(b / bs[0])}
+        return best, {name: sum(abs(math.log2(e) - math.log2(f(b))) for b, e in zip(bs, best)) for name, f in rules.items()}
+
+    per = [fit({(b, lr): acc[(b, lr, sd)] for b in bs for lr in lrs}, {(b, lr): rho[(b, lr, sd)] for b in bs for lr in lrs}) for sd in seeds]
+    mean = fit({(b, lr): statistics.fmean(acc[(b, lr, sd)] for sd in seeds) for b in bs for lr in lrs},
+               {(b, lr): statistics.fmean(rho[(b, lr, sd)] for sd in seeds) for b in bs for lr in lrs})
+
+    def decide(passes):
+        if not passes(mean):
+            return "not reproduced"
+        return "reproduced" if all(passes(p) for p in per) else "inconclusive"
+
+    print(f"003-lssr: eta* on seed means {dict(zip(bs, mean[0]))}, per seed {[p[0] for p in per]}; errors "
+          + ", ".join(f"{k} {v:.2f}" for k, v in mean[1].items()))
+    print(f"003-lssr-linear: -> {decide(lambda f: f[0][1] > f[0][0])}")
+    print(f"003-lssr-saturates: -> {decide(lambda f: f[0][-1] / f[0][-2] < math.sqrt(bs[-1] / bs[-2]))}")
+    print(f"003-lssr-fits: -> {decide(lambda f: f[1]['lssr'] < f[1]['lsr'] and f[1]['lssr'] < f[1]['srsr'])}")
+
+
 def fmt(xs):
     return "[" + ", ".join(f"{x:.3f}" for x in xs) + "]"
 
@@ -265,6 +304,7 @@ def main():
         elif study == "002-dln": dln(runs)
         elif study == "002-sensing": sensing(runs)
         elif study == "004-sqrt": sqrt_rule(runs)
+        elif study == "003-lssr": lssr(runs)
         else: print(f"{study}: skipped (not covered by this script)")
 
 
