@@ -7,11 +7,12 @@ Reads every run `<study>/<key>` of the store (sqlite3 from Python's standard lib
 recomputes each claim's statistic from the raw series -- late-phase medians, end points, orderings --
 applies the criterion as written in docs/REPRODUCTIONS.md (seed mean, then every seed), and prints one
 line per claim. Compare them with the verdicts `biaslab reproduce` printed: a disagreement is a defect.
-Studies 003-gd, 003-sgd, 003-momentum, 002-ellipse (SGD and Adam), 002-dln, 002-sensing, 000-beta2,
-001-trajectory, 001-beta2-lion and 001-sharpness are covered;
+Studies 003-gd, 003-sgd, 003-momentum, 003-lssr, 002-ellipse (SGD and Adam), 002-dln, 002-sensing, 000-beta2,
+001-trajectory, 001-beta2-lion, 001-sharpness and 004-sqrt are covered;
 others are listed as skipped.
 """
 import json
+import math
 import re
 import sqlite3
 import statistics
@@ -291,6 +292,119 @@ def sharpness(runs):
           f"{seed_verdict(mean, rows, lambda r: r[1][1] < 1)}")
     print(f"001-fig5-sharpness-rises-falls: λ₁(H) first/peak/last {fmt(mean[0][2:])} -> "
           f"{seed_verdict(mean, rows, lambda r: r[0][3] >= 1.1 * r[0][2] and r[0][4] <= 0.9 * r[0][3])}")
+def sqrt_rule(runs):
+    """004-sqrt: gaps mean_e |log L - log L0| of each scaled run to its seed's base run, B_noise per arm."""
+    config = next(iter(runs.values()))[0]
+    b0 = int(re.search(r"B0 (\d+)", config).group(1))
+    epochs = int(re.search(r"epochs (\d+)", config).group(1))
+    base, scaled = {}, {}
+    for key, (_, s) in runs.items():
+        m = re.match(r"([^/]+)/base,seed=(\d+)$", key)
+        if m:
+            base[(m.group(1), int(m.group(2)))] = s
+            continue
+        arm, rule, kappa, seed = re.match(r"([^/]+)/([^/]+)/k=(\d+),seed=(\d+)$", key).groups()
+        scaled[(arm, rule, int(kappa), int(seed))] = s
+    arms = sorted({a for a, _ in base}, key=lambda a: (a != "adam", a))
+    seeds = sorted({s for _, s in base})
+    kappas = sorted({k for _, _, k, _ in scaled})
+
+    def gap(run, ref):
+        l, l0 = [v for _, v in run.get("train_loss", [])], [v for _, v in ref.get("train_loss", [])]
+        if len(l) != epochs + 1 or len(l0) != epochs + 1:
+            return math.inf
+        return statistics.fmean(abs(math.log(l[e]) - math.log(l0[e])) for e in range(1, epochs + 1))
+
+    noise = {a: statistics.fmean(statistics.median(v for _, v in base[(a, s)]["b_simple"]) for s in seeds) for a in arms}
+    dominated = {a: [k for k in kappas if k * b0 <= noise[a]] for a in arms}
+
+    def gaps(arm, seed):
+        return {(r, k): gap(s, base[(arm, seed)]) for (a, r, k, sd), s in scaled.items() if a == arm and sd == seed}
+
+    def decide(arm, applicable, passes):
+        if not applicable:
+            return "inconclusive"
+        per = [gaps(arm, s) for s in seeds]
+        mean = {key: statistics.fmean(g[key] for g in per) for key in per[0]}
+        if not passes(mean):
+            return "not reproduced"
+        return "reproduced" if all(passes(g) for g in per) else "inconclusive"
+
+    def beats(arm, rivals):
+        ks = dominated[arm]
+        return decide(arm, bool(ks), lambda g: all(g[("sqrt", k)] < g[(r, k)] for k in ks for r in rivals if (r, k) in g))
+
+    def worst(vs):
+        return "not reproduced" if "not reproduced" in vs else ("inconclusive" if "inconclusive" in vs or not vs else "reproduced")
+
+    for a in arms:
+        mean = {key: statistics.fmean(g[key] for g in (gaps(a, s) for s in seeds)) for key in gaps(a, seeds[0])}
+        print(f"004-sqrt {a}: B_noise {noise[a]:.1f}, noise-dominated kappa {dominated[a]}; seed-mean gaps "
+              + "; ".join(f"{r} k={k}: {v:.3f}" for (r, k), v in sorted(mean.items(), key=lambda x: (x[0][1], x[0][0]))))
+    print(f"004-sqrt-tracks: -> {beats('adam', ['linear-lr-betas', 'none'])}")
+    print(f"004-sqrt-tracks-variants: -> {worst([beats(a, ['linear-lr-betas', 'none']) for a in arms if a != 'adam'])}")
+
+    def accuracy(arm, seed, kappa):
+        s = base[(arm, seed)] if kappa == 1 else scaled[(arm, "sqrt", kappa, seed)]
+        values = [v for _, v in s.get("test_accuracy", [])]
+        return values[-1] if values else math.nan
+
+    acc = []
+    for a in arms:
+        ks = dominated[a]
+        if not ks:
+            acc.append("inconclusive")
+            continue
+        per = [{k: accuracy(a, s, k) for k in [1] + ks} for s in seeds]
+        mean = {k: statistics.fmean(p[k] for p in per) for k in per[0]}
+        ok = lambda p: all(abs(p[k] - p[1]) <= 0.03 for k in ks)
+        acc.append("not reproduced" if not ok(mean) else ("reproduced" if all(ok(p) for p in per) else "inconclusive"))
+        print(f"004-sqrt {a}: seed-mean test accuracy " + ", ".join(f"k={k}: {v:.3f}" for k, v in mean.items()))
+    print(f"004-sqrt-test-accuracy: -> {worst(acc)}")
+    partials = ["sqrt-lr", "sqrt-lr-eps", "sqrt-lr-eps-beta1", "sqrt-lr-eps-beta2"]
+    print(f"004-sqrt-partial: -> {beats('adam', partials)}")
+    inside, beyond = dominated["adam"], [k for k in kappas if k not in dominated["adam"]]
+    print("004-sqrt-breaks: -> " + decide("adam", bool(inside) and bool(beyond),
+                                          lambda g: all(g[("sqrt", k)] > max(g[("sqrt", j)] for j in inside) for k in beyond)))
+
+
+def lssr(runs):
+    """003-lssr: eta* per b from seed-mean test accuracy; LSR, SRSR and LSSR (eq. 17, without replacement) from eta*(b0)."""
+    config = next(iter(runs.values()))[0]
+    n = int(re.search(r"train,n=(\d+)", config).group(1))
+    acc, rho = {}, {}
+    for key, (_, s) in runs.items():
+        b, lr, seed = re.match(r"b=(\d+),lr=([0-9.e-]+),seed=(\d+)$", key).groups()
+        k = (int(b), float(lr), int(seed))
+        a = [v for _, v in s.get("test_accuracy", [])]
+        acc[k] = a[-1] if a else 0.0
+        rho[k] = statistics.median(v for _, v in s["rho"])
+    bs, lrs, seeds = (sorted({k[i] for k in acc}) for i in range(3))
+
+    def fit(accuracy, rhos):
+        best = [max(lrs, key=lambda lr: (accuracy[(b, lr)], -lr)) for b in bs]
+        r = rhos[(bs[0], best[0])]
+        def rho_b(b):
+            w = (n - b) / (n - 1) / b
+            return 1 / (w / r + 1 - w)
+        rules = {"lssr": lambda b: best[0] * rho_b(b) / rho_b(bs[0]), "lsr": lambda b: best[0] * b / bs[0],
+                 "srsr": lambda b: best[0] * math.sqrt(b / bs[0])}
+        return best, {name: sum(abs(math.log2(e) - math.log2(f(b))) for b, e in zip(bs, best)) for name, f in rules.items()}
+
+    per = [fit({(b, lr): acc[(b, lr, sd)] for b in bs for lr in lrs}, {(b, lr): rho[(b, lr, sd)] for b in bs for lr in lrs}) for sd in seeds]
+    mean = fit({(b, lr): statistics.fmean(acc[(b, lr, sd)] for sd in seeds) for b in bs for lr in lrs},
+               {(b, lr): statistics.fmean(rho[(b, lr, sd)] for sd in seeds) for b in bs for lr in lrs})
+
+    def decide(passes):
+        if not passes(mean):
+            return "not reproduced"
+        return "reproduced" if all(passes(p) for p in per) else "inconclusive"
+
+    print(f"003-lssr: eta* on seed means {dict(zip(bs, mean[0]))}, per seed {[p[0] for p in per]}; errors "
+          + ", ".join(f"{k} {v:.2f}" for k, v in mean[1].items()))
+    print(f"003-lssr-linear: -> {decide(lambda f: f[0][1] > f[0][0])}")
+    print(f"003-lssr-saturates: -> {decide(lambda f: f[0][-1] / f[0][-2] < math.sqrt(bs[-1] / bs[-2]))}")
+    print(f"003-lssr-fits: -> {decide(lambda f: f[1]['lssr'] < f[1]['lsr'] and f[1]['lssr'] < f[1]['srsr'])}")
 
 
 def fmt(xs):
@@ -313,6 +427,8 @@ def main():
         elif study == "001-trajectory": trajectory(runs)
         elif study == "001-beta2-lion": beta2_lion(runs)
         elif study == "001-sharpness": sharpness(runs)
+        elif study == "004-sqrt": sqrt_rule(runs)
+        elif study == "003-lssr": lssr(runs)
         else: print(f"{study}: skipped (not covered by this script)")
 
 

@@ -159,7 +159,8 @@ extension Study {
 public enum Studies {
     public static let all: [any Study] = [AdamBetaStudy(), MemoryTrajectoryStudy(), MemoryBetaTwoStudy(), AdaptiveSharpnessStudy(),
                                           ToyQuadraticEdgeStudy(), GradientDescentEdgeStudy(), StochasticEdgeStudy(), MomentumEdgeStudy(),
-                                          NoisyEllipseStudy(), DiagonalNetStudy(), MatrixSensingStudy()]
+                                          NoisyEllipseStudy(), DiagonalNetStudy(), MatrixSensingStudy(), LinearSaturationScalingStudy(),
+                                          SquareRootRuleStudy()]
 
     public static func named(_ name: String) -> (any Study)? { all.first { $0.name == name } }
 
