@@ -92,7 +92,11 @@ struct AdamBetaStudyTests {
         let noise = [[10.0, 20, 30, 40]]
         let measured = Self.grid(beta2Optima: [Self.falling], beta1Optima: [Self.rising], noise: noise)
         let figures = try measured.figures(noiseSeries: Self.batchSizes.map { _ in (steps: [0, 1, 2], values: [5.0, 10, 20]) })
-        #expect(figures.count == 3)
+        #expect(figures.count == 4)
+        // At full batch λ = 0 and C_total is the full-batch coefficient 9 − β₂/(1 − β₂): −990 at β₂ = 0.999.
+        guard case .line(let coefficients) = figures[3].graphic, let full = coefficients.series.last?.points.last
+        else { Issue.record("the fourth figure is the C_total chart"); return }
+        #expect(abs(full.x - 0.999) < 1e-12 && abs(full.y + 990) < 1e-9)
         guard case .heatmap(let map) = figures[0].graphic else { Issue.record("the first figure is the β₂ heat map"); return }
         // Column b = 16 is best at β₂ = 0.999 (row 0) with 0 % above its best.
         #expect(map.values[0][0] == 0 && map.values.count == Self.beta2s.count && map.values[0].count == Self.batchSizes.count)
@@ -109,13 +113,13 @@ struct AdamBetaStudyTests {
         // The page renders every figure kind.
         let result = StudyResult(study: AdamBetaStudy(), analysis: StudyAnalysis(outcomes: [], figures: figures, settings: []), wallSeconds: 0)
         let page = StudyReport.html(result)
-        #expect(page.components(separatedBy: "<svg").count - 1 == 3)
+        #expect(page.components(separatedBy: "<svg").count - 1 == 4)
     }
 
     @Test func quickRunProducesAVerdictPerClaim() throws {
         let result = try AdamBetaStudy().run(StudyOptions(quick: true))
         #expect(result.outcomes.map(\.claim.id) == AdamBetaStudy().claims.map(\.id))
-        #expect(result.figures.count == 3 && result.settings.contains { $0.0 == "optimizer" })
+        #expect(result.figures.count == 4 && result.settings.contains { $0.0 == "optimizer" })
         let numbers = result.outcomes[0].numbers
         #expect(numbers.keys.sorted() == ["argmin_beta2_b64", "argmin_beta2_b8"])
         #expect(numbers.values.allSatisfy { [0.999, 0.9].contains($0) })

@@ -1,4 +1,5 @@
 import Foundation
+import Theory
 
 /// The figures of study 000-beta2: the measured β₂ × b and β₁ × b grids with the predicted regime change
 /// drawn on them (paper 000 Figs. 2–3 with §3.3's transition batch sizes), and B_simple along training
@@ -51,6 +52,20 @@ extension AdamBetaGrid {
             StudyFigure(chart: LineChart(id: "adam-noise-scale", title: "B_simple = tr Σ/‖g‖² along training, (β₁, β₂) = (0.9, 0.999), seed 0",
                                          xLabel: "epoch", yLabel: "B_simple", series: series, logY: true),
                         caption: "Paper 000 Fig. 4 in miniature: the simple noise scale along the default-Adam runs; B̂ sets the predicted transition batch sizes."),
+            StudyFigure(chart: coefficientChart(noiseScale: estimate),
+                        caption: "The theory beside the heat map: C_total(0.9, β₂, λ) = β₁/(1−β₁) − β₂/(1−β₂) + (C₁ + C₂)λ (paper 000 Eq. (7)) over the study's β₂ grid at each batch size's λ = λ(b, B̂) (Def. 3.2 with the measured B̂). Where it rises with β₂ (λ > ½, Lemma 3.4) a smaller β₂ weakens Adam's anti-regularization; where it falls, a larger β₂ does."),
         ]
+    }
+
+    /// C_total(0.9, β₂, λ(b)) over the β₂ grid, one series per batch size, λ(b) from the measured B̂.
+    func coefficientChart(noiseScale estimate: Double) -> LineChart {
+        let series = batchSizes.enumerated().map { k, b in
+            let lambda = (try? AdamNoiseScale.noiseRatio(datasetSize: Double(samples), batchSize: Double(b), simpleNoiseScale: estimate)) ?? .nan
+            return LineChart.Series(name: String(format: "b = %d (λ = %.3g)", b, lambda),
+                                    points: beta2s.sorted().map { ($0, AdamNoiseCoefficients.total(beta1: 0.9, beta2: $0, noiseRatio: lambda)) }.filter { $0.1.isFinite },
+                                    color: Palette.series(k))
+        }
+        return LineChart(id: "adam-c-total", title: "C_total(β₁ = 0.9, β₂, λ) at the measured noise ratio", xLabel: "β₂", yLabel: "C_total",
+                         series: series, logY: false)
     }
 }
