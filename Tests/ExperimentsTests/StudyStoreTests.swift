@@ -19,7 +19,7 @@ struct StudyStoreTests {
         init(failing: Bool = false) { self.failing = failing }
 
         func runs(_ options: StudyOptions) -> [StudyRun] {
-            (0..<options.seeds).map { StudyRun("seed=\($0)", seed: UInt64($0)) } + (failing ? [StudyRun("fail")] : [])
+            (options.firstSeed..<(options.firstSeed + options.seeds)).map { StudyRun("seed=\($0)", seed: UInt64($0)) } + (failing ? [StudyRun("fail")] : [])
         }
 
         func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
@@ -41,6 +41,24 @@ struct StudyStoreTests {
 
     static func store() throws -> StudyStore {
         try StudyStore(url: try CLIRunner.temporaryDirectory().appendingPathComponent("study.sqlite"))
+    }
+
+    /// `seedRange` is `seeds` seeds from `firstSeed` (one when quick); a rerun from another first seed
+    /// measures only its own runs in the same store and analyses those alone.
+    @Test func rerunWithOtherSeedsInTheSameStore() throws {
+        #expect(StudyOptions(seeds: 3).seedRange == 0..<3)
+        #expect(StudyOptions(seeds: 3, firstSeed: 3).seedRange == 3..<6)
+        #expect(StudyOptions(quick: true, seeds: 3, firstSeed: 7).seedRange == 7..<8)
+        let study = Counting()
+        let store = try Self.store()
+        try store.measurePending(study, StudyOptions(seeds: 2), version: "test")
+        let later = StudyOptions(seeds: 2, firstSeed: 2)
+        #expect(try store.pending(study, later).map(\.key) == ["seed=2", "seed=3"])
+        try store.measurePending(study, later, version: "test")
+        #expect(study.count("seed=0") == 1 && study.count("seed=2") == 1)
+        // Σ over seeds 2, 3 and steps 0, 5, 10 of 3·seed + step/7 = 3·3·(2 + 3) + 2·15/7.
+        let sum = try store.analyze(study, later).outcomes[0].numbers["sum"]!
+        #expect(abs(sum - (45 + 30.0 / 7)) < 1e-12)
     }
 
     @Test func seriesRoundTripAndOnlyMissingRunsAreMeasured() throws {

@@ -79,8 +79,6 @@ public struct AdamBetaStudy: Study {
             + s.beta1s.filter { $0 != defaultBeta1 }.map { Betas(beta1: $0, beta2: defaultBeta2) }
     }
 
-    static func seeds(_ options: StudyOptions) -> Int { options.quick ? 1 : options.seeds }
-
     static func run(_ betas: Betas, batchSize b: Int, seed: Int, _ s: Setting) -> StudyRun {
         StudyRun("b=\(b),beta1=\(betas.beta1),beta2=\(betas.beta2),seed=\(seed)", seed: UInt64(seed), configuration: s.description)
     }
@@ -88,7 +86,7 @@ public struct AdamBetaStudy: Study {
     /// One run per (seed, b, (β₁, β₂)).
     public func runs(_ options: StudyOptions) -> [StudyRun] {
         let s = Self.setting(quick: options.quick)
-        return (0..<Self.seeds(options)).flatMap { seed in
+        return options.seedRange.flatMap { seed in
             s.batchSizes.flatMap { b in Self.configurations(s).map { Self.run($0, batchSize: b, seed: seed, s) } }
         }
     }
@@ -131,21 +129,21 @@ public struct AdamBetaStudy: Study {
 
     public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let s = Self.setting(quick: options.quick)
-        let seeds = Self.seeds(options)
+        let seeds = options.seedRange
         func best(_ betas: Betas, _ b: Int, _ seed: Int) throws -> AdamBetaEnd {
             AdamBetaEnd(try measured.series(Self.run(betas, batchSize: b, seed: seed, s)))
         }
-        let beta2Sweep = try (0..<seeds).map { seed in try s.batchSizes.map { b in try s.beta2s.map { try best(Betas(beta1: Self.defaultBeta1, beta2: $0), b, seed).bestLoss } } }
-        let beta1Sweep = try (0..<seeds).map { seed in try s.batchSizes.map { b in try s.beta1s.map { try best(Betas(beta1: $0, beta2: Self.defaultBeta2), b, seed).bestLoss } } }
-        let defaults = try (0..<seeds).map { seed in try s.batchSizes.map { try best(Betas(beta1: Self.defaultBeta1, beta2: Self.defaultBeta2), $0, seed) } }
+        let beta2Sweep = try seeds.map { seed in try s.batchSizes.map { b in try s.beta2s.map { try best(Betas(beta1: Self.defaultBeta1, beta2: $0), b, seed).bestLoss } } }
+        let beta1Sweep = try seeds.map { seed in try s.batchSizes.map { b in try s.beta1s.map { try best(Betas(beta1: $0, beta2: Self.defaultBeta2), b, seed).bestLoss } } }
+        let defaults = try seeds.map { seed in try s.batchSizes.map { try best(Betas(beta1: Self.defaultBeta1, beta2: Self.defaultBeta2), $0, seed) } }
         let grid = AdamBetaGrid(samples: s.samples, batchSizes: s.batchSizes, beta2s: s.beta2s, beta1s: s.beta1s,
                                 beta2Sweep: beta2Sweep, beta1Sweep: beta1Sweep, noiseScale: defaults.map { $0.map(\.noiseScaleAtBest) })
-        let noiseSeries = try s.batchSizes.map { b in try measured.series(Self.run(Betas(beta1: Self.defaultBeta1, beta2: Self.defaultBeta2), batchSize: b, seed: 0, s)).series("b_simple") }
+        let noiseSeries = try s.batchSizes.map { b in try measured.series(Self.run(Betas(beta1: Self.defaultBeta1, beta2: Self.defaultBeta2), batchSize: b, seed: seeds.lowerBound, s)).series("b_simple") }
         return StudyAnalysis(outcomes: try grid.outcomes(claims), figures: try grid.figures(noiseSeries: noiseSeries),
                              settings: settings(s, seeds: seeds))
     }
 
-    func settings(_ s: Setting, seeds: Int) -> [(String, String)] {
+    func settings(_ s: Setting, seeds: Range<Int>) -> [(String, String)] {
         [("model", s.model), ("data", "\(s.train) (N = \(s.samples)); validation \(s.validation) (held out)"),
          ("loss", "cross-entropy (the paper's perplexity is its exponential)"),
          ("optimizer", "adam:paper000: bias-corrected, ε = 1e-6 inside the square root (Def. 3.1, the form the theory is derived for), no weight decay, η = \(s.learningRate)"),
@@ -155,7 +153,7 @@ public struct AdamBetaStudy: Study {
          ("epochs", "\(s.epochs) for every b (steps = epochs·N/b)"),
          ("metric", "best validation loss over the epoch ends (and θ₀), per run; averaged over seeds"),
          ("noise scale", "B_simple = tr Σ/‖g‖² over the N training samples at every epoch end of the (0.9, 0.999) runs; its value at the best-validation epoch"),
-         ("seeds", "\(seeds) (initialization and batches)")]
+         ("seeds", "\(seeds.count) (initialization and batches)")]
     }
 
     public var claims: [Claim] {

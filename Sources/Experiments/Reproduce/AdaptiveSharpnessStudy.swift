@@ -53,13 +53,11 @@ public struct AdaptiveSharpnessStudy: Study {
         ]
     }
 
-    static func seeds(_ options: StudyOptions) -> Int { options.quick ? 1 : options.seeds }
-
     static func key(beta1: Double, seed: Int) -> String { "adam-b1=\(beta1),seed=\(seed)" }
 
     public func runs(_ options: StudyOptions) -> [StudyRun] {
         let s = Self.setting(quick: options.quick)
-        return (0..<Self.seeds(options)).flatMap { seed in
+        return options.seedRange.flatMap { seed in
             s.beta1s.map { StudyRun(Self.key(beta1: $0, seed: seed), seed: UInt64(seed), configuration: s.description) }
         }
     }
@@ -124,8 +122,8 @@ public struct AdaptiveSharpnessStudy: Study {
 
     public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let s = Self.setting(quick: options.quick)
-        let seeds = Self.seeds(options)
-        let series = try (0..<seeds).map { seed in try s.beta1s.map { try measured.series(StudyRun(Self.key(beta1: $0, seed: seed), seed: UInt64(seed))) } }
+        let seeds = options.seedRange
+        let series = try seeds.map { seed in try s.beta1s.map { try measured.series(StudyRun(Self.key(beta1: $0, seed: seed), seed: UInt64(seed))) } }
         let outcomes = Self.outcomes(claims, series.map { $0.map(Summary.init) })
         var ratioLines: [LineChart.Series] = [], sharpnessLines: [LineChart.Series] = []
         for (k, beta1) in s.beta1s.enumerated() {
@@ -150,7 +148,7 @@ public struct AdaptiveSharpnessStudy: Study {
                                         ("η", "\(s.eta)"), ("β₁", s.beta1s.map { "\($0)" }.joined(separator: ", ")),
                                         ("preconditioner", "P_t = (1 − β₁ᵗ)[diag(√(ν_t/(1 − β₂ᵗ))) + εI] (Cohen et al. App. M.1)"),
                                         ("steps", "\(s.steps), measured every \(s.every) (Lanczos, ≤ 60 products, tolerance 1e-4)"),
-                                        ("late phase", "the second half of each run"), ("seeds", "\(seeds) (initialization)")])
+                                        ("late phase", "the second half of each run"), ("seeds", "\(seeds.count) (initialization)")])
     }
 
     /// The criteria (fixed above) on summaries[seed][β₁ index] (β₁ = 0.9 first, 0.99 second).

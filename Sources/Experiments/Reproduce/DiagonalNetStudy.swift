@@ -117,8 +117,6 @@ public struct DiagonalNetStudy: Study {
         ]
     }
 
-    static func seeds(_ options: StudyOptions) -> Int { options.quick ? 1 : options.seeds }
-
     /// The run of `method` on n samples at `seed`; its configuration (stored with it) is everything the
     /// measurement depends on: optimizer settings, data specs, steps and label noise.
     static func run(_ method: Method, n: Int, seed: Int, options: StudyOptions = StudyOptions()) -> StudyRun {
@@ -132,7 +130,7 @@ public struct DiagonalNetStudy: Study {
     /// One run per (method, n, seed).
     public func runs(_ options: StudyOptions) -> [StudyRun] {
         let s = Self.setting(quick: options.quick)
-        return Method.allCases.flatMap { m in s.samples.flatMap { n in (0..<Self.seeds(options)).map { Self.run(m, n: n, seed: $0, options: options) } } }
+        return Method.allCases.flatMap { m in s.samples.flatMap { n in options.seedRange.map { Self.run(m, n: n, seed: $0, options: options) } } }
     }
 
     /// The data specs of a run: n training samples and the held-out test set of the same w*.
@@ -178,10 +176,10 @@ public struct DiagonalNetStudy: Study {
 
     public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let s = Self.setting(quick: options.quick)
-        let seeds = Self.seeds(options)
+        let seeds = options.seedRange
         // ends[method][seed][n]
         let ends: [[[EndPoint]]] = try Method.allCases.map { m in
-            try (0..<seeds).map { seed in
+            try seeds.map { seed in
                 try s.samples.map { n in
                     let series = try measured.series(Self.run(m, n: n, seed: seed))
                     return EndPoint(testLoss: series.last("test_loss") ?? .nan, sharpness: EndPointSharpness(last: series))

@@ -51,7 +51,7 @@ public struct GradientDescentEdgeStudy: Study {
     /// One run per initialization seed (one in the quick version).
     public func runs(_ options: StudyOptions) -> [StudyRun] {
         let s = Self.setting(quick: options.quick)
-        return (0..<(options.quick ? 1 : options.seeds)).map { StudyRun("seed=\($0)", seed: UInt64($0), configuration: String(describing: s)) }
+        return options.seedRange.map { StudyRun("seed=\($0)", seed: UInt64($0), configuration: String(describing: s)) }
     }
 
     public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {

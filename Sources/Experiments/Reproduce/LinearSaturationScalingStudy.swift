@@ -58,13 +58,11 @@ public struct LinearSaturationScalingStudy: Study {
         ]
     }
 
-    static func seeds(_ options: StudyOptions) -> Int { options.quick ? 1 : options.seeds }
-
     static func key(batchSize: Int, learningRate: Double, seed: Int) -> String { "b=\(batchSize),lr=\(learningRate),seed=\(seed)" }
 
     public func runs(_ options: StudyOptions) -> [StudyRun] {
         let s = Self.setting(quick: options.quick)
-        return (0..<Self.seeds(options)).flatMap { seed in
+        return options.seedRange.flatMap { seed in
             s.batchSizes.flatMap { b in
                 s.learningRates.map { StudyRun(Self.key(batchSize: b, learningRate: $0, seed: seed), seed: UInt64(seed), configuration: s.description) }
             }
@@ -117,7 +115,7 @@ public struct LinearSaturationScalingStudy: Study {
 
     public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let s = Self.setting(quick: options.quick)
-        let grids: [Grid] = try (0..<Self.seeds(options)).map { seed in
+        let grids: [Grid] = try options.seedRange.map { seed in
             var grid = Grid(accuracy: [], rho: [])
             for b in s.batchSizes {
                 var accuracy: [Double] = [], rho: [Double] = []
@@ -137,7 +135,7 @@ public struct LinearSaturationScalingStudy: Study {
                                         ("optimizer", "sgd:plain (no momentum, no weight decay)"), ("sampling", "without-replacement (shuffled epochs)"),
                                         ("epochs", "\(s.run.epochs) at every b"), ("batch sizes", s.batchSizes.map(String.init).joined(separator: ", ")),
                                         ("learning rates", s.learningRates.map { String(format: "%g", $0) }.joined(separator: ", ")),
-                                        ("seeds", "\(Self.seeds(options)) (initialization and batches)")])
+                                        ("seeds", "\(options.seedRange.count) (initialization and batches)")])
     }
 
     static func average(_ grids: [[[Double]]]) -> [[Double]] {

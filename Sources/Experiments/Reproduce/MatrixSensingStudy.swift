@@ -66,8 +66,6 @@ public struct MatrixSensingStudy: Study {
         ]
     }
 
-    static func seeds(_ options: StudyOptions) -> Int { options.quick ? 1 : options.seeds }
-
     /// The run of `method` at `seed`; its configuration (stored with it) is the optimizer's settings, the
     /// model, the data specs, the steps and the label noise.
     static func run(_ method: Method, seed: Int, options: StudyOptions = StudyOptions()) -> StudyRun {
@@ -79,7 +77,7 @@ public struct MatrixSensingStudy: Study {
     }
 
     public func runs(_ options: StudyOptions) -> [StudyRun] {
-        Method.allCases.flatMap { m in (0..<Self.seeds(options)).map { Self.run(m, seed: $0, options: options) } }
+        Method.allCases.flatMap { m in options.seedRange.map { Self.run(m, seed: $0, options: options) } }
     }
 
     static func model(_ s: Setting) -> String { "deeplinear:\(s.size)-\(s.size)-\(s.size):sensing:init=gaussian:1" }
@@ -131,8 +129,8 @@ public struct MatrixSensingStudy: Study {
 
     public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let s = Self.setting(quick: options.quick)
-        let seeds = Self.seeds(options)
-        let series = try Method.allCases.map { m in try (0..<seeds).map { try measured.series(Self.run(m, seed: $0)) } }
+        let seeds = options.seedRange
+        let series = try Method.allCases.map { m in try seeds.map { try measured.series(Self.run(m, seed: $0)) } }
         let ends = series.map { $0.map { EndPoint(sharpness: EndPointSharpness(last: $0), testLoss: $0.last("test_loss") ?? .nan) } }
         let outcomes = analyze(sgd: ends[0], adam: ends[1])
         var curves: [LineChart.Series] = []

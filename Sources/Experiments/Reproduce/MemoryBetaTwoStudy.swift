@@ -84,11 +84,9 @@ public struct MemoryBetaTwoStudy: Study {
         ]
     }
 
-    static func seeds(_ options: StudyOptions) -> Int { options.quick ? 1 : options.seeds }
-
     public func runs(_ options: StudyOptions) -> [StudyRun] {
         let s = Self.setting(quick: options.quick)
-        return (0..<Self.seeds(options)).flatMap { seed in
+        return options.seedRange.flatMap { seed in
             Self.methods(s).map { StudyRun("\($0.key),seed=\(seed)", seed: UInt64(seed), configuration: s.description) }
         }
     }
@@ -122,18 +120,18 @@ public struct MemoryBetaTwoStudy: Study {
 
     public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let s = Self.setting(quick: options.quick)
-        let seeds = Self.seeds(options)
+        let seeds = options.seedRange
         let methods = Self.methods(s)
-        let series = try (0..<seeds).map { seed in
+        let series = try seeds.map { seed in
             try methods.map { try measured.series(StudyRun("\($0.key),seed=\(seed)", seed: UInt64(seed))) }
         }
         // accuracy[seed][method], methods = Adam at each β₂, then Lion.
         let accuracy = series.map { $0.map(Self.accuracy) }
         let outcomes = analyze(accuracy, setting: s)
-        let mean = methods.indices.map { k in accuracy.map { $0[k] }.reduce(0, +) / Double(seeds) }
+        let mean = methods.indices.map { k in accuracy.map { $0[k] }.reduce(0, +) / Double(seeds.count) }
         let x = s.beta2s.map { -log10(1 - $0) }
-        var lines = (0..<seeds).map { seed in
-            LineChart.Series(name: "Adam, seed \(seed)", points: zip(x, accuracy[seed]).filter { $1.isFinite }.map { ($0, $1) }, color: Palette.series(seed))
+        var lines = seeds.enumerated().map { k, seed in
+            LineChart.Series(name: "Adam, seed \(seed)", points: zip(x, accuracy[k]).filter { $1.isFinite }.map { ($0, $1) }, color: Palette.series(k))
         }
         lines.append(LineChart.Series(name: "Lion (seed mean)", points: [(x.first!, mean.last!), (x.last!, mean.last!)], color: Palette.series(6), dashed: true))
         var losses: [LineChart.Series] = []
@@ -158,7 +156,7 @@ public struct MemoryBetaTwoStudy: Study {
                                         ("Lion", "google/automl, ρ = (0.9, 0.99), decoupled λ = \(s.weightDecay)"),
                                         ("h", String(format: "%.4g (10^-3.5 in the full study)", s.learningRate)),
                                         ("threshold", "training loss ≤ \(s.threshold) within \(s.maxSteps) steps"),
-                                        ("runs that reached the threshold", reached), ("seeds", "\(seeds) (initialization)")])
+                                        ("runs that reached the threshold", reached), ("seeds", "\(seeds.count) (initialization)")])
     }
 
     /// The criteria (fixed above) on accuracy[seed][method] (Adam at each β₂ ascending, then Lion; NaN where

@@ -72,14 +72,12 @@ public struct MemoryTrajectoryStudy: Study {
         ]
     }
 
-    static func seeds(_ options: StudyOptions) -> Int { options.quick ? 1 : options.seeds }
-
     static func key(_ algorithm: Algorithm, _ h: Double, seed: Int) -> String { "\(algorithm.rawValue),h=\(h),seed=\(seed)" }
 
     /// One run per (seed, algorithm, h).
     public func runs(_ options: StudyOptions) -> [StudyRun] {
         let s = Self.setting(quick: options.quick)
-        return (0..<Self.seeds(options)).flatMap { seed in
+        return options.seedRange.flatMap { seed in
             Algorithm.allCases.flatMap { a in
                 s.learningRates.map { StudyRun(Self.key(a, $0, seed: seed), seed: UInt64(seed), configuration: s.description) }
             }
@@ -108,12 +106,12 @@ public struct MemoryTrajectoryStudy: Study {
 
     public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let s = Self.setting(quick: options.quick)
-        let seeds = Self.seeds(options)
+        let seeds = options.seedRange
         func series(_ a: Algorithm, _ h: Double, _ seed: Int) throws -> StudySeries {
             try measured.series(StudyRun(Self.key(a, h, seed: seed), seed: UInt64(seed)))
         }
         // ratios[algorithm][seed][h]
-        let ratios = try Algorithm.allCases.map { a in try (0..<seeds).map { seed in try s.learningRates.map { Self.ratio(try series(a, $0, seed)) } } }
+        let ratios = try Algorithm.allCases.map { a in try seeds.map { seed in try s.learningRates.map { Self.ratio(try series(a, $0, seed)) } } }
         let crossings = try Algorithm.allCases.map { a in try s.learningRates.map { Self.firstCrossing(try series(a, $0, 0)) } }
         let outcomes = zip(claims, zip(ratios, crossings)).map { claim, pair in
             let outcome = Self.outcome(claim, ratios: pair.0, learningRates: s.learningRates)
@@ -142,7 +140,7 @@ public struct MemoryTrajectoryStudy: Study {
                                         ("Lion", "Lion-𝒦, 𝒦 = ‖·‖_{1,ε} (softsign), ρ = (0.9, 0.99), ε = \(s.epsilon), bias-corrected, decoupled λ = \(s.decayPerStep)/h"),
                                         ("step sizes h", s.learningRates.map { "\($0)" }.joined(separator: ", ")), ("steps", "\(s.steps) per run"),
                                         ("memoryless iterations", "exact finite-n drift and correction (Lemma K.2, App. L)"),
-                                        ("seeds", "\(seeds) (initialization)")])
+                                        ("seeds", "\(seeds.count) (initialization)")])
     }
 
     /// The first step at which the corrected iteration is farther from the true one than the uncorrected

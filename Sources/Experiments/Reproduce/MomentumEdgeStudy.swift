@@ -36,8 +36,6 @@ public struct MomentumEdgeStudy: Study {
 
     static func key(_ c: Configuration, seed: Int) -> String { "\(c.family),beta1=\(c.beta),seed=\(seed)" }
 
-    static func seeds(_ options: StudyOptions) -> Int { options.quick ? 1 : options.seeds }
-
     public var claims: [Claim] {
         ["polyak": "Polyak (β₂ = 0)", "nesterov": "Nesterov (β₂ = β₁)"].sorted { $0.key > $1.key }.map { family, label in
             Claim(id: "003-momentum-\(family)", paper: "003", source: "Figs. 37–38; Lee & Jang Thm 2",
@@ -49,7 +47,7 @@ public struct MomentumEdgeStudy: Study {
     /// Polyak and Nesterov at β₁ = 0.5 and 0.9, one run per seed each.
     public func runs(_ options: StudyOptions) -> [StudyRun] {
         Self.families.flatMap { f in Self.configurations(family: f).flatMap { c in
-            (0..<Self.seeds(options)).map {
+            options.seedRange.map {
                 StudyRun(Self.key(c, seed: $0), seed: UInt64($0), configuration: "\(c), η = \(c.eta), quick: \(options.quick)")
             }
         } }
@@ -72,14 +70,14 @@ public struct MomentumEdgeStudy: Study {
 
     public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let quick = options.quick
-        let seeds = Self.seeds(options)
+        let seeds = options.seedRange
         let steps = quick ? 60 : 1500, settle = quick ? 10 : 200
         var outcomes: [ClaimOutcome] = []
         var series: [LineChart.Series] = []
         for (family, claim) in zip(Self.families, claims) {
             var perRun: [[Double]?] = []  // per β: late IAS/threshold per seed
             for (k, run) in Self.configurations(family: family).enumerated() {
-                let traces = try (0..<seeds).map { EdgeTrace(try measured.series(StudyRun(Self.key(run, seed: $0), seed: UInt64($0)))) }
+                let traces = try seeds.map { EdgeTrace(try measured.series(StudyRun(Self.key(run, seed: $0), seed: UInt64($0)))) }
                 let late = traces.map { $0.late(threshold: Self.threshold, settle: settle) }
                 perRun.append(late.allSatisfy { $0 != nil } ? late.map { $0!.ias } : nil)
                 let t = traces[0]

@@ -121,11 +121,9 @@ public struct NoisyEllipseStudy: Study {
         return (g[0] * g[0] + g[1] * g[1], abs(g[0]) + abs(g[1]))
     }
 
-    static func seeds(_ options: StudyOptions) -> Int { options.quick ? 1 : options.seeds }
-
     /// Every method, one run per seed each.
     public func runs(_ options: StudyOptions) -> [StudyRun] {
-        Self.methods.flatMap { m in (0..<Self.seeds(options)).map { Self.run(m, seed: $0, options: options) } }
+        Self.methods.flatMap { m in options.seedRange.map { Self.run(m, seed: $0, options: options) } }
     }
 
     /// The run of `method` at `seed`; its configuration (stored with it) is the optimizer's settings and the steps.
@@ -145,9 +143,9 @@ public struct NoisyEllipseStudy: Study {
     }
 
     public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
-        let seeds = Self.seeds(options)
+        let seeds = options.seedRange
         let ends = try Self.methods.map { m in
-            try (0..<seeds).map { k -> [Double] in
+            try seeds.map { k -> [Double] in
                 let series = try measured.series(Self.run(m, seed: k))
                 return [series.last("x") ?? .nan, series.last("y") ?? .nan]
             }

@@ -142,8 +142,6 @@ public struct SquareRootRuleStudy: Study {
         ]
     }
 
-    static func seeds(_ options: StudyOptions) -> Int { options.quick ? 1 : options.seeds }
-
     static func key(arm: String, rule: Rule?, kappa: Int, seed: Int) -> String {
         rule.map { "\(arm)/\($0)/k=\(kappa),seed=\(seed)" } ?? "\(arm)/base,seed=\(seed)"
     }
@@ -152,7 +150,7 @@ public struct SquareRootRuleStudy: Study {
     public func runs(_ options: StudyOptions) -> [StudyRun] {
         let s = Self.setting(quick: options.quick)
         let configuration = String(describing: s)
-        return (0..<Self.seeds(options)).flatMap { seed in
+        return options.seedRange.flatMap { seed in
             s.arms.flatMap { arm in
                 [StudyRun(Self.key(arm: arm.name, rule: nil, kappa: 1, seed: seed), seed: UInt64(seed), configuration: configuration)]
                     + s.kappas.flatMap { kappa in
@@ -250,8 +248,8 @@ public struct SquareRootRuleStudy: Study {
 
     public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let s = Self.setting(quick: options.quick)
-        let seeds = Self.seeds(options)
-        let curves: [SeedCurves] = try (0..<seeds).map { seed in
+        let seeds = options.seedRange
+        let curves: [SeedCurves] = try seeds.map { seed in
             var out = SeedCurves()
             func curve(_ key: String) throws -> Curve {
                 let series = try measured.series(StudyRun(key, seed: UInt64(seed)))
@@ -274,6 +272,6 @@ public struct SquareRootRuleStudy: Study {
                                         ("base batch size", "B₀ = \(s.baseBatch)"), ("κ", s.kappas.map(String.init).joined(separator: ", ")),
                                         ("arms", s.arms.map { "\($0.name): \($0.label)" }.joined(separator: "; ")),
                                         ("gap", "mean over epochs 1…E of |log L − log L₀|, L the full training loss, L₀ the base run's (same seed)"),
-                                        ("seeds", "\(seeds) (initialization and batches)")])
+                                        ("seeds", "\(seeds.count) (initialization and batches)")])
     }
 }

@@ -66,11 +66,9 @@ public struct StochasticEdgeStudy: Study {
         var lambda: [Double] = []
     }
 
-    static func seeds(_ options: StudyOptions) -> Int { options.quick ? 1 : options.seeds }
-
     /// One run per (seed, batch size).
     public func runs(_ options: StudyOptions) -> [StudyRun] {
-        (0..<Self.seeds(options)).flatMap { seed in
+        options.seedRange.flatMap { seed in
             Self.setting(quick: options.quick).batchSizes.map {
                 StudyRun("b=\($0),seed=\(seed)", seed: UInt64(seed), configuration: String(describing: Self.setting(quick: options.quick)))
             }
@@ -89,8 +87,8 @@ public struct StochasticEdgeStudy: Study {
 
     public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let s = Self.setting(quick: options.quick)
-        let seeds = Self.seeds(options)
-        let traces: [[Trace]] = try (0..<seeds).map { seed in
+        let seeds = options.seedRange
+        let traces: [[Trace]] = try seeds.map { seed in
             try s.batchSizes.map { b in
                 let series = try measured.series(StudyRun("b=\(b),seed=\(seed)", seed: UInt64(seed)))
                 let ratio = series.series("ratio_over_edge")
@@ -119,7 +117,7 @@ public struct StochasticEdgeStudy: Study {
                            settings: [("model", s.model), ("data", s.data), ("loss", "mse (½‖f − y‖²)"), ("optimizer", "sgd:plain, η = 2/35"),
                                       ("batch sizes", s.batchSizes.map(String.init).joined(separator: ", ")), ("sampling", "without-replacement (shuffled epochs)"),
                                       ("steps", "\(s.steps) per run"), ("measured every", "\(s.every) steps, exact over all \(s.samples) samples"),
-                                      ("late phase", "the second half of each run"), ("seeds", "\(seeds) (initialization and batches)")])
+                                      ("late phase", "the second half of each run"), ("seeds", "\(seeds.count) (initialization and batches)")])
     }
 
     func trace(_ problem: Problem, _ s: Setting, batchSize b: Int, seed: UInt64) throws -> Trace {

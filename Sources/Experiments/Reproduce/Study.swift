@@ -56,11 +56,18 @@ public struct StudyOptions: Sendable {
     public var quick: Bool
     /// Seeds per configuration for stochastic studies (deterministic studies ignore it).
     public var seeds: Int
+    /// The first seed: the runs use seeds firstSeed, firstSeed + 1, … (a rerun with other seeds starts past
+    /// the last one used).
+    public var firstSeed: Int
 
-    public init(quick: Bool = false, seeds: Int = 3) {
+    public init(quick: Bool = false, seeds: Int = 3, firstSeed: Int = 0) {
         self.quick = quick
         self.seeds = seeds
+        self.firstSeed = firstSeed
     }
+
+    /// The seeds a stochastic study runs: `seeds` of them from `firstSeed`, one in the quick version.
+    public var seedRange: Range<Int> { firstSeed..<(firstSeed + (quick ? 1 : seeds)) }
 }
 
 /// A figure of a study's report: a measured curve (or grid of cells) with the prediction drawn beside it.

@@ -22,7 +22,9 @@ struct ReproduceCommand: ParsableCommand {
             measures only what is missing, then analyses the store; --shard i/n measures the runs k with \
             k mod n = i − 1 (merge the shards' stores with `biaslab results merge`, then run once more to \
             analyse); --jobs N measures N runs at a time, each process with its share of the cores. Without \
-            --store the runs go to a temporary store removed at the end.
+            --store the runs go to a temporary store removed at the end. Stochastic studies run --seeds seeds \
+            from --first-seed (0, 1, 2 by default; the quick version runs one): --first-seed 3 reruns a study \
+            with seeds it has not seen, in the same store.
 
             Exit status: 0 when every selected study was analysed or a shard finished, whatever the \
             verdicts (a study that ran is a success); 1 when a run failed; 128 + signal after SIGINT/SIGTERM \
@@ -35,6 +37,7 @@ struct ReproduceCommand: ParsableCommand {
               biaslab reproduce 003-toy --quick -o out/reproduce-003-toy.html
               biaslab reproduce 002 --quick --store out/reproduce-002.sqlite
               biaslab reproduce 003-gd --quick --jobs 2 --seeds 2
+              biaslab reproduce 003-gd --quick --first-seed 3 --json
               biaslab reproduce 003-sgd --quick --shard 1/2 --store out/sgd-shard1.sqlite
             """)
 
@@ -42,6 +45,8 @@ struct ReproduceCommand: ParsableCommand {
     @Flag(help: "List the studies and their claims.") var list = false
     @Flag(help: "The short version (tests the machinery, not the claim).") var quick = false
     @Option(help: "Seeds per configuration for stochastic studies.") var seeds = 3
+    @Option(help: "The first seed (the runs use seeds F, F + 1, …): a rerun with other seeds, e.g. --first-seed 3 after seeds 0–2.")
+    var firstSeed = 0
     @Option(help: "Measure up to N runs at a time, as child processes sharing the cores.") var jobs = 1
     @Option(help: "Keep the runs in this store (SQLite), to continue, shard or re-analyse them.") var store: String?
     @Option(help: "Measure only shard i of n (1 ≤ i ≤ n): the runs k with k mod n = i − 1; needs --store.") var shard: String?
@@ -55,6 +60,7 @@ struct ReproduceCommand: ParsableCommand {
             throw ValidationError("unknown study '\(study)'; studies: \(Studies.all.map(\.name).joined(separator: ", ")), a paper's number, or all")
         }
         guard (1...100).contains(seeds) else { throw ValidationError("--seeds must be between 1 and 100, got \(seeds)") }
+        guard (0...1_000_000).contains(firstSeed) else { throw ValidationError("--first-seed must be between 0 and 1000000, got \(firstSeed)") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if shard != nil && store == nil { throw ValidationError("--shard needs --store (a shard's runs are kept for the final analysis)") }
         if measureRun != nil && (store == nil || Studies.named(study ?? "") == nil) {
@@ -79,7 +85,7 @@ struct ReproduceCommand: ParsableCommand {
     func run() throws {
         if list { return try printList() }
         let studies = Studies.selected(by: study!)
-        let options = StudyOptions(quick: quick, seeds: seeds)
+        let options = StudyOptions(quick: quick, seeds: seeds, firstSeed: firstSeed)
         let storeURL = store.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("biaslab-reproduce-\(UUID().uuidString).sqlite")
         defer { if store == nil { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: storeURL.path + suffix) } } }
@@ -122,7 +128,7 @@ struct ReproduceCommand: ParsableCommand {
             for run in try runs.pending(s, options, shard: shard) {
                 tasks.append(ChildProcesses.Task(label: "reproduce: \(s.name)/\(run.key)",
                                                  arguments: ["reproduce", s.name, "--measure-run", run.key, "--store", runs.store.url.path,
-                                                             "--seeds", "\(seeds)"] + (quick ? ["--quick"] : [])))
+                                                             "--seeds", "\(seeds)", "--first-seed", "\(firstSeed)"] + (quick ? ["--quick"] : [])))
             }
         }
         let failed = ChildProcesses.run(tasks, jobs: jobs, log: { SweepProcesses.log($0) }).filter { $0.exitStatus != 0 }
