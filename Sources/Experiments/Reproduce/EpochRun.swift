@@ -11,28 +11,16 @@ import Optim
 /// `measure`'s values at θ, and at the end `test_loss` and `test_accuracy` on the held-out set. A non-finite
 /// training loss stops the run and records `diverged` = 1 at that epoch (and no test metrics).
 struct EpochRun {
-    let model: String
-    let train: String
-    let test: String
-    let loss: String
+    let problem: StudyProblem
     let epochs: Int
     let sampling: BatchSampling
-
-    /// The training and test objectives of the problem.
-    func objectives() throws -> (train: SupervisedObjective, test: SupervisedObjective, problem: Problem) {
-        let problem = try ProblemSpec(model: model, data: train, loss: loss).build()
-        guard let objective = problem.objective as? SupervisedObjective,
-              let test = try ProblemSpec(model: model, data: test, loss: loss).build().objective as? SupervisedObjective
-        else { preconditionFailure("an epoch run trains a model on data") }
-        return (objective, test, problem)
-    }
 
     /// Trains from the initialization of `seed` with batches of `batchSize` (sampler seeded by seed + 1);
     /// `prepare` may set the optimizer's initial state.
     func run(_ settings: any OptimizerSettings, batchSize: Int, seed: UInt64,
              prepare: (SupervisedObjective, [Double], inout OptimizerInstance) throws -> Void = { _, _, _ in },
              measure: (SupervisedObjective, [Double]) -> [String: Double] = { _, _ in [:] }) throws -> StudySeries {
-        let (objective, test, problem) = try objectives()
+        let (objective, test, problem) = try self.problem.objectives()
         var theta = problem.initialParameters(seed: seed)
         var optimizer = try settings.instance(dimension: theta.count)
         try prepare(objective, theta, &optimizer)
@@ -64,5 +52,24 @@ struct EpochRun {
     /// The gradient-noise statistics at θ over the whole training set (per-sample norms, no N × d matrix).
     static func noise(_ objective: SupervisedObjective, at theta: [Double]) -> GradientNoiseStatistics {
         GradientNoiseStatistics(perSampleSquaredNorms: objective.perSampleGradientSquaredNorms(at: theta), meanGradient: objective.gradient(at: theta))
+    }
+}
+
+/// A classifier study's problem: the model spec, the training and held-out data specs and the loss.
+struct StudyProblem: CustomStringConvertible {
+    let model: String
+    let train: String
+    let test: String
+    let loss: String
+
+    var description: String { "\(model); \(train); \(test); \(loss)" }
+
+    /// The training and test objectives, and the problem (for θ₀).
+    func objectives() throws -> (train: SupervisedObjective, test: SupervisedObjective, problem: Problem) {
+        let problem = try ProblemSpec(model: model, data: train, loss: loss).build()
+        guard let objective = problem.objective as? SupervisedObjective,
+              let test = try ProblemSpec(model: model, data: test, loss: loss).build().objective as? SupervisedObjective
+        else { preconditionFailure("a study problem trains a model on data") }
+        return (objective, test, problem)
     }
 }

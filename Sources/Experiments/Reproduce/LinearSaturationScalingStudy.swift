@@ -25,21 +25,21 @@ public struct LinearSaturationScalingStudy: Study {
 
     struct Setting: CustomStringConvertible {
         let run: EpochRun
-        /// n, the training images `run.train` selects.
+        /// n, the training images `run.problem.train` selects.
         let samples: Int
         let batchSizes: [Int]
         let learningRates: [Double]
 
         var description: String {
-            "\(run.model); \(run.train); \(run.test); \(run.loss); epochs \(run.epochs); \(run.sampling); b \(batchSizes); lr \(learningRates)"
+            "\(run.problem); epochs \(run.epochs); \(run.sampling); b \(batchSizes); lr \(learningRates)"
         }
     }
 
     static func setting(quick: Bool) -> Setting {
-        quick ? Setting(run: EpochRun(model: "mlp:784-8-10:tanh", train: "fashion-mnist:train,n=64", test: "fashion-mnist:test,n=64", loss: "ce",
+        quick ? Setting(run: EpochRun(problem: StudyProblem(model: "mlp:784-8-10:tanh", train: "fashion-mnist:train,n=64", test: "fashion-mnist:test,n=64", loss: "ce"),
                                       epochs: 2, sampling: .withoutReplacement),
                         samples: 64, batchSizes: [8, 32], learningRates: [0.05, 0.1])
-              : Setting(run: EpochRun(model: "mlp:784-32-10:tanh", train: "fashion-mnist:train,n=1024", test: "fashion-mnist:test,n=1000", loss: "ce",
+              : Setting(run: EpochRun(problem: StudyProblem(model: "mlp:784-32-10:tanh", train: "fashion-mnist:train,n=1024", test: "fashion-mnist:test,n=1000", loss: "ce"),
                                       epochs: 60, sampling: .withoutReplacement),
                         samples: 1024, batchSizes: [8, 32, 128, 512], learningRates: (0..<8).map { 0.0125 * pow(2, Double($0)) })
     }
@@ -131,7 +131,7 @@ public struct LinearSaturationScalingStudy: Study {
         }
         let mean = Grid(accuracy: Self.average(grids.map(\.accuracy)), rho: Self.average(grids.map(\.rho)))
         return StudyAnalysis(outcomes: outcomes(mean: mean, seeds: grids, s), figures: figures(mean, s),
-                             settings: [("model", s.run.model), ("data", "\(s.run.train) (train, cross-entropy), \(s.run.test) (test)"),
+                             settings: [("model", s.run.problem.model), ("data", "\(s.run.problem.train) (train, cross-entropy), \(s.run.problem.test) (test)"),
                                         ("optimizer", "sgd:plain (no momentum, no weight decay)"), ("sampling", "without-replacement (shuffled epochs)"),
                                         ("epochs", "\(s.run.epochs) at every b"), ("batch sizes", s.batchSizes.map(String.init).joined(separator: ", ")),
                                         ("learning rates", s.learningRates.map { String(format: "%g", $0) }.joined(separator: ", ")),

@@ -183,19 +183,14 @@ public struct SquareRootRuleStudy: Study {
         let base = try ScalableHyperparameters(settings, batchSize: Double(baseBatch))
         let result = try scaling.apply(to: base, newBatchSize: Double(kappa * baseBatch))
         guard result.valid else { throw StudyError.failedRun("\(rule) at κ = \(kappa)", result.reason ?? "invalid scaled configuration") }
-        let h = result.hyperparameters
-        var overrides: [String: SettingValue] = ["lr": .number(h.learningRate)]
-        if let beta1 = h.beta1 { overrides["beta1"] = .number(beta1) }
-        if let beta2 = h.beta2 { overrides["beta2"] = .number(beta2) }
-        if let epsilon = h.epsilon { overrides["eps"] = .number(epsilon) }
-        return try settings.with(overrides)
+        return try result.hyperparameters.applied(to: settings)
     }
 
     /// One run (``EpochRun``, batches drawn with replacement): the training loss at every epoch boundary,
     /// B_simple there too when `noiseScale`, the test loss and accuracy at the end.
     func train(_ s: Setting, settings: any OptimizerSettings, start: SecondMomentStart, batchSize: Int, seed: UInt64,
                noiseScale: Bool) throws -> StudySeries {
-        try EpochRun(model: s.model, train: s.train, test: s.test, loss: "ce", epochs: s.epochs, sampling: .withReplacement)
+        try EpochRun(problem: StudyProblem(model: s.model, train: s.train, test: s.test, loss: "ce"), epochs: s.epochs, sampling: .withReplacement)
             .run(settings, batchSize: batchSize, seed: seed,
                  prepare: { objective, theta, optimizer in
                      guard start == .expectedSquaredBatchGradient else { return }

@@ -167,7 +167,7 @@ public enum Studies {
     public static let all: [any Study] = [AdamBetaStudy(), MemoryTrajectoryStudy(), MemoryBetaTwoStudy(), AdaptiveSharpnessStudy(),
                                           ToyQuadraticEdgeStudy(), GradientDescentEdgeStudy(), StochasticEdgeStudy(), MomentumEdgeStudy(),
                                           NoisyEllipseStudy(), DiagonalNetStudy(), MatrixSensingStudy(), LinearSaturationScalingStudy(),
-                                          SquareRootRuleStudy()]
+                                          SquareRootRuleStudy(), SVAGModelStudy()]
 
     public static func named(_ name: String) -> (any Study)? { all.first { $0.name == name } }
 
