@@ -8,7 +8,7 @@ recomputes each claim's statistic from the raw series -- late-phase medians, end
 applies the criterion as written in docs/REPRODUCTIONS.md (seed mean, then every seed), and prints one
 line per claim. Compare them with the verdicts `biaslab reproduce` printed: a disagreement is a defect.
 Studies 003-gd, 003-sgd, 003-momentum, 003-lssr, 002-ellipse (SGD and Adam), 002-dln, 002-sensing, 000-beta2,
-001-trajectory, 001-beta2-lion, 001-sharpness and 004-sqrt are covered;
+001-trajectory, 001-beta2-lion, 001-sharpness, 004-sqrt and 004-svag are covered;
 others are listed as skipped.
 """
 import json
@@ -407,6 +407,38 @@ def lssr(runs):
     print(f"003-lssr-fits: -> {decide(lambda f: f[1]['lssr'] < f[1]['lsr'] and f[1]['lssr'] < f[1]['srsr'])}")
 
 
+def svag(runs):
+    """004-svag: per ell, the mean and standard error over all paths of each test function; D(1, 2) with its
+    noise floor against D of the last pair of ells."""
+    functions = ["train_loss", "test_accuracy", "theta_norm", "gradient_norm", "noise_trace"]
+    paths = {}  # ell -> list of {function: [values by record]}
+    for key, (_, s) in runs.items():
+        ell = float(re.match(r"ell=([0-9.]+),seed=\d+$", key).group(1))
+        ids = sorted({m.group(1) for name in s for m in [re.match(r".*_p(\d+)$", name)] if m})
+        for p in ids:
+            paths.setdefault(ell, []).append({f: [v for _, v in s[f"{f}_p{p}"]] for f in functions})
+    ells = sorted(paths)
+
+    def stats(ell, f):
+        rows = [p[f] for p in paths[ell]]
+        n, length = len(rows), min(len(r) for r in rows)
+        mean = [statistics.fmean(r[t] for r in rows) for t in range(length)]
+        se = [statistics.stdev([r[t] for r in rows]) / math.sqrt(n) for t in range(length)]
+        return mean, se
+
+    fails = unresolved = False
+    for f in functions:
+        (m1, s1), (m2, s2) = stats(ells[0], f), stats(ells[1], f)
+        (ma, _), (mb, _) = stats(ells[-2], f), stats(ells[-1], f)
+        early = max(abs(a - b) for a, b in zip(m1, m2))
+        floor = max(2 * math.sqrt(a * a + b * b) for a, b in zip(s1, s2))
+        late = max(abs(a - b) for a, b in zip(ma, mb))
+        print(f"004-svag {f}: D(1, 2) = {early:.4g} (floor {floor:.2g}), D({ells[-2]:g}, {ells[-1]:g}) = {late:.4g}")
+        fails = fails or (early > floor and not late < early)
+        unresolved = unresolved or not early > floor
+    print("004-svag-converges: -> " + ("not reproduced" if fails else ("inconclusive" if unresolved else "reproduced")))
+
+
 def fmt(xs):
     return "[" + ", ".join(f"{x:.3f}" for x in xs) + "]"
 
@@ -429,6 +461,7 @@ def main():
         elif study == "001-sharpness": sharpness(runs)
         elif study == "004-sqrt": sqrt_rule(runs)
         elif study == "003-lssr": lssr(runs)
+        elif study == "004-svag": svag(runs)
         else: print(f"{study}: skipped (not covered by this script)")
 
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 import NN
 import Tensor
 import Theory
@@ -40,6 +41,10 @@ struct SDERunOptions: ParsableArguments {
 
     @Option(name: .long, help: "Recorded times after t = 0 (default 10).")
     var records: Int = 10
+
+    @Option(name: [.customShort("o"), .customLong("output")],
+            help: "Write the curves (each test function's mean over the paths against t, ±2 standard errors) as an HTML report here.")
+    var report: String?
 
     @Option(name: .long, help: "θ₀ in every coordinate with --oracle (default 1); m₀ = 0, u₀ = diag Σ.")
     var theta0: Double?
@@ -110,6 +115,12 @@ struct SDERunOptions: ParsableArguments {
     }
 
     func grid() throws -> SimulationGrid { try SimulationGrid(horizon: time, records: records) }
+
+    /// With -o, writes the simulation's curves as an HTML report (``MomentCurvesReport``).
+    func writeReport(_ moments: SimulationMoments, title: String, settings: [(String, String)]) throws {
+        guard let report else { return }
+        try StandardStreams.writeFile(MomentCurvesReport.html(moments, title: title, settings: settings), to: report, option: "-o")
+    }
 
     /// Prints a simulation as text: one line per recorded time.
     static func printTable(_ moments: SimulationMoments) {

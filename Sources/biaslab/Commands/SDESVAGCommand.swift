@@ -19,6 +19,7 @@ struct SDESVAGCommand: ParsableCommand {
               biaslab sde svag --ell 4 --process adam --oracle quadratic:h=1,s=1,noise=exponential --lr 0.2 --beta1 0.84 --beta2 0.96 --eps 0 --batch-size 0.16 --time 1 --paths 500 --json
               biaslab sde svag --ell 2 --optimizer rmsprop:paper004 --lr 0.1 --beta2 0.99 --model mlp:4-8-1:tanh --params theta.npy --data data.npz --loss mse --batch-size 4 --time 1e-3 --paths 10 --records 3 --seed 2 --json
               biaslab sde svag --ell 2 --process sgd --oracle quadratic:h=1,s=1 --theta0 2 --lr 0.1 --time 0.5 --paths 10 --json
+              biaslab sde svag --ell 4 --process rmsprop --oracle quadratic:h=1,s=1 --lr 0.1 --beta2 0.9 --eps 0 --time 0.5 --paths 50 -o svag.html
               biaslab sde svag --ell 2 --process sgd --model mlp:4-8-1:tanh --init-seed 3 --data sparse-regression:n=32,d=4,k=2,seed=1 --lr 0.1 --batch-size 4 --time 0.05 --paths 10
             """)
 
@@ -45,6 +46,10 @@ struct SDESVAGCommand: ParsableCommand {
                                         optimizer: process.family)).rounded())
         let report = Report(process: process.rawValue, ell: ell, r1: svag.r1, r2: svag.r2,
                             scaled: scaled.hyperparameters, steps: steps, paths: options.paths, seed: options.seed, series: moments.series)
+        try options.writeReport(moments, title: "SVAG, ℓ = \(OptionCheck.show(ell)), \(process.rawValue) (paper 004 Def. 6.2)",
+                                settings: [("ℓ", OptionCheck.show(ell)), ("r₁, r₂", "\(OptionCheck.show(svag.r1)), \(OptionCheck.show(svag.r2))"),
+                                           ("scaled η", OptionCheck.show(scaled.hyperparameters.learningRate)), ("steps", "\(steps)"),
+                                           ("paths", "\(options.paths)"), ("seed", "\(options.seed)")])
         if try output.printJSON(report) { return }
         let s = scaled.hyperparameters
         print("SVAG ell = \(OptionCheck.show(ell)) (r1 = \(OptionCheck.show(svag.r1)), r2 = \(OptionCheck.show(svag.r2))): lr = \(OptionCheck.show(s.learningRate))"

@@ -24,6 +24,7 @@ struct SDESimulateCommand: ParsableCommand {
 
             Examples:
               biaslab sde simulate --process rmsprop --oracle quadratic:h=1,s=1 --lr 0.1 --beta2 0.99 --eps 0 --batch-size 0.04 --time 5 --paths 2000
+              biaslab sde simulate --process rmsprop --oracle quadratic:h=1,s=1 --lr 0.1 --beta2 0.9 --eps 0 --time 0.5 --paths 100 -o sde.html
               biaslab sde simulate --process adam --model mlp:4-8-1:tanh --params theta.npy --data data.npz --lr 0.01 --batch-size 4 --time 1e-3 --paths 50
               biaslab sde simulate --process sgd --oracle quadratic:h=1,s=1 --lr 0.1 --batch-size 0.04 --time 1 --paths 200 --records 5 --theta0 2 --dt 0.01 --seed 3 --json
               biaslab sde simulate --optimizer adam:paper004,bias_correction=off --lr 0.01 --beta1 0.9 --beta2 0.99 --model mlp:4-8-1:tanh --init-seed 1 --data sparse-regression:n=32,d=4,k=2,seed=1 --loss mse --batch-size 4 --time 1e-3 --paths 10 --json
@@ -52,6 +53,8 @@ struct SDESimulateCommand: ParsableCommand {
                                                  functions: source.functions)
         let report = Report(process: process.rawValue, invariants: sde.invariants, timeStep: step, paths: options.paths,
                             seed: options.seed, series: moments.series)
+        try options.writeReport(moments, title: "The \(process.rawValue) SDE (paper 004 §3), Euler–Maruyama",
+                                settings: [("dt", OptionCheck.show(step)), ("paths", "\(options.paths)"), ("seed", "\(options.seed)")])
         if try output.printJSON(report) { return }
         let i = sde.invariants
         print("\(process.rawValue) SDE: sigma0 = \(OptionCheck.show(i.sigma0))"
