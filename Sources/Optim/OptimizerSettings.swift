@@ -11,6 +11,13 @@ public protocol ValidatedSettings: Codable, Equatable, Sendable {
     var firstMomentDecay: Double? { get }
 }
 
+extension OptimizerSettings {
+    /// The preset family and every setting, `name key=value …` in declaration order (e.g. `adam lr=0.001
+    /// beta1=0.9 …`): a record of a configuration that depends only on the setting names and values, not on
+    /// how the type is laid out in Swift (a study stores it with its runs).
+    public var summary: String { ([Self.optimizerName] + settings.map { "\($0.key)=\($0.value)" }).joined(separator: " ") }
+}
+
 extension ValidatedSettings {
     public var firstMomentDecay: Double? { nil }
 }

@@ -30,4 +30,15 @@ struct TypedPresetTests {
         #expect(a == b)
         #expect(throws: (any Error).self) { try Adam.torch.with(["beta2": 1.5]) }
     }
+
+    /// `summary` lists the family and every setting as `key=value` in declaration order, the same settings
+    /// `biaslab optimizers` shows; it follows a changed value and nothing else.
+    @Test func summaryListsEverySetting() throws {
+        let sgd = SGD.plain.summary
+        #expect(sgd == "SGD lr=0.01 weight_decay_mode=none weight_decay=0.0")
+        let adam = try Adam.torch.with(["lr": 0.5])
+        #expect(adam.summary.hasPrefix("Adam lr=0.5 beta1=0.9 beta2=0.999 eps=1e-8 "))
+        #expect(adam.summary.split(separator: " ").count == 1 + adam.settings.count)
+        #expect(try Adam.torch.with(["lr": 0.5]).summary == adam.summary && Adam.torch.summary != adam.summary)
+    }
 }

@@ -55,16 +55,14 @@ public struct AdaptiveSharpnessStudy: Study {
 
     static func key(beta1: Double, seed: Int) -> String { "adam-b1=\(beta1),seed=\(seed)" }
 
-    public func runs(_ options: StudyOptions) -> [StudyRun] {
-        let s = Self.setting(quick: options.quick)
-        return options.seedRange.flatMap { seed in
-            s.beta1s.map { StudyRun(Self.key(beta1: $0, seed: seed), seed: UInt64(seed), configuration: s.description) }
-        }
-    }
+    /// One run per seed and β₁.
+    static func grid(_ s: Setting) -> StudyGrid<Double> { StudyGrid(points: s.beta1s, configuration: s.description) { key(beta1: $0, seed: $1) } }
+
+    public func runs(_ options: StudyOptions) -> [StudyRun] { Self.grid(Self.setting(quick: options.quick)).runs(options.seedRange) }
 
     public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
         let s = Self.setting(quick: options.quick)
-        guard let beta1 = s.beta1s.first(where: { Self.key(beta1: $0, seed: Int(run.seed)) == run.key }) else { throw StudyError.missingRun(run.key) }
+        let beta1 = try Self.grid(s).point(of: run)
         let problem = try ProblemSpec(model: s.model, data: s.data, loss: "mse").build()
         let objective = problem.objective
         var theta = problem.initialParameters(seed: run.seed)

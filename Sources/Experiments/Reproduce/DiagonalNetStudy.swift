@@ -121,7 +121,7 @@ public struct DiagonalNetStudy: Study {
     /// measurement depends on: optimizer settings, data specs, steps and label noise.
     static func run(_ method: Method, n: Int, seed: Int, options: StudyOptions = StudyOptions()) -> StudyRun {
         let s = setting(quick: options.quick)
-        let settings = (try? method.settings()).map { String(describing: $0) } ?? method.key
+        let settings = (try? method.settings())?.summary ?? method.key
         let data = Self.data(s, n: n, seed: UInt64(seed))
         return StudyRun("\(method.key),n=\(n),seed=\(seed)", seed: UInt64(seed),
                         configuration: "\(settings); dln:\(s.dimension); \(data.train); \(data.test); steps \(s.steps); label noise ±\(s.delta)")

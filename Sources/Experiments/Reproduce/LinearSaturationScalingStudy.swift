@@ -60,24 +60,20 @@ public struct LinearSaturationScalingStudy: Study {
 
     static func key(batchSize: Int, learningRate: Double, seed: Int) -> String { "b=\(batchSize),lr=\(learningRate),seed=\(seed)" }
 
-    public func runs(_ options: StudyOptions) -> [StudyRun] {
-        let s = Self.setting(quick: options.quick)
-        return options.seedRange.flatMap { seed in
-            s.batchSizes.flatMap { b in
-                s.learningRates.map { StudyRun(Self.key(batchSize: b, learningRate: $0, seed: seed), seed: UInt64(seed), configuration: s.description) }
-            }
+    /// One run per seed, batch size and learning rate.
+    static func grid(_ s: Setting) -> StudyGrid<(batchSize: Int, learningRate: Double)> {
+        StudyGrid(points: s.batchSizes.flatMap { b in s.learningRates.map { (b, $0) } }, configuration: s.description) {
+            key(batchSize: $0.batchSize, learningRate: $0.learningRate, seed: $1)
         }
     }
 
+    public func runs(_ options: StudyOptions) -> [StudyRun] { Self.grid(Self.setting(quick: options.quick)).runs(options.seedRange) }
+
     public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
         let s = Self.setting(quick: options.quick)
-        for b in s.batchSizes {
-            for lr in s.learningRates where run.key == Self.key(batchSize: b, learningRate: lr, seed: Int(run.seed)) {
-                return try s.run.run(try SGD.plain.with(["lr": .number(lr)]), batchSize: b, seed: run.seed,
-                                     measure: { objective, theta in ["rho": EpochRun.noise(objective, at: theta).concentration] })
-            }
-        }
-        throw StudyError.missingRun(run.key)
+        let point = try Self.grid(s).point(of: run)
+        return try s.run.run(try SGD.plain.with(["lr": .number(point.learningRate)]), batchSize: point.batchSize, seed: run.seed,
+                             measure: { objective, theta in ["rho": EpochRun.noise(objective, at: theta).concentration] })
     }
 
     /// One seed's (or the seed mean's) test accuracy per (b, η), and ρ per (b, η) (median over epochs).

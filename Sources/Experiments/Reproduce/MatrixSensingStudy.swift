@@ -70,7 +70,7 @@ public struct MatrixSensingStudy: Study {
     /// model, the data specs, the steps and the label noise.
     static func run(_ method: Method, seed: Int, options: StudyOptions = StudyOptions()) -> StudyRun {
         let s = setting(quick: options.quick)
-        let settings = (try? method.settings()).map { String(describing: $0) } ?? method.rawValue
+        let settings = (try? method.settings())?.summary ?? method.rawValue
         let data = Self.data(s, seed: UInt64(seed))
         return StudyRun("\(method.rawValue),seed=\(seed)", seed: UInt64(seed),
                         configuration: "\(settings); \(Self.model(s)); \(data.train); \(data.test); steps \(s.steps); label noise N(0, \(s.sigma)²)")

@@ -128,7 +128,7 @@ public struct NoisyEllipseStudy: Study {
 
     /// The run of `method` at `seed`; its configuration (stored with it) is the optimizer's settings and the steps.
     static func run(_ method: Method, seed: Int, options: StudyOptions = StudyOptions()) -> StudyRun {
-        let settings = (try? method.settings()).map { String(describing: $0) } ?? method.key
+        let settings = (try? method.settings())?.summary ?? method.key
         return StudyRun("\(method.key),seed=\(seed)", seed: UInt64(seed), configuration: "\(settings), steps: \(method.steps(options))")
     }
 

@@ -65,16 +65,14 @@ public struct SVAGModelStudy: Study {
 
     static func key(ell: Double, seed: Int) -> String { "ell=\(ell),seed=\(seed)" }
 
-    public func runs(_ options: StudyOptions) -> [StudyRun] {
-        let s = Self.setting(quick: options.quick)
-        return options.seedRange.flatMap { seed in
-            s.ells.map { StudyRun(Self.key(ell: $0, seed: seed), seed: UInt64(seed), configuration: s.description) }
-        }
-    }
+    /// One run per seed and ℓ.
+    static func grid(_ s: Setting) -> StudyGrid<Double> { StudyGrid(points: s.ells, configuration: s.description) { key(ell: $0, seed: $1) } }
+
+    public func runs(_ options: StudyOptions) -> [StudyRun] { Self.grid(Self.setting(quick: options.quick)).runs(options.seedRange) }
 
     public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
         let s = Self.setting(quick: options.quick)
-        guard let ell = s.ells.first(where: { run.key == Self.key(ell: $0, seed: Int(run.seed)) }) else { throw StudyError.missingRun(run.key) }
+        let ell = try Self.grid(s).point(of: run)
         let (objective, test, problem) = try s.problem.objectives()
         let theta0 = problem.initialParameters(seed: 0)
         let svag = try SVAG(ell: ell)

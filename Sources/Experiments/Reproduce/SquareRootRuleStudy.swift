@@ -88,7 +88,7 @@ public struct SquareRootRuleStudy: Study {
 
         var description: String {
             "\(model); \(train); \(test); B0 \(baseBatch); kappa \(kappas); epochs \(epochs); arms "
-                + arms.map { "\($0.name)=\($0.settings) v0 \($0.start) rules \($0.rules)" }.joined(separator: ", ")
+                + arms.map { "\($0.name)=\($0.settings.summary) v0 \($0.start) rules \($0.rules)" }.joined(separator: ", ")
         }
     }
 
@@ -147,34 +147,31 @@ public struct SquareRootRuleStudy: Study {
     }
 
     /// Per seed and arm: the base run, then every rule at every κ.
-    public func runs(_ options: StudyOptions) -> [StudyRun] {
-        let s = Self.setting(quick: options.quick)
-        let configuration = String(describing: s)
-        return options.seedRange.flatMap { seed in
-            s.arms.flatMap { arm in
-                [StudyRun(Self.key(arm: arm.name, rule: nil, kappa: 1, seed: seed), seed: UInt64(seed), configuration: configuration)]
-                    + s.kappas.flatMap { kappa in
-                        arm.rules.map { StudyRun(Self.key(arm: arm.name, rule: $0, kappa: kappa, seed: seed), seed: UInt64(seed), configuration: configuration) }
-                    }
-            }
-        }
+    /// A run of an arm: its base run (rule nil, κ = 1) or a rule at κ.
+    struct Point {
+        let arm: Arm
+        let rule: Rule?
+        let kappa: Int
     }
+
+    /// Per seed and arm: the base run, then every rule at every κ.
+    static func grid(_ s: Setting) -> StudyGrid<Point> {
+        let points = s.arms.flatMap { arm in
+            [Point(arm: arm, rule: nil, kappa: 1)] + s.kappas.flatMap { kappa in arm.rules.map { Point(arm: arm, rule: $0, kappa: kappa) } }
+        }
+        return StudyGrid(points: points, configuration: String(describing: s)) { key(arm: $0.arm.name, rule: $0.rule, kappa: $0.kappa, seed: $1) }
+    }
+
+    public func runs(_ options: StudyOptions) -> [StudyRun] { Self.grid(Self.setting(quick: options.quick)).runs(options.seedRange) }
 
     public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
         let s = Self.setting(quick: options.quick)
-        let seed = Int(run.seed)
-        for arm in s.arms {
-            if run.key == Self.key(arm: arm.name, rule: nil, kappa: 1, seed: seed) {
-                return try train(s, settings: arm.settings, start: arm.start, batchSize: s.baseBatch, seed: run.seed, noiseScale: true)
-            }
-            for kappa in s.kappas {
-                for rule in arm.rules where run.key == Self.key(arm: arm.name, rule: rule, kappa: kappa, seed: seed) {
-                    return try train(s, settings: try Self.scaled(arm.settings, rule: rule, baseBatch: s.baseBatch, kappa: kappa),
-                                     start: arm.start, batchSize: kappa * s.baseBatch, seed: run.seed, noiseScale: false)
-                }
-            }
+        let point = try Self.grid(s).point(of: run)
+        guard let rule = point.rule else {
+            return try train(s, settings: point.arm.settings, start: point.arm.start, batchSize: s.baseBatch, seed: run.seed, noiseScale: true)
         }
-        throw StudyError.missingRun(run.key)
+        return try train(s, settings: try Self.scaled(point.arm.settings, rule: rule, baseBatch: s.baseBatch, kappa: point.kappa),
+                         start: point.arm.start, batchSize: point.kappa * s.baseBatch, seed: run.seed, noiseScale: false)
     }
 
     /// The base settings moved to κB₀ by `rule` (Theory's `ScalingRule` on the typed hyperparameters).

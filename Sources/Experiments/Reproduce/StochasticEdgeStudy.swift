@@ -67,17 +67,13 @@ public struct StochasticEdgeStudy: Study {
     }
 
     /// One run per (seed, batch size).
-    public func runs(_ options: StudyOptions) -> [StudyRun] {
-        options.seedRange.flatMap { seed in
-            Self.setting(quick: options.quick).batchSizes.map {
-                StudyRun("b=\($0),seed=\(seed)", seed: UInt64(seed), configuration: String(describing: Self.setting(quick: options.quick)))
-            }
-        }
-    }
+    static func grid(_ s: Setting) -> StudyGrid<Int> { StudyGrid(points: s.batchSizes, configuration: String(describing: s)) { "b=\($0),seed=\($1)" } }
+
+    public func runs(_ options: StudyOptions) -> [StudyRun] { Self.grid(Self.setting(quick: options.quick)).runs(options.seedRange) }
 
     public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
         let s = Self.setting(quick: options.quick)
-        guard let b = s.batchSizes.first(where: { run.key == "b=\($0),seed=\(run.seed)" }) else { throw StudyError.missingRun(run.key) }
+        let b = try Self.grid(s).point(of: run)
         let problem = try ProblemSpec(model: s.model, data: s.data, loss: "mse").build()
         let t = try trace(problem, s, batchSize: b, seed: run.seed)
         var series = StudySeries()
