@@ -19,7 +19,7 @@ CLANG       ?= clang
 OTHER_MACHINE = OPENBLAS_CORETYPE=Prescott BIASLAB_THREADS=3 BIASLAB_PORTABLE_KERNELS=1
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps test-deps install-packages demo test build release bench clean aarch64-check reproduce fuzz fuzz-smoke
+.PHONY: deps test-deps install-packages demo test build release bench clean aarch64-check reproduce fuzz fuzz-smoke dist
 
 # Installs the Debian packages BiasLab needs when any is missing (through sudo when not root).
 deps:
@@ -74,6 +74,23 @@ bench: release
 
 clean:
 	rm -rf .build
+
+# A biaslab for machines without Swift (a cluster's compute nodes): the Swift runtime and Foundation are
+# linked in statically (--static-swift-stdlib, its own build directory), the symbols stripped. It still
+# loads the system libraries listed in dist/LIBRARIES (each with its Debian package): OpenBLAS, LAPACKE,
+# SQLite, zlib and the C/C++ runtime — install those on the nodes.
+dist: deps
+	$(SWIFT) build -c release --static-swift-stdlib --product biaslab --scratch-path .build-dist
+	mkdir -p dist
+	cp .build-dist/release/biaslab dist/biaslab
+	strip dist/biaslab
+	@for lib in $$(readelf -d dist/biaslab | sed -n 's/.*NEEDED.*\[\(.*\)\]/\1/p'); do \
+	  path=$$(ldd dist/biaslab | awk -v l="$$lib" '$$1 == l {print $$3}'); \
+	  pkg=$$( [ -n "$$path" ] && { dpkg -S "$$path" 2>/dev/null || dpkg -S "$$(readlink -f $$path)" 2>/dev/null; } | cut -d: -f1 | head -1); \
+	  echo "$$lib $${pkg:-?}"; \
+	done > dist/LIBRARIES
+	dist/biaslab --version
+	@echo "dist/biaslab: the Swift runtime linked in; it needs:"; cat dist/LIBRARIES
 
 # Every full reproduction study, each report in out/ (docs/REPRODUCTIONS.md lists the verdicts). The runs
 # are kept in out/reproduce.sqlite: an interrupted `make reproduce` continues where it stopped, and a study
