@@ -23,4 +23,11 @@ extension Objective {
         if probes >= dimension { return Estimate(value: exactTrace(of: hessian), standardError: 0, sampleCount: dimension, seed: seed) }
         return hutchinsonTrace(of: hessian, probeCount: probes, seed: seed)
     }
+
+    /// The gradient-noise statistics at θ over every sample (tr Σ, B_simple, ρ, …), from the per-sample squared
+    /// norms ‖∇ℓᵢ(θ)‖² and the mean gradient, without the N × d matrix of per-sample gradients
+    /// (``GradientNoiseStatistics/init(perSampleSquaredNorms:meanGradient:)``).
+    public func gradientNoise(at parameters: [Double]) -> GradientNoiseStatistics {
+        GradientNoiseStatistics(perSampleSquaredNorms: perSampleGradientSquaredNorms(at: parameters), meanGradient: gradient(at: parameters))
+    }
 }

@@ -21,4 +21,15 @@ struct ObjectiveMeasurementTests {
         #expect(abs(sampled.value - trace) < 5 * sampled.standardError)
         #expect(objective.hessianTrace(at: theta, probes: 60, seed: 3).value == sampled.value)
     }
+
+    /// The noise statistics from the squared norms equal those of the materialized per-sample gradients.
+    @Test func gradientNoiseMatchesThePerSampleGradients() {
+        let (objective, theta) = TinyProblems.tanhMLP(seed: 6, samples: 20)
+        let fromNorms = objective.gradientNoise(at: theta)
+        let dense = GradientNoiseStatistics(perSampleGradients: objective.perSampleGradients(at: theta, batch: nil))
+        #expect(fromNorms.sampleCount == 20)
+        #expect(abs(fromNorms.covarianceTrace - dense.covarianceTrace) <= 1e-10 * dense.meanSquaredNorm)
+        #expect(abs(fromNorms.simpleNoiseScale - dense.simpleNoiseScale) <= 1e-8 * dense.simpleNoiseScale)
+        #expect(abs(fromNorms.concentration - dense.concentration) <= 1e-10)
+    }
 }

@@ -54,7 +54,7 @@ struct SquareRootRuleStudyTests {
         return out
     }
 
-    static let setting = Study.Setting(model: "m", train: "t", test: "t", samples: 64, baseBatch: 8, kappas: [4, 16], epochs: 3,
+    static let setting = Study.Setting(problem: StudyProblem(model: "m", train: "t", test: "t", loss: "ce"), baseBatch: 8, kappas: [4, 16], epochs: 3,
                                        arms: [Study.arms(quick: true)[0]])
 
     static func verdicts(_ seeds: [Study.SeedCurves]) -> [String: Verdict] {

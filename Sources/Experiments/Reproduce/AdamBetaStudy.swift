@@ -84,20 +84,20 @@ public struct AdamBetaStudy: Study {
     }
 
     /// One run per (seed, b, (β₁, β₂)).
-    public func runs(_ options: StudyOptions) -> [StudyRun] {
-        let s = Self.setting(quick: options.quick)
-        return options.seedRange.flatMap { seed in
-            s.batchSizes.flatMap { b in Self.configurations(s).map { Self.run($0, batchSize: b, seed: seed, s) } }
+    static func grid(_ s: Setting) -> StudyGrid<(betas: Betas, batchSize: Int)> {
+        StudyGrid(points: s.batchSizes.flatMap { b in configurations(s).map { ($0, b) } }, configuration: s.description) {
+            run($0.betas, batchSize: $0.batchSize, seed: $1, s).key
         }
     }
+
+    public func runs(_ options: StudyOptions) -> [StudyRun] { Self.grid(Self.setting(quick: options.quick)).runs(options.seedRange) }
 
     /// Trains one run for the setting's epochs and records, at every epoch e (step = e, 0 = θ₀), `val_loss`
     /// and `train_loss` (full training set); default runs add `b_simple` and `lambda` = (N/b − 1)/(N − 1)·B_simple.
     /// A non-finite loss ends the run (its best validation loss is then the best before).
     public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
         let s = Self.setting(quick: options.quick)
-        guard let (betas, b) = Self.configurations(s).lazy.flatMap({ c in s.batchSizes.map { (c, $0) } })
-            .first(where: { Self.run($0.0, batchSize: $0.1, seed: Int(run.seed), s) == run }) else { throw StudyError.missingRun(run.key) }
+        let (betas, b) = try Self.grid(s).point(of: run)
         let problem = try ProblemSpec(model: s.model, data: s.train, loss: "ce").build(testData: try DataSource(parsing: s.validation))
         guard let objective = problem.objective as? SupervisedObjective, let validation = problem.testObjective else {
             preconditionFailure("000-beta2 trains a model on data with a validation set")
@@ -112,8 +112,7 @@ public struct AdamBetaStudy: Study {
         func record(epoch: Int, _ theta: [Double]) throws -> TrainingDecision {
             var values = ["val_loss": validation.metrics(at: theta).loss, "train_loss": objective.metrics(at: theta).loss]
             if betas.isDefault {
-                let noise = GradientNoiseStatistics(perSampleSquaredNorms: objective.perSampleGradientSquaredNorms(at: theta),
-                                                    meanGradient: objective.gradient(at: theta))
+                let noise = objective.gradientNoise(at: theta)
                 values["b_simple"] = noise.simpleNoiseScale
                 values["lambda"] = try AdamNoiseScale.noiseRatio(datasetSize: Double(s.samples), batchSize: Double(b),
                                                                  simpleNoiseScale: noise.simpleNoiseScale)

@@ -70,19 +70,20 @@ public struct AdaptiveSharpnessStudy: Study {
                                             biasCorrection: .on).instance(dimension: theta.count)
         let edge = try StabilityThreshold.adam(learningRate: s.eta, beta1: beta1)
         var series = StudySeries()
-        for step in 0...s.steps {
-            let (loss, gradient) = objective.valueAndGradient(at: theta, batch: nil)
-            guard loss.isFinite else { break }
-            // P_t needs one update (t ≥ 1) to carry curvature information.
-            if step > 0, step % s.every == 0, let p = adam.preconditionerDiagonal {
-                let hessian = HessianOperator(objective: objective, at: theta)
-                let preconditioned = try lanczosEigenpairs(of: PreconditionedOperator(hessian, preconditioner: p), count: 1, tolerance: 1e-4,
-                                                           maxIterations: 60, seed: run.seed).eigenvalues[0]
-                let plain = try lanczosEigenpairs(of: hessian, count: 1, tolerance: 1e-4, maxIterations: 60, seed: run.seed).eigenvalues[0]
-                series.record(step: step, ["preconditioned_over_edge": preconditioned / edge, "lambda_1": plain, "train_loss": loss])
-            }
-            if step < s.steps { adam.step(parameters: &theta, gradient: gradient) }
-        }
+        var batches = FullBatch()
+        try Training.run(objective: objective, optimizer: &adam, parameters: &theta, batches: &batches, steps: 0..<(s.steps + 1),
+                         observe: { step, adam in
+                             guard let loss = step.loss, loss.isFinite else { return .stop }
+                             // P_t needs one update (t ≥ 1) to carry curvature information.
+                             if step.step > 0, step.step % s.every == 0, let p = adam.preconditionerDiagonal {
+                                 let hessian = HessianOperator(objective: objective, at: step.parameters)
+                                 let preconditioned = try lanczosEigenpairs(of: PreconditionedOperator(hessian, preconditioner: p), count: 1,
+                                                                            tolerance: 1e-4, maxIterations: 60, seed: run.seed).eigenvalues[0]
+                                 let plain = try lanczosEigenpairs(of: hessian, count: 1, tolerance: 1e-4, maxIterations: 60, seed: run.seed).eigenvalues[0]
+                                 series.record(step: step.step, ["preconditioned_over_edge": preconditioned / edge, "lambda_1": plain, "train_loss": loss])
+                             }
+                             return step.step == s.steps ? .stop : .proceed
+                         })
         return series
     }
 

@@ -1,4 +1,3 @@
-import Curvature
 import DataIO
 import NN
 import Optim
@@ -47,11 +46,6 @@ struct EpochRun {
             series.record(step: epochs, ["test_loss": metrics.loss, "test_accuracy": metrics.accuracy ?? .nan])
         }
         return series
-    }
-
-    /// The gradient-noise statistics at θ over the whole training set (per-sample norms, no N × d matrix).
-    static func noise(_ objective: SupervisedObjective, at theta: [Double]) -> GradientNoiseStatistics {
-        GradientNoiseStatistics(perSampleSquaredNorms: objective.perSampleGradientSquaredNorms(at: theta), meanGradient: objective.gradient(at: theta))
     }
 }
 

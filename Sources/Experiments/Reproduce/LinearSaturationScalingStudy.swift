@@ -73,7 +73,7 @@ public struct LinearSaturationScalingStudy: Study {
         let s = Self.setting(quick: options.quick)
         let point = try Self.grid(s).point(of: run)
         return try s.run.run(try SGD.plain.with(["lr": .number(point.learningRate)]), batchSize: point.batchSize, seed: run.seed,
-                             measure: { objective, theta in ["rho": EpochRun.noise(objective, at: theta).concentration] })
+                             measure: { objective, theta in ["rho": objective.gradientNoise(at: theta).concentration] })
     }
 
     /// One seed's (or the seed mean's) test accuracy per (b, η), and ρ per (b, η) (median over epochs).

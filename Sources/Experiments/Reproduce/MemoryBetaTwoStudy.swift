@@ -84,32 +84,35 @@ public struct MemoryBetaTwoStudy: Study {
         ]
     }
 
-    public func runs(_ options: StudyOptions) -> [StudyRun] {
-        let s = Self.setting(quick: options.quick)
-        return options.seedRange.flatMap { seed in
-            Self.methods(s).map { StudyRun("\($0.key),seed=\(seed)", seed: UInt64(seed), configuration: s.description) }
-        }
-    }
+    static func key(_ method: Method, seed: Int) -> String { "\(method.key),seed=\(seed)" }
+
+    /// One run per seed and method.
+    static func grid(_ s: Setting) -> StudyGrid<Method> { StudyGrid(points: methods(s), configuration: s.description) { key($0, seed: $1) } }
+
+    public func runs(_ options: StudyOptions) -> [StudyRun] { Self.grid(Self.setting(quick: options.quick)).runs(options.seedRange) }
 
     public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
         let s = Self.setting(quick: options.quick)
-        guard let method = Self.methods(s).first(where: { "\($0.key),seed=\(run.seed)" == run.key }) else { throw StudyError.missingRun(run.key) }
+        let method = try Self.grid(s).point(of: run)
         let problem = try ProblemSpec(model: s.model, data: s.data, loss: "ce").build(testData: try DataSource(parsing: s.testData))
         guard let test = problem.testObjective else { preconditionFailure("001-beta2-lion has test data") }
         var theta = problem.initialParameters(seed: run.seed)
         var optimizer = try method.optimizer(s, dimension: theta.count)
         var series = StudySeries()
-        for step in 0...s.maxSteps {
-            let (loss, gradient) = problem.objective.valueAndGradient(at: theta, batch: nil)
-            if step % s.every == 0 || loss <= s.threshold || !loss.isFinite { series.record(step: step, ["train_loss": loss]) }
-            if loss <= s.threshold {
-                series.record(step: step, ["reached": 1, "test_accuracy": test.metrics(at: theta).accuracy ?? .nan])
-                return series
-            }
-            if !loss.isFinite || step == s.maxSteps { break }
-            optimizer.step(parameters: &theta, gradient: gradient)
-        }
-        series.record(step: s.maxSteps, ["reached": 0])
+        var batches = FullBatch()
+        var reached = false
+        try Training.run(objective: problem.objective, optimizer: &optimizer, parameters: &theta, batches: &batches, steps: 0..<(s.maxSteps + 1),
+                         observe: { step, _ in
+                             let loss = step.loss ?? .nan
+                             if step.step % s.every == 0 || loss <= s.threshold || !loss.isFinite { series.record(step: step.step, ["train_loss": loss]) }
+                             if loss <= s.threshold {
+                                 reached = true
+                                 series.record(step: step.step, ["reached": 1, "test_accuracy": test.metrics(at: step.parameters).accuracy ?? .nan])
+                                 return .stop
+                             }
+                             return !loss.isFinite || step.step == s.maxSteps ? .stop : .proceed
+                         })
+        if !reached { series.record(step: s.maxSteps, ["reached": 0]) }
         return series
     }
 
@@ -123,7 +126,7 @@ public struct MemoryBetaTwoStudy: Study {
         let seeds = options.seedRange
         let methods = Self.methods(s)
         let series = try seeds.map { seed in
-            try methods.map { try measured.series(StudyRun("\($0.key),seed=\(seed)", seed: UInt64(seed))) }
+            try methods.map { try measured.series(StudyRun(Self.key($0, seed: seed), seed: UInt64(seed))) }
         }
         // accuracy[seed][method], methods = Adam at each β₂, then Lion.
         let accuracy = series.map { $0.map(Self.accuracy) }

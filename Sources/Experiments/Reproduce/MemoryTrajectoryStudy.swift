@@ -75,19 +75,17 @@ public struct MemoryTrajectoryStudy: Study {
     static func key(_ algorithm: Algorithm, _ h: Double, seed: Int) -> String { "\(algorithm.rawValue),h=\(h),seed=\(seed)" }
 
     /// One run per (seed, algorithm, h).
-    public func runs(_ options: StudyOptions) -> [StudyRun] {
-        let s = Self.setting(quick: options.quick)
-        return options.seedRange.flatMap { seed in
-            Algorithm.allCases.flatMap { a in
-                s.learningRates.map { StudyRun(Self.key(a, $0, seed: seed), seed: UInt64(seed), configuration: s.description) }
-            }
+    static func grid(_ s: Setting) -> StudyGrid<(algorithm: Algorithm, h: Double)> {
+        StudyGrid(points: Algorithm.allCases.flatMap { a in s.learningRates.map { (a, $0) } }, configuration: s.description) {
+            key($0.algorithm, $0.h, seed: $1)
         }
     }
 
+    public func runs(_ options: StudyOptions) -> [StudyRun] { Self.grid(Self.setting(quick: options.quick)).runs(options.seedRange) }
+
     public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
         let s = Self.setting(quick: options.quick)
-        guard let (a, h) = Algorithm.allCases.lazy.flatMap({ a in s.learningRates.map { (a, $0) } })
-            .first(where: { Self.key($0.0, $0.1, seed: Int(run.seed)) == run.key }) else { throw StudyError.missingRun(run.key) }
+        let (a, h) = try Self.grid(s).point(of: run)
         let problem = try ProblemSpec(model: s.model, data: s.data, loss: "ce").build()
         var series = StudySeries()
         try MemoryTrajectories.walk(optimizer: a.rule(learningRate: h, s), objective: problem.objective, learningRate: h,

@@ -107,7 +107,7 @@ public struct SVAGModelStudy: Study {
 
     /// The five test functions at θ, in `functions` order.
     static func testFunctions(_ objective: SupervisedObjective, _ test: SupervisedObjective, at theta: [Double]) -> [Double] {
-        let noise = EpochRun.noise(objective, at: theta)
+        let noise = objective.gradientNoise(at: theta)
         return [objective.loss(at: theta), test.metrics(at: theta).accuracy ?? .nan, VectorOps.dot(theta, theta).squareRoot(),
                 noise.meanGradientSquaredNorm.squareRoot(), noise.covarianceTrace]
     }

@@ -129,14 +129,15 @@ extension SquareRootRuleStudy {
                 return beyond.allSatisfy { (g[.squareRoot]?[$0] ?? .infinity) > inside }
             }
 
+            let mainText = describe(arm: main), mainNumbers = numbers(arm: main)
             return [
-                ClaimOutcome(claim: claims[0], measured: describe(arm: main), numbers: numbers(arm: main), verdict: tracks),
+                ClaimOutcome(claim: claims[0], measured: mainText, numbers: mainNumbers, verdict: tracks),
                 ClaimOutcome(claim: claims[1], measured: variants.isEmpty ? "no variant arm in this run" : variants.map { describe(arm: $0) }.joined(separator: " | "),
                              numbers: variants.reduce(into: [:]) { $0.merge(numbers(arm: $1)) { a, _ in a } }, verdict: Self.worst(tracksVariants)),
                 ClaimOutcome(claim: claims[2], measured: "test accuracy (sqrt rule): " + accuracyText, numbers: accuracyNumbers,
                              verdict: Self.worst(accuracyVerdicts)),
-                ClaimOutcome(claim: claims[3], measured: describe(arm: main), numbers: numbers(arm: main), verdict: partial),
-                ClaimOutcome(claim: claims[4], measured: describe(arm: main), numbers: numbers(arm: main), verdict: breaks),
+                ClaimOutcome(claim: claims[3], measured: mainText, numbers: mainNumbers, verdict: partial),
+                ClaimOutcome(claim: claims[4], measured: mainText, numbers: mainNumbers, verdict: breaks),
             ]
         }
 

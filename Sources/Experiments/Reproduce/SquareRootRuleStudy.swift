@@ -77,17 +77,15 @@ public struct SquareRootRuleStudy: Study {
     }
 
     struct Setting: CustomStringConvertible {
-        let model: String
-        let train: String
-        let test: String
-        let samples: Int
+        /// The model, training and test data (cross-entropy).
+        let problem: StudyProblem
         let baseBatch: Int
         let kappas: [Int]
         let epochs: Int
         let arms: [Arm]
 
         var description: String {
-            "\(model); \(train); \(test); B0 \(baseBatch); kappa \(kappas); epochs \(epochs); arms "
+            "\(problem.model); \(problem.train); \(problem.test); B0 \(baseBatch); kappa \(kappas); epochs \(epochs); arms "
                 + arms.map { "\($0.name)=\($0.settings.summary) v0 \($0.start) rules \($0.rules)" }.joined(separator: ", ")
         }
     }
@@ -113,9 +111,9 @@ public struct SquareRootRuleStudy: Study {
     }
 
     static func setting(quick: Bool) -> Setting {
-        quick ? Setting(model: "mlp:784-8-10:tanh", train: "fashion-mnist:train,n=64", test: "fashion-mnist:test,n=64", samples: 64,
+        quick ? Setting(problem: StudyProblem(model: "mlp:784-8-10:tanh", train: "fashion-mnist:train,n=64", test: "fashion-mnist:test,n=64", loss: "ce"),
                         baseBatch: 4, kappas: [4], epochs: 2, arms: arms(quick: true))
-              : Setting(model: "mlp:784-32-10:tanh", train: "fashion-mnist:train,n=1024", test: "fashion-mnist:test,n=1000", samples: 1024,
+              : Setting(problem: StudyProblem(model: "mlp:784-32-10:tanh", train: "fashion-mnist:train,n=1024", test: "fashion-mnist:test,n=1000", loss: "ce"),
                         baseBatch: 8, kappas: [4, 16, 64], epochs: 30, arms: arms(quick: false))
     }
 
@@ -187,14 +185,14 @@ public struct SquareRootRuleStudy: Study {
     /// B_simple there too when `noiseScale`, the test loss and accuracy at the end.
     func train(_ s: Setting, settings: any OptimizerSettings, start: SecondMomentStart, batchSize: Int, seed: UInt64,
                noiseScale: Bool) throws -> StudySeries {
-        try EpochRun(problem: StudyProblem(model: s.model, train: s.train, test: s.test, loss: "ce"), epochs: s.epochs, sampling: .withReplacement)
+        try EpochRun(problem: s.problem, epochs: s.epochs, sampling: .withReplacement)
             .run(settings, batchSize: batchSize, seed: seed,
                  prepare: { objective, theta, optimizer in
                      guard start == .expectedSquaredBatchGradient else { return }
                      let v0 = Self.expectedSquaredBatchGradient(objective, at: theta, batchSize: batchSize)
                      try optimizer.restoreState(.moments(MomentState(firstMoment: [Double](repeating: 0, count: theta.count), secondMoment: v0)))
                  },
-                 measure: { objective, theta in noiseScale ? ["b_simple": EpochRun.noise(objective, at: theta).simpleNoiseScale] : [:] })
+                 measure: { objective, theta in noiseScale ? ["b_simple": objective.gradientNoise(at: theta).simpleNoiseScale] : [:] })
     }
 
     /// E_B[g_B ⊙ g_B] = g⊙g + diag Σ/B for batches of B drawn with replacement, diag Σ = (1/N) Σᵢ gᵢ⊙gᵢ − g⊙g,
@@ -259,7 +257,7 @@ public struct SquareRootRuleStudy: Study {
         }
         let evaluation = Evaluation(setting: s, curves: curves)
         return StudyAnalysis(outcomes: evaluation.outcomes(claims), figures: evaluation.figures(),
-                             settings: [("model", s.model), ("data", "\(s.train) (train, cross-entropy), \(s.test) (test)"),
+                             settings: [("model", s.problem.model), ("data", "\(s.problem.train) (train, cross-entropy), \(s.problem.test) (test)"),
                                         ("sampling", "with-replacement, \(s.epochs) epochs of n/B steps"),
                                         ("base batch size", "B₀ = \(s.baseBatch)"), ("κ", s.kappas.map(String.init).joined(separator: ", ")),
                                         ("arms", s.arms.map { "\($0.name): \($0.label)" }.joined(separator: "; ")),
