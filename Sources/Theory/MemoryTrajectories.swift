@@ -1,5 +1,6 @@
 import Foundation
 import NN
+import Optim
 
 /// Which coefficients the memoryless iterations use (digest 001 §4.2 caveat 1).
 public enum MemoryCoefficientForm: String, Codable, Sendable, CaseIterable {
@@ -79,23 +80,29 @@ public struct MemoryTrajectories: Codable, Sendable {
                             steps: Int, coefficients form: MemoryCoefficientForm = .finite, visit: (Step) throws -> Void) throws {
         try Check.positive(h, "learningRate")
         let recursion = try optimizer.optimizer(learningRate: h)
-        var memoryState = recursion.initialState(dimension: start.count)
+        // The memoryful run is BiasLab's training loop on full-batch gradients; after its update n the two
+        // memoryless iterations take their step n beside it.
+        var memoryful = StatefulOptimizer(recursion, dimension: start.count)
         var residualState = recursion.initialState(dimension: start.count)
         var theta = start, a = start, b = start
-        for n in 0..<steps {
-            recursion.step(parameters: &theta, gradient: objective.gradient(at: theta), state: &memoryState)
-            let fa = MemoryClosedForm.drift(for: optimizer, gradient: objective.gradient(at: a), parameters: a, step: form.driftStep(n))
-            for i in a.indices { a[i] -= h * fa[i] }
-            let gb = objective.gradient(at: b)
-            var memoryfulStep = b
-            recursion.step(parameters: &memoryfulStep, gradient: gb, state: &residualState)
-            let fb = MemoryClosedForm.drift(for: optimizer, gradient: gb, parameters: b, step: form.driftStep(n))
-            let mb = MemoryClosedForm.correction(for: optimizer, objective: objective, at: b, learningRate: h,
-                                                 step: form.correctionStep(n))
-            for i in b.indices { b[i] -= h * (fb[i] + mb[i]) }
-            try visit(Step(n: n, memoryful: theta, firstOrder: a, secondOrder: b,
-                           residual: zip(b, memoryfulStep).map { abs($0 - $1) }.max() ?? 0))
-        }
+        var batches = FullBatch()
+        try Training.run(optimizer: &memoryful, parameters: &theta, batches: &batches, steps: 0..<steps,
+                         evaluate: { _, theta, _ in (nil, objective.gradient(at: theta)) },
+                         afterUpdate: { next, theta in
+                             let n = next - 1
+                             let fa = MemoryClosedForm.drift(for: optimizer, gradient: objective.gradient(at: a), parameters: a, step: form.driftStep(n))
+                             for i in a.indices { a[i] -= h * fa[i] }
+                             let gb = objective.gradient(at: b)
+                             var memoryfulStep = b
+                             recursion.step(parameters: &memoryfulStep, gradient: gb, state: &residualState)
+                             let fb = MemoryClosedForm.drift(for: optimizer, gradient: gb, parameters: b, step: form.driftStep(n))
+                             let mb = MemoryClosedForm.correction(for: optimizer, objective: objective, at: b, learningRate: h,
+                                                                  step: form.correctionStep(n))
+                             for i in b.indices { b[i] -= h * (fb[i] + mb[i]) }
+                             try visit(Step(n: n, memoryful: theta, firstOrder: a, secondOrder: b,
+                                            residual: zip(b, memoryfulStep).map { abs($0 - $1) }.max() ?? 0))
+                             return .proceed
+                         })
     }
 
     /// ‖θ^{(n)} − θ̃^{(n)}‖_∞ for n = 0…steps, without the correction.
