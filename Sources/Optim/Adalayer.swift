@@ -24,24 +24,21 @@ import Tensor
 ///
 /// Differs from: Zhao et al.'s Adalayer keeps the last layer per-coordinate in some runs; here every
 /// layer is one group.
-public struct Adalayer: AdamVariant {
-    public var hyperparameters: Adam.Hyperparameters
-    public let blocks: [ParameterBlock]
-    public var schedules: Schedules
+public typealias Adalayer = BlockwiseAdam<AdalayerBlocks>
 
-    public init(_ hyperparameters: Adam.Hyperparameters, blocks: [ParameterBlock], schedules: Schedules = .constant) {
-        self.hyperparameters = hyperparameters
-        self.blocks = blocks
-        self.schedules = schedules
-    }
-
-    func adjust(_ rule: inout AdaptiveRule) {
+/// Adalayer's groups: the blocks of one layer (same `ParameterBlock.layer`) form one group, layers in order
+/// of first appearance.
+public enum AdalayerBlocks: SecondMomentBlocks {
+    public static let optimizerName = "Adalayer"
+    public static let groupIndex = "ℓ"
+    public static func groups(_ blocks: [ParameterBlock]) -> [[Range<Int>]] {
         var layers: [Int] = []
         var ranges: [Int: [Range<Int>]] = [:]
         for block in blocks {
             if ranges[block.layer] == nil { layers.append(block.layer) }
             ranges[block.layer, default: []].append(block.range)
         }
-        rule.grouping = .groups(layers.map { ranges[$0]! })
+        return layers.map { ranges[$0]! }
     }
+    public static func erase(_ optimizer: Adalayer) -> AnyOptimizer { .adalayer(optimizer) }
 }

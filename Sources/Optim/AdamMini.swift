@@ -26,16 +26,12 @@ import Tensor
 ///
 /// Differs from: the official code chooses blocks from the model (per head for Q/K, per output neuron for
 /// others, embeddings per token); here the caller passes the blocks.
-public struct AdamMini: AdamVariant {
-    public var hyperparameters: Adam.Hyperparameters
-    public let blocks: [ParameterBlock]
-    public var schedules: Schedules
+public typealias AdamMini = BlockwiseAdam<AdamMiniBlocks>
 
-    public init(_ hyperparameters: Adam.Hyperparameters, blocks: [ParameterBlock], schedules: Schedules = .constant) {
-        self.hyperparameters = hyperparameters
-        self.blocks = blocks
-        self.schedules = schedules
-    }
-
-    func adjust(_ rule: inout AdaptiveRule) { rule.grouping = .groups(blocks.map { [$0.range] }) }
+/// Adam-mini's groups: every parameter block is its own group.
+public enum AdamMiniBlocks: SecondMomentBlocks {
+    public static let optimizerName = "Adam-mini"
+    public static let groupIndex = "b"
+    public static func groups(_ blocks: [ParameterBlock]) -> [[Range<Int>]] { blocks.map { [$0.range] } }
+    public static func erase(_ optimizer: AdamMini) -> AnyOptimizer { .adamMini(optimizer) }
 }

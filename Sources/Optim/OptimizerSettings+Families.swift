@@ -81,32 +81,6 @@ extension AdamE {
     public typealias Settings = ExtendedSettings<Options>
 }
 
-extension AdamMini {
-    /// Adam-mini adds no setting: its blocks come from the problem (`ProblemStructure.blocks`).
-    public struct Options: SettingsExtension {
-        public static let optimizerName = "Adam-mini"
-        public init() {}
-        public func formula(base: Adam.Hyperparameters) -> String { Adam(base).rule.formula(.perGroup(index: "b")) }
-        public func makeOptimizer(base: Adam.Hyperparameters, structure: ProblemStructure) throws -> AnyOptimizer {
-            .adamMini(AdamMini(base, blocks: structure.blocks))
-        }
-    }
-    public typealias Settings = ExtendedSettings<Options>
-}
-
-extension Adalayer {
-    /// Adalayer adds no setting: its layers come from the problem's blocks.
-    public struct Options: SettingsExtension {
-        public static let optimizerName = "Adalayer"
-        public init() {}
-        public func formula(base: Adam.Hyperparameters) -> String { Adam(base).rule.formula(.perGroup(index: "ℓ")) }
-        public func makeOptimizer(base: Adam.Hyperparameters, structure: ProblemStructure) throws -> AnyOptimizer {
-            .adalayer(Adalayer(base, blocks: structure.blocks))
-        }
-    }
-    public typealias Settings = ExtendedSettings<Options>
-}
-
 extension AdaSGD {
     /// AdaSGD adds no setting: its one v covers θ ∈ ℝ^d.
     public struct Options: SettingsExtension {

@@ -29,7 +29,7 @@ import Theory
 /// loss 0.587, not about to overfit); at 3·10⁻³ the runs at b = 16, 256, 1024 (β₂ = 0.999) and at full batch
 /// with β₂ = 0.9, 0.99 all reached their validation minimum before epoch 200 (full batch at epoch 93–119).
 /// Claims and criteria were written before the study was first run.
-public struct AdamBetaStudy: Study {
+public struct AdamBetaStudy: GridStudy {
     public init() {}
     public let name = "000-beta2"
     public let title = "Adam with mini-batch noise: the best β₂ falls and the best β₁ rises as the batch grows"
@@ -90,14 +90,11 @@ public struct AdamBetaStudy: Study {
         }
     }
 
-    public func runs(_ options: StudyOptions) -> [StudyRun] { Self.grid(Self.setting(quick: options.quick)).runs(options.seedRange) }
-
     /// Trains one run for the setting's epochs and records, at every epoch e (step = e, 0 = θ₀), `val_loss`
     /// and `train_loss` (full training set); default runs add `b_simple` and `lambda` = (N/b − 1)/(N − 1)·B_simple.
     /// A non-finite loss ends the run (its best validation loss is then the best before).
-    public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
-        let s = Self.setting(quick: options.quick)
-        let (betas, b) = try Self.grid(s).point(of: run)
+    func measure(_ point: Point, _ run: StudyRun, _ s: Setting) throws -> StudySeries {
+        let (betas, b) = point
         let problem = try ProblemSpec(model: s.model, data: s.train, loss: "ce").build(testData: try DataSource(parsing: s.validation))
         guard let objective = problem.objective as? SupervisedObjective, let validation = problem.testObjective else {
             preconditionFailure("000-beta2 trains a model on data with a validation set")

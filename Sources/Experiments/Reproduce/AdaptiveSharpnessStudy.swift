@@ -15,7 +15,7 @@ import Theory
 /// bias-corrected, β₂ = 0.999) at η = 2·10⁻³, β₁ ∈ {0.9, 0.99}, `steps` steps; every `every` steps λ₁(P⁻¹H)
 /// (Lanczos on P^{−1/2}HP^{−1/2}) and λ₁(H). The late phase is the second half of each run. Three
 /// initialization seeds. Claims and criteria were written before the study was first run.
-public struct AdaptiveSharpnessStudy: Study {
+public struct AdaptiveSharpnessStudy: GridStudy {
     public init() {}
     public let name = "001-sharpness"
     public let title = "Full-batch Adam: λ₁(P⁻¹H) at (2+2β₁)/((1−β₁)η) for β₁ = 0.9, below it for β₁ = 0.99"
@@ -58,11 +58,7 @@ public struct AdaptiveSharpnessStudy: Study {
     /// One run per seed and β₁.
     static func grid(_ s: Setting) -> StudyGrid<Double> { StudyGrid(points: s.beta1s, configuration: s.description) { key(beta1: $0, seed: $1) } }
 
-    public func runs(_ options: StudyOptions) -> [StudyRun] { Self.grid(Self.setting(quick: options.quick)).runs(options.seedRange) }
-
-    public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
-        let s = Self.setting(quick: options.quick)
-        let beta1 = try Self.grid(s).point(of: run)
+    func measure(_ beta1: Point, _ run: StudyRun, _ s: Setting) throws -> StudySeries {
         let problem = try ProblemSpec(model: s.model, data: s.data, loss: "mse").build()
         let objective = problem.objective
         var theta = problem.initialParameters(seed: run.seed)
@@ -94,20 +90,6 @@ public struct AdaptiveSharpnessStudy: Study {
         let firstSharpness: Double
         let peakSharpness: Double
         let lastSharpness: Double
-
-        init(lateRatio: Double, maxRatio: Double, firstSharpness: Double, peakSharpness: Double, lastSharpness: Double) {
-            self.lateRatio = lateRatio
-            self.maxRatio = maxRatio
-            self.firstSharpness = firstSharpness
-            self.peakSharpness = peakSharpness
-            self.lastSharpness = lastSharpness
-        }
-
-        init(_ series: StudySeries) {
-            let ratio = series.values("preconditioned_over_edge"), sharpness = series.values("lambda_1")
-            self.init(lateRatio: StudyStatistics.median(ratio[(ratio.count / 2)...]), maxRatio: ratio.max() ?? .nan,
-                      firstSharpness: sharpness.first ?? .nan, peakSharpness: sharpness.max() ?? .nan, lastSharpness: sharpness.last ?? .nan)
-        }
 
         static func mean(_ xs: [Summary]) -> Summary {
             let n = Double(xs.count)
@@ -168,5 +150,14 @@ public struct AdaptiveSharpnessStudy: Study {
                          numbers: ["sharpness_first": mean[0].firstSharpness, "sharpness_peak": mean[0].peakSharpness, "sharpness_last": mean[0].lastSharpness],
                          verdict: decide { $0[0].risesThenFalls }),
         ]
+    }
+}
+
+extension AdaptiveSharpnessStudy.Summary {
+    /// The summaries of one run's series (in an extension, so the memberwise initializer stays).
+    init(_ series: StudySeries) {
+        let ratio = series.values("preconditioned_over_edge"), sharpness = series.values("lambda_1")
+        self.init(lateRatio: StudyStatistics.median(ratio[(ratio.count / 2)...]), maxRatio: ratio.max() ?? .nan,
+                  firstSharpness: sharpness.first ?? .nan, peakSharpness: sharpness.max() ?? .nan, lastSharpness: sharpness.last ?? .nan)
     }
 }

@@ -27,7 +27,7 @@ import Tensor
 /// means test loss ≤ 0.25, a tenth of the zero predictor's ½‖w*‖² = 2.5 (the paper's threshold is 1 on an
 /// unstated scale). Sharpness: the exact Hessian diagonal of the clean training loss at the last step.
 /// Claims and criteria were written before the study was first run.
-public struct DiagonalNetStudy: Study {
+public struct DiagonalNetStudy: GridStudy {
     public init() {}
     public let name = "002-dln"
     public let title = "Diagonal net: Adam's ℓ_{1/2} bias recovers sparse w* from fewer samples than SGD's ℓ₁"
@@ -117,20 +117,14 @@ public struct DiagonalNetStudy: Study {
         ]
     }
 
-    /// The run of `method` on n samples at `seed`; its configuration (stored with it) is everything the
+    /// One run per (method, n) and seed; a run's configuration (stored with it) is everything the
     /// measurement depends on: optimizer settings, data specs, steps and label noise.
-    static func run(_ method: Method, n: Int, seed: Int, options: StudyOptions = StudyOptions()) -> StudyRun {
-        let s = setting(quick: options.quick)
-        let settings = (try? method.settings())?.summary ?? method.key
-        let data = Self.data(s, n: n, seed: UInt64(seed))
-        return StudyRun("\(method.key),n=\(n),seed=\(seed)", seed: UInt64(seed),
-                        configuration: "\(settings); dln:\(s.dimension); \(data.train); \(data.test); steps \(s.steps); label noise ±\(s.delta)")
-    }
-
-    /// One run per (method, n, seed).
-    public func runs(_ options: StudyOptions) -> [StudyRun] {
-        let s = Self.setting(quick: options.quick)
-        return Method.allCases.flatMap { m in s.samples.flatMap { n in options.seedRange.map { Self.run(m, n: n, seed: $0, options: options) } } }
+    static func grid(_ s: Setting) -> StudyGrid<(method: Method, n: Int)> {
+        StudyGrid(points: Method.allCases.flatMap { m in s.samples.map { (m, $0) } }, key: { "\($0.method.key),n=\($0.n),seed=\($1)" }) { point, seed in
+            let settings = (try? point.method.settings())?.summary ?? point.method.key
+            let data = Self.data(s, n: point.n, seed: UInt64(seed))
+            return "\(settings); dln:\(s.dimension); \(data.train); \(data.test); steps \(s.steps); label noise ±\(s.delta)"
+        }
     }
 
     /// The data specs of a run: n training samples and the held-out test set of the same w*.
@@ -141,10 +135,8 @@ public struct DiagonalNetStudy: Study {
 
     /// Trains one run and records, at its last step, `test_loss`, `train_loss`, `recovery_error`
     /// (‖w − w*‖²) and the two sharpness measures.
-    public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
-        let s = Self.setting(quick: options.quick)
-        guard let (method, n) = Method.allCases.lazy.flatMap({ m in s.samples.map { (m, $0) } })
-            .first(where: { Self.run($0.0, n: $0.1, seed: Int(run.seed)) == run }) else { throw StudyError.missingRun(run.key) }
+    func measure(_ point: (method: Method, n: Int), _ run: StudyRun, _ s: Setting) throws -> StudySeries {
+        let (method, n) = point
         let specs = Self.data(s, n: n, seed: run.seed)
         let problem = try ProblemSpec(model: "dln:\(s.dimension)", data: specs.train, loss: "mse").build(testData: try DataSource(parsing: specs.test))
         guard let network = problem.model as? DiagonalLinearNetwork, let train = problem.trainingSet, let test = problem.testObjective,
@@ -152,13 +144,7 @@ public struct DiagonalNetStudy: Study {
         var noisy = LabelNoiseLeastSquares(network, data: train, noise: try LabelNoise(.rademacher, scale: s.delta),
                                            generator: RandomGenerator(seed: run.seed, stream: "label-noise"))
         var theta = problem.initialParameters(seed: run.seed)
-        var optimizer = try method.settings().instance(dimension: theta.count)
-        var batches = try BatchSampler(count: n, batchSize: 1, scheme: .withReplacement, seed: run.seed)
-        _ = try Training.run(optimizer: &optimizer, parameters: &theta, batches: &batches, steps: 0..<s.steps,
-                     evaluate: { _, theta, batch in
-                         let (loss, gradient) = noisy.evaluate(at: theta, batch: batch)
-                         return (loss, gradient)
-                     })
+        try noisy.train(&theta, settings: try method.settings(), steps: s.steps, seed: run.seed)
         var series = StudySeries()
         var values = EndPointSharpness(problem.objective, at: theta).values
         values["test_loss"] = test.metrics(at: theta).loss
@@ -181,7 +167,7 @@ public struct DiagonalNetStudy: Study {
         let ends: [[[EndPoint]]] = try Method.allCases.map { m in
             try seeds.map { seed in
                 try s.samples.map { n in
-                    let series = try measured.series(Self.run(m, n: n, seed: seed))
+                    let series = try measured.series(Self.grid(s).run((m, n), seed: seed))
                     return EndPoint(testLoss: series.last("test_loss") ?? .nan, sharpness: EndPointSharpness(last: series))
                 }
             }

@@ -13,7 +13,7 @@ import Tensor
 /// η = 2/35, 1500 steps, λ₁ (Lanczos, relative residual 10⁻⁴) and IAS every 10 steps, one run per
 /// initialization seed. The late phase is every measurement from 200 steps after λ₁ first exceeds 2/η.
 /// The claims and criteria below were written before the study was first run.
-public struct GradientDescentEdgeStudy: Study {
+public struct GradientDescentEdgeStudy: GridStudy {
     public init() {}
     public let name = "003-gd"
     public let title = "GD at the edge of stability: λ₁ above 2/η, IAS at 2/η"
@@ -48,14 +48,10 @@ public struct GradientDescentEdgeStudy: Study {
 
     typealias Trace = EdgeTrace
 
-    /// One run per initialization seed (one in the quick version).
-    public func runs(_ options: StudyOptions) -> [StudyRun] {
-        let s = Self.setting(quick: options.quick)
-        return options.seedRange.map { StudyRun("seed=\($0)", seed: UInt64($0), configuration: String(describing: s)) }
-    }
+    /// One run per initialization seed (one in the quick version): a grid of one point.
+    static func grid(_ s: Setting) -> StudyGrid<Void> { StudyGrid(points: [()], configuration: String(describing: s)) { "seed=\($1)" } }
 
-    public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
-        let s = Self.setting(quick: options.quick)
+    func measure(_ point: Void, _ run: StudyRun, _ s: Setting) throws -> StudySeries {
         let problem = try ProblemSpec(model: s.model, data: s.data, loss: "mse").build()
         return try EdgeTrace.record(problem, optimizer: try SGD.plain.with(["lr": .number(s.eta)]), steps: s.steps, every: s.every, seed: run.seed).series
     }

@@ -1,5 +1,6 @@
 import DataIO
 import NN
+import Optim
 import Tensor
 
 /// A scalar model f(θ; x) whose value and gradient for one input are known in closed form, O(|θ|) or so —
@@ -115,5 +116,26 @@ struct DepthTwoSensing: ClosedFormPredictor {
                 g[second + c * d1 + p] += s * sum
             }
         }
+    }
+}
+
+extension LabelNoiseLeastSquares {
+    /// Paper 002's label-noise training (studies 002-dln and 002-sensing, §5 and App. B): `steps` updates of
+    /// the optimizer of `settings` from θ, each on one sample drawn with replacement (the sampler seeded by
+    /// `seed`) with fresh label noise. `observe` sees θ_t before update t, and θ after the last update at
+    /// t = `steps`.
+    mutating func train(_ theta: inout [Double], settings: any OptimizerSettings, steps: Int, seed: UInt64,
+                        observe: (_ step: Int, _ theta: [Double]) -> Void = { _, _ in }) throws {
+        var optimizer = try settings.instance(dimension: theta.count)
+        var batches = try BatchSampler(count: targets.count, batchSize: 1, scheme: .withReplacement, seed: seed)
+        _ = try Training.run(optimizer: &optimizer, parameters: &theta, batches: &batches, steps: 0..<(steps + 1),
+                             evaluate: { _, theta, batch in
+                                 let (loss, gradient) = evaluate(at: theta, batch: batch)
+                                 return (loss, gradient)
+                             },
+                             observe: { step, _ in
+                                 observe(step.step, step.parameters)
+                                 return step.step == steps ? .stop : .proceed
+                             })
     }
 }

@@ -18,7 +18,7 @@ import Theory
 /// smallest b and its best η (seed mean). The predictions transfer η*(b₀) from the smallest b₀:
 /// LSR η*(b₀)·b/b₀, SRSR η*(b₀)·√(b/b₀), LSSR η*(b₀)·ρ_b/ρ_{b₀}. Claims and criteria were written before
 /// the study was first run.
-public struct LinearSaturationScalingStudy: Study {
+public struct LinearSaturationScalingStudy: GridStudy {
     public init() {}
     public let name = "003-lssr"
     public let title = "LSSR: SGD's best learning rate grows linearly in the batch size, then saturates"
@@ -67,11 +67,7 @@ public struct LinearSaturationScalingStudy: Study {
         }
     }
 
-    public func runs(_ options: StudyOptions) -> [StudyRun] { Self.grid(Self.setting(quick: options.quick)).runs(options.seedRange) }
-
-    public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
-        let s = Self.setting(quick: options.quick)
-        let point = try Self.grid(s).point(of: run)
+    func measure(_ point: Point, _ run: StudyRun, _ s: Setting) throws -> StudySeries {
         return try s.run.run(try SGD.plain.with(["lr": .number(point.learningRate)]), batchSize: point.batchSize, seed: run.seed,
                              measure: { objective, theta in ["rho": objective.gradientNoise(at: theta).concentration] })
     }

@@ -19,7 +19,7 @@ import Tensor
 /// for both. tr H and tr(Diag H^{1/2}) from the exact Hessian diagonal of the clean training loss, every
 /// 1/20 of the run; test loss: ½-MSE on 500 held-out clean measurements of the same M* (`split=test`).
 /// Claims and criteria were written before the study was first run.
-public struct MatrixSensingStudy: Study {
+public struct MatrixSensingStudy: GridStudy {
     public init() {}
     public let name = "002-sensing"
     public let title = "Matrix sensing: Adam ends with larger tr H, smaller tr(Diag H^{1/2}) and higher test error than SGD"
@@ -66,18 +66,14 @@ public struct MatrixSensingStudy: Study {
         ]
     }
 
-    /// The run of `method` at `seed`; its configuration (stored with it) is the optimizer's settings, the
+    /// One run per method and seed; a run's configuration (stored with it) is the optimizer's settings, the
     /// model, the data specs, the steps and the label noise.
-    static func run(_ method: Method, seed: Int, options: StudyOptions = StudyOptions()) -> StudyRun {
-        let s = setting(quick: options.quick)
-        let settings = (try? method.settings())?.summary ?? method.rawValue
-        let data = Self.data(s, seed: UInt64(seed))
-        return StudyRun("\(method.rawValue),seed=\(seed)", seed: UInt64(seed),
-                        configuration: "\(settings); \(Self.model(s)); \(data.train); \(data.test); steps \(s.steps); label noise N(0, \(s.sigma)²)")
-    }
-
-    public func runs(_ options: StudyOptions) -> [StudyRun] {
-        Method.allCases.flatMap { m in options.seedRange.map { Self.run(m, seed: $0, options: options) } }
+    static func grid(_ s: Setting) -> StudyGrid<Method> {
+        StudyGrid(points: Method.allCases, key: { "\($0.rawValue),seed=\($1)" }) { method, seed in
+            let settings = (try? method.settings())?.summary ?? method.rawValue
+            let data = Self.data(s, seed: UInt64(seed))
+            return "\(settings); \(Self.model(s)); \(data.train); \(data.test); steps \(s.steps); label noise N(0, \(s.sigma)²)"
+        }
     }
 
     static func model(_ s: Setting) -> String { "deeplinear:\(s.size)-\(s.size)-\(s.size):sensing:init=gaussian:1" }
@@ -90,9 +86,7 @@ public struct MatrixSensingStudy: Study {
 
     /// Trains one run; records `trace_h` and `adaptive_sharpness` every `every` steps, and `test_loss`,
     /// `train_loss`, `recovery_error` (‖W₂W₁ − M*‖²_F) at the last step.
-    public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
-        let s = Self.setting(quick: options.quick)
-        guard let method = Method.allCases.first(where: { Self.run($0, seed: Int(run.seed)) == run }) else { throw StudyError.missingRun(run.key) }
+    func measure(_ method: Method, _ run: StudyRun, _ s: Setting) throws -> StudySeries {
         let specs = Self.data(s, seed: run.seed)
         let problem = try ProblemSpec(model: Self.model(s), data: specs.train, loss: "mse")
             .build(testData: try DataSource(parsing: specs.test))
@@ -101,20 +95,10 @@ public struct MatrixSensingStudy: Study {
         var noisy = LabelNoiseLeastSquares(DepthTwoSensing(network), data: train, noise: try LabelNoise(.gaussian, scale: s.sigma),
                                            generator: RandomGenerator(seed: run.seed, stream: "label-noise"))
         var theta = problem.initialParameters(seed: run.seed)
-        var optimizer = try method.settings().instance(dimension: theta.count)
-        var batches = try BatchSampler(count: s.samples, batchSize: 1, scheme: .withReplacement, seed: run.seed)
         var series = StudySeries()
-        _ = try Training.run(optimizer: &optimizer, parameters: &theta, batches: &batches, steps: 0..<(s.steps + 1),
-                             evaluate: { _, theta, batch in
-                                 let (loss, gradient) = noisy.evaluate(at: theta, batch: batch)
-                                 return (loss, gradient)
-                             },
-                             observe: { step, _ in
-                                 if step.step % s.every == 0 {
-                                     series.record(step: step.step, EndPointSharpness(problem.objective, at: step.parameters).values)
-                                 }
-                                 return step.step == s.steps ? .stop : .proceed
-                             })
+        try noisy.train(&theta, settings: try method.settings(), steps: s.steps, seed: run.seed) { step, theta in
+            if step % s.every == 0 { series.record(step: step, EndPointSharpness(problem.objective, at: theta).values) }
+        }
         var values = ["test_loss": test.metrics(at: theta).loss, "train_loss": problem.objective.metrics(at: theta).loss]
         values.merge(RecoveryProbe.values(effectiveWeights: network.effectiveWeights(theta), groundTruth: truth)) { $1 }
         series.record(step: s.steps, values)
@@ -130,7 +114,7 @@ public struct MatrixSensingStudy: Study {
     public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let s = Self.setting(quick: options.quick)
         let seeds = options.seedRange
-        let series = try Method.allCases.map { m in try seeds.map { try measured.series(Self.run(m, seed: $0)) } }
+        let series = try Method.allCases.map { m in try seeds.map { try measured.series(Self.grid(s).run(m, seed: $0)) } }
         let ends = series.map { $0.map { EndPoint(sharpness: EndPointSharpness(last: $0), testLoss: $0.last("test_loss") ?? .nan) } }
         let outcomes = analyze(sgd: ends[0], adam: ends[1])
         var curves: [LineChart.Series] = []

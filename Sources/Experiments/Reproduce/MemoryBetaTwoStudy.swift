@@ -15,7 +15,7 @@ import Optim
 /// used `torch.optim`) with β₁ = 0.99 (Fig. 2a) and β₂ ∈ {0.9, 0.95, 0.99, 0.999, 0.9999}; Lion
 /// (google/automl, ρ = (0.9, 0.99)); both at the paper's h = 10^{−3.5} and λ = 0.005. Three initialization
 /// seeds. Claims and criteria were written before the study was first run.
-public struct MemoryBetaTwoStudy: Study {
+public struct MemoryBetaTwoStudy: GridStudy {
     public init() {}
     public let name = "001-beta2-lion"
     public let title = "Full-batch Adam: test accuracy falls as β₂ → 1; a low β₂ closes the gap to Lion"
@@ -89,11 +89,7 @@ public struct MemoryBetaTwoStudy: Study {
     /// One run per seed and method.
     static func grid(_ s: Setting) -> StudyGrid<Method> { StudyGrid(points: methods(s), configuration: s.description) { key($0, seed: $1) } }
 
-    public func runs(_ options: StudyOptions) -> [StudyRun] { Self.grid(Self.setting(quick: options.quick)).runs(options.seedRange) }
-
-    public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
-        let s = Self.setting(quick: options.quick)
-        let method = try Self.grid(s).point(of: run)
+    func measure(_ method: Point, _ run: StudyRun, _ s: Setting) throws -> StudySeries {
         let problem = try ProblemSpec(model: s.model, data: s.data, loss: "ce").build(testData: try DataSource(parsing: s.testData))
         guard let test = problem.testObjective else { preconditionFailure("001-beta2-lion has test data") }
         var theta = problem.initialParameters(seed: run.seed)

@@ -20,7 +20,7 @@ import Theory
 /// (cross-entropy, full batch; the paper used MNIST-10K and an unstated width), 1000 steps per run at
 /// h ∈ {1e−4, 3e−4}, λ = 1e−3/h, ε = 1e−6; AdamW β = (0.9, 0.999), Lion ρ = (0.9, 0.99) (the paper does not
 /// state its β's; these are the defaults). Claims and criteria were written before the study was first run.
-public struct MemoryTrajectoryStudy: Study {
+public struct MemoryTrajectoryStudy: GridStudy {
     public init() {}
     public let name = "001-trajectory"
     public let title = "AdamW and Lion vs their memoryless iterations: the correction M keeps the iterate closer"
@@ -81,11 +81,8 @@ public struct MemoryTrajectoryStudy: Study {
         }
     }
 
-    public func runs(_ options: StudyOptions) -> [StudyRun] { Self.grid(Self.setting(quick: options.quick)).runs(options.seedRange) }
-
-    public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
-        let s = Self.setting(quick: options.quick)
-        let (a, h) = try Self.grid(s).point(of: run)
+    func measure(_ point: Point, _ run: StudyRun, _ s: Setting) throws -> StudySeries {
+        let (a, h) = point
         let problem = try ProblemSpec(model: s.model, data: s.data, loss: "ce").build()
         var series = StudySeries()
         try MemoryTrajectories.walk(optimizer: a.rule(learningRate: h, s), objective: problem.objective, learningRate: h,

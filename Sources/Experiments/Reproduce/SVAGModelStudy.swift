@@ -19,7 +19,7 @@ import Theory
 /// evenly spaced times: the full training loss, the test accuracy (first 1000 test images), ‖θ‖, ‖∇L‖ and
 /// tr Σ over the 1024 samples. Each seed runs 4 paths. Claims and criteria were written before the study
 /// was first run.
-public struct SVAGModelStudy: Study {
+public struct SVAGModelStudy: GridStudy {
     public init() {}
     public let name = "004-svag"
     public let title = "SVAG on a model: the test functions converge as ℓ grows"
@@ -68,11 +68,7 @@ public struct SVAGModelStudy: Study {
     /// One run per seed and ℓ.
     static func grid(_ s: Setting) -> StudyGrid<Double> { StudyGrid(points: s.ells, configuration: s.description) { key(ell: $0, seed: $1) } }
 
-    public func runs(_ options: StudyOptions) -> [StudyRun] { Self.grid(Self.setting(quick: options.quick)).runs(options.seedRange) }
-
-    public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
-        let s = Self.setting(quick: options.quick)
-        let ell = try Self.grid(s).point(of: run)
+    func measure(_ ell: Point, _ run: StudyRun, _ s: Setting) throws -> StudySeries {
         let (objective, test, problem) = try s.problem.objectives()
         let theta0 = problem.initialParameters(seed: 0)
         let svag = try SVAG(ell: ell)

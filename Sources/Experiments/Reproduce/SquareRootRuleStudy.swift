@@ -26,7 +26,7 @@ import Theory
 /// accuracy on the first 1000 test images at the end. The gap of a scaled run to its base run (same seed) is
 /// the mean over epochs 1…E of |log L(e) − log L₀(e)|, ∞ for a run that diverged. Claims and criteria were
 /// written before the study was first run.
-public struct SquareRootRuleStudy: Study {
+public struct SquareRootRuleStudy: GridStudy {
     public init() {}
     public let name = "004-sqrt"
     public let title = "The square-root scaling rule keeps Adam and RMSprop on their small-batch path across batch sizes"
@@ -160,11 +160,7 @@ public struct SquareRootRuleStudy: Study {
         return StudyGrid(points: points, configuration: String(describing: s)) { key(arm: $0.arm.name, rule: $0.rule, kappa: $0.kappa, seed: $1) }
     }
 
-    public func runs(_ options: StudyOptions) -> [StudyRun] { Self.grid(Self.setting(quick: options.quick)).runs(options.seedRange) }
-
-    public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
-        let s = Self.setting(quick: options.quick)
-        let point = try Self.grid(s).point(of: run)
+    func measure(_ point: Point, _ run: StudyRun, _ s: Setting) throws -> StudySeries {
         guard let rule = point.rule else {
             return try train(s, settings: point.arm.settings, start: point.arm.start, batchSize: s.baseBatch, seed: run.seed, noiseScale: true)
         }

@@ -16,7 +16,7 @@ import Tensor
 /// the 256 per-sample gradients and their full-batch Hessian products (γ = (n − b)/(n − 1)), and λ₁
 /// (Lanczos). The late phase is the second half of each run. Claims and criteria were written before the
 /// study was first run.
-public struct StochasticEdgeStudy: Study {
+public struct StochasticEdgeStudy: GridStudy {
     public init() {}
     public let name = "003-sgd"
     public let title = "SGD at the edge: tr(HS_b)/tr(S_n) at 2/η for every b, IAS at 2ρ_b/η"
@@ -69,11 +69,7 @@ public struct StochasticEdgeStudy: Study {
     /// One run per (seed, batch size).
     static func grid(_ s: Setting) -> StudyGrid<Int> { StudyGrid(points: s.batchSizes, configuration: String(describing: s)) { "b=\($0),seed=\($1)" } }
 
-    public func runs(_ options: StudyOptions) -> [StudyRun] { Self.grid(Self.setting(quick: options.quick)).runs(options.seedRange) }
-
-    public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
-        let s = Self.setting(quick: options.quick)
-        let b = try Self.grid(s).point(of: run)
+    func measure(_ b: Point, _ run: StudyRun, _ s: Setting) throws -> StudySeries {
         let problem = try ProblemSpec(model: s.model, data: s.data, loss: "mse").build()
         let t = try trace(problem, s, batchSize: b, seed: run.seed)
         var series = StudySeries()

@@ -111,24 +111,24 @@ public struct StudyAnalysis: Sendable {
     }
 }
 
-/// What a study produced: its analysis, with the study's name and the time its runs took.
+/// What a study produced: its analysis (whose outcomes, figures and settings read through, e.g.
+/// `result.outcomes`), with the study's name and the time its runs took.
+@dynamicMemberLookup
 public struct StudyResult: Sendable {
     public let study: String
     public let title: String
-    public let outcomes: [ClaimOutcome]
-    public let figures: [StudyFigure]
-    public let settings: [(String, String)]
+    public let analysis: StudyAnalysis
     /// The sum of the runs' measuring times (seconds of one process; with `--jobs` the wall clock is shorter).
     public let wallSeconds: Double
 
     public init(study: some Study, analysis: StudyAnalysis, wallSeconds: Double) {
         self.study = study.name
         self.title = study.title
-        outcomes = analysis.outcomes
-        figures = analysis.figures
-        settings = analysis.settings
+        self.analysis = analysis
         self.wallSeconds = wallSeconds
     }
+
+    public subscript<Value>(dynamicMember path: KeyPath<StudyAnalysis, Value>) -> Value { analysis[keyPath: path] }
 }
 
 /// A reproduction (`biaslab reproduce`): a set of runs, each measured on its own and stored as a series

@@ -116,18 +116,43 @@ struct SDERunOptions: ParsableArguments {
 
     func grid() throws -> SimulationGrid { try SimulationGrid(horizon: time, records: records) }
 
-    /// With -o, writes the simulation's curves as an HTML report (``MomentCurvesReport``).
-    func writeReport(_ moments: SimulationMoments, title: String, settings: [(String, String)]) throws {
-        guard let report else { return }
-        try StandardStreams.writeFile(MomentCurvesReport.html(moments, title: title, settings: settings), to: report, option: "-o")
-    }
-
-    /// Prints a simulation as text: one line per recorded time.
-    static func printTable(_ moments: SimulationMoments) {
+    /// Presents a finished simulation, the same way for `sde simulate` and `sde svag`: with -o the curves as an
+    /// HTML report (``MomentCurvesReport``, `settings` then paths and seed at its foot); with --json the
+    /// ``SDERunOutput`` object; otherwise `headline`, then one line per recorded time (mean ± standard error).
+    func present<Parameters: Encodable>(_ moments: SimulationMoments, process: SDEProcess, parameters: Parameters, title: String,
+                                        settings: [(String, String)], headline: String, output: OutputOptions) throws {
+        if let report {
+            let page = MomentCurvesReport.html(moments, title: title, settings: settings + [("paths", "\(paths)"), ("seed", "\(seed)")])
+            try StandardStreams.writeFile(page, to: report, option: "-o")
+        }
+        if try output.printJSON(SDERunOutput(process: process.rawValue, parameters: parameters, paths: paths, seed: seed,
+                                             series: moments.series)) { return }
+        print(headline)
         print((["t"] + moments.series.map(\.name)).joined(separator: "  ") + "    (mean ± standard error)")
         for (k, t) in moments.times.enumerated() {
             let cells = moments.series.map { "\(OptionCheck.show($0.means[k])) ± \(OptionCheck.show($0.standardErrors[k]))" }
             print(([OptionCheck.show(t)] + cells).joined(separator: "  "))
         }
+    }
+}
+
+/// The `--json` object of `sde simulate` and `sde svag`: the command's own `parameters` (their keys at the top
+/// level) beside the process, the number of paths, the seed and the moment series.
+struct SDERunOutput<Parameters: Encodable>: Encodable {
+    let process: String
+    let parameters: Parameters
+    let paths: Int
+    let seed: UInt64
+    let series: [MomentSeries]
+
+    enum CodingKeys: String, CodingKey { case process, paths, seed, series }
+
+    func encode(to encoder: Encoder) throws {
+        try parameters.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(process, forKey: .process)
+        try container.encode(paths, forKey: .paths)
+        try container.encode(seed, forKey: .seed)
+        try container.encode(series, forKey: .series)
     }
 }

@@ -44,28 +44,24 @@ struct SDESVAGCommand: ParsableCommand {
                                                           seed: options.seed, functions: source.functions)
         let steps = Int((TimeMaps.steps(continuousTime: options.time, learningRate: scaled.hyperparameters.learningRate,
                                         optimizer: process.family)).rounded())
-        let report = Report(process: process.rawValue, ell: ell, r1: svag.r1, r2: svag.r2,
-                            scaled: scaled.hyperparameters, steps: steps, paths: options.paths, seed: options.seed, series: moments.series)
-        try options.writeReport(moments, title: "SVAG, ℓ = \(OptionCheck.show(ell)), \(process.rawValue) (paper 004 Def. 6.2)",
-                                settings: [("ℓ", OptionCheck.show(ell)), ("r₁, r₂", "\(OptionCheck.show(svag.r1)), \(OptionCheck.show(svag.r2))"),
-                                           ("scaled η", OptionCheck.show(scaled.hyperparameters.learningRate)), ("steps", "\(steps)"),
-                                           ("paths", "\(options.paths)"), ("seed", "\(options.seed)")])
-        if try output.printJSON(report) { return }
         let s = scaled.hyperparameters
-        print("SVAG ell = \(OptionCheck.show(ell)) (r1 = \(OptionCheck.show(svag.r1)), r2 = \(OptionCheck.show(svag.r2))): lr = \(OptionCheck.show(s.learningRate))"
-              + OptionCheck.listed(["beta1": s.beta1, "beta2": s.beta2, "eps": s.epsilon]) + "; \(steps) steps, \(options.paths) paths")
-        SDERunOptions.printTable(moments)
+        try options.present(moments, process: process,
+                            parameters: Parameters(ell: ell, r1: svag.r1, r2: svag.r2, scaled: s, steps: steps),
+                            title: "SVAG, ℓ = \(OptionCheck.show(ell)), \(process.rawValue) (paper 004 Def. 6.2)",
+                            settings: [("ℓ", OptionCheck.show(ell)), ("r₁, r₂", "\(OptionCheck.show(svag.r1)), \(OptionCheck.show(svag.r2))"),
+                                       ("scaled η", OptionCheck.show(s.learningRate)), ("steps", "\(steps)")],
+                            headline: "SVAG ell = \(OptionCheck.show(ell)) (r1 = \(OptionCheck.show(svag.r1)), r2 = \(OptionCheck.show(svag.r2))): "
+                                + "lr = \(OptionCheck.show(s.learningRate))"
+                                + OptionCheck.listed(["beta1": s.beta1, "beta2": s.beta2, "eps": s.epsilon]) + "; \(steps) steps, \(options.paths) paths",
+                            output: output)
     }
 
-    struct Report: Encodable {
-        let process: String
+    /// SVAG's own keys of the `--json` object (``SDERunOutput``).
+    struct Parameters: Encodable {
         let ell: Double
         let r1: Double
         let r2: Double
         let scaled: ScalableHyperparameters
         let steps: Int
-        let paths: Int
-        let seed: UInt64
-        let series: [MomentSeries]
     }
 }

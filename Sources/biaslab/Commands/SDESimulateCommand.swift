@@ -51,24 +51,18 @@ struct SDESimulateCommand: ParsableCommand {
         let moments = try EulerMaruyama.simulate(sde, oracle: source.oracle, initial: options.initialState(source, process), grid: options.grid(),
                                                  timeStep: step, paths: options.paths, seed: options.seed,
                                                  functions: source.functions)
-        let report = Report(process: process.rawValue, invariants: sde.invariants, timeStep: step, paths: options.paths,
-                            seed: options.seed, series: moments.series)
-        try options.writeReport(moments, title: "The \(process.rawValue) SDE (paper 004 §3), Euler–Maruyama",
-                                settings: [("dt", OptionCheck.show(step)), ("paths", "\(options.paths)"), ("seed", "\(options.seed)")])
-        if try output.printJSON(report) { return }
         let i = sde.invariants
-        print("\(process.rawValue) SDE: sigma0 = \(OptionCheck.show(i.sigma0))"
-              + OptionCheck.listed(["c1": i.c1, "c2": i.c2, "eps0": i.eps0])
-              + ", eta*sigma^2 = \(OptionCheck.show(i.learningRateOverBatch)); dt = \(OptionCheck.show(step)), \(options.paths) paths")
-        SDERunOptions.printTable(moments)
+        try options.present(moments, process: process, parameters: Parameters(invariants: i, timeStep: step),
+                            title: "The \(process.rawValue) SDE (paper 004 §3), Euler–Maruyama", settings: [("dt", OptionCheck.show(step))],
+                            headline: "\(process.rawValue) SDE: sigma0 = \(OptionCheck.show(i.sigma0))"
+                                + OptionCheck.listed(["c1": i.c1, "c2": i.c2, "eps0": i.eps0])
+                                + ", eta*sigma^2 = \(OptionCheck.show(i.learningRateOverBatch)); dt = \(OptionCheck.show(step)), \(options.paths) paths",
+                            output: output)
     }
 
-    struct Report: Encodable {
-        let process: String
+    /// The SDE's own keys of the `--json` object (``SDERunOutput``).
+    struct Parameters: Encodable {
         let invariants: SDEInvariants
         let timeStep: Double
-        let paths: Int
-        let seed: UInt64
-        let series: [MomentSeries]
     }
 }
