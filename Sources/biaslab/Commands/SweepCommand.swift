@@ -30,7 +30,7 @@ struct SweepCommand: ParsableCommand {
               biaslab sweep summary examples/sweeps/tiny-betas.yaml --store sweep.sqlite --json
               biaslab report examples/sweeps/tiny-betas.yaml --store sweep.sqlite -o sweep.html
             """,
-        subcommands: [Run.self, Plan.self, Summary.self],
+        subcommands: [Run.self, Plan.self, Summary.self, Status.self],
         defaultSubcommand: Run.self)
 
     /// `--shard i/n`, or the whole sweep.
@@ -85,13 +85,17 @@ struct SweepCommand: ParsableCommand {
         @Option(help: "Run only shard i of n (1 ≤ i ≤ n): the points k with k mod n = i − 1.")
         var shard: String?
         @OptionGroup var progressOptions: ProgressOptions
+        @OptionGroup var slurmOptions: SlurmOptions
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
             if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+            if slurmOptions.isRequested, shard != nil { throw ValidationError("--slurm makes its own shards (one per task); drop --shard") }
+            if slurmOptions.isRequested, jobs != 1 { throw ValidationError("--slurm runs one point at a time per task; drop --jobs (use --cpus-per-task)") }
         }
 
         func run() throws {
+            if slurmOptions.isRequested { return try writeArray() }
             let (spec, points, store) = try sweepOptions.load()
             let part = try SweepCommand.shard(shard)
             let plan = try SweepPlan(points: part.select(points), store: store)
