@@ -92,7 +92,7 @@ struct SlurmOptions: ParsableArguments {
             try JSONOutput.print(Output(script: array.scriptURL.path, tasks: array.taskCount, points: points, array: array.arraySpec, jobId: jobID))
             return
         }
-        print("wrote \(array.scriptURL.path): \(array.taskCount) tasks (--array=\(array.arraySpec)) over \(points) points")
+        print("wrote \(array.scriptURL.path): \(array.taskCount) task\(array.taskCount == 1 ? "" : "s") (--array=\(array.arraySpec)) over \(points) points")
         if let jobID { print("submitted job \(jobID)") } else { print("submit: sbatch \(array.scriptURL.path)") }
         if let statusCommand { print("progress: \(statusCommand)") }
         print("merge: biaslab results merge \(array.storesURL.path)/task-*.sqlite -o \(array.directory.path)/merged.sqlite")

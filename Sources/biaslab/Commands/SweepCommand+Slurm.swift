@@ -9,15 +9,15 @@ extension SweepCommand.Run {
         let (spec, points, _) = try sweepOptions.load()
         let directory = try slurmOptions.directory()
         let copy = directory.appendingPathComponent("sweep.yaml")
+        let arguments = ["sweep", "run", copy.path] + sweepOptions.overrides.flatMap { ["--set", $0] }
+            + (progressOptions.progressEvery.map { ["--progress-every", "\($0)"] } ?? [])
+        let array = try slurmOptions.array(in: directory, jobName: "biaslab-\(spec.name)", points: points.count, arguments: arguments)
         do {
             try SweepSnapshot(contentsOf: URL(fileURLWithPath: sweepOptions.sweep), overrides: sweepOptions.overrides)
                 .write(to: copy, overrides: sweepOptions.overrides)
         } catch let error as ConfigError {
             throw ComputationError("--slurm: \(error)")
         } catch { throw UsageError("--slurm \(directory.path): cannot write \(copy.lastPathComponent): \(error.localizedDescription)") }
-        let arguments = ["sweep", "run", copy.path] + sweepOptions.overrides.flatMap { ["--set", $0] }
-            + (progressOptions.progressEvery.map { ["--progress-every", "\($0)"] } ?? [])
-        let array = try slurmOptions.array(in: directory, jobName: "biaslab-\(spec.name)", points: points.count, arguments: arguments)
         let status = "biaslab sweep status \(copy.path) --stores \(array.storesURL.path)"
             + sweepOptions.overrides.map { " --set \(SlurmArray.quoted($0))" }.joined()
         try slurmOptions.writeAndSubmit(array, points: points.count, statusCommand: status, json: output.json)
