@@ -37,7 +37,7 @@ extension SweepCommand {
 
                 Examples:
                   biaslab sweep status examples/sweeps/tiny-betas.yaml --stores slurm-betas/stores
-                  biaslab sweep status examples/sweeps/tiny-betas.yaml --store sweep.sqlite --json
+                  biaslab sweep status examples/sweeps/tiny-betas.yaml --set training.steps=20 --store sweep-short.sqlite --json
                 """)
         @OptionGroup var sweepOptions: SweepOptions
         @Option(help: "A folder of stores (a job array's DIR/stores): every *.sqlite file in it.") var stores: String?
