@@ -136,27 +136,27 @@ print(f"{len(a)} metric rows of {runs} runs bit-identical")
 EOF
 }
 
-# 1. A 4-task array sweep, merged and compared with the local sweep.
+# 1. A 4-task array sweep (in a folder whose name has a space), merged and compared with the local sweep.
 SWEEP=$ROOT/examples/sweeps/tiny-betas.yaml
-"$BIASLAB" sweep "$SWEEP" --slurm "$T/array" --points-per-task 4 --cpus-per-task 1 --time 10 --submit >"$T/submit.out" \
+"$BIASLAB" sweep "$SWEEP" --slurm "$T/sweep array" --points-per-task 4 --cpus-per-task 1 --time 10 --submit >"$T/submit.out" \
   || fail "sweep --slurm --submit failed: $(cat "$T/submit.out")"
 JOB=$(submitted "$T/submit.out"); [ -n "$JOB" ] || fail "no job id in: $(cat "$T/submit.out")"
 say "submitted the 4-task array as job $JOB"
 BIASLAB_THREADS=1 "$BIASLAB" sweep "$SWEEP" --store "$T/local.sqlite" >/dev/null 2>"$T/local.log" || fail "local sweep failed"
 wait_job "$JOB" 90
-"$BIASLAB" sweep status "$SWEEP" --stores "$T/array/stores" >"$T/status.txt"
+"$BIASLAB" sweep status "$SWEEP" --stores "$T/sweep array/stores" >"$T/status.txt"
 tail -n 1 "$T/status.txt" | grep -q '^16 done, 0 running, 0 interrupted, 0 failed, 0 not-started$' || fail "status: $(tail -n 1 "$T/status.txt")"
-[ "$(ls "$T"/array/stores/task-*.sqlite | wc -l)" = 4 ] || fail "expected 4 task stores"
-"$BIASLAB" results merge "$T"/array/stores/task-*.sqlite -o "$T/array/merged.sqlite" >/dev/null
-"$BIASLAB" sweep summary "$SWEEP" --store "$T/array/merged.sqlite" >"$T/summary-slurm.txt"
+[ "$(ls "$T/sweep array"/stores/task-*.sqlite | wc -l)" = 4 ] || fail "expected 4 task stores"
+"$BIASLAB" results merge "$T/sweep array"/stores/task-*.sqlite -o "$T/sweep array/merged.sqlite" >/dev/null
+"$BIASLAB" sweep summary "$SWEEP" --store "$T/sweep array/merged.sqlite" >"$T/summary-slurm.txt"
 "$BIASLAB" sweep summary "$SWEEP" --store "$T/local.sqlite" >"$T/summary-local.txt"
 diff "$T/summary-local.txt" "$T/summary-slurm.txt" || fail "the merged summary differs from the local sweep's"
-same_series "$T/local.sqlite" "$T/array/merged.sqlite" || fail "merged series differ from the local sweep's"
+same_series "$T/local.sqlite" "$T/sweep array/merged.sqlite" || fail "merged series differ from the local sweep's"
 say "array: 16 points done, merged summary equals the local sweep's"
 # Resubmitting a finished task does nothing.
-again=$(sbatch --parsable --array=0 "$T/array/job.sbatch" | cut -d';' -f1)
+again=$(sbatch --parsable --array=0 "$T/sweep array/job.sbatch" | cut -d';' -f1)
 wait_job "$again" 30
-grep -q 'shard 1/4: 4, 4 already finished, 0 claimed by other processes, 0 to run' "$T/array/logs/task-0.log" \
+grep -q 'shard 1/4: 4, 4 already finished, 0 claimed by other processes, 0 to run' "$T/sweep array/logs/task-0.log" \
   || fail "the resubmitted task 0 did not find its 4 points finished"
 say "resubmitted task 0 ran nothing (its points were finished)"
 

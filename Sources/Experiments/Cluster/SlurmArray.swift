@@ -99,8 +99,8 @@ public struct SlurmArray: Sendable, Equatable {
             "--job-name=\(jobName)",
             "--array=\(arraySpec)",
             "--cpus-per-task=\(r.cpusPerTask)",
-            "--chdir=\(workingDirectory)",
-            "--output=\(logsURL.path)/task-%a.log",
+            "--chdir=\(Self.directiveValue(workingDirectory))",
+            "--output=\(Self.directiveValue(logsURL.path + "/task-%a.log"))",
             "--open-mode=append",
             "--signal=\(r.signal)",
         ]
@@ -148,6 +148,12 @@ public struct SlurmArray: Sendable, Equatable {
         for url in [directory, storesURL, logsURL] { try files.createDirectory(at: url, withIntermediateDirectories: true) }
         try Data(script.utf8).write(to: scriptURL, options: .atomic)
         try files.setAttributes([.posixPermissions: 0o755], ofItemAtPath: scriptURL.path)
+    }
+
+    /// A path in an `#SBATCH` line: in double quotes when it has white space (sbatch splits directives on
+    /// white space outside quotes).
+    static func directiveValue(_ path: String) -> String {
+        path.contains(where: \.isWhitespace) ? "\"\(path)\"" : path
     }
 
     /// A word for bash: as is when it has only safe characters, else in single quotes.
