@@ -17,7 +17,7 @@ BIASLAB=${BIASLAB:-$ROOT/.build/debug/biaslab}
 START=$(date +%s)
 
 say() { echo "slurm-test: $*"; }
-for tool in munged mungekey slurmctld slurmd sbatch scontrol squeue scancel python3; do
+for tool in munged mungekey slurmctld slurmd sbatch scontrol squeue scancel sinfo python3; do
   command -v "$tool" >/dev/null || { say "FAIL: $tool not found (make slurm-test installs slurm-wlm and munge)"; exit 1; }
 done
 [ -x "$BIASLAB" ] || { say "FAIL: $BIASLAB is not built (swift build first, or set BIASLAB)"; exit 1; }
@@ -152,7 +152,19 @@ tail -n 1 "$T/status.txt" | grep -q '^16 done, 0 running, 0 interrupted, 0 faile
 "$BIASLAB" sweep summary "$SWEEP" --store "$T/local.sqlite" >"$T/summary-local.txt"
 diff "$T/summary-local.txt" "$T/summary-slurm.txt" || fail "the merged summary differs from the local sweep's"
 same_series "$T/local.sqlite" "$T/sweep array/merged.sqlite" || fail "merged series differ from the local sweep's"
-say "array: 16 points done, merged summary equals the local sweep's"
+"$BIASLAB" report "$SWEEP" --store "$T/sweep array/merged.sqlite" -o "$T/report-slurm.html" >/dev/null
+"$BIASLAB" report "$SWEEP" --store "$T/local.sqlite" -o "$T/report-local.html" >/dev/null
+# The reports differ only in the store's path and the run ids (a merged store numbers its runs anew).
+python3 - "$T/report-local.html" "$T/report-slurm.html" <<'EOF' || fail "the merged report differs from the local sweep's"
+import re, sys
+def text(path):
+    html = open(path, encoding="utf-8").read()
+    html = re.sub(r"Store [^;<]*;", "Store;", html)
+    html = re.sub(r'<td class="num">\d+</td>\s*</tr>', "</tr>", html)              # the points table's last column
+    return re.sub(r'<tr>\s*<td class="num">\d+</td>\s*<td>', "<tr><td>", html)  # the runs table's first column
+sys.exit(0 if text(sys.argv[1]) == text(sys.argv[2]) else 1)
+EOF
+say "array: 16 points done; merged summary equals the local sweep's, and so does the report (but for store path and run ids)"
 # Resubmitting a finished task does nothing.
 again=$(sbatch --parsable --array=0 "$T/sweep array/job.sbatch" | cut -d';' -f1)
 wait_job "$again" 30
