@@ -59,7 +59,7 @@ test: test-deps aarch64-check
 slurm-test:
 	@$(MAKE) --no-print-directory install-packages PACKAGES="slurm-wlm munge"
 	$(SWIFT) build --product biaslab
-	$(SUDO) env BIASLAB=$(CURDIR)/.build/debug/biaslab scripts/slurm-test.sh
+	$(SUDO) env BIASLAB="$$($(SWIFT) build --show-bin-path)/biaslab" scripts/slurm-test.sh
 
 # The input readers under libFuzzer: 20 s per target in make test, 10 minutes per target (new inputs kept
 # in Fuzz/corpus) with make fuzz. See scripts/fuzz.sh.
