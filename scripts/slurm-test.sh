@@ -5,9 +5,10 @@
 #   1. a 4-task array over examples/sweeps/tiny-betas.yaml (--slurm --submit), waited for, merged: its
 #      `sweep summary` equals the local sweep's and every stored metric row is bit-identical; task 0
 #      resubmitted (`sbatch --array=0`) finds its points finished and runs nothing;
-#   2. a 2-task array of slower points with --requeue: task 0 is requeued mid-run by `scontrol requeue`
-#      (SIGTERM), task 1 gets the time-limit warning (SIGUSR1 to the batch shell) and requeues itself;
-#      both resume from their checkpoints and their series equal an uninterrupted local run bit for bit.
+#   2. a 3-task array of slower points with --requeue: task 0 is requeued mid-point by `scontrol requeue`
+#      (SIGTERM), task 1 gets the time-limit warning (SIGUSR1 to the batch shell) and requeues itself, task 2
+#      is cancelled (scancel) and resubmitted (`sbatch --array=2`); all resume from their checkpoints and
+#      their series equal an uninterrupted local run bit for bit.
 # The daemons are stopped by pid whatever happens. A daemon that does not start fails the test with its
 # log. Environment: BIASLAB (default .build/debug/biaslab), KEEP=1 keeps the temporary folder.
 set -euo pipefail
@@ -172,7 +173,9 @@ grep -q 'shard 1/4: 4, 4 already finished, 0 claimed by other processes, 0 to ru
   || fail "the resubmitted task 0 did not find its 4 points finished"
 say "resubmitted task 0 ran nothing (its points were finished)"
 
-# 2. Requeued mid-run: scontrol requeue (SIGTERM) and the time-limit warning (SIGUSR1, self-requeue).
+# 2. Stopped mid-point three ways: task 0 by `scontrol requeue` (SIGTERM; Slurm requeues it), task 1 by the
+#    time-limit warning (SIGUSR1; it requeues itself), task 2 by scancel (it stays cancelled until resubmitted
+#    with `sbatch --array=2`). Each resumes its point from the checkpoint and ends bit-identical.
 cat >"$T/slow.yaml" <<'EOF'
 name: slurm-requeue
 base:
@@ -184,34 +187,43 @@ base:
   probes:
     - {name: train, every: 50}
 grid:
-  seed: [0, 1]
+  seed: [0, 1, 2]
 EOF
 "$BIASLAB" sweep "$T/slow.yaml" --slurm "$T/requeue" --requeue --signal B:USR1@60 --time 10 --submit >"$T/submit2.out" \
   || fail "sweep --slurm --requeue --submit failed: $(cat "$T/submit2.out")"
 JOB2=$(submitted "$T/submit2.out"); [ -n "$JOB2" ] || fail "no job id in: $(cat "$T/submit2.out")"
-say "submitted the 2-task requeue array as job $JOB2"
-# Both points running past their first checkpoint.
-for _ in $(seq 600); do
-  running=$("$BIASLAB" sweep status "$T/slow.yaml" --stores "$T/requeue/stores" --json 2>/dev/null | python3 -c '
+say "submitted the 3-task requeue array as job $JOB2"
+# The number of the points $1 (indices, comma-separated) running past their first checkpoint, or in state $2.
+count() {
+  "$BIASLAB" sweep status "$T/slow.yaml" --stores "$T/requeue/stores" --json 2>/dev/null | python3 -c '
 import json, sys
-points = json.load(sys.stdin)["points"]
-print(sum(p["state"] == "running" and 0 < (p["step"] or 0) < p["total_steps"] for p in points))' 2>/dev/null || echo 0)
-  [ "$running" = 2 ] && break
-  sleep 0.1
-done
-[ "$running" = 2 ] || fail "the two slow points were not both running mid-way"
+wanted, state = {int(i) for i in sys.argv[1].split(",")}, sys.argv[2]
+points = [p for p in json.load(sys.stdin)["points"] if p["index"] in wanted]
+print(sum((p["state"] == "running" and 0 < (p["step"] or 0) < p["total_steps"]) if state == "mid" else p["state"] == state for p in points))' "$1" "$2" 2>/dev/null || echo 0
+}
+wait_mid() {
+  for _ in $(seq 600); do [ "$(count "$1" mid)" = "$2" ] && return 0; sleep 0.1; done
+  fail "points $1 were not running mid-way"
+}
+wait_mid 0,1 2
 scontrol requeue "${JOB2}_0" || fail "scontrol requeue ${JOB2}_0 failed"
 scancel --batch --signal=USR1 "${JOB2}_1" || fail "scancel --signal=USR1 ${JOB2}_1 failed"
-say "requeued task 0 (scontrol requeue) and warned task 1 (SIGUSR1) mid-run"
+say "requeued task 0 (scontrol requeue) and warned task 1 (SIGUSR1) mid-point"
+wait_mid 2 1
+scancel "${JOB2}_2" || fail "scancel ${JOB2}_2 failed"
+for _ in $(seq 100); do [ "$(count 2 interrupted)" = 1 ] && break; sleep 0.2; done
+[ "$(count 2 interrupted)" = 1 ] || fail "the cancelled task 2 did not checkpoint its point"
+say "cancelled task 2 mid-point: its point is interrupted (checkpointed)"
 BIASLAB_THREADS=1 "$BIASLAB" sweep "$T/slow.yaml" --store "$T/slow-local.sqlite" >/dev/null 2>"$T/slow-local.log" || fail "local slow sweep failed"
 wait_job "$JOB2" 120
-for task in 0 1; do
-  log=$T/requeue/logs/task-$task.log
-  grep -q 'restart 1' "$log" || fail "task $task was not restarted"
-  grep -q '(resuming)' "$log" || fail "task $task did not resume its point"
-done
+[ "$(count 2 interrupted)" = 1 ] || fail "the cancelled task 2 ran again without being resubmitted"
+resubmitted=$(sbatch --parsable --array=2 "$T/requeue/job.sbatch" | cut -d';' -f1)
+wait_job "$resubmitted" 60
+for task in 0 1; do grep -q 'restart 1' "$T/requeue/logs/task-$task.log" || fail "task $task was not restarted"; done
+for task in 0 1 2; do grep -q '(resuming)' "$T/requeue/logs/task-$task.log" || fail "task $task did not resume its point"; done
 grep -q 'requeueing' "$T/requeue/logs/task-1.log" || fail "task 1 did not requeue itself on SIGUSR1"
+"$BIASLAB" sweep status "$T/slow.yaml" --stores "$T/requeue/stores" | tail -n 1 | grep -q '^3 done' || fail "not every point is done"
 "$BIASLAB" results merge "$T"/requeue/stores/task-*.sqlite -o "$T/requeue/merged.sqlite" >/dev/null
-same_series "$T/slow-local.sqlite" "$T/requeue/merged.sqlite" || fail "the requeued runs differ from the uninterrupted ones"
-say "both requeued tasks resumed from their checkpoints and match the uninterrupted runs"
+same_series "$T/slow-local.sqlite" "$T/requeue/merged.sqlite" || fail "the resumed runs differ from the uninterrupted ones"
+say "the requeued, the warned and the cancelled-then-resubmitted task resumed from their checkpoints and match the uninterrupted runs"
 say "passed in $(( $(date +%s) - START )) s"
