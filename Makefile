@@ -19,7 +19,7 @@ CLANG       ?= clang
 OTHER_MACHINE = OPENBLAS_CORETYPE=Prescott BIASLAB_THREADS=3 BIASLAB_PORTABLE_KERNELS=1
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps test-deps install-packages demo test build release bench clean aarch64-check reproduce fuzz fuzz-smoke dist
+.PHONY: deps test-deps install-packages demo test build release bench clean aarch64-check reproduce fuzz fuzz-smoke dist slurm-test
 
 # Installs the Debian packages BiasLab needs when any is missing (through sudo when not root).
 deps:
@@ -51,7 +51,15 @@ test: test-deps aarch64-check
 	$(SWIFT) test --skip-build
 	@echo "make test: second pass as on another machine: $(OTHER_MACHINE)"
 	$(OTHER_MACHINE) $(SWIFT) test --skip-build
+	@$(MAKE) --no-print-directory slurm-test
 	@$(MAKE) --no-print-directory fuzz-smoke
+
+# sweep --slurm against a real one-node Slurm cluster on this machine (munged, slurmctld, slurmd started
+# and stopped by the script, as root; Debian's slurm-wlm and munge installed when missing). See scripts/slurm-test.sh.
+slurm-test:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="slurm-wlm munge"
+	$(SWIFT) build --product biaslab
+	$(SUDO) env BIASLAB="$$($(SWIFT) build --show-bin-path)/biaslab" scripts/slurm-test.sh
 
 # The input readers under libFuzzer: 20 s per target in make test, 10 minutes per target (new inputs kept
 # in Fuzz/corpus) with make fuzz. See scripts/fuzz.sh.

@@ -34,7 +34,18 @@ struct HelpExamplesTests {
                      run: "biaslab sde simulate --process rmsprop --oracle quadratic:h=1,s=1 --lr 0.1 --beta2 0.99 --eps 0 --batch-size 0.04 "
                          + "--time 5 --paths 100",
                      why: "2000 Euler–Maruyama paths over 5 time units"),
+        Substitution(example: "biaslab sweep run examples/sweeps/tiny-betas.yaml --slurm slurm-betas --sbatch-line \"--account=lab\" --binary dist/biaslab --submit",
+                     run: stubSbatch + "biaslab sweep run examples/sweeps/tiny-betas.yaml --slurm slurm-betas --sbatch-line \"--account=lab\" "
+                         + "--binary \"$(command -v biaslab)\" --submit",
+                     why: "no Slurm controller here (scripts/slurm-test.sh submits to a real one); dist/biaslab comes from make dist"),
+        Substitution(example: "biaslab reproduce 002 --slurm slurm-002 --sbatch-line \"--account=lab\" --binary dist/biaslab --submit",
+                     run: stubSbatch + "biaslab reproduce 002 --slurm slurm-002 --sbatch-line \"--account=lab\" --binary \"$(command -v biaslab)\" --submit",
+                     why: "no Slurm controller here (scripts/slurm-test.sh submits to a real one); dist/biaslab comes from make dist"),
     ]
+
+    /// An `sbatch` on the PATH that accepts `sbatch --parsable SCRIPT` for an existing script and prints a job id.
+    static let stubSbatch = "mkdir -p stub && printf '#!/bin/sh\\n[ \"$1\" = --parsable ] && [ -f \"$2\" ] && echo 4242\\n' > stub/sbatch && "
+        + "chmod +x stub/sbatch && PATH=\"$PWD/stub:$PATH\" "
 
     /// Each command except `biaslab` itself documents at least one example of its own.
     @Test func everyCommandHasExamples() throws {

@@ -26,6 +26,11 @@ struct ReproduceCommand: ParsableCommand {
             from --first-seed (0, 1, 2 by default; the quick version runs one): --first-seed 3 reruns a study \
             with seeds it has not seen, in the same store.
 
+            --slurm DIR writes a Slurm job array instead (README § Running on a cluster): task t measures \
+            shard t+1 of N = ⌈runs / --points-per-task⌉ into DIR/stores/task-t.sqlite; merge the task stores \
+            with `biaslab results merge` and run the study once more with --store on the merged store to \
+            analyse. The scheduling flags are those of `sweep --slurm`.
+
             Exit status: 0 when every selected study was analysed or a shard finished, whatever the \
             verdicts (a study that ran is a success); 1 when a run failed; 128 + signal after SIGINT/SIGTERM \
             (the runs already measured stay in the store).
@@ -39,6 +44,8 @@ struct ReproduceCommand: ParsableCommand {
               biaslab reproduce 003-gd --quick --jobs 2 --seeds 2
               biaslab reproduce 003-gd --quick --first-seed 3 --json
               biaslab reproduce 003-sgd --quick --shard 1/2 --store out/sgd-shard1.sqlite
+              biaslab reproduce 002-sensing --quick --slurm slurm-sensing --points-per-task 1 --partition cpu --time 30 --cpus-per-task 2 --mem 2G --array-parallelism 4 --requeue --signal B:USR1@60
+              biaslab reproduce 002 --slurm slurm-002 --sbatch-line "--account=lab" --binary dist/biaslab --submit
             """)
 
     @Argument(help: "The study, a paper's number (every study of that paper) or all (see --list).") var study: String?
@@ -52,6 +59,7 @@ struct ReproduceCommand: ParsableCommand {
     @Option(help: "Measure only shard i of n (1 ≤ i ≤ n): the runs k with k mod n = i − 1; needs --store.") var shard: String?
     @Option(name: [.customShort("o"), .long], help: "Write the HTML report (every selected study) here.") var output: String?
     @Option(help: .hidden) var measureRun: String?
+    @OptionGroup var slurmOptions: SlurmOptions
     @OptionGroup var json: OutputOptions
 
     func validate() throws {
@@ -63,6 +71,11 @@ struct ReproduceCommand: ParsableCommand {
         guard (0...1_000_000).contains(firstSeed) else { throw ValidationError("--first-seed must be between 0 and 1000000, got \(firstSeed)") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if shard != nil && store == nil { throw ValidationError("--shard needs --store (a shard's runs are kept for the final analysis)") }
+        if slurmOptions.isRequested {
+            if list || shard != nil || store != nil || jobs != 1 || output != nil || measureRun != nil {
+                throw ValidationError("--slurm writes a job array whose tasks have their own shards and stores; drop --list, --shard, --store, --jobs and -o")
+            }
+        }
         if measureRun != nil && (store == nil || Studies.named(study ?? "") == nil) {
             throw ValidationError("--measure-run needs one study by name and --store")
         }
@@ -86,6 +99,7 @@ struct ReproduceCommand: ParsableCommand {
         if list { return try printList() }
         let studies = Studies.selected(by: study!)
         let options = StudyOptions(quick: quick, seeds: seeds, firstSeed: firstSeed)
+        if slurmOptions.isRequested { return try writeArray(studies, options) }
         let storeURL = store.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("biaslab-reproduce-\(UUID().uuidString).sqlite")
         defer { if store == nil { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: storeURL.path + suffix) } } }

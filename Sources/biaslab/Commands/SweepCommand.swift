@@ -2,7 +2,7 @@ import ArgumentParser
 import Experiments
 import Foundation
 
-/// `biaslab sweep SWEEP.yaml [--jobs N] [--shard i/n] [--store PATH]`, `sweep plan`, `sweep summary`.
+/// `biaslab sweep SWEEP.yaml [--jobs N] [--shard i/n] [--store PATH] [--slurm DIR …]`, `sweep plan`, `sweep summary`, `sweep status`.
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
@@ -29,8 +29,10 @@ struct SweepCommand: ParsableCommand {
               biaslab sweep examples/sweeps/tiny-betas.yaml --shard $((SLURM_ARRAY_TASK_ID + 1))/$SLURM_ARRAY_TASK_COUNT --store shard-$SLURM_ARRAY_TASK_ID.sqlite
               biaslab sweep summary examples/sweeps/tiny-betas.yaml --store sweep.sqlite --json
               biaslab report examples/sweeps/tiny-betas.yaml --store sweep.sqlite -o sweep.html
+              biaslab sweep examples/sweeps/tiny-betas.yaml --slurm slurm-betas --points-per-task 4 --time 30
+              biaslab sweep status examples/sweeps/tiny-betas.yaml --stores slurm-betas/stores
             """,
-        subcommands: [Run.self, Plan.self, Summary.self],
+        subcommands: [Run.self, Plan.self, Summary.self, Status.self],
         defaultSubcommand: Run.self)
 
     /// `--shard i/n`, or the whole sweep.
@@ -75,9 +77,17 @@ struct SweepCommand: ParsableCommand {
                 again to resume). Killing the sweep (even with SIGKILL) stops its --jobs children, which \
                 checkpoint their runs.
 
+                --slurm DIR runs nothing: it writes a Slurm job array (README § Running on a cluster). Task t \
+                of N = ⌈points / --points-per-task⌉ runs shard t+1/N into DIR/stores/task-t.sqlite with \
+                BIASLAB_THREADS = SLURM_CPUS_PER_TASK; DIR/sweep.yaml is the sweep copied self-contained. On \
+                the --signal warning before the --time limit a task checkpoints its running point (and with \
+                --requeue requeues itself; the requeued task resumes it bit for bit). --submit runs sbatch.
+
                 Examples:
                   biaslab sweep run examples/sweeps/tiny-betas.yaml --jobs 2 --store sweep.sqlite
                   biaslab sweep run examples/sweeps/tiny-betas.yaml --set training.steps=20 --shard 1/2 --store sweep-short.sqlite --progress-every 10 --json
+                  biaslab sweep run examples/sweeps/tiny-betas.yaml --slurm slurm-betas --points-per-task 4 --partition cpu --time 1:00:00 --cpus-per-task 2 --mem 4G --array-parallelism 8 --requeue --signal B:USR1@300
+                  biaslab sweep run examples/sweeps/tiny-betas.yaml --slurm slurm-betas --sbatch-line "--account=lab" --binary dist/biaslab --submit
                 """)
         @OptionGroup var sweepOptions: SweepOptions
         @Option(help: "Concurrent runs: 1 runs in this process; N > 1 spawns up to N `biaslab run` processes.")
@@ -85,13 +95,17 @@ struct SweepCommand: ParsableCommand {
         @Option(help: "Run only shard i of n (1 ≤ i ≤ n): the points k with k mod n = i − 1.")
         var shard: String?
         @OptionGroup var progressOptions: ProgressOptions
+        @OptionGroup var slurmOptions: SlurmOptions
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
             if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+            if slurmOptions.isRequested, shard != nil { throw ValidationError("--slurm makes its own shards (one per task); drop --shard") }
+            if slurmOptions.isRequested, jobs != 1 { throw ValidationError("--slurm runs one point at a time per task; drop --jobs (use --cpus-per-task)") }
         }
 
         func run() throws {
+            if slurmOptions.isRequested { return try writeArray() }
             let (spec, points, store) = try sweepOptions.load()
             let part = try SweepCommand.shard(shard)
             let plan = try SweepPlan(points: part.select(points), store: store)
