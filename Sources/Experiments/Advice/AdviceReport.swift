@@ -22,7 +22,7 @@ extension Advice {
         var lines = ["\(optimizer), lr = \(RunDigest.format(learningRate)), b = \(batchSize)"
                      + (targetBatchSize.map { ", target b = \($0)" } ?? "")
                      + "; N = \(measurements.sampleCount), d = \(measurements.dimension), θ \(parametersSource), L(θ) = \(RunDigest.format(measurements.loss))",
-                     "", "Measured at θ (\(exactEstimators ? "exact per-sample estimators" : "sampled estimators: N·d above the exact limit")):"]
+                     "", "Measured at θ (\(exactEstimators ? "exact per-sample estimators" : "sampled estimators")):"]
         lines += TextTable.lines([["quantity", "value", "kind", "estimator"]] + measurementRows).map { "  " + $0 }
         for section in sections {
             lines += ["", "[\(section.topic.rawValue)] \(section.question)"]

@@ -78,7 +78,7 @@ extension AdviceSection {
         var evidence: [Evidence] = []
         var parts: [String] = []
         var total = 0.0
-        for term in modified.terms {
+        for term in modified.terms where term.name == "loss" || term.coefficient != 0 {
             let size = term.coefficient * (functional[term.name] ?? .nan)
             total += size
             evidence.append(Evidence("\(f(term.coefficient))·\(term.name)", size))
@@ -91,7 +91,7 @@ extension AdviceSection {
             total += penalty
         }
         evidence.append(Evidence("modified loss", total))
-        let answer = "L̃ = " + modified.terms.map { "\(f($0.coefficient))·\($0.name)" }.joined(separator: " + ")
+        let answer = "L̃ = " + modified.terms.filter { $0.name == "loss" || $0.coefficient != 0 }.map { "\(f($0.coefficient))·\($0.name)" }.joined(separator: " + ")
             + " (step \(f(modified.stepScale)), \(modified.validity)). At θ, with L = \(f(m.loss)): " + parts.joined(separator: ", ")
             + "; L̃ = \(f(total))."
         let claims: [String] = if case .adam = rule { ["001-fig2a-accuracy-falls"] } else { [] }
