@@ -26,6 +26,21 @@ public enum MemoryModifiedLoss {
         public let validity: String
     }
 
+    /// Each term's value coefficient · Q at θ, in order, from L(θ), ∇L(θ) and θ
+    /// (Q: loss = L, grad_norm_sq = ‖∇L‖², grad_l1 = ‖∇L‖₁, grad_dot_theta = ∇Lᵀθ).
+    public static func termValues(_ terms: Terms, loss: Double, gradient g: [Double], parameters theta: [Double]) -> [Double] {
+        terms.terms.map { term in
+            let q: Double = switch term.name {
+            case "loss": loss
+            case "grad_norm_sq": squaredNorm(g)
+            case "grad_l1": g.reduce(0) { $0 + abs($1) }
+            case "grad_dot_theta": zip(g, theta).reduce(0) { $0 + $1.0 * $1.1 }
+            default: .nan
+            }
+            return term.coefficient * q
+        }
+    }
+
     /// The modified loss of `rule` as named terms, where paper 001 gives one in closed form (heavy ball,
     /// Nesterov, Adam/AdamW as ε → 0); nil for the others.
     public static func terms(for rule: MemoryOptimizer, learningRate h: Double) -> Terms? {

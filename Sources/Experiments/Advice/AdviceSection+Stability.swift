@@ -69,18 +69,12 @@ extension AdviceSection {
                                  doesNotApply: "paper 001 gives the modified loss in closed form only for heavy ball, Nesterov and Adam/AdamW "
                                     + "(eps → 0); 'biaslab theory memory' evaluates the correction M(θ) of this optimizer", source: source)
         }
-        let g = noise.meanGradient
-        let functional: [String: Double] = [
-            "loss": m.loss, "grad_norm_sq": noise.meanGradientSquaredNorm,
-            "grad_l1": g.reduce(0) { $0 + abs($1) }, "grad_dot_theta": zip(g, theta).reduce(0) { $0 + $1.0 * $1.1 },
-        ]
+        let sizes = MemoryModifiedLoss.termValues(modified, loss: m.loss, gradient: noise.meanGradient, parameters: theta)
         let f = { (x: Double) in RunDigest.format(x) }
         var evidence: [Evidence] = []
         var parts: [String] = []
-        var total = 0.0
-        for term in modified.terms where term.name == "loss" || term.coefficient != 0 {
-            let size = term.coefficient * (functional[term.name] ?? .nan)
-            total += size
+        var total = sizes.reduce(0, +)
+        for (term, size) in zip(modified.terms, sizes) where term.name == "loss" || term.coefficient != 0 {
             evidence.append(Evidence("\(f(term.coefficient))·\(term.name)", size))
             if term.name != "loss" { parts.append("\(f(term.coefficient))·\(term.name) = \(f(size))") }
         }
