@@ -17,7 +17,9 @@ extension AdviceSection {
                                  doesNotApply: "paper 000's (beta1, beta2) rule is for Adam; \(type(of: settings).optimizerName) has no such pair",
                                  source: source)
         }
-        var notes = ["The rule is directional, not quantitative (paper 000's own caveat); 'as high as convergence allows' is shown as 0.999, the paper's example."]
+        var notes = ["The rule is directional, not quantitative (paper 000's own caveat); 'as high as convergence allows' is shown as 0.999, the paper's example.",
+                     "On the 000-beta2 setting this advice disagreed with the measured best beta2 at b = 64 and 256 (it keeps beta2 high where "
+                        + "0.757 and 0.919 were best): docs/REPRODUCTIONS.md, 'biaslab advise against the studies'."]
         let coefficients: AdamNoiseCoefficients
         do {
             coefficients = try AdamNoiseCoefficients(settings)
@@ -91,7 +93,8 @@ extension AdviceSection {
         if let b1 = base.beta1 { evidence += [Evidence("1/(1-beta1)", 1 / (1 - b1)), Evidence("beta1'", s.beta1 ?? .nan)] }
         if let b2 = base.beta2 { evidence += [Evidence("1/(1-beta2)", 1 / (1 - b2)), Evidence("beta2'", s.beta2 ?? .nan)] }
         if let eps = s.epsilon { evidence.append(Evidence("eps'", eps)) }
-        var notes: [String] = []
+        var notes = ["B_simple is measured at this θ: along the 004-sqrt base run it varied 30-fold (47 at θ₀, 1415 after 15 epochs), "
+                     + "so the noise-dominance check holds for the current θ only (docs/REPRODUCTIONS.md, 'biaslab advise against the studies')."]
         if !result.valid {
             if let partial = try? ScalingRule.squareRoot(.learningRateEpsilonBeta1).apply(to: base, newBatchSize: newBatch), partial.valid {
                 let p = partial.hyperparameters
@@ -128,10 +131,11 @@ extension AdviceSection {
         let answer = "LSSR to B = \(Int(target)) (kappa = \(f(result.kappa))): lr \(f(base.learningRate)) → \(f(lr)) "
             + "(rho_b \(f(before)) → \(f(after))); the linear rule would give \(f(base.learningRate * result.kappa)) and the square-root rule "
             + "\(f(base.learningRate * result.kappa.squareRoot())). Linear regime below B ≈ \(f(crossover)), saturation above it."
+        let note = "On the 003-lssr setting this rule was 2-3.5x off the measured best lr (docs/REPRODUCTIONS.md, 'biaslab advise against the studies')."
         return AdviceSection(.batchSizeChange, question: question, answer: answer,
                              evidence: [Evidence("rho", m.rho), Evidence("rho_B0", before), Evidence("rho_B1", after), Evidence("lr'", lr),
                                         Evidence("crossover batch size", crossover)],
                              formula: "lr' = lr·rho_B1/rho_B0, rho_b = 1/((gamma/b)/rho + 1 - gamma/b), gamma = (N - b)/(N - 1)",
-                             source: source, validation: ["003-lssr-fits", "003-lssr-saturates"])
+                             source: source, validation: ["003-lssr-fits", "003-lssr-saturates"], notes: [note])
     }
 }
