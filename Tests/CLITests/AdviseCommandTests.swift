@@ -82,6 +82,7 @@ struct AdviseCommandTests {
             (["--optimizer", "sgd", "--batch-size", "8", "--params", wrong.path], "--params"),
             (["--optimizer", "sgd", "--batch-size", "8", "--warmup-steps", "0"], "--warmup-steps"),
             (["--optimizer", "sgd", "--lr", "0", "--batch-size", "8"], "lr"),
+            (["--optimizer", "sgd", "--batch-size", "8", "--estimators", "fast"], "--estimators"),
         ]
         for (arguments, names) in cases {
             let r = try CLIRunner.run(["advise"] + Self.problem + arguments)

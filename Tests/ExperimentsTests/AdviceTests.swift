@@ -180,6 +180,13 @@ struct AdviceTests {
             ("target-batch-size", { try AdviceRequest(objective: problem.objective, parameters: theta, optimizer: sgd, optimizerName: "sgd",
                                                       batchSize: 2, targetBatchSize: 0) }),
             ("parameters", { try AdviceRequest(objective: problem.objective, parameters: [1, 2], optimizer: sgd, optimizerName: "sgd", batchSize: 2) }),
+            ("estimators", {
+                var budget = AdviceBudget()
+                budget.estimators = .exact
+                let big = try ProblemSpec(model: "mlp:784-200-10:tanh", data: "gaussian-mixture:n=400,d=784,classes=10,seed=1", loss: "mse").build()
+                return try AdviceRequest(objective: big.objective, parameters: big.initialParameters(seed: 0), optimizer: sgd,
+                                         optimizerName: "sgd", batchSize: 2, budget: budget)
+            }),
             ("warmup-steps", { try AdviceRequest(objective: problem.objective, parameters: theta, optimizer: sgd, optimizerName: "sgd",
                                                  batchSize: 2, start: .warmUp(steps: 0)) }),
         ]

@@ -114,19 +114,17 @@ public struct AdviceMeasurements: Codable, Equatable, Sendable {
             }
         } else {
             let k = budget.batchCount
-            var batchGradients: [[Double]] = []
+            // diag S_b = E_B[g_B ⊙ g_B], estimated by its mean over the same K batches (unbiased), summed as they come.
+            var squares = [Double](repeating: 0, count: needsDiagonal ? d : 0)
             let sampled = try sampledInteraction(hessian: hessian, populationSize: n, batchSize: b, sampling: sampling,
                                                  batchCount: k, seed: budget.seed) { batch in
                 let g = objective.gradient(at: theta, batch: batch)
-                if needsDiagonal { batchGradients.append(g) }
+                if needsDiagonal { for j in 0..<d { squares[j] += g[j] * g[j] } }
                 return g
             }
             interactionAwareSharpness = Measured(sampled.interactionAwareSharpness,
                                                  estimator: "sampled, \(k) mini-batches (ratio of means, delta-method error)")
-            if needsDiagonal {
-                // diag S_b = E_B[g_B ⊙ g_B], estimated by its mean over the same K batches (unbiased).
-                secondMomentDiagonal = (0..<d).map { j in batchGradients.reduce(0) { $0 + $1[j] * $1[j] } / Double(batchGradients.count) }
-            }
+            if needsDiagonal { secondMomentDiagonal = squares.map { $0 / Double(k) } }
         }
         if case let .adam(_, epsilon) = stability {
             let p: [Double], source: String

@@ -8,7 +8,7 @@ import Optim
 /// θ is either given (`--params`) or reached by a short warm-up: K steps of the optimizer itself from
 /// `parameters`, with batches of size b drawn without replacement (shuffled epochs) from stream "sampler"
 /// of `seed` (``Training/run(objective:optimizer:parameters:batches:steps:observe:afterUpdate:)``).
-public struct AdviceRequest: @unchecked Sendable {
+public struct AdviceRequest {
     /// Where θ comes from.
     public enum Start: Equatable, Sendable {
         /// θ as given.
@@ -45,6 +45,10 @@ public struct AdviceRequest: @unchecked Sendable {
         if let target = targetBatchSize, !(1...n).contains(target) {
             throw AdviceInputError(input: "target-batch-size", "must be in [1, \(n)] (the number of samples), got \(target)")
         }
+        if budget.estimators == .exact, n * objective.dimension > AdviceBudget.exactCeiling {
+            throw AdviceInputError(input: "estimators", "exact needs the N × d = \(n) × \(objective.dimension) per-sample gradients, "
+                                   + "above the ceiling of \(AdviceBudget.exactCeiling) entries; use auto or sampled")
+        }
         if case .warmUp(let k) = start, k < 1 {
             throw AdviceInputError(input: "warmup-steps", "must be at least 1, got \(k)")
         }
@@ -73,6 +77,9 @@ public struct AdviceBudget: Equatable, Sendable {
     /// and N Hessian–vector products: `auto` takes them while N·d ≤ 4·10⁶ (32 MB of doubles) and N ≤ 4096,
     /// else samples `batchCount` mini-batches (``sampledInteraction(hessian:populationSize:batchSize:sampling:batchCount:seed:blockSize:batchGradient:)``).
     public static let exactLimit = (entries: 4_000_000, samples: 4096)
+
+    /// `exact` is refused above N·d = 5·10⁷ (400 MB of doubles), so no request allocates without bound.
+    public static let exactCeiling = 50_000_000
 
     public var estimators: Estimators = .auto
     /// Hutchinson probes for tr H (exact, from d unit vectors, when d ≤ probes).

@@ -88,6 +88,9 @@ struct AdviseCommand: ParsableCommand {
             throw UsageError(error.description)
         } catch let error as AdviceComputationError {
             throw ComputationError("advise: \(error.description)")
+        } catch {
+            // The request was valid: anything else failed while measuring.
+            throw ComputationError("advise: \(error)")
         }
         if let htmlPath { try StandardStreams.writeFile(advice.htmlPage().render(), to: htmlPath, option: "-o") }
         if try output.printJSON(advice) { return }
