@@ -14,7 +14,7 @@ public struct Advice: Codable, Sendable {
     public let learningRate: Double
     public let batchSize: Int
     public let targetBatchSize: Int?
-    /// "given" or "warm-up of K steps".
+    /// "given" or "after a warm-up of K steps".
     public let parametersSource: String
     /// Whether the exact per-sample estimators were used (``AdviceBudget/usesExactEstimators(sampleCount:dimension:)``).
     public let exactEstimators: Bool
@@ -35,7 +35,10 @@ public struct Advice: Codable, Sendable {
             guard theta.allSatisfy(\.isFinite) else {
                 throw AdviceComputationError("the warm-up of \(k) steps diverged (θ is not finite); lower --lr or --warmup-steps")
             }
-            if case .success(.adam) = stability { statePreconditioner = instance.preconditionerDiagonal }
+            // Adam's P from its state, when usable (positive and finite); else the stationary P.
+            if case .success(.adam) = stability, let p = instance.preconditionerDiagonal, p.allSatisfy({ $0 > 0 && $0.isFinite }) {
+                statePreconditioner = p
+            }
         }
         let noise = request.objective.gradientNoise(at: theta)
         let measured = try AdviceMeasurements(objective: request.objective, at: theta, batchSize: request.batchSize, noise: noise,
@@ -45,9 +48,7 @@ public struct Advice: Codable, Sendable {
         learningRate = request.optimizer.learningRate
         batchSize = request.batchSize
         targetBatchSize = request.targetBatchSize
-        if case .warmUp(let k) = request.start { parametersSource = "warm-up of \(k) steps from the initialization" } else {
-            parametersSource = "given"
-        }
+        if case .warmUp(let k) = request.start { parametersSource = "after a warm-up of \(k) steps" } else { parametersSource = "given" }
         exactEstimators = request.budget.usesExactEstimators(sampleCount: measured.sampleCount, dimension: measured.dimension)
         measurements = measured
         sections = [
