@@ -35,6 +35,30 @@ struct TheoryProbeTests {
         #expect(abs(try #require(values["memory_term"]) - (modified - advice.measurements.loss)) <= 1e-12 * max(1, abs(modified)))
     }
 
+    /// Heavy ball with mini-batches: L̃ = L + hβ/(2(1−β)²)‖∇L‖² + hβ/(2(1−β)(1+β))·(γ/b) tr Σ, γ = (N − b)/(N − 1)
+    /// (paper 001 eq. (6), App. G), in the probe and in the advice.
+    @Test func heavyBallNoiseTerm() throws {
+        let problem = try ProblemSpec(model: "mlp:4-8-2:tanh", data: "gaussian-mixture:n=64,d=4,classes=2,seed=1", loss: "mse").build()
+        let theta = problem.initialParameters(seed: 1)
+        let (h, beta, b) = (0.01, 0.9, 8)
+        let spec = try OptimizerSpec(parsing: "heavy-ball,lr=\(h),momentum=\(beta)")
+        var reader = try ConfigReader(.map([:]), path: "probes[0].options")
+        var probe = try TheoryProbe(options: &reader)
+        let context = ProbeContext(step: 0, parameters: theta, objective: problem.objective, testObjective: nil,
+                                   optimizer: try spec.makeInstance(structure: ProblemStructure(dimension: theta.count)),
+                                   hyperparameters: spec.hyperparameters, learningRate: h, batchSize: b, sampling: .withoutReplacement, seed: 1)
+        let values = try probe.measure(context)
+        let noise = problem.objective.gradientNoise(at: theta)
+        let gamma = Double(64 - b) / 63
+        let expected = problem.objective.loss(at: theta) + h * beta / (2 * (1 - beta) * (1 - beta)) * noise.meanGradientSquaredNorm
+            + h * beta / (2 * (1 - beta) * (1 + beta)) * gamma / Double(b) * noise.covarianceTrace
+        #expect(abs(try #require(values["modified_loss"]) - expected) <= 1e-12 * abs(expected))
+        let advice = try Advice(AdviceRequest(objective: problem.objective, parameters: theta, optimizer: spec.hyperparameters,
+                                              optimizerName: spec.preset, batchSize: b))
+        let memory = try #require(advice.sections.first { $0.topic == .memory })
+        #expect(abs(try #require(memory.evidence.first { $0.name == "modified loss" }).value - expected) <= 1e-12 * abs(expected))
+    }
+
     @Test func alongTheExampleRun() throws {
         let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("examples")

@@ -64,25 +64,23 @@ extension AdviceSection {
             return AdviceSection(.memory, question: question, doesNotApply: "\(error)", source: source)
         }
         let h = settings.learningRate
-        guard let modified = MemoryModifiedLoss.terms(for: rule, learningRate: h) else {
+        guard let evaluated = MemoryModifiedLoss.evaluate(rule, learningRate: h, loss: m.loss, noise: noise, parameters: theta,
+                                                          batchSize: m.batchSize) else {
             return AdviceSection(.memory, question: question,
                                  doesNotApply: "paper 001 gives the modified loss in closed form only for heavy ball, Nesterov and Adam/AdamW "
                                     + "(eps → 0); 'biaslab theory memory' evaluates the correction M(θ) of this optimizer", source: source)
         }
-        let sizes = MemoryModifiedLoss.termValues(modified, loss: m.loss, gradient: noise.meanGradient, parameters: theta)
+        let modified = evaluated.terms, total = evaluated.total
         let f = { (x: Double) in RunDigest.format(x) }
         var evidence: [Evidence] = []
         var parts: [String] = []
-        var total = sizes.reduce(0, +)
-        for (term, size) in zip(modified.terms, sizes) where term.name == "loss" || term.coefficient != 0 {
+        for (term, size) in zip(modified.terms, evaluated.values) where term.name == "loss" || term.coefficient != 0 {
             evidence.append(Evidence("\(f(term.coefficient))·\(term.name)", size))
             if term.name != "loss" { parts.append("\(f(term.coefficient))·\(term.name) = \(f(size))") }
         }
-        if case .heavyBall(let beta) = rule, let penalty = try? MemoryModifiedLoss.heavyBallNoisePenalty(beta: beta, learningRate: h, noise: noise,
-                                                                                                    batchSize: m.batchSize) {
+        if let penalty = evaluated.noisePenalty {
             evidence.append(Evidence("mini-batch noise term", penalty))
             parts.append("mini-batch noise term \(f(penalty))")
-            total += penalty
         }
         evidence.append(Evidence("modified loss", total))
         let answer = "L̃ = " + modified.terms.filter { $0.name == "loss" || $0.coefficient != 0 }.map { "\(f($0.coefficient))·\($0.name)" }.joined(separator: " + ")
@@ -90,7 +88,7 @@ extension AdviceSection {
             + "; L̃ = \(f(total))."
         let claims: [String] = if case .adam = rule { ["001-fig2a-accuracy-falls"] } else { [] }
         return AdviceSection(.memory, question: question, answer: answer, evidence: evidence,
-                             formula: "heavy ball L + h·beta/(2(1-beta)^2)·‖∇L‖²; Nesterov L + h·beta²/(2(1-beta)^2)·‖∇L‖²; "
+                             formula: "heavy ball L + h·beta/(2(1-beta)^2)·‖∇L‖² + h·beta/(2(1-beta)(1+beta))·E_B‖∇L_B - ∇L‖²; Nesterov L + h·beta²/(2(1-beta)^2)·‖∇L‖²; "
                                 + "AdamW (1 + wd·(*)h)L - h(*)(‖∇L‖₁ + wd·∇Lᵀθ), (*) = beta2/(1-beta2) - beta1/(1-beta1)",
                              source: source, validation: claims)
     }

@@ -16,8 +16,8 @@ public struct TheoryProbe: RandomBatchProbe {
     static let transitionOne = ProbeMetric("transition_batch_one", "b₁ = N·B_simple/(N + B_simple − 1), where λ = 1 (paper 000 §3.3)")
     static let batchSize = ProbeMetric("batch_size", "b, the run's batch size (N in full batch), the reference for b_{1/2} and b₁")
     static let modifiedLoss = ProbeMetric(
-        "modified_loss", "L̃(θ_t) at η_t: heavy ball L + hβ/(2(1−β)²)‖∇L‖², Nesterov L + hβ²/(2(1−β)²)‖∇L‖², AdamW (ε → 0) "
-            + "(1 + λ(*)h)L − h(*)(‖∇L‖₁ + λ∇Lᵀθ), (*) = β₂/(1−β₂) − β₁/(1−β₁) (paper 001 eq. (6), §4)",
+        "modified_loss", "L̃(θ_t) at η_t: heavy ball L + hβ/(2(1−β)²)‖∇L‖² + hβ/(2(1−β)(1+β))·E_B‖∇L_B − ∇L‖² (App. G), Nesterov L + hβ²/(2(1−β)²)‖∇L‖², AdamW (ε → 0) "
+            + "(1 + λ(*)h)L − h(*)(‖∇L‖₁ + λ∇Lᵀθ), (*) = β₂/(1−β₂) − β₁/(1−β₁) (paper 001 eq. (6), §4, App. G)",
         only: "heavy ball, Nesterov or Adam/AdamW with ε inside the root")
     static let memoryTerm = ProbeMetric("memory_term", "L̃(θ_t) − L(θ_t): what the optimizer's memory adds (paper 001)",
                                         only: "heavy ball, Nesterov or Adam/AdamW with ε inside the root")
@@ -43,12 +43,13 @@ public struct TheoryProbe: RandomBatchProbe {
         if let adam = context.hyperparameters as? Adam.Hyperparameters {
             values[Self.cTotal.name] = try AdamNoiseCoefficients(beta1: adam.beta1, beta2: adam.beta2).total(noiseRatio: lambda)
         }
-        if let rule = try? MemoryOptimizer(context.hyperparameters),
-           let terms = MemoryModifiedLoss.terms(for: rule, learningRate: context.learningRate) {
+        if let rule = try? MemoryOptimizer(context.hyperparameters) {
             let loss = objective.loss(at: theta)
-            let total = MemoryModifiedLoss.termValues(terms, loss: loss, gradient: noise.meanGradient, parameters: theta).reduce(0, +)
-            values[Self.modifiedLoss.name] = total
-            values[Self.memoryTerm.name] = total - loss
+            if let evaluated = MemoryModifiedLoss.evaluate(rule, learningRate: context.learningRate, loss: loss, noise: noise,
+                                                           parameters: theta, batchSize: min(b, n)) {
+                values[Self.modifiedLoss.name] = evaluated.total
+                values[Self.memoryTerm.name] = evaluated.total - loss
+            }
         }
         return values
     }
