@@ -74,7 +74,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CurvatureTests", dependencies: ["Curvature", "DataIO", "NN", "Optim", "Tensor", "BiasLabTestSupport"]),
         .testTarget(name: "TheoryTests", dependencies: ["Theory", "Curvature", "DataIO", "NN", "Optim", "Tensor", "BiasLabTestSupport"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "NN", "Optim", "Curvature", "DataIO", "Tensor", "BiasLabTestSupport"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "NN", "Optim", "Curvature", "Theory", "DataIO", "Tensor", "BiasLabTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["BiasLabCLI", "BiasLabTestSupport", "Tensor"]),
         .testTarget(name: "LibraryUsageTests", dependencies: ["BiasLab"]),
     ],

@@ -26,6 +26,43 @@ public enum MemoryModifiedLoss {
         public let validity: String
     }
 
+    /// Each term's value coefficient · Q at θ, in order, from L(θ), ∇L(θ) and θ
+    /// (Q: loss = L, grad_norm_sq = ‖∇L‖², grad_l1 = ‖∇L‖₁, grad_dot_theta = ∇Lᵀθ).
+    public static func termValues(_ terms: Terms, loss: Double, gradient g: [Double], parameters theta: [Double]) -> [Double] {
+        terms.terms.map { term in
+            let q: Double = switch term.name {
+            case "loss": loss
+            case "grad_norm_sq": squaredNorm(g)
+            case "grad_l1": g.reduce(0) { $0 + abs($1) }
+            case "grad_dot_theta": zip(g, theta).reduce(0) { $0 + $1.0 * $1.1 }
+            default: .nan
+            }
+            return term.coefficient * q
+        }
+    }
+
+    /// L̃(θ) by parts for `rule` at step h and batch size b: the closed-form terms (``terms(for:learningRate:)``),
+    /// each term's value at θ (``termValues(_:loss:gradient:parameters:)``) and, for heavy ball, the mini-batch
+    /// noise term hβ/(2(1−β)(1+β))·E_B‖∇L_B − ∇L‖² (0 in full batch). Nil where paper 001 gives no closed form.
+    public struct Evaluated: Sendable {
+        public let terms: Terms
+        public let values: [Double]
+        public let noisePenalty: Double?
+        /// L̃(θ): every term plus the noise term.
+        public var total: Double { values.reduce(0, +) + (noisePenalty ?? 0) }
+    }
+
+    public static func evaluate(_ rule: MemoryOptimizer, learningRate h: Double, loss: Double, noise: GradientNoiseStatistics,
+                                parameters theta: [Double], batchSize b: Int) -> Evaluated? {
+        guard let terms = terms(for: rule, learningRate: h) else { return nil }
+        var noisePenalty: Double? = nil
+        if case .heavyBall(let beta) = rule {
+            noisePenalty = try? heavyBallNoisePenalty(beta: beta, learningRate: h, noise: noise, batchSize: b)
+        }
+        return Evaluated(terms: terms, values: termValues(terms, loss: loss, gradient: noise.meanGradient, parameters: theta),
+                         noisePenalty: noisePenalty)
+    }
+
     /// The modified loss of `rule` as named terms, where paper 001 gives one in closed form (heavy ball,
     /// Nesterov, Adam/AdamW as ε → 0); nil for the others.
     public static func terms(for rule: MemoryOptimizer, learningRate h: Double) -> Terms? {

@@ -85,20 +85,18 @@ public struct StabilityReport: Codable, Equatable, Sendable {
         let ratio = interaction.instabilityRatio(batchSize: b, sampling: sampling)
         let sharpness: Double, threshold: Double, measure: String
         var predicted: Double? = nil, source: String? = nil
+        (threshold, measure) = try Self.threshold(for: optimizer, learningRate: eta, concentration: rhoB)
         switch optimizer {
         case .sgd:
-            (sharpness, measure) = (ias, "interaction-aware sharpness tr(HS_b)/tr(S_b)")
-            threshold = try StabilityThreshold.sgd(learningRate: eta, concentration: min(rhoB, 1))
+            sharpness = ias
             predicted = try LossChangePrediction.sgd(learningRate: eta, gradientNormSquared: noise.meanGradientSquaredNorm,
                                                      traceHessianSecondMoment: traceHSb)
         case let .momentum(beta1, beta2):
-            (sharpness, measure) = (ias, "interaction-aware sharpness tr(HS_b)/tr(S_b)")
-            threshold = min(rhoB, 1) * (try StabilityThreshold.momentum(learningRate: eta, beta1: beta1, beta2: beta2))
+            sharpness = ias
             predicted = try LossChangePrediction.momentum(learningRate: eta, beta1: beta1, beta2: beta2,
                                                           gradientNormSquared: noise.meanGradientSquaredNorm,
                                                           interactionAwareSharpness: ratio)
-        case let .adam(beta1, epsilon):
-            try Check.nonNegative(epsilon, "epsilon")
+        case let .adam(_, epsilon):
             let p: [Double]
             if let preconditioner {
                 guard preconditioner.count == objective.dimension, preconditioner.allSatisfy({ $0 > 0 && $0.isFinite }) else {
@@ -108,18 +106,11 @@ public struct StabilityReport: Codable, Equatable, Sendable {
             } else {
                 let c = sampling.gamma(populationSize: noise.sampleCount, batchSize: b) / Double(b)
                 let diagonal = noise.covarianceDiagonal ?? []
-                p = diagonal.indices.map { j in
-                    (c * diagonal[j] + noise.meanGradient[j] * noise.meanGradient[j]).squareRoot() + epsilon
-                }
-                source = "stationary second moment diag S_b"
-                guard p.allSatisfy({ $0 > 0 }) else {
-                    throw TheoryInputError(name: "epsilon", value: epsilon, expected: "> 0 (a coordinate has zero gradient second moment)")
-                }
+                let secondMoment = diagonal.indices.map { j in c * diagonal[j] + noise.meanGradient[j] * noise.meanGradient[j] }
+                p = try Self.stationaryPreconditioner(secondMoment: secondMoment, epsilon: epsilon)
+                source = Self.stationarySource
             }
-            let top = powerIteration(of: PreconditionedOperator(hessian, preconditioner: p), tolerance: 1e-8,
-                                     maxIterations: 2000, stoppingRule: .residual, seed: seed)
-            (sharpness, measure) = (top.eigenvalue, "preconditioned sharpness lambda_1(P^-1 H)")
-            threshold = try StabilityThreshold.adam(learningRate: eta, beta1: beta1)
+            sharpness = Self.preconditionedSharpness(hessian: hessian, preconditioner: p, seed: seed)
         }
         self.optimizer = optimizer.name
         learningRate = eta
@@ -133,5 +124,42 @@ public struct StabilityReport: Codable, Equatable, Sendable {
         classification = try StabilityClassification(sharpness: sharpness, threshold: threshold, edgeBand: edgeBand)
         predictedLossChange = predicted
         preconditionerSource = source
+    }
+
+    /// The threshold the optimizer's sharpness is compared with, and what that sharpness measures:
+    /// sgd 2ρ_b/η (eq. (16)); momentum ρ_b·(2/η)(1+β₁)/(1+2β₂) (Thm 2 × ρ_b); adam (2 + 2β₁)/((1 − β₁)η)
+    /// (Cohen et al. 2022). ρ_b is capped at 1. Every threshold is proportional to 1/η.
+    public static func threshold(for optimizer: StabilityOptimizer, learningRate eta: Double,
+                                 concentration rhoB: Double) throws -> (threshold: Double, measure: String) {
+        switch optimizer {
+        case .sgd:
+            return (try StabilityThreshold.sgd(learningRate: eta, concentration: min(rhoB, 1)), iasMeasure)
+        case let .momentum(beta1, beta2):
+            return (min(rhoB, 1) * (try StabilityThreshold.momentum(learningRate: eta, beta1: beta1, beta2: beta2)), iasMeasure)
+        case let .adam(beta1, epsilon):
+            try Check.nonNegative(epsilon, "epsilon")
+            return (try StabilityThreshold.adam(learningRate: eta, beta1: beta1), "preconditioned sharpness lambda_1(P^-1 H)")
+        }
+    }
+
+    static let iasMeasure = "interaction-aware sharpness tr(HS_b)/tr(S_b)"
+
+    /// How the default preconditioner is described.
+    public static let stationarySource = "stationary second moment diag S_b"
+
+    /// Adam's P = √(diag S_b) + ε at the fixed point of v ← β₂v + (1 − β₂)g_ξ², from diag S_b = E_ξ[g_ξ²].
+    /// - Throws: `TheoryInputError` when a coordinate of P is 0 (ε = 0 and a zero second moment).
+    public static func stationaryPreconditioner(secondMoment: [Double], epsilon: Double) throws -> [Double] {
+        let p = secondMoment.map { $0.squareRoot() + epsilon }
+        guard p.allSatisfy({ $0 > 0 }) else {
+            throw TheoryInputError(name: "epsilon", value: epsilon, expected: "> 0 (a coordinate has zero gradient second moment)")
+        }
+        return p
+    }
+
+    /// λ₁(P⁻¹H) by power iteration on the symmetrized P^{-1/2} H P^{-1/2} (relative residual ≤ 1e-8).
+    public static func preconditionedSharpness(hessian: HessianOperator, preconditioner p: [Double], seed: UInt64) -> Double {
+        powerIteration(of: PreconditionedOperator(hessian, preconditioner: p), tolerance: 1e-8,
+                       maxIterations: 2000, stoppingRule: .residual, seed: seed).eigenvalue
     }
 }

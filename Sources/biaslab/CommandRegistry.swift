@@ -4,6 +4,7 @@ import ArgumentParser
 /// Commands/.
 enum CommandRegistry {
     static let all: [ParsableCommand.Type] = [
+        AdviseCommand.self,
         DemoCommand.self,
         DoctorCommand.self,
         DataCommand.self,

@@ -11,7 +11,7 @@ struct DescribeCommandTests {
         let probes = try #require(r.json?["probes"] as? [[String: Any]])
         #expect(probes.compactMap { $0["name"] as? String }
                     == ["train", "test", "sharpness", "preconditioned_sharpness", "interaction", "batch_sharpness", "trace",
-                        "adaptive_sharpness", "gradient_noise", "loss_change", "alignment", "recovery"])
+                        "adaptive_sharpness", "gradient_noise", "loss_change", "alignment", "recovery", "theory"])
         let batch = try #require(probes.first { $0["name"] as? String == "batch_sharpness" })
         let option = try #require((batch["options"] as? [[String: Any]])?.first)
         #expect(option["key"] as? String == "batch_count" && option["default_value"] as? String == "32")

@@ -46,10 +46,12 @@ import Testing
         "recovery": ["  - {name: recovery, every: 1}"],
         "loss_change": ["  - {name: loss_change, every: 1}", "  - {name: loss_change, every: 1, options: {mode: sampled, batch_count: 4}}"],
         "alignment": ["  - {name: alignment, every: 1}"],
+        "theory": ["  - {name: theory, every: 1}"],
     ]
 
-    /// The probes whose first entry also runs with a momentum method (their `momentum_threshold`).
-    static let momentumProbes: Set = ["sharpness", "interaction", "batch_sharpness"]
+    /// The probes whose first entry also runs with a momentum method (their `momentum_threshold`; theory's
+    /// heavy-ball modified loss).
+    static let momentumProbes: Set = ["sharpness", "interaction", "batch_sharpness", "theory"]
     static let momentum = "{name: \"momentum:paper\", lr: 0.02, momentum: 0.9}"
 
     @Test func everyProbeIsExercised() {

@@ -112,7 +112,7 @@ public struct ProbeRegistry {
         ProbeRegistry([TrainMetricsProbe.self, TestMetricsProbe.self, SharpnessProbe.self,
                        PreconditionedSharpnessProbe.self, InteractionProbe.self, BatchSharpnessProbe.self,
                        HessianTraceProbe.self, AdaptiveSharpnessProbe.self, GradientNoiseProbe.self,
-                       LossChangeProbe.self, AlignmentProbe.self, RecoveryProbe.self])
+                       LossChangeProbe.self, AlignmentProbe.self, RecoveryProbe.self, TheoryProbe.self])
     }
 
     /// A probe built from its config entry; throws naming the entry on an unknown name or bad options.

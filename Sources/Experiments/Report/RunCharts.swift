@@ -58,6 +58,16 @@ public struct RunCharts {
          "One-step loss change E_ξ[L(θ − ηg_ξ)] − L(θ) and −η‖∇L‖² + (η²/2) tr(H S_b)", "loss change after one SGD step from θ_t"),
     ]
 
+    /// (metric, reference metric, reference legend, title, y label) of the predictions charted beside a
+    /// measured reference (dashed, `data-reference` naming it): paper 000's transition batch size b_{1/2} at
+    /// the current B_simple against the run's batch size, paper 001's modified loss L̃ against the loss L.
+    static let beside: [(String, String, String, String, String)] = [
+        (TheoryProbe.transitionHalf.name, TheoryProbe.batchSize.name, "batch size b",
+         "Transition batch size b_1/2 (paper 000, λ = ½) and the run's batch size", "batch size"),
+        (TheoryProbe.modifiedLoss.name, TrainMetricsProbe.loss.name, "training loss L",
+         "Modified loss L̃ (paper 001) and the training loss L", "loss at θ_t"),
+    ]
+
     /// Metrics never charted on their own: diagnostics and thresholds drawn with their metric.
     static func isAuxiliary(_ name: String) -> Bool {
         name.hasSuffix("_iterations") || name.hasSuffix("_se") || name.hasSuffix("_threshold") || name == "gd_threshold"
@@ -94,7 +104,7 @@ public struct RunCharts {
     /// `metric` per run with its band ± `<metric>_se` and the reference line `thresholdOf` gives (name,
     /// rows), dashed: a threshold (`data-threshold`) or, with `reference: "prediction"`, a prediction.
     private func chart(metric: String, title: String, yLabel: String, logY: Bool?, reference: String = "threshold",
-                       thresholdOf: (Entry) -> (String, [RunStore.MetricRow])?) -> LineChart? {
+                       legendName: String? = nil, thresholdOf: (Entry) -> (String, [RunStore.MetricRow])?) -> LineChart? {
         var series: [LineChart.Series] = []
         var bands: [LineChart.Band] = []
         var drawnThresholds: [[Double]] = []
@@ -109,7 +119,8 @@ public struct RunCharts {
             let constant = Set(values).count == 1
             var attributes = ["data-\(reference)": name]
             if constant { attributes["data-value"] = "\(values[0])" }
-            let legend = (constant ? "\(reference) \(NiceTicks.label(values[0]))" : reference) + (entries.count > 1 ? " (\(label(entry)))" : "")
+            let word = legendName ?? reference
+            let legend = (constant ? "\(word) \(NiceTicks.label(values[0]))" : word) + (entries.count > 1 ? " (\(label(entry)))" : "")
             series.append(.init(name: legend, points: points(t), color: Palette.series(i), dashed: true, attributes: attributes))
         }
         guard !series.isEmpty else { return nil }
@@ -169,6 +180,11 @@ public struct RunCharts {
             drawn.formUnion([metric, prediction])
             if let c = chart(metric: metric, title: title, yLabel: yLabel, logY: false, reference: "prediction",
                              thresholdOf: { entry in entry.series[prediction].map { (prediction, $0) } }) { out.append(c) }
+        }
+        for (metric, reference, legend, title, yLabel) in Self.beside {
+            drawn.formUnion([metric, reference])
+            if let c = chart(metric: metric, title: title, yLabel: yLabel, logY: false, reference: "reference", legendName: legend,
+                             thresholdOf: { entry in entry.series[reference].map { (reference, $0) } }) { out.append(c) }
         }
         let others = Set(entries.flatMap(\.series.keys)).subtracting(drawn).filter { !Self.isAuxiliary($0) && $0 != "batch_loss" }.sorted()
         for metric in others {
