@@ -21,7 +21,7 @@ struct ObjectiveOptions: ParsableArguments {
     var params: String?
     @Option(help: "Data source: a .npz with x and y, fashion-mnist[:train|test][,n=…], or a synthetic spec.")
     var data: String?
-    @Option(help: "Loss: mse (= (1/n)Σ½‖f−y‖²), mse:scale=<s>, or ce (cross-entropy).")
+    @Option(help: "Loss: mse (= (1/n)Σ½‖f−y‖²), mse:scale=<s>, ce (cross-entropy), or next-token-ce (a transformer on text:…).")
     var loss = "mse"
     @Option(help: "Seed of the initialization when --params is not given.")
     var initSeed: UInt64 = 0
@@ -45,7 +45,7 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: "Data source: a .npz with x and y, fashion-mnist[:train|test][,n=…], or a synthetic spec.")
     var data: String?
 
-    @Option(name: .long, help: "Loss: mse (default), mse:scale=<s>, or ce.")
+    @Option(name: .long, help: "Loss: mse (default), mse:scale=<s>, ce, or next-token-ce.")
     var loss: String?
 
     @Option(name: .long, help: "Seed of the initialization when --params is not given.")

@@ -14,6 +14,7 @@ struct DataCommand: ParsableCommand {
             Examples:
               biaslab data describe fashion-mnist:test --json
               biaslab data describe sparse-regression:n=100,d=50,k=5,features=gaussian,seed=1
+              biaslab data describe text:context=32,n=100
               biaslab data describe runs/data.npz
             """,
         subcommands: [Describe.self])
