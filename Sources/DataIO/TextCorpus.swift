@@ -54,7 +54,7 @@ public struct TextCorpus: Equatable, Sendable {
             throw DataError(.invalidValue, source: source, "validation must be a fraction in [0, 1), got \(validation)")
         }
         if let limit, limit < 1 { throw DataError(.invalidValue, source: source, "n must be ≥ 1, got \(limit)") }
-        if let problem = InputSizeLimit.problem("one sequence window", [context + 1]) {
+        if let problem = InputSizeLimit.problem("one sequence window", [context]) {
             throw DataError(.invalidValue, source: source, problem)
         }
         self.corpus = corpus

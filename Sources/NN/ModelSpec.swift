@@ -335,6 +335,7 @@ public enum ModelSpec: Sendable, Equatable, CustomStringConvertible {
                 if options.flag("tied") && options.flag("untied") { throw fail("tied and untied both given") }
                 let width = try options.integer("width", default: 1, minimum: 1, fail)
                 let heads = try options.integer("heads", default: 1, minimum: 1, fail)
+                guard width <= InputSizeLimit.maxValues else { throw fail("width \(width) exceeds the limit of \(InputSizeLimit.maxValues)") }
                 guard width % heads == 0 else { throw fail("width \(width) is not a multiple of heads \(heads)") }
                 return .transformer(Transformer(
                     vocabulary: try options.integer("vocab", default: 1, minimum: 1, fail),

@@ -96,7 +96,8 @@ struct ModelSpecTests {
         #expect(message("transformer:vocab=5:context=4:width=6:heads=4:layers=1").hasPrefix("model spec 'transformer:vocab=5:context=4:width=6:heads=4:layers=1': width 6 is not a multiple of heads 4; expected transformer:vocab="))
         #expect(message("transformer:vocab=5:context=4:width=4:layers=1").hasPrefix("model spec 'transformer:vocab=5:context=4:width=4:layers=1': missing heads=<n>"))
         #expect(message("transformer:vocab=5:context=4:width=4:heads=2:layers=1:tied:untied").hasPrefix("model spec 'transformer:vocab=5:context=4:width=4:heads=2:layers=1:tied:untied': tied and untied both given"))
-        #expect(message("transformer:vocab=3000000000:context=4:width=3000000000:heads=1:layers=1").contains("more than the limit"))
+        #expect(message("transformer:vocab=3000000000:context=4:width=3:heads=1:layers=1").contains("more than the limit"))
+        #expect(message("transformer:vocab=3:context=4:width=9223372036854775807:heads=1:layers=1").contains("width 9223372036854775807 exceeds the limit"))
         #expect(ModelSpec.forms.allSatisfy { unknown.contains($0.syntax) })
         #expect(message("").hasPrefix("model spec '': empty; valid forms: "))
     }

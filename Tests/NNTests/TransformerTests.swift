@@ -238,3 +238,43 @@ struct TransformerTests {
         #expect(Closeness.relativeError(VectorOps.dot(v, gv), quadratic) <= 1e-6)
     }
 }
+
+/// θ from a PyTorch state_dict by block name, with nanoGPT's extras (tied lm_head, mask buffers) accepted
+/// and every other mismatch a one-line error.
+struct StateDictTests {
+    static func tensors(_ model: any Model, _ theta: [Double]) -> [String: Tensor] {
+        Dictionary(uniqueKeysWithValues: model.blocks.map { ($0.name, Tensor(shape: $0.shape ?? [$0.count], scalars: Array(theta[$0.range]))) })
+    }
+
+    @Test func everyModelReadsBackItsOwnBlocks() throws {
+        let models: [any Model] = [TransformerTests.tiny, TransformerTests.tinyUntied, DenseNetwork(widths: [3, 4, 2]),
+                                   ConvolutionalNetwork.fashionSmall()]
+        for model in models {
+            var rng = RandomGenerator(seed: 1)
+            let theta = rng.gaussians(model.parameterCount)
+            #expect(try StateDict.parameters(of: model, from: Self.tensors(model, theta)) == theta)
+        }
+    }
+
+    @Test func nanoGPTExtrasAndMismatches() throws {
+        let model = TransformerTests.tiny
+        let theta = TransformerTests.randomTheta(model)
+        var dict = Self.tensors(model, theta)
+        dict["lm_head.weight"] = dict["transformer.wte.weight"]
+        dict["transformer.h.0.attn.bias"] = Tensor.zeros([1, 1, 4, 4])
+        #expect(try StateDict.parameters(of: model, from: dict) == theta)
+        func problem(_ d: [String: Tensor], _ m: any Model = TransformerTests.tiny) -> String {
+            do { _ = try StateDict.parameters(of: m, from: d); return "no error" } catch { return error.description }
+        }
+        var missing = dict; missing["transformer.ln_f.bias"] = nil
+        #expect(problem(missing) == "missing tensor 'transformer.ln_f.bias' of shape [4]")
+        var misshapen = dict; misshapen["transformer.wpe.weight"] = Tensor.zeros([16])
+        #expect(problem(misshapen) == "tensor 'transformer.wpe.weight' has shape [16], expected [4, 4]")
+        var extra = dict; extra["head.weight"] = Tensor([1])
+        #expect(problem(extra).hasPrefix("unexpected tensor 'head.weight'; the model's tensors are transformer.wte.weight, "))
+        var untiedHead = dict; untiedHead["lm_head.weight"] = Tensor.zeros([5, 4])
+        #expect(problem(untiedHead).hasPrefix("unexpected tensor 'lm_head.weight' (the model's unembedding is tied; it differs from transformer.wte.weight)"))
+        var infinite = dict; infinite["transformer.ln_f.weight"] = Tensor([1, 1, .infinity, 1])
+        #expect(problem(infinite) == "tensor 'transformer.ln_f.weight' holds inf at flat index 2; expected finite parameters")
+    }
+}
