@@ -85,14 +85,15 @@ public struct ProblemSpec: Equatable, Sendable {
             guard dataset.labels == nil, dataset.x.rank == 2, dataset.y.shape == dataset.x.shape else {
                 throw ProblemSpecError(field, "\(dataset.name) is not token sequences (x and y of shape [N, T], as text:… gives); next-token-ce needs them")
             }
-            if let transformer = network as? Transformer {
-                let length = dataset.x.shape[1]
-                guard length <= transformer.context else {
-                    throw ProblemSpecError(field, "\(dataset.name) has sequences of \(length) tokens, model '\(model)' has context \(transformer.context)")
-                }
-                if let token = (dataset.x.scalars + dataset.y.scalars).first(where: { $0 < 0 || $0 >= Double(transformer.vocabulary) || $0 != $0.rounded() }) {
-                    throw ProblemSpecError(field, "\(dataset.name) has the token \(ModelSpec.format(token)); model '\(model)' has vocabulary \(transformer.vocabulary) (ids 0…\(transformer.vocabulary - 1))")
-                }
+            guard let transformer = network as? Transformer else {
+                throw ProblemSpecError(.loss, "next-token-ce is the loss of a language model; model '\(model)' is not a transformer")
+            }
+            let length = dataset.x.shape[1]
+            guard length <= transformer.context else {
+                throw ProblemSpecError(field, "\(dataset.name) has sequences of \(length) tokens, model '\(model)' has context \(transformer.context)")
+            }
+            if let token = (dataset.x.scalars + dataset.y.scalars).first(where: { $0 < 0 || $0 >= Double(transformer.vocabulary) || $0 != $0.rounded() }) {
+                throw ProblemSpecError(field, "\(dataset.name) has the token \(ModelSpec.format(token)); model '\(model)' has vocabulary \(transformer.vocabulary) (ids 0…\(transformer.vocabulary - 1))")
             }
             return (SupervisedObjective(model: network, loss: loss, inputs: dataset.x, targets: dataset.y, labels: nil), dataset)
         }

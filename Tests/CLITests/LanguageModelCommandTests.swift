@@ -61,5 +61,14 @@ struct LanguageModelCommandTests {
         }
         let wrongLoss = try CLIRunner.run(["train", "--model", Self.spec, "--data", "text:\(empty.path)", "--optimizer", "sgd", "--lr", "0.1", "--steps", "1"])
         #expect(wrongLoss.status == 2)
+        // Model, data and loss that do not fit together.
+        let text = dir.appendingPathComponent("ok.txt")
+        try Data("some text, long enough for a few windows of eight bytes\n".utf8).write(to: text)
+        for (model, loss, message) in [("mlp:8-4:tanh", "next-token-ce", "--loss: next-token-ce is the loss of a language model; model 'mlp:8-4:tanh' is not a transformer"),
+                                       (Self.spec.replacingOccurrences(of: "context=8", with: "context=4"), "next-token-ce", "has sequences of 8 tokens, model"),
+                                       (Self.spec, "mse", "--loss: model '\(Self.spec)' is a language model; it trains with --loss next-token-ce (loss 'mse' given)")] {
+            let r = try CLIRunner.run(["evaluate", "--model", model, "--data", "text:\(text.path),context=8,validation=0", "--loss", loss])
+            #expect(r.status == 2 && r.stderr.contains(message) && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        }
     }
 }
