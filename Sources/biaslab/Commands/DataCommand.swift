@@ -99,7 +99,7 @@ struct DatasetSummary: Encodable {
             let sorted = labelCounts.sorted { Int($0.key)! < Int($1.key)! }
             lines.append("  labels: " + sorted.map { "\($0.key): \($0.value)" }.joined(separator: ", "))
         } else {
-            lines.append("  labels: none (regression targets)")
+            lines.append("  labels: none (y holds the targets)")
         }
         lines += ["  subset: \(preprocessing.subset)", "  scaling: \(preprocessing.scaling)",
                   "  centering: \(preprocessing.centering)", "  targets: \(preprocessing.targets)"]
