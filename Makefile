@@ -4,7 +4,7 @@
 #   make bench  benchmark against JAX (see bench/README.md)
 
 SWIFT       ?= swift
-APT_PACKAGES = libopenblas-dev liblapacke-dev zlib1g-dev libsqlite3-dev dataset-fashion-mnist
+APT_PACKAGES = libopenblas-dev liblapacke-dev zlib1g-dev libsqlite3-dev dataset-fashion-mnist fortunes
 ARCH        := $(shell uname -m)
 # On x86-64, make test also checks that the C platform layer compiles for aarch64 (glibc's aarch64
 # headers); on aarch64 the build itself compiles it.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes BiasLab's input readers with libFuzzer (issue 16): .npy, .npz, IDX, YAML configs and sweeps, and
+# Fuzzes BiasLab's input readers with libFuzzer (issue 16): .npy, .npz, IDX, .safetensors, YAML configs and sweeps, and
 # the spec grammars (model, data, optimizer, loss, label noise, shard).
 #
 #   scripts/fuzz.sh SECONDS          each target for SECONDS on a scratch copy of Fuzz/corpus (make test)
@@ -16,7 +16,7 @@ swift=${SWIFT:-swift}
 fuzzer="$root/.build-fuzz/debug/BiasLabFuzz"
 mkdir -p "$root/out/fuzz"
 status=0
-for target in npy npz idx yaml spec; do
+for target in npy npz idx safetensors yaml spec; do
   if [ "$grow" = --grow ]; then corpus="$root/Fuzz/corpus/$target"; else
     corpus=$(mktemp -d); cp "$root/Fuzz/corpus/$target/"* "$corpus/"; fi
   echo "fuzz $target: ${seconds}s"

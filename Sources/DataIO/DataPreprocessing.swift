@@ -50,6 +50,12 @@ extension DataSource {
                 scaling: "x_i = −1 + 2i/(n − 1), evenly spaced on [−1, 1]",
                 centering: "none",
                 targets: "y = T_\(c.degree)(x), the Chebyshev polynomial of the first kind")
+        case .text(let t):
+            DataPreprocessing(
+                subset: "the \(t.split.rawValue) documents of \(t.corpus.name) (documents cut at `%` lines, else blank lines; validation = FNV-1a hash mod 10000 < \(t.validation)·10000), joined with newlines; windows at stride \(t.stride)" + (t.limit.map { ", the first \($0)" } ?? ""),
+                scaling: "x = \(t.context) UTF-8 byte ids (vocabulary 256) per window, not rescaled",
+                centering: "none",
+                targets: "y = the next byte at each of the \(t.context) positions (next-token cross-entropy)")
         case .npz:
             DataPreprocessing(
                 subset: "all samples of the file, in file order",

@@ -20,14 +20,16 @@ import Foundation
 /// | `matrix-sensing` | `n` (100), `rows` (5), `cols` (5), `rank` (1), `noise` (0), `seed` (0), `split` (train \| test) |
 /// | `gaussian-mixture` | `n` (512), `d` (20), `classes` (2), `sigma` (1), `separation` (3), `seed` (0) |
 /// | `chebyshev` | `degree` (3), `n` (20) |
+/// | `text` | `file` (the fortunes corpus; a path to a UTF-8 text file), `context` (64), `stride` (= context), `split` (train \| validation), `validation` (0.1), `n` (all windows; the first n) |
 ///
 /// `split=test` draws a held-out set from the same teacher (w*, teacher network, M*) with inputs and noise
 /// of its own (``SyntheticSplit``); ``groundTruth`` is the teacher of the linear sources.
 ///
 /// Examples: `fashion-mnist:test`, `fashion-mnist:train,per-class=100,seed=3,classes=0+6`,
-/// `sparse-regression:n=100,d=50,k=5,features=gaussian,seed=1`, `chebyshev:degree=4`, `runs/data.npz`.
+/// `sparse-regression:n=100,d=50,k=5,features=gaussian,seed=1`, `chebyshev:degree=4`, `runs/data.npz`,
+/// `text:context=32,n=256` (byte windows of Debian's fortunes), `text:notes.txt,context=16,split=validation`.
 /// The meaning of each key is in the doc comment of the type it fills (``FashionMNIST``,
-/// ``SparseRegression``, ``TeacherStudent``, ``MatrixSensing``, ``GaussianMixture``, ``Chebyshev``).
+/// ``SparseRegression``, ``TeacherStudent``, ``MatrixSensing``, ``GaussianMixture``, ``Chebyshev``, ``TextCorpus``).
 public enum DataSource: Equatable, Sendable {
     case fashionMNIST(split: FashionMNIST.Split, options: FashionMNIST.Options)
     case sparseRegression(SparseRegression)
@@ -35,6 +37,7 @@ public enum DataSource: Equatable, Sendable {
     case matrixSensing(MatrixSensing)
     case gaussianMixture(GaussianMixture)
     case chebyshev(Chebyshev)
+    case text(TextCorpus)
     case npz(URL)
 
     /// Every source name with its keys, in the order errors list them.
@@ -45,6 +48,7 @@ public enum DataSource: Equatable, Sendable {
         "matrix-sensing": ["n", "rows", "cols", "rank", "noise", "seed", "split"],
         "gaussian-mixture": ["n", "d", "classes", "sigma", "separation", "seed"],
         "chebyshev": ["degree", "n"],
+        "text": ["file", "context", "stride", "split", "validation", "n"],
     ]
 
     /// Parses a spec (see the type's documentation). Every error names the spec as its source.
@@ -110,6 +114,14 @@ public enum DataSource: Equatable, Sendable {
                 samples: try p.integer("n", default: 512), dimension: try p.integer("d", default: 20),
                 classes: try p.integer("classes", default: 2), sigma: try p.double("sigma", default: 1),
                 separation: try p.double("separation", default: 3), seed: try p.seed()))
+        case "text":
+            let context = try p.integer("context", default: 64)
+            let validation = try p.double("validation", default: 0.1)
+            guard validation < 1 else { throw p.bad("validation", "a fraction in [0, 1)") }
+            return .text(try TextCorpus(corpus: p.values["file"].map { .file(URL(fileURLWithPath: $0)) } ?? .fortunes,
+                                        split: try p.choice("split", default: TextCorpus.Split.train), context: context,
+                                        stride: try p.optionalInteger("stride"), validation: validation,
+                                        limit: try p.optionalInteger("n")))
         default:  // "chebyshev"
             return .chebyshev(try Chebyshev(degree: try p.integer("degree", default: 3), points: try p.integer("n", default: 20)))
         }
@@ -124,6 +136,7 @@ public enum DataSource: Equatable, Sendable {
         case .matrixSensing(let generator): generator.generate()
         case .gaussianMixture(let generator): generator.generate()
         case .chebyshev(let generator): generator.generate()
+        case .text(let corpus): try corpus.generate()
         case .npz(let url): try Dataset.load(npz: url)
         }
     }

@@ -15,6 +15,8 @@ import Tensor
 ///     dln:100     dln:100:depth=3:alpha=0.1
 /// deeplinear:<d0>-<d1>-…-<dL>[:sensing][:init=pytorch|gaussian:<scale>]
 ///     deeplinear:10-10-10         deeplinear:8-8-8:sensing:init=gaussian:0.1
+/// transformer:vocab=<V>:context=<T>:width=<D>:heads=<H>:layers=<L>[:mlp=<M>][:tied|untied]   (M = 4D, tied)
+///     transformer:vocab=256:context=32:width=64:heads=4:layers=2     transformer:vocab=5:context=4:width=4:heads=2:layers=1:untied
 /// quadratic:diag=<h1>,…,<hd>[:samples=<N>:noise=<σ>[:seed=<s>]]
 ///     quadratic:diag=1,17.6       quadratic:diag=1,10,100:samples=32:noise=0.1:seed=7
 /// toy-quadratic[:alpha=<α>]                            (θ₁² + 16α θ₂², α = 1.1: θ₁² + 17.6 θ₂²)
@@ -24,7 +26,7 @@ import Tensor
 /// `init=gaussian:<scale>` draws W ~ N(0, scale²/fan_in) and b = 0; `init=pytorch` (the default) is
 /// PyTorch's U(±1/√fan_in) for weights and biases. Kinds and flags are case-insensitive.
 ///
-/// Specs that need data (mlp, cnn, linear, dln, deeplinear) build a ``Model``; the analytic ones
+/// Specs that need data (mlp, cnn, linear, dln, deeplinear, transformer) build a ``Model``; the analytic ones
 /// (quadratic, toy-quadratic, ellipse) build an ``Objective``. `description` prints the canonical
 /// form, and `ModelSpec.parse(spec.description) == spec`.
 public enum ModelSpec: Sendable, Equatable, CustomStringConvertible {
@@ -33,6 +35,7 @@ public enum ModelSpec: Sendable, Equatable, CustomStringConvertible {
     case linear(LinearModel)
     case diagonalNetwork(DiagonalLinearNetwork)
     case deepLinear(DeepLinearNetwork)
+    case transformer(Transformer)
     case quadratic(diagonal: [Double], noise: QuadraticNoise?)
     case toyQuadratic(alpha: Double)
     case ellipse(NoisyEllipseObjective)
@@ -87,6 +90,7 @@ public enum ModelSpec: Sendable, Equatable, CustomStringConvertible {
         case .linear(let m): return .model(m)
         case .diagonalNetwork(let m): return .model(m)
         case .deepLinear(let m): return .model(m)
+        case .transformer(let m): return .model(m)
         case .quadratic(let diagonal, let noise):
             guard let noise else { return .objective(QuadraticObjective(hessian: .diagonal(diagonal))) }
             return .objective(QuadraticObjective.withGaussianOffsets(hessian: .diagonal(diagonal), samples: noise.samples,
@@ -101,7 +105,7 @@ public enum ModelSpec: Sendable, Equatable, CustomStringConvertible {
     public var needsData: Bool {
         switch self {
         case .quadratic, .toyQuadratic, .ellipse: false
-        case .mlp, .cnn, .linear, .diagonalNetwork, .deepLinear: true
+        case .mlp, .cnn, .linear, .diagonalNetwork, .deepLinear, .transformer: true
         }
     }
 
@@ -158,6 +162,11 @@ public enum ModelSpec: Sendable, Equatable, CustomStringConvertible {
         case .deepLinear(let m):
             return "deeplinear:" + Self.join(m.widths) + (m.readout == .matrixSensing ? ":sensing" : "")
                 + Self.biasAndInit(true, m.initialization)
+        case .transformer(let m):
+            var s = "transformer:vocab=\(m.vocabulary):context=\(m.context):width=\(m.width):heads=\(m.heads):layers=\(m.layers)"
+            if m.mlpWidth != 4 * m.width { s += ":mlp=\(m.mlpWidth)" }
+            if m.unembedding != .tied { s += ":\(m.unembedding.rawValue)" }
+            return s
         case .quadratic(let diagonal, let noise):
             var s = "quadratic:diag=" + diagonal.map(Self.format).joined(separator: ",")
             if let noise {
@@ -232,6 +241,10 @@ public enum ModelSpec: Sendable, Equatable, CustomStringConvertible {
              example: "deeplinear:10-10-10:sensing",
              description: "Deep linear network / matrix factorization M = W_L⋯W_1: f(x) = Mx, or with :sensing f(A) = ⟨A, M⟩ (paper 002 App. B).",
              parameterCount: "Σ_l d_{l−1}·d_l", builds: "model"),
+        Form(kind: "transformer", syntax: "transformer:vocab=<V>:context=<T>:width=<D>:heads=<H>:layers=<L>[:mlp=<M>][:tied|untied]",
+             example: "transformer:vocab=256:context=32:width=64:heads=4:layers=2",
+             description: "Decoder-only GPT-2-style transformer (pre-LayerNorm, causal multi-head attention, exact-erf GELU MLP of width M = 4D by default, unembedding tied to the token embedding by default); nanoGPT state_dict θ order and init. Trains with --loss next-token-ce on token data (text:…).",
+             parameterCount: "(V + T)·D + L·(4D² + 2DM + 9D + M) + 2D, plus V·D untied", builds: "model"),
         Form(kind: "quadratic", syntax: "quadratic:diag=<h1>,…,<hd>[:samples=<N>:noise=<σ>[:seed=<s>]]",
              example: "quadratic:diag=1,17.6",
              description: "½θᵀHθ with H = diag(h); with samples/noise, ℓ_i = ½θᵀHθ + ξ_iᵀθ with centred ξ_i ~ N(0, σ²I), Σ = (1/N)Σ ξ_iξ_iᵀ.",
@@ -316,6 +329,20 @@ public enum ModelSpec: Sendable, Equatable, CustomStringConvertible {
                 var options = try takeOptions(keys: ["init"], flags: ["sensing"])
                 return .deepLinear(DeepLinearNetwork(widths: widths, readout: options.flag("sensing") ? .matrixSensing : .vector,
                                                      initialization: try options.initialization(fail)))
+            case "transformer":
+                var options = try takeOptions(keys: ["vocab", "context", "width", "heads", "layers", "mlp"], flags: ["tied", "untied"])
+                for key in ["vocab", "context", "width", "heads", "layers"] where options.values[key] == nil { throw fail("missing \(key)=<n>") }
+                if options.flag("tied") && options.flag("untied") { throw fail("tied and untied both given") }
+                let width = try options.integer("width", default: 1, minimum: 1, fail)
+                let heads = try options.integer("heads", default: 1, minimum: 1, fail)
+                guard width <= InputSizeLimit.maxValues else { throw fail("width \(width) exceeds the limit of \(InputSizeLimit.maxValues)") }
+                guard width % heads == 0 else { throw fail("width \(width) is not a multiple of heads \(heads)") }
+                return .transformer(Transformer(
+                    vocabulary: try options.integer("vocab", default: 1, minimum: 1, fail),
+                    context: try options.integer("context", default: 1, minimum: 1, fail), width: width, heads: heads,
+                    layers: try options.integer("layers", default: 1, minimum: 0, fail),
+                    mlpWidth: try options.integer("mlp", default: 4 * width, minimum: 1, fail),
+                    unembedding: options.flags.contains("untied") ? .untied : .tied))
             case "quadratic":
                 let options = try takeOptions(keys: ["diag", "samples", "noise", "seed"], flags: [])
                 guard let diag = options.values["diag"] else { throw fail("missing diag=<h1>,…,<hd>") }

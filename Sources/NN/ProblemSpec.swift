@@ -9,6 +9,8 @@ import Tensor
 ///   feature count matches the model's input width and whose target width matches its outputs (squared
 ///   error); cross-entropy needs class labels.
 /// - An analytic objective (quadratic, toy-quadratic, ellipse) takes no data; its loss is its own.
+/// - A transformer takes token sequences (``TextCorpus``) and the loss next-token-ce, whose sequences fit
+///   its context and whose tokens its vocabulary.
 /// - Label noise (paper 002 §5.1, ``LabelNoise``) needs a model on data and a squared-error loss; training
 ///   then sees ỹ = y + ξ with fresh ξ at every step (``Problem/trainingEvaluation(seed:)``).
 public struct ProblemSpec: Equatable, Sendable {
@@ -63,8 +65,8 @@ public struct ProblemSpec: Equatable, Sendable {
             if data != nil { throw ProblemSpecError(.data, "model '\(model)' is an analytic objective and takes no data") }
             if testData != nil { throw ProblemSpecError(.testData, "model '\(model)' is an analytic objective and takes no data") }
             if labelNoise != nil { throw ProblemSpecError(.labelNoise, "model '\(model)' is an analytic objective; label noise needs a model on data") }
-        } else if labelNoise != nil, case .crossEntropy = loss {
-            throw ProblemSpecError(.labelNoise, "label noise perturbs regression targets and needs a squared-error loss (mse), not ce")
+        } else if labelNoise != nil, !loss.isSquaredError {
+            throw ProblemSpecError(.labelNoise, "label noise perturbs regression targets and needs a squared-error loss (mse), not \(loss.name)")
         }
     }
 
@@ -78,6 +80,25 @@ public struct ProblemSpec: Equatable, Sendable {
         let features = dataset.x.count / n
         if let dense = network as? DenseNetwork, dense.widths[0] != features {
             throw ProblemSpecError(field, "\(dataset.name) has \(features) input features per sample, model '\(model)' expects \(dense.widths[0])")
+        }
+        if case .nextTokenCrossEntropy = loss {
+            guard dataset.labels == nil, dataset.x.rank == 2, dataset.y.shape == dataset.x.shape else {
+                throw ProblemSpecError(field, "\(dataset.name) is not token sequences (x and y of shape [N, T], as text:… gives); next-token-ce needs them")
+            }
+            guard let transformer = network as? Transformer else {
+                throw ProblemSpecError(.loss, "next-token-ce is the loss of a language model; model '\(model)' is not a transformer")
+            }
+            let length = dataset.x.shape[1]
+            guard length <= transformer.context else {
+                throw ProblemSpecError(field, "\(dataset.name) has sequences of \(length) tokens, model '\(model)' has context \(transformer.context)")
+            }
+            if let token = (dataset.x.scalars + dataset.y.scalars).first(where: { $0 < 0 || $0 >= Double(transformer.vocabulary) || $0 != $0.rounded() }) {
+                throw ProblemSpecError(field, "\(dataset.name) has the token \(ModelSpec.format(token)); model '\(model)' has vocabulary \(transformer.vocabulary) (ids 0…\(transformer.vocabulary - 1))")
+            }
+            return (SupervisedObjective(model: network, loss: loss, inputs: dataset.x, targets: dataset.y, labels: nil), dataset)
+        }
+        if network is Transformer {
+            throw ProblemSpecError(.loss, "model '\(model)' is a language model; it trains with --loss next-token-ce (loss '\(loss.name)' given)")
         }
         if case .crossEntropy = loss {
             guard let labels = dataset.labels else {

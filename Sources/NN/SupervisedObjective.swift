@@ -1,4 +1,5 @@
 import Autodiff
+import Foundation
 import Tensor
 
 /// The objective of a model on a supervised dataset: ℓ_i(θ) = loss(f(θ, x_i), y_i), averaged over
@@ -221,10 +222,18 @@ public struct SupervisedObjective: Objective {
     }
 
     /// Loss and (when labels exist) accuracy, the fraction of samples whose largest output is the label.
+    /// Next-token cross-entropy: accuracy over positions (the largest logit is the next token) and the
+    /// perplexity exp(L).
     public func metrics(at parameters: [Double], batch: [Int]?) -> Metrics {
         let s = slice(batch)
         let out = GradientMode.withoutRecording { model.forward(Variable(Tensor(parameters)), s.x) }
         let losses = GradientMode.withoutRecording { loss.perSample(outputs: out, targets: s.y, labels: s.labels).value }
+        if case .nextTokenCrossEntropy = loss {
+            let predicted = out.value.reshaped([s.y.count, out.value.count / max(s.y.count, 1)]).argmaxLastAxis()
+            let hits = zip(predicted, s.y.scalars).filter { Double($0) == $1 }.count
+            let mean = losses.mean()
+            return Metrics(loss: mean, accuracy: Double(hits) / Double(max(s.y.count, 1)), perplexity: Foundation.exp(mean))
+        }
         var accuracy: Double? = nil
         if let l = s.labels {
             let predicted = out.value.argmaxLastAxis()
@@ -238,4 +247,6 @@ public struct SupervisedObjective: Objective {
 public struct Metrics: Codable, Sendable, Equatable {
     public let loss: Double
     public let accuracy: Double?
+    /// exp(loss) for a language model (next-token cross-entropy); nil otherwise.
+    public var perplexity: Double? = nil
 }

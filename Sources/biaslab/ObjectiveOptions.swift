@@ -8,7 +8,8 @@ import Tensor
 /// command works on, shared by every command that measures or trains a model.
 ///
 /// - `--model`: a model spec (`biaslab models` lists them), e.g. `mlp:784-200-10:tanh` or `toy-quadratic`.
-/// - `--params`: θ as a float64/float32 .npy of length d in the model's flat order (PyTorch's for MLPs).
+/// - `--params`: θ as a float64/float32 .npy of length d in the model's flat order (PyTorch's for MLPs),
+///   or a `.safetensors` file of the network's tensors by their state_dict names (``StateDict``).
 ///   Without it θ is the model's initialization drawn with `--init-seed` (analytic objectives: their
 ///   documented start, see `ModelSpec.analyticStart`).
 /// - `--data`: a data source (`biaslab data describe` accepts the same): a .npz with arrays `x` and `y`,
@@ -17,11 +18,11 @@ import Tensor
 struct ObjectiveOptions: ParsableArguments {
     @Option(help: "Model spec, e.g. mlp:784-200-10:tanh (see 'biaslab models').")
     var model: String
-    @Option(help: "θ as a .npy of length d (default: the model's initialization with --init-seed).")
+    @Option(help: "θ as a .npy of length d, or a network's PyTorch state_dict as .safetensors (default: the model's initialization with --init-seed).")
     var params: String?
     @Option(help: "Data source: a .npz with x and y, fashion-mnist[:train|test][,n=…], or a synthetic spec.")
     var data: String?
-    @Option(help: "Loss: mse (= (1/n)Σ½‖f−y‖²), mse:scale=<s>, or ce (cross-entropy).")
+    @Option(help: "Loss: mse (= (1/n)Σ½‖f−y‖²), mse:scale=<s>, ce (cross-entropy), or next-token-ce (a transformer on text:…).")
     var loss = "mse"
     @Option(help: "Seed of the initialization when --params is not given.")
     var initSeed: UInt64 = 0
@@ -39,13 +40,13 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: "Model spec, e.g. mlp:4-8-1:tanh or toy-quadratic (see 'biaslab models').")
     var model: String?
 
-    @Option(name: .long, help: "θ as a .npy of length d (default: the model's initialization with --init-seed).")
+    @Option(name: .long, help: "θ as a .npy of length d, or a network's PyTorch state_dict as .safetensors (default: the model's initialization with --init-seed).")
     var params: String?
 
     @Option(name: .long, help: "Data source: a .npz with x and y, fashion-mnist[:train|test][,n=…], or a synthetic spec.")
     var data: String?
 
-    @Option(name: .long, help: "Loss: mse (default), mse:scale=<s>, or ce.")
+    @Option(name: .long, help: "Loss: mse (default), mse:scale=<s>, ce, or next-token-ce.")
     var loss: String?
 
     @Option(name: .long, help: "Seed of the initialization when --params is not given.")
@@ -88,6 +89,7 @@ func loadProblem(model: String, params: String?, data: String?, loss: String, la
         throw UsageError("\(flag): \(error.message)")
     }
     guard let params else { return (problem, problem.initialParameters(seed: initSeed)) }
+    if params.lowercased().hasSuffix(".safetensors") { return (problem, try safetensorsParameters(params, problem: problem, model: model)) }
     let theta: Tensor
     do { theta = try NPY.read(URL(fileURLWithPath: params)) } catch { throw UsageError("--params: \(error)") }
     guard theta.count == problem.objective.dimension else {
@@ -97,4 +99,16 @@ func loadProblem(model: String, params: String?, data: String?, loss: String, la
         throw UsageError("--params: '\(params)' holds \(theta.scalars[i]) at index \(i); expected finite parameters")
     }
     return (problem, theta.scalars)
+}
+
+/// θ of `--params model.safetensors`: the model's tensors by their PyTorch state_dict names (``StateDict``).
+private func safetensorsParameters(_ path: String, problem: Problem, model spec: String) throws -> [Double] {
+    guard let model = problem.model else {
+        throw UsageError("--params: '\(path)' holds a network's weights, but model '\(spec)' is an analytic objective; give θ as .npy")
+    }
+    let tensors: [String: Tensor]
+    do { tensors = try Safetensors.read(URL(fileURLWithPath: path)) } catch { throw UsageError("--params: \(error)") }
+    do { return try StateDict.parameters(of: model, from: tensors) } catch {
+        throw UsageError("--params: '\(path)' for model '\(spec)': \(error)")
+    }
 }

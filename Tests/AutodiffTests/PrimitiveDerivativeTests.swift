@@ -67,6 +67,20 @@ struct PrimitiveDerivativeTests {
     @Test func softmax() { expectAccurate({ $0.softmax() }, at: Self.smoothPoint) }
     @Test func pickLabels() { expectAccurate({ $0.logSoftmax().pick(labels: [2, 0]) }, at: Self.smoothPoint) }
 
+    /// Batched products [N, ·, ·] in every transpose combination, in each operand and in both at once.
+    static let cube = Tensor(shape: [2, 3, 3], scalars: (0..<18).map { 0.37 * Double(($0 * 7) % 11) - 1.6 })
+    static let batchRight = Variable(Tensor(shape: [2, 3, 2], scalars: (0..<12).map { 0.15 * Double($0) - 0.8 }))
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func batchedMatmul(transposes: (Bool, Bool)) {
+        let (ta, tb) = transposes
+        let other = tb ? Variable(Self.batchRight.value.reshaped([2, 2, 3])) : Self.batchRight
+        expectAccurate({ Variable.batchedMatmul($0, other, transposeA: ta, transposeB: tb).tanh() }, at: Self.cube)
+        expectAccurate({ Variable.batchedMatmul(Variable(Self.cube), $0, transposeA: ta, transposeB: tb).tanh() }, at: other.value)
+        expectAccurate({ Variable.batchedMatmul($0, $0, transposeA: ta, transposeB: tb).squared() }, at: Self.cube)
+    }
+    @Test func causalMaskThenSoftmax() { expectAccurate({ $0.causallyMasked().softmax() }, at: Self.cube) }
+    @Test func layerNormalized() { expectAccurate({ $0.layerNormalized() }, at: Self.smoothPoint) }
+
     static let right = Variable(Tensor(shape: [3, 4], scalars: (0..<12).map { 0.1 * Double($0) - 0.5 }))
     static let left = Variable(Tensor(shape: [4, 2], scalars: (0..<8).map { 0.2 * Double($0) - 0.7 }))
     @Test func matmulLeft() { expectAccurate({ Variable.matmul($0, Self.right).tanh() }, at: Self.smoothPoint) }

@@ -14,7 +14,8 @@ import Tensor
 ///   same config interrupted at step 100 (what Ctrl-C leaves, made with the runner's stop hook) for
 ///   `run --resume 3`;
 /// - `shard-0.sqlite` and `shard-1.sqlite` from the `sweep … --shard` example as Slurm tasks 0 and 1 of 2;
-/// - before each example, `theta.npy`, `data.npz` (x and y) and `v.npy` for the model the line names.
+/// - before each example, `theta.npy`, `data.npz` (x and y), `v.npy` and `model.safetensors` (its θ₀ as a
+///   state_dict) for the model the line names.
 ///
 /// Other stores (`out/demo.sqlite`, `sweep.sqlite`) come from earlier examples in `--help` order
 /// (`demo` before `report`, `results merge` before `sweep summary`).
@@ -78,6 +79,13 @@ struct ExampleWorkspace {
         guard let index = words.firstIndex(of: "--model"), index + 1 < words.count else { return }
         let spec = try ModelSpec.parse(words[index + 1])
         if words.contains("v.npy") { try NPY.write(Tensor(direction(count: spec.parameterCount)), to: url("v.npy")) }
+        if words.contains("model.safetensors"), let model = spec.model {
+            // The network's initialization as a PyTorch state_dict, tensors by block name.
+            var rng = RandomGenerator(seed: 1, stream: "init")
+            let theta = model.initialParameters(using: &rng)
+            try Safetensors.write(model.blocks.map { ($0.name, Tensor(shape: $0.shape ?? [$0.count], scalars: Array(theta[$0.range]))) },
+                                  to: url("model.safetensors"))
+        }
         guard case .mlp(let network) = spec, words.contains("theta.npy") || words.contains("data.npz") else { return }
         try writeProblem(widths: network.widths, data: "data.npz", params: "theta.npy")
     }

@@ -30,7 +30,7 @@ import Tensor
         func message(_ spec: String) -> String? {
             do { _ = try DataSource(parsing: spec); return nil } catch { return error.description }
         }
-        #expect(message("mnist") == "mnist: unknown data source 'mnist' (expected one of fashion-mnist, sparse-regression, teacher-student, matrix-sensing, gaussian-mixture, chebyshev, or a path ending in .npz)")
+        #expect(message("mnist") == "mnist: unknown data source 'mnist' (expected one of fashion-mnist, sparse-regression, teacher-student, matrix-sensing, gaussian-mixture, chebyshev, text, or a path ending in .npz)")
         #expect(message("chebyshev:k=3") == "chebyshev:k=3: unknown key 'k' for chebyshev (valid keys: degree, n)")
         #expect(message("sparse-regression:features=binary") == "sparse-regression:features=binary: key 'features' expects one of gaussian, rademacher, got 'binary'")
         #expect(message("sparse-regression:n=-3") == "sparse-regression:n=-3: key 'n' expects a non-negative integer, got '-3'")

@@ -9,7 +9,7 @@ struct ExampleConfigTests {
 
     @Test func everyExampleParses() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.examples.path).filter { $0.hasSuffix(".yaml") }.sorted()
-        #expect(files == ["adam-aeos.yaml", "adam-theory.yaml", "gd-eos-fashion.yaml", "momentum-eos.yaml", "tiny-synthetic.yaml"])
+        #expect(files == ["adam-aeos.yaml", "adam-theory.yaml", "gd-eos-fashion.yaml", "momentum-eos.yaml", "tiny-synthetic.yaml", "transformer-fortunes.yaml"])
         for file in files {
             let config = try RunConfig.load(contentsOf: Self.examples.appendingPathComponent(file))
             #expect(config.name == String(file.dropLast(5)))

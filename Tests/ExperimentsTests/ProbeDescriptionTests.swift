@@ -20,11 +20,19 @@ import Testing
             """,
     ]
 
-    static func yaml(_ probes: String, problem: String = defaultProblem, optimizer: String = "{name: adam:torch, lr: 0.02}") -> String {
+    /// A transformer on fortunes windows: the train and test probes' perplexity (next-token-ce only).
+    static let languageModelProblem = """
+        model: transformer:vocab=256:context=4:width=4:heads=2:layers=1
+        data: {train: "text:context=4,n=8", test: "text:split=validation,context=4,n=4"}
+        """
+    static let languageModelProbes: Set = ["train", "test"]
+
+    static func yaml(_ probes: String, problem: String = defaultProblem, optimizer: String = "{name: adam:torch, lr: 0.02}",
+                     loss: String = "mse") -> String {
         """
         name: probes
         \(problem)
-        loss: mse
+        loss: \(loss)
         optimizer: \(optimizer)
         training: {steps: 2, batch_size: 8, sampling: without-replacement, checkpoint_every: 5}
         probes:
@@ -67,6 +75,8 @@ import Testing
         let problem = Self.problems[description.name] ?? Self.defaultProblem
         let runs = entries.map { Self.yaml($0, problem: problem) }
             + (Self.momentumProbes.contains(description.name) ? [Self.yaml(entries[0], problem: problem, optimizer: Self.momentum)] : [])
+            + (Self.languageModelProbes.contains(description.name)
+                ? [Self.yaml(entries[0], problem: Self.languageModelProblem, loss: "next-token-ce")] : [])
         for yaml in runs {
             let document = try ConfigValue.parse(yaml: yaml, source: "test")
             let outcome = try Runner.start(try RunConfig(document: document), store: url,

@@ -12,7 +12,8 @@ struct ModelSpecTests {
         "dln:100", "dln:100:depth=3:alpha=0.1",
         "deeplinear:10-10-10", "deeplinear:8-8-8:sensing:init=gaussian:0.1",
         "quadratic:diag=1,17.6", "quadratic:diag=1,10,100:samples=32:noise=0.1:seed=7", "quadratic:diag=0.001:samples=2:noise=1",
-        "toy-quadratic", "toy-quadratic:alpha=0.9", "ellipse", "ellipse:a=3:delta=0.25",
+        "toy-quadratic", "toy-quadratic:alpha=0.9",
+        "transformer:vocab=256:context=32:width=64:heads=4:layers=2", "transformer:vocab=5:context=4:width=4:heads=2:layers=1:mlp=6:untied", "ellipse", "ellipse:a=3:delta=0.25",
     ])
     func canonicalSpecsRoundTrip(text: String) throws {
         let spec = try ModelSpec.parse(text)
@@ -37,6 +38,11 @@ struct ModelSpecTests {
         #expect(try ModelSpec.parse("dln:100:depth=3").parameterCount == 200)
         #expect(try ModelSpec.parse("deeplinear:10-5-10:sensing").parameterCount == 100)
         #expect(try ModelSpec.parse("toy-quadratic").parameterCount == 2)
+        // (V + T)·D + L·(4D² + 2DM + 9D + M) + 2D (+ V·D untied)
+        #expect(try ModelSpec.parse("transformer:vocab=256:context=32:width=64:heads=4:layers=2").parameterCount
+                == 288 * 64 + 2 * (4 * 4096 + 2 * 64 * 256 + 9 * 64 + 256) + 128)
+        #expect(try ModelSpec.parse("transformer:vocab=5:context=4:width=4:heads=2:layers=1:untied:mlp=6").parameterCount
+                == 9 * 4 + (64 + 48 + 36 + 6) + 8 + 20)
 
         let mlp = try #require(ModelSpec.parse("mlp:5-8-3:relu:nobias:init=gaussian:0.5").model as? DenseNetwork)
         #expect(mlp == DenseNetwork(widths: [5, 8, 3], activation: .relu, hasBias: false, initialization: .scaledGaussian(scale: 0.5)))
@@ -85,8 +91,13 @@ struct ModelSpecTests {
         #expect(message("quadratic").hasPrefix("model spec 'quadratic': missing diag=<h1>,…,<hd>"))
         #expect(message("linear:3-4-5").hasPrefix("model spec 'linear:3-4-5': expected two widths <n>-<k>, got 3"))
         #expect(message("ellipse:a=-1").hasPrefix("model spec 'ellipse:a=-1': need a, b, c > 0 and delta ≥ 0"))
-        let unknown = message("transformer:4")
-        #expect(unknown.hasPrefix("model spec 'transformer:4': unknown kind 'transformer'; valid forms: mlp:"))
+        let unknown = message("resnet:4")
+        #expect(unknown.hasPrefix("model spec 'resnet:4': unknown kind 'resnet'; valid forms: mlp:"))
+        #expect(message("transformer:vocab=5:context=4:width=6:heads=4:layers=1").hasPrefix("model spec 'transformer:vocab=5:context=4:width=6:heads=4:layers=1': width 6 is not a multiple of heads 4; expected transformer:vocab="))
+        #expect(message("transformer:vocab=5:context=4:width=4:layers=1").hasPrefix("model spec 'transformer:vocab=5:context=4:width=4:layers=1': missing heads=<n>"))
+        #expect(message("transformer:vocab=5:context=4:width=4:heads=2:layers=1:tied:untied").hasPrefix("model spec 'transformer:vocab=5:context=4:width=4:heads=2:layers=1:tied:untied': tied and untied both given"))
+        #expect(message("transformer:vocab=3000000000:context=4:width=3:heads=1:layers=1").contains("more than the limit"))
+        #expect(message("transformer:vocab=3:context=4:width=9223372036854775807:heads=1:layers=1").contains("width 9223372036854775807 exceeds the limit"))
         #expect(ModelSpec.forms.allSatisfy { unknown.contains($0.syntax) })
         #expect(message("").hasPrefix("model spec '': empty; valid forms: "))
     }

@@ -3,9 +3,9 @@ import CFuzzDriver
 import Experiments
 import Foundation
 
-/// The reader under test, chosen by BIASLAB_FUZZ_TARGET (npy, npz, idx, yaml, spec).
+/// The reader under test, chosen by BIASLAB_FUZZ_TARGET (npy, npz, idx, safetensors, yaml, spec).
 enum FuzzTarget: String, CaseIterable {
-    case npy, npz, idx, yaml, spec
+    case npy, npz, idx, safetensors, yaml, spec
 
     static let current: FuzzTarget = {
         let name = ProcessInfo.processInfo.environment["BIASLAB_FUZZ_TARGET"] ?? ""
@@ -23,6 +23,7 @@ enum FuzzTarget: String, CaseIterable {
         case .npy: _ = try? NPY.decode(bytes, source: "fuzz.npy")
         case .npz: _ = try? NPZ.decode(bytes, source: "fuzz.npz")
         case .idx: _ = try? IDX.decode(bytes, source: "fuzz.idx")
+        case .safetensors: _ = try? Safetensors.decode(bytes, source: "fuzz.safetensors")
         case .yaml:
             let text = String(decoding: bytes, as: UTF8.self)
             if let document = try? ConfigValue.parse(yaml: text, source: "fuzz.yaml") { _ = try? RunConfig(document: document) }

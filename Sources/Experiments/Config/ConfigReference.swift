@@ -40,13 +40,13 @@ public enum ConfigReference {
         let d = RunConfig.Defaults.self
         return [
             ConfigKey("name", "string", "the config file's base name", "the run's name in the results store"),
-            ConfigKey("model", "a model spec: mlp, cnn, linear, dln, deeplinear, or an analytic objective: quadratic, toy-quadratic, ellipse (`biaslab models`)", "required",
+            ConfigKey("model", "a model spec: mlp, cnn, linear, dln, deeplinear, transformer, or an analytic objective: quadratic, toy-quadratic, ellipse (`biaslab models`)", "required",
                       "the network, e.g. `mlp:784-200-200-10:tanh`, or the objective, e.g. `toy-quadratic`"),
             ConfigKey("data", "a data source spec (training set only) or the mapping below", "required for models; refused for analytic objectives", "the data (see Data sources)"),
             ConfigKey("data.train", "a data source spec", "required", "the training set"),
             ConfigKey("data.test", "a data source spec", "none", "the held-out set the `test` probe measures"),
-            ConfigKey("loss", "`mse`, `mse:scale=<s>` or `ce`", "`\(d.loss)`",
-                      "mse: ℓᵢ = ½‖f(xᵢ) − yᵢ‖² (`mse:scale=1` drops the ½); ce: −log softmax(f(xᵢ))_{yᵢ}"),
+            ConfigKey("loss", "`mse`, `mse:scale=<s>`, `ce` or `next-token-ce`", "`\(d.loss)`",
+                      "mse: ℓᵢ = ½‖f(xᵢ) − yᵢ‖² (`mse:scale=1` drops the ½); ce: −log softmax(f(xᵢ))_{yᵢ}; next-token-ce: (1/T) Σₜ −log softmax(f(xᵢ)ₜ)_{yᵢₜ} (a transformer on text)"),
             ConfigKey("label_noise", "`rademacher:<δ>` or `gaussian:<δ>` (δ ≥ 0)", "none",
                       "label noise (paper 002 §5.1): each step trains on ỹ = y + ξ, fresh ξ per entry of each sampled example; needs a model on data and `mse`"),
             ConfigKey("optimizer", "an optimizer spec `NAME[:preset][,key=value…]` or the mapping below", "required",

@@ -154,7 +154,7 @@ public struct RunConfig: Sendable {
         let lossText = try root.string("loss", default: Defaults.loss)
         let loss: Loss
         do { loss = try Loss.parse(lossText) } catch {
-            throw ConfigError(path: "loss", "expected mse, mse:scale=<positive number>, or ce, got '\(lossText)'")
+            throw ConfigError(path: "loss", "expected mse, mse:scale=<positive number>, ce, or next-token-ce, got '\(lossText)'")
         }
         var labelNoise: LabelNoise?
         if let text = try root.string("label_noise") {

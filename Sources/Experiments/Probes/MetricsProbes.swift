@@ -16,16 +16,19 @@ public struct TrainMetricsProbe: Probe {
         Self.values(context.objective.metrics(at: context.parameters), prefix: "train")
     }
 
-    /// The two metrics of a loss/accuracy probe over `set`.
+    /// The metrics of a loss/accuracy probe over `set`: loss, accuracy, and a language model's perplexity.
     static func metrics(prefix: String, set: String) -> [ProbeMetric] {
         [ProbeMetric("\(prefix)_loss", "(1/N) Σᵢ ℓᵢ(θ) over \(set)"),
-         ProbeMetric("\(prefix)_accuracy", "the fraction of \(set) whose argmax output is the label", only: "classification data")]
+         ProbeMetric("\(prefix)_accuracy", "the fraction of \(set) whose argmax output is the label (per position for next-token-ce)",
+                     only: "classification data and next-token-ce"),
+         ProbeMetric("\(prefix)_perplexity", "exp(\(prefix)_loss), the perplexity", only: "next-token-ce")]
     }
 
     static func values(_ metrics: Metrics, prefix: String) -> [String: Double] {
         let names = Self.metrics(prefix: prefix, set: "").map(\.name)
         var out = [names[0]: metrics.loss]
         if let accuracy = metrics.accuracy { out[names[1]] = accuracy }
+        if let perplexity = metrics.perplexity { out[names[2]] = perplexity }
         return out
     }
 }

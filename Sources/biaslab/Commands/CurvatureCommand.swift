@@ -34,6 +34,7 @@ struct CurvatureCommand: ParsableCommand {
               biaslab curvature --model toy-quadratic --measure top-k,trace --exact --k 2
               biaslab curvature --model mlp:4-16-2:tanh --init-seed 3 --data gaussian-mixture:n=64,d=4,classes=2,seed=1 --loss ce --measure trace --probes 20 --seed 1 --json
               biaslab curvature --model mlp:4-8-2:tanh --data gaussian-mixture:n=32,d=4,classes=2,seed=1 --measure ias --batch-size 8 --batch-count 16 --json
+              biaslab curvature --model transformer:vocab=256:context=16:width=16:heads=2:layers=1 --data text:context=16,n=16 --loss next-token-ce --measure lambda-max,ias --batch-size 4 --json
             """)
 
     @OptionGroup var objectiveOptions: ObjectiveOptions

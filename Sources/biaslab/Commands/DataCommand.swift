@@ -14,6 +14,7 @@ struct DataCommand: ParsableCommand {
             Examples:
               biaslab data describe fashion-mnist:test --json
               biaslab data describe sparse-regression:n=100,d=50,k=5,features=gaussian,seed=1
+              biaslab data describe text:context=32,n=100
               biaslab data describe runs/data.npz
             """,
         subcommands: [Describe.self])
@@ -98,7 +99,7 @@ struct DatasetSummary: Encodable {
             let sorted = labelCounts.sorted { Int($0.key)! < Int($1.key)! }
             lines.append("  labels: " + sorted.map { "\($0.key): \($0.value)" }.joined(separator: ", "))
         } else {
-            lines.append("  labels: none (regression targets)")
+            lines.append("  labels: none (y holds the targets)")
         }
         lines += ["  subset: \(preprocessing.subset)", "  scaling: \(preprocessing.scaling)",
                   "  centering: \(preprocessing.centering)", "  targets: \(preprocessing.targets)"]

@@ -22,6 +22,7 @@ struct EvaluateCommand: ParsableCommand {
               biaslab evaluate --model mlp:5-16-3:tanh --params theta.npy --data data.npz --loss ce --save-gradient g.npy --json
               biaslab evaluate --model cnn:fashion-small --data fashion-mnist:train,n=64 --batch 0,1,2,3 --hvp-direction v.npy --save-hvp hv.npy
               biaslab evaluate --model mlp:4-8-2:tanh --init-seed 1 --data gaussian-mixture:n=32,d=4,classes=2,seed=1 --loss ce --json
+              biaslab evaluate --model transformer:vocab=256:context=16:width=16:heads=2:layers=1 --params model.safetensors --data text:context=16,n=8 --loss next-token-ce --json
             """)
 
     @OptionGroup var objectiveOptions: ObjectiveOptions
@@ -38,6 +39,8 @@ struct EvaluateCommand: ParsableCommand {
     struct Result: Codable {
         let loss: Double
         let accuracy: Double?
+        /// exp(loss), for a language model (next-token-ce).
+        let perplexity: Double?
         let gradNorm: Double
         let numParams: Int
         let numSamples: Int
@@ -81,16 +84,18 @@ struct EvaluateCommand: ParsableCommand {
         guard loss.isFinite, gradient.allSatisfy(\.isFinite) else {
             throw ComputationError("the loss or its gradient is not finite at θ (loss \(loss)); the parameters are outside the range the model can evaluate")
         }
-        let accuracy = (objective as? SupervisedObjective).flatMap { $0.metrics(at: theta, batch: indices).accuracy }
+        let metrics = (objective as? SupervisedObjective).map { $0.metrics(at: theta, batch: indices) }
+        let accuracy = metrics?.accuracy
         try save(gradient, to: saveGradient, option: "--save-gradient")
         if let direction {
             try save(objective.hessianVectorProduct(at: theta, along: direction, batch: indices), to: saveHvp, option: "--save-hvp")
         }
-        let result = Result(loss: loss, accuracy: accuracy, gradNorm: VectorOps.norm(gradient),
+        let result = Result(loss: loss, accuracy: accuracy, perplexity: metrics?.perplexity, gradNorm: VectorOps.norm(gradient),
                             numParams: objective.dimension, numSamples: indices?.count ?? objective.sampleCount)
         if output.json { try JSONOutput.print(result); return }
         var lines = ["loss: \(result.loss)"]
         if let accuracy { lines.append("accuracy: \(accuracy)") }
+        if let perplexity = result.perplexity { lines.append("perplexity: \(perplexity)") }
         lines += ["grad_norm: \(result.gradNorm)", "num_params: \(result.numParams)", "num_samples: \(result.numSamples)"]
         print(lines.joined(separator: "\n"))
     }

@@ -29,6 +29,7 @@ struct TrainCommand: ParsableCommand {
               biaslab train --model mlp:4-16-2:tanh --init-seed 2 --data gaussian-mixture:n=64,d=4,classes=2,seed=1 --optimizer momentum:torch --lr 0.05 --momentum 0.9 --steps 50 --json
               biaslab train --model toy-quadratic --optimizer adam:torch --lr 0.01 --beta1 0.8 --beta2 0.99 --eps 1e-7 --steps 20 --json
               biaslab train --model toy-quadratic --optimizer heavy-ball --lr 0.01 --beta 0.9 --steps 20
+              biaslab train --model transformer:vocab=256:context=16:width=16:heads=2:layers=1 --data text:context=16,n=64 --loss next-token-ce --optimizer adam:torch --lr 3e-3 --steps 20 --batch-size 16 --seed 1 --json
             """)
 
     @OptionGroup var objectiveOptions: ObjectiveOptions
