@@ -1,19 +1,24 @@
 """`make bench` driver (called by bench/run.sh with the bench virtual environment's python).
 
 Exports the shared inputs with the biaslab-bench binary, measures the machine floors, then runs each
-workload in BiasLab and in JAX alternately (round r: one BiasLab process, then one JAX process, each
-doing its warm-up and timed repetitions), checks JAX's results against BiasLab's (relative error
-<= 1e-8, norm-wise per array), prints the table and writes bench/results/latest.json."""
+workload in BiasLab and in JAX alternately (round r: one BiasLab process, then one JAX process, then
+one process per task of the other peers of `--peers` (bench/peers.py), each doing its warm-up and
+timed repetitions), checks JAX's results against BiasLab's (relative error <= 1e-8, norm-wise per
+array) and the other peers' as bench/peers.py says, records every process's peak RSS, prints the
+tables and writes bench/results/latest.json."""
 import argparse
 import datetime
 import json
 import os
 import platform
+import tempfile
 import subprocess
 import sys
 import time
 
 import numpy as np
+
+import peers as peer_tasks
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOLERANCE = 1e-8
@@ -70,12 +75,27 @@ def floors_reading(binary, env):
     return {key: max(r[key] for r in readings) for key in readings[0]}
 
 
+def run_measured(command, env):
+    """(exit code, stdout, stderr, peak RSS in MB) of one child process: its own ru_maxrss from wait4,
+    so every process is measured alone (the output goes through temporary files, not pipes, so the
+    child is reaped here and not by subprocess)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen(command, env=env, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return child.returncode, out.read(), err.read(), usage.ru_maxrss / 1024
+
+
 def run_json(command, env):
-    result = subprocess.run(command, env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.stderr.write(result.stderr)
-        raise SystemExit(f"bench: command failed ({result.returncode}): {' '.join(command)}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    code, stdout, stderr, peak = run_measured(command, env)
+    if code != 0:
+        sys.stderr.write(stderr)
+        raise SystemExit(f"bench: command failed ({code}): {' '.join(command)}")
+    report = json.loads(stdout.strip().splitlines()[-1])
+    report["peak_rss_mb"] = peak
+    return report
 
 
 def relative_error(ours, theirs):

@@ -28,7 +28,7 @@ enum BenchWorkloads {
     static let hessianBlockSize = 50
 
     static func all(_ inputs: BenchInputs) -> [BenchWorkload] {
-        let widths = BenchInputs.mlpWidths
+        let widths = inputs.widths
         let n = inputs.x.shape[0]
         let objective = SupervisedObjective(model: DenseNetwork(widths: widths, activation: .tanh), loss: .mse,
                                             inputs: inputs.x, targets: inputs.y)
@@ -37,6 +37,7 @@ enum BenchWorkloads {
         let gradient = FlopModel.mlpGradient(widths: widths, batch: n)
         let tangent = FlopModel.mlpTangent(widths: widths, batch: n)
         let perSampleBytes = Double(n * d * 8)
+        let model = "MLP \(widths.map(String.init).joined(separator: "-")) tanh, MSE, N=\(n)"
 
         /// λ_max of the full-batch Hessian at θ: 20 Lanczos steps from the shared start, full
         /// reorthogonalization (tolerance 0, so exactly `lanczosSteps` products).
@@ -53,7 +54,7 @@ enum BenchWorkloads {
             + Double(steps / sharpnessEvery) * (gradient + Double(lanczosSteps) * tangent)
 
         return [
-            BenchWorkload(name: "W1", summary: "gradient, MLP 784-256-256-10 tanh, MSE, N=1000",
+            BenchWorkload(name: "W1", summary: "gradient, \(model)",
                           flops: gradient, bytes: 0) {
                 let (value, g) = objective.valueAndGradient(at: theta, batch: nil)
                 return { ["loss": Tensor(value), "gradient": Tensor(g)] }
@@ -63,12 +64,12 @@ enum BenchWorkloads {
                 let hv = objective.hessianVectorProduct(at: theta, along: inputs.direction)
                 return { ["hvp": Tensor(hv)] }
             },
-            BenchWorkload(name: "W3", summary: "per-sample gradients, 1000 × d materialized",
+            BenchWorkload(name: "W3", summary: "per-sample gradients, \(n) × d materialized",
                           flops: FlopModel.mlpPerSampleDeltas(widths: widths, batch: n), bytes: perSampleBytes) {
                 let g = objective.perSampleGradients(at: theta, batch: nil)
                 return { perSampleDigest(g, direction: inputs.direction, weights: inputs.sampleWeights) }
             },
-            BenchWorkload(name: "W4", summary: "λ_max, Lanczos 20 steps, full reorthogonalization, N=1000",
+            BenchWorkload(name: "W4", summary: "λ_max, Lanczos 20 steps, full reorthogonalization, N=\(n)",
                           flops: gradient + Double(lanczosSteps) * tangent, bytes: 0) {
                 let lambda = try lambdaMax(at: theta)
                 return { ["lambda_max": Tensor(lambda)] }
@@ -95,7 +96,7 @@ enum BenchWorkloads {
                 let final = parameters
                 return { ["theta": Tensor(final), "lambda_max": Tensor(lambdas)] }
             },
-            BenchWorkload(name: "W7", summary: "exact IAS, b=50 without replacement, N=1000",
+            BenchWorkload(name: "W7", summary: "exact IAS, b=50 without replacement, N=\(n)",
                           flops: FlopModel.mlpPerSampleDeltas(widths: widths, batch: n) + gradient + Double(n) * tangent,
                           bytes: perSampleBytes) {
                 let g = objective.perSampleGradients(at: theta, batch: nil)
@@ -108,7 +109,7 @@ enum BenchWorkloads {
                      "full_batch_interaction": Tensor(interaction.fullBatchInteraction)]
                 }
             },
-            BenchWorkload(name: "W8", summary: "Hutchinson tr(H), 100 shared Rademacher probes, N=1000",
+            BenchWorkload(name: "W8", summary: "Hutchinson tr(H), \(inputs.hutchinsonProbes.shape[0]) shared Rademacher probes, N=\(n)",
                           flops: gradient + Double(inputs.hutchinsonProbes.shape[0]) * tangent, bytes: 0) {
                 let trace = hutchinsonTrace(of: HessianOperator(objective: objective, at: theta),
                                             probes: inputs.hutchinsonProbes, blockSize: hessianBlockSize)

@@ -14,6 +14,7 @@ import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 
+import models  # noqa: E402
 from workloads import BUILDERS  # noqa: E402
 
 
@@ -24,9 +25,13 @@ def cpu_seconds():
 
 def load(directory):
     raw = dict(np.load(os.path.join(directory, "data.npz")))
+    if "widths" in raw:  # inputs exported at another width (bench/scaling.py)
+        models.WIDTHS = tuple(int(w) for w in raw.pop("widths"))
     raw["theta"] = np.load(os.path.join(directory, "mlp_theta.npy"))
     raw["diag_theta"] = np.load(os.path.join(directory, "diag_theta.npy"))
-    raw["hutchinson_probes"] = np.load(os.path.join(directory, "hutchinson_probes.npy")).astype(np.float64)  # int8 ±1
+    probes = os.path.join(directory, "hutchinson_probes.npy")
+    if os.path.exists(probes):  # absent when exported with --probes 0
+        raw["hutchinson_probes"] = np.load(probes).astype(np.float64)  # int8 ±1
     data = {k: jnp.asarray(v) for k, v in raw.items()}
     for k, v in data.items():
         assert v.dtype in (jnp.float64, jnp.int64), f"{k}: {v.dtype} (x64 not enabled?)"
