@@ -36,6 +36,7 @@ PLAN = {
     "W6": (2, 1, 0),
     "W7": (2, 1, 0),
     "W8": (2, 1, 0),
+    "W9": (2, 1, 0),
 }
 QUICK_PLAN = {name: (1, 1, 0) for name in PLAN}
 

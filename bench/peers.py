@@ -27,6 +27,7 @@ TASKS = [
     ("W6", "torch", "-", "1000 Adam steps, λ_max (W4) every 100", "exact", None),
     ("W7", "torch", "-", "vmap(grad), vmap of jvp(grad) in chunks of 50", "exact", None),
     ("W8", "torch", "-", "vmap of jvp(grad) on the shared probes", "exact", None),
+    ("W9", "torch", "-", "W7 streamed: vmap(grad) and vmap of jvp(grad) per chunk of 50", "exact", None),
     ("W3", "backpack", "-", "BatchGrad (per-sample gradients)", "exact", None),
     ("W4", "pyhessian", "matched", "eigenvalues(maxIter=20, tol=0): 20-step power iteration, random start", "eigenvalue", 1e-2),
     ("W4", "pyhessian", "default", "eigenvalues() (maxIter=100, tol=1e-3)", "eigenvalue", 1e-2),

@@ -33,9 +33,9 @@ sys.path.insert(0, HERE)
 from driver import environments, relative_error, run_measured, TOLERANCE  # noqa: E402
 
 OPERATIONS = {"W1": "gradient", "W2": "HVP", "W3": "per-sample gradients", "W4": "Lanczos λ_max (20 steps)",
-              "W7": "exact IAS (b = 50)"}
+              "W7": "exact IAS (b = 50)", "W9": "exact IAS, streamed in chunks of 50"}
 # (timed repetitions, warm-up runs) per process
-TIMING = {"W1": (3, 1), "W2": (3, 1), "W3": (1, 1), "W4": (1, 0), "W7": (1, 0)}
+TIMING = {"W1": (3, 1), "W2": (3, 1), "W3": (1, 1), "W4": (1, 0), "W7": (1, 0), "W9": (1, 0)}
 PER_SAMPLE_BYTES_CAP = 2.0e9   # N·d·8 bytes of the per-sample gradient matrix (W3, W7)
 IAS_FLOPS_CAP = 4.0e11         # N tangent passes over N samples
 WIDTH_SWEEP = dict(samples=500, hidden=[12, 36, 110, 330, 700])          # d ≈ 9.7e3 … 1.05e6
@@ -62,7 +62,7 @@ def skip_reason(op, widths, n):
     d = dimension(widths)
     if op in ("W3", "W7") and n * d * 8 > PER_SAMPLE_BYTES_CAP:
         return f"per-sample gradients N·d·8 = {n * d * 8 / 1e9:.1f} GB > cap {PER_SAMPLE_BYTES_CAP / 1e9:.1f} GB"
-    if op == "W7" and n * tangent_flops(widths, n) > IAS_FLOPS_CAP:
+    if op in ("W7", "W9") and n * tangent_flops(widths, n) > IAS_FLOPS_CAP:
         return f"exact IAS N tangents = {n * tangent_flops(widths, n):.1e} flop > cap {IAS_FLOPS_CAP:.0e}"
     return None
 
@@ -147,7 +147,7 @@ def main():
     parser.add_argument("--work", default=".build/bench-scaling")
     parser.add_argument("--results", default=os.path.join(HERE, "results", "scaling.json"))
     parser.add_argument("--engines", default="biaslab,jax,torch")
-    parser.add_argument("--ops", default="W1,W2,W3,W4,W7")
+    parser.add_argument("--ops", default="W1,W2,W3,W4,W7,W9")
     parser.add_argument("--quick", action="store_true", help="three small points per sweep (a few minutes)")
     args = parser.parse_args()
     engines = [e for e in args.engines.split(",") if e]

@@ -104,14 +104,40 @@ def w7(d):
             c, s = hessian_chunk(theta, g[start:start + HESSIAN_CHUNK], x, y, widths)
             curvatures.append(c)
             h_sum += s
-        curvatures = torch.cat(curvatures)
-        mean_g = g.mean(dim=0)
-        full = mean_g @ (h_sum / n)
-        c = ((n - IAS_BATCH) / (n - 1)) / IAS_BATCH
-        interaction = c * curvatures.mean() + (1 - c) * full
-        second_moment = c * (g * g).sum(dim=1).mean() + (1 - c) * (mean_g @ mean_g)
-        return interaction / second_moment, curvatures, full
-    return body, (lambda out: {"ias": out[0], "per_sample_curvatures": out[1], "full_batch_interaction": out[2]})
+        return ias_from_parts(torch.cat(curvatures), (g * g).sum(dim=1), g.mean(dim=0), h_sum, n)
+    return body, summarize_ias
+
+
+def ias_from_parts(curvatures, squared_norms, mean_g, h_sum, n):
+    """IAS from g_i^T H g_i, ||g_i||^2, g and sum_i H g_i (w7's formulas)."""
+    full = mean_g @ (h_sum / n)
+    c = ((n - IAS_BATCH) / (n - 1)) / IAS_BATCH
+    interaction = c * curvatures.mean() + (1 - c) * full
+    second_moment = c * squared_norms.mean() + (1 - c) * (mean_g @ mean_g)
+    return interaction / second_moment, curvatures, full
+
+
+def summarize_ias(out):
+    return {"ias": out[0], "per_sample_curvatures": out[1], "full_batch_interaction": out[2]}
+
+
+def w9(d):
+    """W7 streamed: per-sample gradients of HESSIAN_CHUNK samples at a time, never the N x d matrix."""
+    x, y, theta, widths = d["x"], d["y"], d["theta"], d["widths"]
+    n, k = x.shape[0], HESSIAN_CHUNK
+
+    def body():
+        curvatures, norms = [], []
+        g_sum, h_sum = torch.zeros_like(theta), torch.zeros_like(theta)
+        for start in range(0, n, k):
+            g = per_sample_gradients(theta, x[start:start + k], y[start:start + k], widths)
+            c, s = hessian_chunk(theta, g, x, y, widths)
+            curvatures.append(c)
+            norms.append((g * g).sum(dim=1))
+            g_sum += g.sum(dim=0)
+            h_sum += s
+        return ias_from_parts(torch.cat(curvatures), torch.cat(norms), g_sum / n, h_sum, n)
+    return body, summarize_ias
 
 
 def w8(d):
@@ -126,4 +152,4 @@ def w8(d):
     return body, (lambda out: {"trace": out[0], "standard_error": out[1]})
 
 
-BUILDERS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W7": w7, "W8": w8}
+BUILDERS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W7": w7, "W8": w8, "W9": w9}
