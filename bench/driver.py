@@ -99,18 +99,9 @@ def run_json(command, env):
     return report
 
 
-def relative_error(ours, theirs):
-    ours, theirs = np.ravel(ours).astype(np.float64), np.ravel(theirs).astype(np.float64)
-    if ours.shape != theirs.shape:
-        return float("inf")
-    scale = np.linalg.norm(theirs)
-    difference = np.linalg.norm(ours - theirs)
-    return float(difference / scale) if scale > 0 else float(difference)
-
-
 def compare(biaslab_file, jax_file):
     ours, theirs = np.load(biaslab_file), np.load(jax_file)
-    errors = {key: relative_error(ours[key], theirs[key]) if key in ours.files else float("inf")
+    errors = {key: peer_tasks.relative_error(ours[key], theirs[key]) if key in ours.files else float("inf")
               for key in theirs.files}
     return errors, max(errors.values())
 

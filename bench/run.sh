@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make bench: BiasLab against JAX on the workloads of bench/README.md. Called after `swift build -c release`.
 # Options are passed to bench/driver.py: --quick (one repetition each), --only W1,W4, --peers jax,torch,….
+# `--scaling` first runs bench/scaling.py instead (its options follow: --quick, --engines, --ops).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,4 +28,9 @@ if [ ! -e "$PEERS_STAMP" ] && ! "$VENV/bin/python" -c "import torch, pyhessian, 
     touch "$PEERS_STAMP"
 fi
 
+# bash bench/run.sh --scaling [--quick] [--engines …] [--ops …]: the scaling study (bench/scaling.py) instead.
+if [ "${1:-}" = "--scaling" ]; then
+    shift
+    exec "$VENV/bin/python" bench/scaling.py --bin "$BIN" --work .build/bench-scaling --results bench/results/scaling.json "$@"
+fi
 exec "$VENV/bin/python" bench/driver.py --bin "$BIN" --work "$WORK" --results bench/results/latest.json "$@"

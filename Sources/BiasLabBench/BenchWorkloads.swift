@@ -37,6 +37,7 @@ enum BenchWorkloads {
         let gradient = FlopModel.mlpGradient(widths: widths, batch: n)
         let tangent = FlopModel.mlpTangent(widths: widths, batch: n)
         let perSampleBytes = Double(n * d * 8)
+        let exactInteractionFlops = FlopModel.mlpPerSampleDeltas(widths: widths, batch: n) + gradient + Double(n) * tangent
         let model = "MLP \(widths.map(String.init).joined(separator: "-")) tanh, MSE, N=\(n)"
 
         /// λ_max of the full-batch Hessian at θ: 20 Lanczos steps from the shared start, full
@@ -97,30 +98,20 @@ enum BenchWorkloads {
                 return { ["theta": Tensor(final), "lambda_max": Tensor(lambdas)] }
             },
             BenchWorkload(name: "W7", summary: "exact IAS, b=50 without replacement, N=\(n)",
-                          flops: FlopModel.mlpPerSampleDeltas(widths: widths, batch: n) + gradient + Double(n) * tangent,
+                          flops: exactInteractionFlops,
                           bytes: perSampleBytes) {
                 let g = objective.perSampleGradients(at: theta, batch: nil)
                 let interaction = GradientInteraction(perSampleGradients: g, hessian: HessianOperator(objective: objective, at: theta),
                                                       blockSize: hessianBlockSize)
-                let b = interactionBatchSize
-                return {
-                    ["ias": Tensor(interaction.interactionAwareSharpness(batchSize: b, sampling: .withoutReplacement)),
-                     "per_sample_curvatures": Tensor(interaction.perSampleCurvatures),
-                     "full_batch_interaction": Tensor(interaction.fullBatchInteraction)]
-                }
+                return { interactionSummary(interaction) }
             },
             // W7 without the N × d matrix: the same exact IAS from chunks of per-sample gradients (issue 22,
             // "grows faster than it must"), through GradientInteraction's from-parts initializer.
             BenchWorkload(name: "W9", summary: "exact IAS streamed: chunks of \(hessianBlockSize) per-sample gradients, O(\(hessianBlockSize)·d) memory, N=\(n)",
-                          flops: FlopModel.mlpPerSampleDeltas(widths: widths, batch: n) + gradient + Double(n) * tangent,
+                          flops: exactInteractionFlops,
                           bytes: 0) {
                 let interaction = streamedInteraction(objective, at: theta, chunk: hessianBlockSize)
-                let b = interactionBatchSize
-                return {
-                    ["ias": Tensor(interaction.interactionAwareSharpness(batchSize: b, sampling: .withoutReplacement)),
-                     "per_sample_curvatures": Tensor(interaction.perSampleCurvatures),
-                     "full_batch_interaction": Tensor(interaction.fullBatchInteraction)]
-                }
+                return { interactionSummary(interaction) }
             },
             BenchWorkload(name: "W8", summary: "Hutchinson tr(H), \(inputs.hutchinsonProbes.shape[0]) shared Rademacher probes, N=\(n)",
                           flops: gradient + Double(inputs.hutchinsonProbes.shape[0]) * tangent, bytes: 0) {
@@ -163,6 +154,13 @@ enum BenchWorkloads {
         let fullBatch = zip(mean, productSum).reduce(0.0) { $0 + $1.0 * $1.1 } / Double(n)
         return GradientInteraction(noise: GradientNoiseStatistics(perSampleSquaredNorms: squaredNorms, meanGradient: mean),
                                    perSampleCurvatures: curvatures, fullBatchInteraction: fullBatch)
+    }
+
+    /// What W7's and W9's results are checked by: IAS at b = 50 without replacement, every gᵢᵀHgᵢ, gᵀHg.
+    static func interactionSummary(_ interaction: GradientInteraction) -> [String: Tensor] {
+        ["ias": Tensor(interaction.interactionAwareSharpness(batchSize: interactionBatchSize, sampling: .withoutReplacement)),
+         "per_sample_curvatures": Tensor(interaction.perSampleCurvatures),
+         "full_batch_interaction": Tensor(interaction.fullBatchInteraction)]
     }
 
     /// What W3's result is checked by, without writing 2 GB: ‖gᵢ‖² for every i, G·direction, and

@@ -4,23 +4,19 @@ compilation, excluded from times), cpu_ratio (process CPU time / wall time over 
 import argparse
 import json
 import os
-import resource
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(1, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 
 import models  # noqa: E402
+from timed import time_body  # noqa: E402
 from workloads import BUILDERS  # noqa: E402
-
-
-def cpu_seconds():
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 def load(directory):
@@ -51,15 +47,7 @@ def main():
     t0 = time.perf_counter()
     body, summarize = BUILDERS[args.workload](data)
     compile_seconds = time.perf_counter() - t0
-    for _ in range(args.warmup):
-        jax.block_until_ready(body())
-    times, output = [], None
-    cpu0, wall0 = cpu_seconds(), time.perf_counter()
-    for _ in range(max(1, args.repetitions)):
-        start = time.perf_counter()
-        output = jax.block_until_ready(body())
-        times.append(time.perf_counter() - start)
-    cpu_ratio = (cpu_seconds() - cpu0) / max(time.perf_counter() - wall0, 1e-9)
+    times, cpu_ratio, output = time_body(body, args.warmup, args.repetitions, jax.block_until_ready)
     if args.out:
         np.savez(args.out, **{k: np.asarray(v, dtype=np.float64) for k, v in summarize(output).items()})
     print(json.dumps({"workload": args.workload, "times": times, "compile_seconds": compile_seconds,

@@ -7,18 +7,15 @@ cannot be imported prints {"skip": reason} and exits 3."""
 import argparse
 import json
 import os
-import resource
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(1, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np  # noqa: E402
 
-
-def cpu_seconds():
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+from timed import time_body  # noqa: E402
 
 
 def load(directory):
@@ -79,15 +76,7 @@ def main():
     prime(data)
     body, summarize = table[args.workload](data, args.setting)
     compile_seconds = time.perf_counter() - t0
-    for _ in range(args.warmup):
-        body()
-    times, output = [], None
-    cpu0, wall0 = cpu_seconds(), time.perf_counter()
-    for _ in range(max(1, args.repetitions)):
-        start = time.perf_counter()
-        output = body()
-        times.append(time.perf_counter() - start)
-    cpu_ratio = (cpu_seconds() - cpu0) / max(time.perf_counter() - wall0, 1e-9)
+    times, cpu_ratio, output = time_body(body, args.warmup, args.repetitions)
     arrays = {k: np.asarray(torch.as_tensor(v).detach().cpu(), dtype=np.float64) for k, v in summarize(output).items()}
     if args.out:
         np.savez(args.out, **arrays)
