@@ -18,7 +18,7 @@ struct BenchWorkload {
     let body: () throws -> () -> [String: Tensor]
 }
 
-/// The eight workloads of `make bench` (issue 9; W8 from issue 5), on the shared ``BenchInputs``
+/// The nine workloads of `make bench` (issue 9; W8 from issue 5, W9 from issue 22), on the shared ``BenchInputs``
 /// (bench/README.md states each one).
 enum BenchWorkloads {
     static let lanczosSteps = 20

@@ -6,7 +6,7 @@ import Tensor
 //                                            write the shared inputs (BenchInputs; defaults: make bench's)
 //   biaslab-bench floors                     print the measured machine floors as JSON
 //   biaslab-bench machine                    print the machine report (as `biaslab doctor --json`)
-//   biaslab-bench run W1…W8 --inputs DIR …   time one workload (WorkloadRunner)
+//   biaslab-bench run W1…W9 --inputs DIR …   time one workload (WorkloadRunner)
 //   biaslab-bench engine [FILTER] [REPS]     the engine-only table on synthetic data (EngineTable)
 //   biaslab-bench threads [REPS] [COUNTS]    the engine's speed-up over thread counts (ThreadScaling)
 
@@ -35,7 +35,7 @@ do {
     case "engine":
         EngineTable.run(arguments: Array(arguments.dropFirst()))
     default:
-        throw BenchError("expected a command: export DIR [--widths …] [--samples N] [--probes K] | floors | machine | run W1…W8 --inputs DIR | engine [FILTER] [REPS] | threads [REPS] [COUNTS]")
+        throw BenchError("expected a command: export DIR [--widths …] [--samples N] [--probes K] | floors | machine | run W1…W9 --inputs DIR | engine [FILTER] [REPS] | threads [REPS] [COUNTS]")
     }
 } catch {
     FileHandle.standardError.write(Data("biaslab-bench: \(error)\n".utf8))

@@ -1,4 +1,4 @@
-"""The eight workloads of `make bench` in JAX (jit-compiled, float64), written from the formulas in
+"""The nine workloads of `make bench` in JAX (jit-compiled, float64), written from the formulas in
 bench/README.md. Each builder compiles ahead of time (the runner reports that time separately) and
 returns (body, summarize): body() does the timed work and returns device arrays; summarize(output)
 turns the last output into the numpy arrays checked against BiasLab's."""
