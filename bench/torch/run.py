@@ -63,6 +63,8 @@ def main():
 
     try:
         import torch
+        if getattr(torch, "__file__", None) is None:  # bench/torch itself, seen as a namespace package
+            raise ImportError("No module named 'torch' (not installed in this environment)")
         table = builders(args.peer)
     except Exception as error:  # a peer that fails to install or import is skipped, not fatal
         print(json.dumps({"skip": f"{args.peer}: import failed: {type(error).__name__}: {error}"}))
