@@ -72,7 +72,8 @@ def main():
     if args.workload not in table:
         print(json.dumps({"skip": f"{args.peer} has no {args.workload}"}))
         raise SystemExit(3)
-    torch.set_num_threads(len(os.sched_getaffinity(0)))
+    # every usable core, as the other sides; BENCH_TORCH_THREADS overrides (see bench/NOTES.md, issue 22)
+    torch.set_num_threads(int(os.environ.get("BENCH_TORCH_THREADS", len(os.sched_getaffinity(0)))))
     data = load(args.inputs)
     t0 = time.perf_counter()
     prime(data)
