@@ -16,7 +16,43 @@ import Tensor
 /// - `diag_theta.npy`: θ = [u; v] of the diagonal network.
 /// - `hutchinson_probes.npy`: the 100 Rademacher probes of W8 as the rows of a [100, d] int8 array
 ///   (±1; 27 MB instead of 215 MB as float64).
+/// - `widths` in `data.npz` (int64): the MLP's widths, so the scaling study (`bench/scaling.py`) can
+///   export the same inputs at another width or sample count with ``Shape`` and every side reads
+///   the model from the inputs.
 struct BenchInputs {
+    /// What `export` writes: the MLP's widths, the number of training images N and of Hutchinson
+    /// probes (0: no probe file). The defaults are the `make bench` inputs.
+    struct Shape {
+        var widths = BenchInputs.mlpWidths
+        var sampleCount = BenchInputs.sampleCount
+        var probeCount = BenchInputs.hutchinsonProbeCount
+
+        /// `--widths 784,H,H,10`, `--samples N` (1 … 60000), `--probes K` (0 or a multiple of 50).
+        init(options: [String: String]) throws {
+            if let text = options["widths"] {
+                let parsed = text.split(separator: ",").compactMap { Int($0) }
+                guard parsed.count >= 2, parsed.count == text.split(separator: ",").count, parsed.allSatisfy({ $0 > 0 }),
+                      parsed.first == 784, parsed.last == 10 else {
+                    throw BenchError("export: --widths must be positive integers 784,…,10, got '\(text)'")
+                }
+                widths = parsed
+            }
+            if let text = options["samples"] {
+                guard let n = Int(text), (2...60_000).contains(n) else {
+                    throw BenchError("export: --samples must be an integer in 2…60000 (Fashion-MNIST's training set), got '\(text)'")
+                }
+                sampleCount = n
+            }
+            if let text = options["probes"] {
+                guard let k = Int(text), k >= 0, k % 50 == 0 else {
+                    throw BenchError("export: --probes must be 0 or a positive multiple of 50, got '\(text)'")
+                }
+                probeCount = k
+            }
+        }
+    }
+
+
     static let mlpWidths = [784, 256, 256, 10]
     static let sampleCount = 1000
     static let diagonalDimension = 1000
@@ -26,6 +62,7 @@ struct BenchInputs {
     static let hutchinsonProbeCount = 100
     static let seed: UInt64 = 9
 
+    let widths: [Int]
     let x: Tensor
     let y: Tensor
     let theta: [Double]
@@ -38,12 +75,13 @@ struct BenchInputs {
     let adamBatches: [[Int]]
     let hutchinsonProbes: Tensor
 
-    static func export(to directory: URL) throws {
+    static func export(to directory: URL, shape: Shape) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let sampleCount = shape.sampleCount, hutchinsonProbeCount = shape.probeCount
         let data = try FashionMNIST.load(split: .train, options: .init(selection: .first(sampleCount)))
         let root = RandomGenerator(seed: seed, stream: "bench")
         var initialization = root.stream("mlp-init")
-        let theta = DenseNetwork(widths: mlpWidths, activation: .tanh).initialParameters(using: &initialization)
+        let theta = DenseNetwork(widths: shape.widths, activation: .tanh).initialParameters(using: &initialization)
         let d = theta.count
         var vectors = root.stream("vectors")
         let direction = vectors.gaussians(d)
@@ -61,9 +99,10 @@ struct BenchInputs {
         let diagonalY = Tensor.matmul(diagonalX, Tensor(shape: [p, 1], scalars: teacher))
         let diagonalTheta = (0..<(2 * p)).map { _ in 0.1 + 0.05 * diagonal.gaussian() }
 
-        var sampler = try BatchSampler(count: sampleCount, batchSize: adamBatchSize, scheme: .withoutReplacement,
+        var sampler = try BatchSampler(count: sampleCount, batchSize: min(adamBatchSize, sampleCount), scheme: .withoutReplacement,
                                        lastBatch: .drop, seed: seed)
         let batches = (0..<adamSteps).flatMap { _ in sampler.next().map(Double.init) }
+        let batchWidth = min(adamBatchSize, sampleCount)
 
         try NPZ.write(arrays: [
             "x": NPYArray(data.x), "y": NPYArray(data.y),
@@ -71,11 +110,17 @@ struct BenchInputs {
             "diag_x": NPYArray(diagonalX), "diag_y": NPYArray(diagonalY),
             "direction": NPYArray(Tensor(direction)), "lanczos_start": NPYArray(Tensor(lanczosStart)),
             "sample_weights": NPYArray(Tensor(sampleWeights)),
-            "adam_batches": NPYArray(Tensor(shape: [adamSteps, adamBatchSize], scalars: batches), dtype: .int64),
+            "adam_batches": NPYArray(Tensor(shape: [adamSteps, batchWidth], scalars: batches), dtype: .int64),
+            "widths": NPYArray(Tensor(shape.widths.map(Double.init)), dtype: .int64),
         ], to: directory.appendingPathComponent("data.npz"))
         try NPY.write(Tensor(theta), to: directory.appendingPathComponent("mlp_theta.npy"))
         try NPY.write(Tensor(diagonalTheta), to: directory.appendingPathComponent("diag_theta.npy"))
-        try NPY.write(hutchinsonProbes, to: directory.appendingPathComponent("hutchinson_probes.npy"), dtype: .int8)
+        let probeFile = directory.appendingPathComponent("hutchinson_probes.npy")
+        if hutchinsonProbeCount > 0 {
+            try NPY.write(hutchinsonProbes, to: probeFile, dtype: .int8)
+        } else if FileManager.default.fileExists(atPath: probeFile.path) {
+            try FileManager.default.removeItem(at: probeFile)
+        }
     }
 
     static func load(from directory: URL) throws -> BenchInputs {
@@ -87,16 +132,21 @@ struct BenchInputs {
         let batches = try array("adam_batches")
         let flat = batches.integers ?? batches.tensor.scalars.map { Int($0) }
         let width = batches.tensor.shape[1]
+        let widths = data["widths"].map { $0.integers ?? $0.tensor.scalars.map { Int($0) } } ?? mlpWidths
+        let theta = try NPY.read(directory.appendingPathComponent("mlp_theta.npy")).scalars
+        let probeFile = directory.appendingPathComponent("hutchinson_probes.npy")
         return BenchInputs(
+            widths: widths,
             x: try array("x").tensor, y: try array("y").tensor,
-            theta: try NPY.read(directory.appendingPathComponent("mlp_theta.npy")).scalars,
+            theta: theta,
             direction: try array("direction").tensor.scalars,
             lanczosStart: try array("lanczos_start").tensor.scalars,
             sampleWeights: try array("sample_weights").tensor.scalars,
             diagonalX: try array("diag_x").tensor, diagonalY: try array("diag_y").tensor,
             diagonalTheta: try NPY.read(directory.appendingPathComponent("diag_theta.npy")).scalars,
             adamBatches: stride(from: 0, to: flat.count, by: width).map { Array(flat[$0..<($0 + width)]) },
-            hutchinsonProbes: try NPY.read(directory.appendingPathComponent("hutchinson_probes.npy")))
+            hutchinsonProbes: FileManager.default.fileExists(atPath: probeFile.path)
+                ? try NPY.read(probeFile) : Tensor(shape: [0, theta.count], scalars: []))
     }
 }
 

@@ -18,7 +18,7 @@ struct BenchWorkload {
     let body: () throws -> () -> [String: Tensor]
 }
 
-/// The eight workloads of `make bench` (issue 9; W8 from issue 5), on the shared ``BenchInputs``
+/// The nine workloads of `make bench` (issue 9; W8 from issue 5, W9 from issue 22), on the shared ``BenchInputs``
 /// (bench/README.md states each one).
 enum BenchWorkloads {
     static let lanczosSteps = 20
@@ -28,7 +28,7 @@ enum BenchWorkloads {
     static let hessianBlockSize = 50
 
     static func all(_ inputs: BenchInputs) -> [BenchWorkload] {
-        let widths = BenchInputs.mlpWidths
+        let widths = inputs.widths
         let n = inputs.x.shape[0]
         let objective = SupervisedObjective(model: DenseNetwork(widths: widths, activation: .tanh), loss: .mse,
                                             inputs: inputs.x, targets: inputs.y)
@@ -37,6 +37,8 @@ enum BenchWorkloads {
         let gradient = FlopModel.mlpGradient(widths: widths, batch: n)
         let tangent = FlopModel.mlpTangent(widths: widths, batch: n)
         let perSampleBytes = Double(n * d * 8)
+        let exactInteractionFlops = FlopModel.mlpPerSampleDeltas(widths: widths, batch: n) + gradient + Double(n) * tangent
+        let model = "MLP \(widths.map(String.init).joined(separator: "-")) tanh, MSE, N=\(n)"
 
         /// λ_max of the full-batch Hessian at θ: 20 Lanczos steps from the shared start, full
         /// reorthogonalization (tolerance 0, so exactly `lanczosSteps` products).
@@ -53,7 +55,7 @@ enum BenchWorkloads {
             + Double(steps / sharpnessEvery) * (gradient + Double(lanczosSteps) * tangent)
 
         return [
-            BenchWorkload(name: "W1", summary: "gradient, MLP 784-256-256-10 tanh, MSE, N=1000",
+            BenchWorkload(name: "W1", summary: "gradient, \(model)",
                           flops: gradient, bytes: 0) {
                 let (value, g) = objective.valueAndGradient(at: theta, batch: nil)
                 return { ["loss": Tensor(value), "gradient": Tensor(g)] }
@@ -63,12 +65,12 @@ enum BenchWorkloads {
                 let hv = objective.hessianVectorProduct(at: theta, along: inputs.direction)
                 return { ["hvp": Tensor(hv)] }
             },
-            BenchWorkload(name: "W3", summary: "per-sample gradients, 1000 × d materialized",
+            BenchWorkload(name: "W3", summary: "per-sample gradients, \(n) × d materialized",
                           flops: FlopModel.mlpPerSampleDeltas(widths: widths, batch: n), bytes: perSampleBytes) {
                 let g = objective.perSampleGradients(at: theta, batch: nil)
                 return { perSampleDigest(g, direction: inputs.direction, weights: inputs.sampleWeights) }
             },
-            BenchWorkload(name: "W4", summary: "λ_max, Lanczos 20 steps, full reorthogonalization, N=1000",
+            BenchWorkload(name: "W4", summary: "λ_max, Lanczos 20 steps, full reorthogonalization, N=\(n)",
                           flops: gradient + Double(lanczosSteps) * tangent, bytes: 0) {
                 let lambda = try lambdaMax(at: theta)
                 return { ["lambda_max": Tensor(lambda)] }
@@ -95,26 +97,70 @@ enum BenchWorkloads {
                 let final = parameters
                 return { ["theta": Tensor(final), "lambda_max": Tensor(lambdas)] }
             },
-            BenchWorkload(name: "W7", summary: "exact IAS, b=50 without replacement, N=1000",
-                          flops: FlopModel.mlpPerSampleDeltas(widths: widths, batch: n) + gradient + Double(n) * tangent,
+            BenchWorkload(name: "W7", summary: "exact IAS, b=50 without replacement, N=\(n)",
+                          flops: exactInteractionFlops,
                           bytes: perSampleBytes) {
                 let g = objective.perSampleGradients(at: theta, batch: nil)
                 let interaction = GradientInteraction(perSampleGradients: g, hessian: HessianOperator(objective: objective, at: theta),
                                                       blockSize: hessianBlockSize)
-                let b = interactionBatchSize
-                return {
-                    ["ias": Tensor(interaction.interactionAwareSharpness(batchSize: b, sampling: .withoutReplacement)),
-                     "per_sample_curvatures": Tensor(interaction.perSampleCurvatures),
-                     "full_batch_interaction": Tensor(interaction.fullBatchInteraction)]
-                }
+                return { interactionSummary(interaction) }
             },
-            BenchWorkload(name: "W8", summary: "Hutchinson tr(H), 100 shared Rademacher probes, N=1000",
+            // W7 without the N × d matrix: the same exact IAS from chunks of per-sample gradients (issue 22,
+            // "grows faster than it must"), through GradientInteraction's from-parts initializer.
+            BenchWorkload(name: "W9", summary: "exact IAS streamed: chunks of \(hessianBlockSize) per-sample gradients, O(\(hessianBlockSize)·d) memory, N=\(n)",
+                          flops: exactInteractionFlops,
+                          bytes: 0) {
+                let interaction = streamedInteraction(objective, at: theta, chunk: hessianBlockSize)
+                return { interactionSummary(interaction) }
+            },
+            BenchWorkload(name: "W8", summary: "Hutchinson tr(H), \(inputs.hutchinsonProbes.shape[0]) shared Rademacher probes, N=\(n)",
                           flops: gradient + Double(inputs.hutchinsonProbes.shape[0]) * tangent, bytes: 0) {
                 let trace = hutchinsonTrace(of: HessianOperator(objective: objective, at: theta),
                                             probes: inputs.hutchinsonProbes, blockSize: hessianBlockSize)
                 return { ["trace": Tensor(trace.value), "standard_error": Tensor(trace.standardError)] }
             },
         ]
+    }
+
+    /// Exact IAS (paper 003, eq. (2)) without materializing the N × d per-sample gradients: for each
+    /// chunk C of `chunk` samples, G_C (|C| × d) and H G_C give gᵢᵀHgᵢ and ‖gᵢ‖² (i ∈ C) and add to
+    /// Σᵢ gᵢ and Σᵢ H gᵢ; then g = (1/N) Σ gᵢ, gᵀHg = gᵀ (1/N) Σ H gᵢ. Memory O(chunk · d) instead of
+    /// O(N · d); the same N Hessian–vector products as ``GradientInteraction/init(perSampleGradients:hessian:blockSize:)``.
+    static func streamedInteraction(_ objective: SupervisedObjective, at theta: [Double], chunk: Int) -> GradientInteraction {
+        let n = objective.sampleCount, d = objective.dimension
+        let hessian = HessianOperator(objective: objective, at: theta)
+        var curvatures: [Double] = [], squaredNorms: [Double] = []
+        var gradientSum = [Double](repeating: 0, count: d), productSum = [Double](repeating: 0, count: d)
+        for start in stride(from: 0, to: n, by: chunk) {
+            let g = objective.perSampleGradients(at: theta, batch: Array(start..<min(start + chunk, n)))
+            let hg = hessian.apply(rowsOf: g)
+            g.scalars.withUnsafeBufferPointer { gp in
+                hg.scalars.withUnsafeBufferPointer { hp in
+                    for row in 0..<g.shape[0] {
+                        var curvature = 0.0, norm = 0.0
+                        for j in (row * d)..<((row + 1) * d) {
+                            curvature += gp[j] * hp[j]
+                            norm += gp[j] * gp[j]
+                            gradientSum[j - row * d] += gp[j]
+                            productSum[j - row * d] += hp[j]
+                        }
+                        curvatures.append(curvature)
+                        squaredNorms.append(norm)
+                    }
+                }
+            }
+        }
+        let mean = gradientSum.map { $0 / Double(n) }
+        let fullBatch = zip(mean, productSum).reduce(0.0) { $0 + $1.0 * $1.1 } / Double(n)
+        return GradientInteraction(noise: GradientNoiseStatistics(perSampleSquaredNorms: squaredNorms, meanGradient: mean),
+                                   perSampleCurvatures: curvatures, fullBatchInteraction: fullBatch)
+    }
+
+    /// What W7's and W9's results are checked by: IAS at b = 50 without replacement, every gᵢᵀHgᵢ, gᵀHg.
+    static func interactionSummary(_ interaction: GradientInteraction) -> [String: Tensor] {
+        ["ias": Tensor(interaction.interactionAwareSharpness(batchSize: interactionBatchSize, sampling: .withoutReplacement)),
+         "per_sample_curvatures": Tensor(interaction.perSampleCurvatures),
+         "full_batch_interaction": Tensor(interaction.fullBatchInteraction)]
     }
 
     /// What W3's result is checked by, without writing 2 GB: ‖gᵢ‖² for every i, G·direction, and

@@ -8,13 +8,8 @@ import Tensor
 /// wall time over the timed runs, i.e. cores kept busy), flops and bytes of the floor.
 enum WorkloadRunner {
     static func run(arguments: [String]) throws {
-        guard let name = arguments.first else { throw BenchError("run: expected a workload name W1…W8") }
-        var options: [String: String] = [:]
-        var rest = arguments.dropFirst()
-        while let key = rest.popFirst() {
-            guard key.hasPrefix("--"), let value = rest.popFirst() else { throw BenchError("run: expected --option value, got '\(key)'") }
-            options[String(key.dropFirst(2))] = value
-        }
+        guard let name = arguments.first else { throw BenchError("run: expected a workload name W1…W9") }
+        let options = try BenchOptions.parse(Array(arguments.dropFirst()), command: "run")
         guard let inputs = options["inputs"] else { throw BenchError("run: --inputs DIR is required") }
         func count(_ key: String, _ fallback: Int) throws -> Int {
             guard let text = options[key] else { return fallback }

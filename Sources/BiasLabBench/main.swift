@@ -2,10 +2,11 @@ import Foundation
 import Tensor
 
 // biaslab-bench: the benchmark binary behind `make bench` (bench/README.md).
-//   biaslab-bench export DIR                 write the shared inputs (BenchInputs)
+//   biaslab-bench export DIR [--widths 784,H,H,10] [--samples N] [--probes K]
+//                                            write the shared inputs (BenchInputs; defaults: make bench's)
 //   biaslab-bench floors                     print the measured machine floors as JSON
 //   biaslab-bench machine                    print the machine report (as `biaslab doctor --json`)
-//   biaslab-bench run W1…W8 --inputs DIR …   time one workload (WorkloadRunner)
+//   biaslab-bench run W1…W9 --inputs DIR …   time one workload (WorkloadRunner)
 //   biaslab-bench engine [FILTER] [REPS]     the engine-only table on synthetic data (EngineTable)
 //   biaslab-bench threads [REPS] [COUNTS]    the engine's speed-up over thread counts (ThreadScaling)
 
@@ -14,8 +15,11 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 do {
     switch arguments.first {
     case "export":
-        guard arguments.count == 2 else { throw BenchError("export: expected one directory, e.g. biaslab-bench export .build/bench-work") }
-        try BenchInputs.export(to: URL(fileURLWithPath: arguments[1]))
+        guard arguments.count >= 2, !arguments[1].hasPrefix("--") else {
+            throw BenchError("export: expected a directory, e.g. biaslab-bench export .build/bench-work --widths 784,36,36,10 --samples 500")
+        }
+        let options = try BenchOptions.parse(Array(arguments.dropFirst(2)), command: "export")
+        try BenchInputs.export(to: URL(fileURLWithPath: arguments[1]), shape: BenchInputs.Shape(options: options))
     case "floors":
         let floors = ["dgemm_gflops": Floors.dgemmGFLOPS(), "write_bandwidth_gbps": Floors.writeBandwidthGBps()]
         print(String(decoding: try JSONSerialization.data(withJSONObject: floors, options: [.sortedKeys]), as: UTF8.self))
@@ -31,7 +35,7 @@ do {
     case "engine":
         EngineTable.run(arguments: Array(arguments.dropFirst()))
     default:
-        throw BenchError("expected a command: export DIR | floors | machine | run W1…W8 --inputs DIR | engine [FILTER] [REPS] | threads [REPS] [COUNTS]")
+        throw BenchError("expected a command: export DIR [--widths …] [--samples N] [--probes K] | floors | machine | run W1…W9 --inputs DIR | engine [FILTER] [REPS] | threads [REPS] [COUNTS]")
     }
 } catch {
     FileHandle.standardError.write(Data("biaslab-bench: \(error)\n".utf8))

@@ -4,29 +4,30 @@ compilation, excluded from times), cpu_ratio (process CPU time / wall time over 
 import argparse
 import json
 import os
-import resource
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(1, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 
+import models  # noqa: E402
+from timed import time_body  # noqa: E402
 from workloads import BUILDERS  # noqa: E402
-
-
-def cpu_seconds():
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 def load(directory):
     raw = dict(np.load(os.path.join(directory, "data.npz")))
+    if "widths" in raw:  # inputs exported at another width (bench/scaling.py)
+        models.WIDTHS = tuple(int(w) for w in raw.pop("widths"))
     raw["theta"] = np.load(os.path.join(directory, "mlp_theta.npy"))
     raw["diag_theta"] = np.load(os.path.join(directory, "diag_theta.npy"))
-    raw["hutchinson_probes"] = np.load(os.path.join(directory, "hutchinson_probes.npy")).astype(np.float64)  # int8 ±1
+    probes = os.path.join(directory, "hutchinson_probes.npy")
+    if os.path.exists(probes):  # absent when exported with --probes 0
+        raw["hutchinson_probes"] = np.load(probes).astype(np.float64)  # int8 ±1
     data = {k: jnp.asarray(v) for k, v in raw.items()}
     for k, v in data.items():
         assert v.dtype in (jnp.float64, jnp.int64), f"{k}: {v.dtype} (x64 not enabled?)"
@@ -46,15 +47,7 @@ def main():
     t0 = time.perf_counter()
     body, summarize = BUILDERS[args.workload](data)
     compile_seconds = time.perf_counter() - t0
-    for _ in range(args.warmup):
-        jax.block_until_ready(body())
-    times, output = [], None
-    cpu0, wall0 = cpu_seconds(), time.perf_counter()
-    for _ in range(max(1, args.repetitions)):
-        start = time.perf_counter()
-        output = jax.block_until_ready(body())
-        times.append(time.perf_counter() - start)
-    cpu_ratio = (cpu_seconds() - cpu0) / max(time.perf_counter() - wall0, 1e-9)
+    times, cpu_ratio, output = time_body(body, args.warmup, args.repetitions, jax.block_until_ready)
     if args.out:
         np.savez(args.out, **{k: np.asarray(v, dtype=np.float64) for k, v in summarize(output).items()})
     print(json.dumps({"workload": args.workload, "times": times, "compile_seconds": compile_seconds,

@@ -1,4 +1,4 @@
-"""The eight workloads of `make bench` in JAX (jit-compiled, float64), written from the formulas in
+"""The nine workloads of `make bench` in JAX (jit-compiled, float64), written from the formulas in
 bench/README.md. Each builder compiles ahead of time (the runner reports that time separately) and
 returns (body, summarize): body() does the timed work and returns device arrays; summarize(output)
 turns the last output into the numpy arrays checked against BiasLab's."""
@@ -127,14 +127,41 @@ def w7(data):
             c, s = chunk(theta, g[start:start + HESSIAN_CHUNK], x, y)
             curvatures.append(c)
             h_sum = h_sum + s
-        curvatures = jnp.concatenate(curvatures)
-        mean_g = jnp.mean(g, axis=0)
-        full = mean_g @ (h_sum / n)
-        c = ((n - IAS_BATCH) / (n - 1)) / IAS_BATCH
-        interaction = c * jnp.mean(curvatures) + (1 - c) * full
-        second_moment = c * jnp.mean(jnp.sum(g * g, axis=1)) + (1 - c) * (mean_g @ mean_g)
-        return interaction / second_moment, curvatures, full
-    return body, (lambda out: {"ias": out[0], "per_sample_curvatures": out[1], "full_batch_interaction": out[2]})
+        return ias_from_parts(jnp.concatenate(curvatures), jnp.sum(g * g, axis=1), jnp.mean(g, axis=0), h_sum, n)
+    return body, summarize_ias
+
+
+def ias_from_parts(curvatures, squared_norms, mean_g, h_sum, n):
+    """IAS from g_i^T H g_i, ||g_i||^2, g and sum_i H g_i (w7's formulas)."""
+    full = mean_g @ (h_sum / n)
+    c = ((n - IAS_BATCH) / (n - 1)) / IAS_BATCH
+    interaction = c * jnp.mean(curvatures) + (1 - c) * full
+    second_moment = c * jnp.mean(squared_norms) + (1 - c) * (mean_g @ mean_g)
+    return interaction / second_moment, curvatures, full
+
+
+def summarize_ias(out):
+    return {"ias": out[0], "per_sample_curvatures": out[1], "full_batch_interaction": out[2]}
+
+
+def w9(data):
+    """W7 streamed: per-sample gradients of HESSIAN_CHUNK samples at a time, never the N x d matrix."""
+    x, y, theta = data["x"], data["y"], data["theta"]
+    n, k = x.shape[0], HESSIAN_CHUNK
+    psg = compile_for(per_sample_gradients, theta, x[:k], y[:k])
+    chunk = compile_for(hessian_chunk, theta, jnp.zeros((k, theta.shape[0])), x, y)
+
+    def body():
+        curvatures, norms = [], []
+        g_sum, h_sum = jnp.zeros_like(theta), jnp.zeros_like(theta)
+        for start in range(0, n, k):
+            g = psg(theta, x[start:start + k], y[start:start + k])
+            c, s = chunk(theta, g, x, y)
+            curvatures.append(c)
+            norms.append(jnp.sum(g * g, axis=1))
+            g_sum, h_sum = g_sum + jnp.sum(g, axis=0), h_sum + s
+        return ias_from_parts(jnp.concatenate(curvatures), jnp.concatenate(norms), g_sum / n, h_sum, n)
+    return body, summarize_ias
 
 
 def w8(data):
@@ -154,4 +181,4 @@ def w8(data):
     return body, (lambda out: {"trace": out[0], "standard_error": out[1]})
 
 
-BUILDERS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W7": w7, "W8": w8}
+BUILDERS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W7": w7, "W8": w8, "W9": w9}
