@@ -35,6 +35,15 @@ public enum AdamNoiseScale {
         return try sameBatchFactor(datasetSize: datasetSize, batchSize: batchSize) * simpleNoiseScale
     }
 
+    /// λ at b of the N samples a training run or a measurement actually has: at full batch (b ≥ N, N = 1
+    /// included) λ = 0, there is no mini-batch noise, whatever B_simple is (0/0 when ∇L = 0); otherwise
+    /// ``noiseRatio(datasetSize:batchSize:simpleNoiseScale:)``. The convention of `biaslab advise` and the
+    /// `theory` probe.
+    public static func noiseRatio(sampleCount: Int, batchSize: Int, simpleNoiseScale: Double) throws -> Double {
+        guard batchSize < sampleCount else { return 0 }
+        return try noiseRatio(datasetSize: Double(sampleCount), batchSize: Double(batchSize), simpleNoiseScale: simpleNoiseScale)
+    }
+
     /// The (real-valued) batch size b at which λ(b) equals `noiseRatio`: b = N·B/(B + λ(N − 1)).
     /// It decreases in λ, equals N at λ = 0, and may fall below 1 when B_simple is small.
     /// - Parameters:

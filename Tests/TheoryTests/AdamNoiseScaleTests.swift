@@ -39,3 +39,14 @@ func transitionBatchSizes(n: Double, simple: Double) throws {
     #expect(pairEqual > pairDefault)
     #expect(!small.reason.isEmpty && !large.reason.isEmpty)
 }
+
+// Oracle: Eq. (8) below full batch; at full batch the factor N/b − 1 is 0, so λ = 0 even where B_simple is
+// undefined (0/0 at a stationary point) or N = 1.
+@Test func noiseRatioOfSampleCounts() throws {
+    #expect(try AdamNoiseScale.noiseRatio(sampleCount: 6, batchSize: 2, simpleNoiseScale: 5)
+            == AdamNoiseScale.noiseRatio(datasetSize: 6, batchSize: 2, simpleNoiseScale: 5))
+    #expect(try AdamNoiseScale.noiseRatio(sampleCount: 6, batchSize: 2, simpleNoiseScale: 5) == 2)
+    #expect(try AdamNoiseScale.noiseRatio(sampleCount: 6, batchSize: 6, simpleNoiseScale: .nan) == 0)
+    #expect(try AdamNoiseScale.noiseRatio(sampleCount: 1, batchSize: 1, simpleNoiseScale: 3) == 0)
+    #expect(throws: TheoryInputError.self) { try AdamNoiseScale.noiseRatio(sampleCount: 6, batchSize: 2, simpleNoiseScale: -1) }
+}

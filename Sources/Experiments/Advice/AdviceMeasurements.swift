@@ -82,9 +82,7 @@ public struct AdviceMeasurements: Codable, Equatable, Sendable {
         gradientNormSquared = Measured(noise.meanGradientSquaredNorm, kind: .exact, estimator: "exact, full-batch gradient")
         traceSigma = Measured(noise.covarianceTrace, kind: .exact, estimator: exactNoise)
         simpleNoiseScale = Measured(noise.simpleNoiseScale, kind: .exact, estimator: exactNoise)
-        // Full batch (b = N, also N = 1): λ = 0, no mini-batch noise.
-        noiseRatio = Measured(b == n ? 0 : try AdamNoiseScale.noiseRatio(datasetSize: Double(n), batchSize: Double(b),
-                                                                         simpleNoiseScale: noise.simpleNoiseScale),
+        noiseRatio = Measured(try AdamNoiseScale.noiseRatio(sampleCount: n, batchSize: b, simpleNoiseScale: noise.simpleNoiseScale),
                               kind: .exact, estimator: exactNoise)
         rho = Measured(noise.concentration, kind: .exact, estimator: exactNoise)
         rhoB = Measured(noise.concentration(batchSize: b, sampling: sampling), kind: .exact, estimator: exactNoise)

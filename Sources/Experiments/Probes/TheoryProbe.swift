@@ -33,7 +33,7 @@ public struct TheoryProbe: RandomBatchProbe {
         let n = objective.sampleCount, b = context.batchSize
         let noise = objective.gradientNoise(at: theta)
         var values = [Self.batchSize.name: Double(b)]
-        let lambda = b >= n ? 0 : try AdamNoiseScale.noiseRatio(datasetSize: Double(n), batchSize: Double(b), simpleNoiseScale: noise.simpleNoiseScale)
+        let lambda = try AdamNoiseScale.noiseRatio(sampleCount: n, batchSize: b, simpleNoiseScale: noise.simpleNoiseScale)
         values[Self.noiseRatio.name] = lambda
         if n >= 2, noise.simpleNoiseScale > 0 {
             let transition = try AdamNoiseScale.transitionBatchSizes(datasetSize: Double(n), simpleNoiseScale: noise.simpleNoiseScale)
