@@ -30,6 +30,27 @@ struct DescribeCommandTests {
         #expect(bad.status == 2 && bad.stderr.contains("--name must be one of train, test,") && bad.stderr.contains("got 'nope'"))
     }
 
+    /// `models`: one flat object per form, with the example's parameter count from the form's own formula,
+    /// and every form (the transformer included) in `--help`.
+    @Test func modelsListsEveryFormWithItsExampleSize() throws {
+        let r = try CLIRunner.run(["models", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let forms = try #require(r.json?["forms"] as? [[String: Any]])
+        #expect(forms.compactMap { $0["kind"] as? String }
+                    == ["mlp", "cnn", "linear", "dln", "deeplinear", "transformer", "quadratic", "toy-quadratic", "ellipse"])
+        let mlp = try #require(forms.first)
+        #expect(Set(mlp.keys) == ["kind", "syntax", "example", "description", "parameter_count", "builds", "example_parameter_count"])
+        // mlp:784-200-200-10: Σ_l (w_{l−1}·w_l + w_l).
+        #expect(mlp["example_parameter_count"] as? Int == 784 * 200 + 200 + 200 * 200 + 200 + 200 * 10 + 10)
+        // transformer V = 256, T = 32, D = 64, L = 2, M = 4D, tied: (V + T)·D + L·(4D² + 2DM + 9D + M) + 2D.
+        let transformer = try #require(forms.first { $0["kind"] as? String == "transformer" })
+        let (v, t, d, l, m) = (256, 32, 64, 2, 256)
+        #expect(transformer["example_parameter_count"] as? Int == (v + t) * d + l * (4 * d * d + 2 * d * m + 9 * d + m) + 2 * d)
+        let help = try CLIRunner.run(["models", "--help"])
+        #expect(help.stdout.contains("  transformer:vocab=<V>:context=<T>:width=<D>:heads=<H>:layers=<L>[:mlp=<M>]\n      [:tied|untied]\n"))
+        #expect(help.stdout.contains("  mlp:<w0>-<w1>-…-<wL>[:<activation>][:nobias][:<init>]\n"))
+    }
+
     @Test func dataDescribeStatesThePreprocessing() throws {
         let r = try CLIRunner.run(["data", "describe", "fashion-mnist:test,per-class=3,seed=2,classes=6+0,center=training-mean", "--json"])
         #expect(r.status == 0, "\(r.stderr)")

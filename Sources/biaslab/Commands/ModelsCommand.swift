@@ -13,27 +13,14 @@ struct ModelsCommand: ParsableCommand {
             Kinds and flags are case-insensitive. <init> is init=pytorch or
             init=gaussian:<scale>.
 
-              mlp:<w0>-<w1>-...-<wL>[:<activation>][:nobias][:<init>]
-              cnn:fashion-small[:<activation>][:maxpool|avgpool][:<init>]
-              linear:<n>-<k>[:nobias][:<init>]
-              dln:<d>[:depth=<L>][:alpha=<α>]
-              deeplinear:<d0>-<d1>-...-<dL>[:sensing][:<init>]
-              quadratic:diag=<h1>,...,<hd>[:samples=<N>:noise=<σ>[:seed=<s>]]
-              toy-quadratic[:alpha=<α>]
-              ellipse[:a=<a>][:b=<b>][:c=<c>][:delta=<δ>]
+            \(ModelSpec.forms.map { helpLines($0.syntax) }.joined(separator: "\n"))
 
             <activation>: tanh, relu, gelu, softplus or identity
               (mlp default tanh, cnn default relu).
             init=pytorch (default): W, b ~ U(±1/√fan_in).
             init=gaussian:<scale>: W ~ N(0, scale²/fan_in), b = 0.
-            dln: w = u^L − v^L elementwise, u = v = α·1 (defaults L = 2, α = 1).
-            deeplinear with :sensing reads out ⟨A, W_L⋯W_1⟩ (matrix sensing).
-            quadratic with samples and noise: ℓ_i = ½θᵀHθ + ξ_iᵀθ, with centred
-              ξ_i ~ N(0, σ²I) drawn from the seed (default 0).
-            toy-quadratic: θ₁² + 16αθ₂², α = 1.1 (paper 003, Fig. 22).
-            ellipse: paper 002's noisy ellipse; a = 2, b = 1, c = 0.5, delta = 0.5.
-            mlp, cnn, linear, dln and deeplinear need data (they build a model);
-            quadratic, toy-quadratic and ellipse build an objective.
+            `biaslab models` describes each form; --check prints a spec's
+            canonical form and parameter count.
 
             Examples:
               biaslab models
@@ -42,23 +29,43 @@ struct ModelsCommand: ParsableCommand {
               biaslab models --check dln:100:depth=3:alpha=0.1
             """)
 
+    /// A form's syntax for the help text: `<init>` for the init option, indented by 2, and broken before a
+    /// `[` (else a `:`) into lines of at most 78 columns (the help's width), continuations indented by 6.
+    static func helpLines(_ syntax: String) -> String {
+        var rest = Substring(syntax.replacingOccurrences(of: "init=pytorch|gaussian:<scale>", with: "<init>"))
+        var lines: [String] = []
+        var indent = "  "
+        while indent.count + rest.count > 78 {
+            let head = rest.indices.prefix(78 - indent.count).dropFirst()
+            guard let cut = head.last(where: { rest[$0] == "[" }) ?? head.last(where: { rest[$0] == ":" }) else { break }
+            lines.append(indent + rest[..<cut])
+            rest = rest[cut...]
+            indent = "      "
+        }
+        return (lines + [indent + rest]).joined(separator: "\n")
+    }
+
     @OptionGroup var output: OutputOptions
 
     @Option(name: .long, help: "Parse one spec and print its canonical form and parameter count.")
     var check: String?
 
-    struct Listing: Codable {
+    struct Listing: Encodable {
         let forms: [Entry]
     }
 
-    struct Entry: Codable {
-        let kind: String
-        let syntax: String
-        let example: String
-        let description: String
-        let parameterCount: String
+    /// A spec form and its example's parameter count, encoded as one flat object.
+    struct Entry: Encodable {
+        let form: ModelSpec.Form
         let exampleParameterCount: Int
-        let builds: String
+
+        enum CodingKeys: String, CodingKey { case exampleParameterCount }
+
+        func encode(to encoder: any Encoder) throws {
+            try form.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(exampleParameterCount, forKey: .exampleParameterCount)
+        }
     }
 
     struct Checked: Codable {
@@ -80,15 +87,13 @@ struct ModelsCommand: ParsableCommand {
             return
         }
         let entries = try ModelSpec.forms.map { form in
-            Entry(kind: form.kind, syntax: form.syntax, example: form.example, description: form.description,
-                  parameterCount: form.parameterCount,
-                  exampleParameterCount: try ModelSpec.parse(form.example).parameterCount, builds: form.builds)
+            Entry(form: form, exampleParameterCount: try ModelSpec.parse(form.example).parameterCount)
         }
         if output.json { try JSONOutput.print(Listing(forms: entries)); return }
         for e in entries {
-            print(e.syntax)
-            print("    \(e.description)")
-            print("    builds: \(e.builds); d = \(e.parameterCount); example: \(e.example) (d = \(e.exampleParameterCount))")
+            print(e.form.syntax)
+            print("    \(e.form.description)")
+            print("    builds: \(e.form.builds); d = \(e.form.parameterCount); example: \(e.form.example) (d = \(e.exampleParameterCount))")
         }
     }
 }
