@@ -110,7 +110,7 @@ enum BenchWorkloads {
             BenchWorkload(name: "W9", summary: "exact IAS streamed: chunks of \(hessianBlockSize) per-sample gradients, O(\(hessianBlockSize)·d) memory, N=\(n)",
                           flops: exactInteractionFlops,
                           bytes: 0) {
-                let interaction = streamedInteraction(objective, at: theta, chunk: hessianBlockSize)
+                let interaction = objective.gradientInteraction(at: theta, blockSize: hessianBlockSize)
                 return { interactionSummary(interaction) }
             },
             BenchWorkload(name: "W8", summary: "Hutchinson tr(H), \(inputs.hutchinsonProbes.shape[0]) shared Rademacher probes, N=\(n)",
@@ -120,40 +120,6 @@ enum BenchWorkloads {
                 return { ["trace": Tensor(trace.value), "standard_error": Tensor(trace.standardError)] }
             },
         ]
-    }
-
-    /// Exact IAS (paper 003, eq. (2)) without materializing the N × d per-sample gradients: for each
-    /// chunk C of `chunk` samples, G_C (|C| × d) and H G_C give gᵢᵀHgᵢ and ‖gᵢ‖² (i ∈ C) and add to
-    /// Σᵢ gᵢ and Σᵢ H gᵢ; then g = (1/N) Σ gᵢ, gᵀHg = gᵀ (1/N) Σ H gᵢ. Memory O(chunk · d) instead of
-    /// O(N · d); the same N Hessian–vector products as ``GradientInteraction/init(perSampleGradients:hessian:blockSize:)``.
-    static func streamedInteraction(_ objective: SupervisedObjective, at theta: [Double], chunk: Int) -> GradientInteraction {
-        let n = objective.sampleCount, d = objective.dimension
-        let hessian = HessianOperator(objective: objective, at: theta)
-        var curvatures: [Double] = [], squaredNorms: [Double] = []
-        var gradientSum = [Double](repeating: 0, count: d), productSum = [Double](repeating: 0, count: d)
-        for start in stride(from: 0, to: n, by: chunk) {
-            let g = objective.perSampleGradients(at: theta, batch: Array(start..<min(start + chunk, n)))
-            let hg = hessian.apply(rowsOf: g)
-            g.scalars.withUnsafeBufferPointer { gp in
-                hg.scalars.withUnsafeBufferPointer { hp in
-                    for row in 0..<g.shape[0] {
-                        var curvature = 0.0, norm = 0.0
-                        for j in (row * d)..<((row + 1) * d) {
-                            curvature += gp[j] * hp[j]
-                            norm += gp[j] * gp[j]
-                            gradientSum[j - row * d] += gp[j]
-                            productSum[j - row * d] += hp[j]
-                        }
-                        curvatures.append(curvature)
-                        squaredNorms.append(norm)
-                    }
-                }
-            }
-        }
-        let mean = gradientSum.map { $0 / Double(n) }
-        let fullBatch = zip(mean, productSum).reduce(0.0) { $0 + $1.0 * $1.1 } / Double(n)
-        return GradientInteraction(noise: GradientNoiseStatistics(perSampleSquaredNorms: squaredNorms, meanGradient: mean),
-                                   perSampleCurvatures: curvatures, fullBatchInteraction: fullBatch)
     }
 
     /// What W7's and W9's results are checked by: IAS at b = 50 without replacement, every gᵢᵀHgᵢ, gᵀHg.

@@ -144,14 +144,13 @@ public func measureCurvature(of objective: any Objective, at theta: [Double], me
         }
     }
     if !measures.isDisjoint(with: [.ias, .noise]) {
-        let perSample = objective.perSampleGradients(at: theta, batch: nil)
         if measures.contains(.ias) {
-            let interaction = GradientInteraction(perSampleGradients: perSample, hessian: hessian)
+            let interaction = objective.gradientInteraction(at: theta)
             report.ias = interaction.interactionAwareSharpness(batchSize: b, sampling: settings.sampling)
             report.gdRayleigh = interaction.fullBatchSharpness
             fillNoise(&report, interaction.noise, b, settings.sampling, measures)
         } else {
-            fillNoise(&report, GradientNoiseStatistics(perSampleGradients: perSample), b, settings.sampling, measures)
+            fillNoise(&report, objective.gradientNoiseWithDiagonal(at: theta), b, settings.sampling, measures)
         }
     }
     if measures.contains(.batchSharpness) {

@@ -20,8 +20,9 @@ import Tensor
 /// ```
 /// 0 < ρ ≤ ρ_b ≤ 1, ρ_b is nondecreasing in b, and ρ_N = 1 without replacement.
 ///
-/// Two constructors: from the materialized N × d matrix G (``init(perSampleGradients:)``, which also
-/// gives diag Σ and computes tr Σ from centred gradients), or from the per-sample squared norms and the
+/// Three constructors: from the materialized N × d matrix G (``init(perSampleGradients:)``, which also
+/// gives diag Σ and computes tr Σ from centred gradients), from G in blocks of rows with the same results in
+/// O(block · d) memory (``init(sampleCount:blockSize:perSampleGradients:)``), or from the per-sample squared norms and the
 /// mean gradient alone (``init(perSampleSquaredNorms:meanGradient:)``, the fast path where ‖gᵢ‖² is
 /// computed layer by layer without forming gᵢ), where tr Σ = tr S₁ − ‖g‖² loses relative accuracy when
 /// ‖g‖² dominates (cancellation).
@@ -41,28 +42,28 @@ public struct GradientNoiseStatistics: Sendable, Codable, Equatable {
     /// diag Σ (1/N normalization); `nil` when built from norms only.
     public let covarianceDiagonal: [Double]?
 
-    /// From the N × d matrix G whose row i is gᵢ.
+    /// From the N × d matrix G whose row i is gᵢ (one block of ``GradientMoments``: diag Σ from the centred
+    /// gradients).
     public init(perSampleGradients gradients: Tensor) {
         precondition(gradients.rank == 2 && gradients.shape[0] >= 1,
                      "GradientNoiseStatistics: expected an N × d matrix with N ≥ 1, got shape \(gradients.shape)")
-        let (n, d) = (gradients.shape[0], gradients.shape[1])
-        let mean = columnMeans(gradients)
-        var diagonal = [Double](repeating: 0, count: d)
-        var squaredNorms = 0.0
-        gradients.scalars.withUnsafeBufferPointer { p in
-            for i in 0..<n {
-                for j in 0..<d {
-                    let value = p[i * d + j]
-                    let centred = value - mean[j]
-                    diagonal[j] += centred * centred
-                    squaredNorms += value * value
-                }
-            }
+        var moments = GradientMoments(dimension: gradients.shape[1])
+        moments.add(gradients)
+        self = moments.statistics
+    }
+
+    /// From the N per-sample gradients in blocks of at most `blockSize` rows, one block in memory at a
+    /// time: `rows(r)` returns the |r| × d matrix of gᵢ, i ∈ r. Equal to ``init(perSampleGradients:)`` up to
+    /// rounding (``GradientMoments`` merges the blocks), in O(blockSize · d) memory instead of O(N · d).
+    public init(sampleCount n: Int, blockSize: Int = 64, perSampleGradients rows: (Range<Int>) -> Tensor) {
+        precondition(n >= 1, "GradientNoiseStatistics: at least one sample is needed, got \(n)")
+        var moments: GradientMoments? = nil
+        for range in blockRanges(count: n, blockSize: blockSize) {
+            let block = rows(range)
+            if moments == nil { moments = GradientMoments(dimension: block.shape[1]) }
+            moments!.add(block)
         }
-        let scale = 1 / Double(n)
-        let covarianceDiagonal = diagonal.map { $0 * scale }
-        self.init(sampleCount: n, meanGradient: mean, meanSquaredNorm: squaredNorms * scale,
-                  covarianceTrace: covarianceDiagonal.reduce(0, +), covarianceDiagonal: covarianceDiagonal)
+        self = moments!.statistics
     }
 
     /// From ‖gᵢ‖² for i = 1…N and the mean gradient g, without the gradients themselves; tr Σ is
@@ -75,7 +76,7 @@ public struct GradientNoiseStatistics: Sendable, Codable, Equatable {
                   covarianceTrace: max(meanSquaredNorm - meanNorm, 0), covarianceDiagonal: nil)
     }
 
-    private init(sampleCount: Int, meanGradient: [Double], meanSquaredNorm: Double, covarianceTrace: Double,
+    init(sampleCount: Int, meanGradient: [Double], meanSquaredNorm: Double, covarianceTrace: Double,
                  covarianceDiagonal: [Double]?) {
         self.sampleCount = sampleCount
         self.dimension = meanGradient.count

@@ -40,21 +40,48 @@ public struct GradientInteraction: Sendable, Codable, Equatable {
     /// every i gives gᵢᵀHgᵢ, and gᵀHg = gᵀ((1/N) Σᵢ H gᵢ) needs no further product.
     public init(perSampleGradients gradients: Tensor, hessian: some LinearOperator, blockSize: Int = 64) {
         let noise = GradientNoiseStatistics(perSampleGradients: gradients)
-        precondition(noise.dimension == hessian.dimension,
-                     "GradientInteraction: gradients of dimension \(noise.dimension) but a Hessian of dimension \(hessian.dimension)")
         let d = noise.dimension
-        var curvatures = [Double]()
-        curvatures.reserveCapacity(noise.sampleCount)
-        var hessianTimesMean = [Double](repeating: 0, count: d)
-        for range in blockRanges(count: noise.sampleCount, blockSize: blockSize) {
-            let block = Tensor(shape: [range.count, d], scalars: Array(gradients.scalars[(range.lowerBound * d)..<(range.upperBound * d)]))
-            let products = hessian.apply(rowsOf: block)
-            curvatures.append(contentsOf: rowwiseDots(block, products))
-            let sums = products.sum(axis: 0).scalars
-            VectorOps.axpy(1 / Double(noise.sampleCount), sums, &hessianTimesMean)
+        let products = Self.curvatures(sampleCount: noise.sampleCount, hessian: hessian, blockSize: blockSize) { range in
+            Tensor(shape: [range.count, d], scalars: Array(gradients.scalars[(range.lowerBound * d)..<(range.upperBound * d)]))
         }
-        self.init(noise: noise, perSampleCurvatures: curvatures,
-                  fullBatchInteraction: VectorOps.dot(noise.meanGradient, hessianTimesMean))
+        self.init(noise: noise, perSampleCurvatures: products.curvatures,
+                  fullBatchInteraction: VectorOps.dot(noise.meanGradient, products.hessianTimesMean))
+    }
+
+    /// Streamed: the same quantities from the N per-sample gradients in blocks of at most `blockSize` rows,
+    /// one block in memory at a time — `rows(r)` returns the |r| × d matrix of gᵢ, i ∈ r, and each block
+    /// feeds both the noise statistics (``GradientMoments``) and the block product of H. Memory
+    /// O(blockSize · d) instead of the N × d matrix (bench/NOTES.md: 2.15 GB at N = 1000, d = 269,322); the
+    /// same N Hessian–vector products; equal to ``init(perSampleGradients:hessian:blockSize:)`` to rounding.
+    public init(sampleCount n: Int, hessian: some LinearOperator, blockSize: Int = 64, perSampleGradients rows: (Range<Int>) -> Tensor) {
+        precondition(n >= 1, "GradientInteraction: at least one sample is needed, got \(n)")
+        var moments = GradientMoments(dimension: hessian.dimension)
+        let products = Self.curvatures(sampleCount: n, hessian: hessian, blockSize: blockSize) { range in
+            let block = rows(range)
+            moments.add(block)
+            return block
+        }
+        let noise = moments.statistics
+        self.init(noise: noise, perSampleCurvatures: products.curvatures,
+                  fullBatchInteraction: VectorOps.dot(noise.meanGradient, products.hessianTimesMean))
+    }
+
+    /// gᵢᵀHgᵢ for i = 1…N and (1/N) Σᵢ H gᵢ, the gradients `block(r)` sent through H's block product.
+    private static func curvatures(sampleCount n: Int, hessian: some LinearOperator, blockSize: Int,
+                                   block: (Range<Int>) -> Tensor) -> (curvatures: [Double], hessianTimesMean: [Double]) {
+        let d = hessian.dimension
+        var curvatures = [Double]()
+        curvatures.reserveCapacity(n)
+        var hessianTimesMean = [Double](repeating: 0, count: d)
+        for range in blockRanges(count: n, blockSize: blockSize) {
+            let gradients = block(range)
+            precondition(gradients.shape == [range.count, d],
+                         "GradientInteraction: a block of \(range.count) gradients of dimension \(d) (the Hessian's) expected, got shape \(gradients.shape)")
+            let products = hessian.apply(rowsOf: gradients)
+            curvatures.append(contentsOf: rowwiseDots(gradients, products))
+            VectorOps.axpy(1 / Double(n), products.sum(axis: 0).scalars, &hessianTimesMean)
+        }
+        return (curvatures, hessianTimesMean)
     }
 
     /// tr(H S₁) = (1/N) Σᵢ gᵢᵀ H gᵢ.

@@ -30,4 +30,20 @@ extension Objective {
     public func gradientNoise(at parameters: [Double]) -> GradientNoiseStatistics {
         GradientNoiseStatistics(perSampleSquaredNorms: perSampleGradientSquaredNorms(at: parameters), meanGradient: gradient(at: parameters))
     }
+
+    /// The exact interaction measures of paper 003 at θ over every sample (tr(H S₁), gᵀHg, IAS for any b,
+    /// and the noise statistics with diag Σ), streamed: per-sample gradients `blockSize` at a time through
+    /// the full-batch Hessian (``GradientInteraction/init(sampleCount:hessian:blockSize:perSampleGradients:)``),
+    /// O(blockSize · d) memory and N Hessian–vector products.
+    public func gradientInteraction(at parameters: [Double], blockSize: Int = 64) -> GradientInteraction {
+        GradientInteraction(sampleCount: sampleCount, hessian: HessianOperator(objective: self, at: parameters), blockSize: blockSize) {
+            perSampleGradients(at: parameters, batch: Array($0))
+        }
+    }
+
+    /// The gradient-noise statistics at θ with diag Σ, streamed: per-sample gradients `blockSize` at a time
+    /// (``GradientNoiseStatistics/init(sampleCount:blockSize:perSampleGradients:)``), O(blockSize · d) memory.
+    public func gradientNoiseWithDiagonal(at parameters: [Double], blockSize: Int = 64) -> GradientNoiseStatistics {
+        GradientNoiseStatistics(sampleCount: sampleCount, blockSize: blockSize) { perSampleGradients(at: parameters, batch: Array($0)) }
+    }
 }

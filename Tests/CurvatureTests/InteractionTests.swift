@@ -55,6 +55,47 @@ struct InteractionTests {
         }
     }
 
+    // Oracle: the materialized form (two-pass centred diag Σ, the same N products). The streamed form takes
+    // the gradients in blocks (sizes dividing N or not, 1 and beyond N) and agrees to rounding.
+    @Test(arguments: [1, 3, 7, 40, 64])
+    func streamedInteractionEqualsTheMaterializedOne(blockSize: Int) {
+        let (n, d) = (40, 30)
+        let g = TestMatrices.perSampleGradients(count: n, dimension: d, seed: 55)
+        let dense = DenseOperator(Self.hessian.matrix)
+        let materialized = GradientInteraction(perSampleGradients: g, hessian: dense)
+        var requested: [Range<Int>] = []
+        let streamed = GradientInteraction(sampleCount: n, hessian: dense, blockSize: blockSize) { range in
+            requested.append(range)
+            return Tensor(shape: [range.count, d], scalars: Array(g.scalars[(range.lowerBound * d)..<(range.upperBound * d)]))
+        }
+        #expect(requested.count == (n + blockSize - 1) / blockSize && requested.allSatisfy { $0.count <= blockSize })
+        #expect(requested.map(\.lowerBound) == Array(stride(from: 0, to: n, by: blockSize)))
+        for (a, b) in zip(streamed.perSampleCurvatures, materialized.perSampleCurvatures) { expectClose(a, b, relative: 1e-12, floor: 1, "gᵢᵀHgᵢ") }
+        expectClose(streamed.fullBatchInteraction, materialized.fullBatchInteraction, relative: 1e-12, floor: 1, "gᵀHg")
+        let (s, m) = (streamed.noise, materialized.noise)
+        #expect(s.sampleCount == n && s.dimension == d)
+        for (a, b) in zip(s.meanGradient, m.meanGradient) { expectClose(a, b, relative: 1e-12, floor: 1, "g") }
+        for (a, b) in zip(s.covarianceDiagonal!, m.covarianceDiagonal!) { expectClose(a, b, relative: 1e-12, "diag Σ") }
+        expectClose(s.covarianceTrace, m.covarianceTrace, relative: 1e-12, "tr Σ")
+        expectClose(s.meanSquaredNorm, m.meanSquaredNorm, relative: 1e-12, "tr S₁")
+        expectClose(streamed.interactionAwareSharpness(batchSize: 8, sampling: .withReplacement),
+                    materialized.interactionAwareSharpness(batchSize: 8, sampling: .withReplacement), relative: 1e-12, "IAS")
+    }
+
+    // Oracle: the two-pass centred variance of gradients with a common offset 10⁶ far above their spread
+    // (about 1): merging blocks keeps diag Σ to 1e-9 relative, where Σgᵢ² − N·g² would lose all of it
+    // (cancellation of 10¹² against 1).
+    @Test func streamedNoiseKeepsTheVarianceUnderALargeMean() {
+        let (n, d) = (50, 4)
+        let spread = TestMatrices.perSampleGradients(count: n, dimension: d, seed: 56)
+        let g = Tensor(shape: [n, d], scalars: spread.scalars.map { 1e6 + $0 })
+        let twoPass = GradientNoiseStatistics(perSampleGradients: spread).covarianceDiagonal!  // shift-invariant
+        let streamed = GradientNoiseStatistics(sampleCount: n, blockSize: 7) { range in
+            Tensor(shape: [range.count, d], scalars: Array(g.scalars[(range.lowerBound * d)..<(range.upperBound * d)]))
+        }
+        for (a, b) in zip(streamed.covarianceDiagonal!, twoPass) { expectClose(a, b, relative: 1e-9, "diag Σ") }
+    }
+
     // Oracle: digest 003 §11 item 4: when every gᵢ is parallel to q₁, IAS = λ₁ for every b.
     @Test func parallelGradientsGiveTheTopEigenvalue() {
         let q1 = TestMatrices.column(Self.hessian.eigenvectors, 29)   // eigenvalue 7 (last in the list)

@@ -32,4 +32,24 @@ struct ObjectiveMeasurementTests {
         #expect(abs(fromNorms.simpleNoiseScale - dense.simpleNoiseScale) <= 1e-8 * dense.simpleNoiseScale)
         #expect(abs(fromNorms.concentration - dense.concentration) <= 1e-10)
     }
+
+    /// The streamed interaction and noise (blocks of 6 of 20 samples) against the materialized per-sample
+    /// gradients and the dense Hessian: IAS, gᵀHg, diag Σ.
+    @Test func streamedInteractionMatchesTheDenseHessian() {
+        let (objective, theta) = TinyProblems.tanhMLP(seed: 6, samples: 20)
+        let g = objective.perSampleGradients(at: theta, batch: nil)
+        let dense = GradientInteraction(perSampleGradients: g, hessian: DenseOperator(objective.denseHessian(at: theta)))
+        let streamed = objective.gradientInteraction(at: theta, blockSize: 6)
+        for b in [1, 5, 20] {
+            let (a, e) = (streamed.interactionAwareSharpness(batchSize: b, sampling: .withoutReplacement),
+                          dense.interactionAwareSharpness(batchSize: b, sampling: .withoutReplacement))
+            #expect(abs(a - e) <= 1e-9 * abs(e), "IAS at b = \(b): \(a) vs \(e)")
+        }
+        #expect(abs(streamed.fullBatchInteraction - dense.fullBatchInteraction) <= 1e-9 * abs(dense.fullBatchInteraction))
+        let noise = objective.gradientNoiseWithDiagonal(at: theta, blockSize: 6)
+        for (a, e) in zip(noise.covarianceDiagonal!, dense.noise.covarianceDiagonal!) {
+            #expect(abs(a - e) <= 1e-12 * dense.noise.covarianceTrace, "diag Σ")
+        }
+        #expect(noise.sampleCount == 20 && abs(noise.simpleNoiseScale - dense.noise.simpleNoiseScale) <= 1e-10 * dense.noise.simpleNoiseScale)
+    }
 }

@@ -99,8 +99,7 @@ public struct AdviceMeasurements: Codable, Equatable, Sendable {
         let needsDiagonal: Bool
         if case .adam = stability, preconditioner == nil { needsDiagonal = true } else { needsDiagonal = false }
         if budget.usesExactEstimators(sampleCount: n, dimension: d) {
-            let perSample = objective.perSampleGradients(at: theta, batch: nil)
-            let interaction = GradientInteraction(perSampleGradients: perSample, hessian: hessian)
+            let interaction = objective.gradientInteraction(at: theta)
             interactionAwareSharpness = Measured(interaction.interactionAwareSharpness(batchSize: b, sampling: sampling), kind: .exact,
                                                  estimator: "exact, \(n) per-sample gradients and \(n) Hessian-vector products")
             if needsDiagonal {

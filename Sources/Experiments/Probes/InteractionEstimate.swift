@@ -41,8 +41,7 @@ struct InteractionEstimate: Sendable {
 
     /// Mode exact: the interaction of all N per-sample gradients at θ.
     static func exact(_ context: ProbeContext) -> GradientInteraction {
-        GradientInteraction(perSampleGradients: context.objective.perSampleGradients(at: context.parameters, batch: nil),
-                            hessian: hessian(context))
+        context.objective.gradientInteraction(at: context.parameters)
     }
 
     /// Mode sampled: g_BₖᵀH g_Bₖ and ‖g_Bₖ‖² over K batches drawn with the run's b, sampling and seed.
