@@ -138,19 +138,13 @@ public struct DiagonalNetStudy: GridStudy {
     func measure(_ point: (method: Method, n: Int), _ run: StudyRun, _ s: Setting) throws -> StudySeries {
         let (method, n) = point
         let specs = Self.data(s, n: n, seed: run.seed)
-        let problem = try ProblemSpec(model: "dln:\(s.dimension)", data: specs.train, loss: "mse").build(testData: try DataSource(parsing: specs.test))
-        guard let network = problem.model as? DiagonalLinearNetwork, let train = problem.trainingSet, let test = problem.testObjective,
-              let truth = try DataSource(parsing: specs.train).groundTruth else { preconditionFailure("002-dln: a dln on sparse regression") }
-        var noisy = LabelNoiseLeastSquares(network, data: train, noise: try LabelNoise(.rademacher, scale: s.delta),
+        let recovery = try RecoveryProblem<DiagonalLinearNetwork>(model: "dln:\(s.dimension)", data: specs, study: name)
+        var noisy = LabelNoiseLeastSquares(recovery.network, data: recovery.trainingSet, noise: try LabelNoise(.rademacher, scale: s.delta),
                                            generator: RandomGenerator(seed: run.seed, stream: "label-noise"))
-        var theta = problem.initialParameters(seed: run.seed)
+        var theta = recovery.initialParameters(seed: run.seed)
         try noisy.train(&theta, settings: try method.settings(), steps: s.steps, seed: run.seed)
         var series = StudySeries()
-        var values = EndPointSharpness(problem.objective, at: theta).values
-        values["test_loss"] = test.metrics(at: theta).loss
-        values["train_loss"] = problem.objective.metrics(at: theta).loss
-        values.merge(RecoveryProbe.values(effectiveWeights: network.effectiveWeights(theta), groundTruth: truth)) { $1 }
-        series.record(step: s.steps, values)
+        series.record(step: s.steps, recovery.endValues(at: theta).merging(EndPointSharpness(recovery.problem.objective, at: theta).values) { $1 })
         return series
     }
 

@@ -88,20 +88,15 @@ public struct MatrixSensingStudy: GridStudy {
     /// `train_loss`, `recovery_error` (‖W₂W₁ − M*‖²_F) at the last step.
     func measure(_ method: Method, _ run: StudyRun, _ s: Setting) throws -> StudySeries {
         let specs = Self.data(s, seed: run.seed)
-        let problem = try ProblemSpec(model: Self.model(s), data: specs.train, loss: "mse")
-            .build(testData: try DataSource(parsing: specs.test))
-        guard let network = problem.model as? DeepLinearNetwork, let train = problem.trainingSet, let test = problem.testObjective,
-              let truth = try DataSource(parsing: specs.train).groundTruth else { preconditionFailure("002-sensing: a deep linear network on matrix sensing") }
-        var noisy = LabelNoiseLeastSquares(DepthTwoSensing(network), data: train, noise: try LabelNoise(.gaussian, scale: s.sigma),
+        let recovery = try RecoveryProblem<DeepLinearNetwork>(model: Self.model(s), data: specs, study: name)
+        var noisy = LabelNoiseLeastSquares(DepthTwoSensing(recovery.network), data: recovery.trainingSet, noise: try LabelNoise(.gaussian, scale: s.sigma),
                                            generator: RandomGenerator(seed: run.seed, stream: "label-noise"))
-        var theta = problem.initialParameters(seed: run.seed)
+        var theta = recovery.initialParameters(seed: run.seed)
         var series = StudySeries()
         try noisy.train(&theta, settings: try method.settings(), steps: s.steps, seed: run.seed) { step, theta in
-            if step % s.every == 0 { series.record(step: step, EndPointSharpness(problem.objective, at: theta).values) }
+            if step % s.every == 0 { series.record(step: step, EndPointSharpness(recovery.problem.objective, at: theta).values) }
         }
-        var values = ["test_loss": test.metrics(at: theta).loss, "train_loss": problem.objective.metrics(at: theta).loss]
-        values.merge(RecoveryProbe.values(effectiveWeights: network.effectiveWeights(theta), groundTruth: truth)) { $1 }
-        series.record(step: s.steps, values)
+        series.record(step: s.steps, recovery.endValues(at: theta))
         return series
     }
 
