@@ -193,6 +193,17 @@ struct DiagonalNetAndSensingStudyTests {
         DLNEnd(testLoss: loss, sharpness: EndPointSharpness(trace: trace, adaptive: adaptive))
     }
 
+    /// A run's end point read back from its series (the last step's values, NaN when absent) and the seed mean.
+    @Test func recoveryEndPointReadsTheLastStepAndAverages() {
+        var series = StudySeries()
+        series.record(step: 0, ["trace_h": 9, "adaptive_sharpness": 9])
+        series.record(step: 5, ["trace_h": 4, "adaptive_sharpness": 2, "test_loss": 0.5])
+        let end = RecoveryEndPoint(last: series)
+        #expect(end == Self.end(0.5, trace: 4, adaptive: 2))
+        #expect(RecoveryEndPoint(last: StudySeries()).testLoss.isNaN)
+        #expect(RecoveryEndPoint.mean([end, Self.end(1.5, trace: 8, adaptive: 1)]) == Self.end(1, trace: 6, adaptive: 1.5))
+    }
+
     /// n* is the smallest grid n from which on the test loss stays ≤ 0.25.
     @Test func recoveryThresholdIsTheStartOfTheRecoveredTail() {
         let samples = [14, 18, 22, 26]
@@ -222,8 +233,8 @@ struct DiagonalNetAndSensingStudyTests {
 
     @Test func sensingCriteriaDecideTheVerdicts() {
         typealias End = MatrixSensingStudy.EndPoint
-        let sgd = End(sharpness: EndPointSharpness(trace: 10, adaptive: 8), testLoss: 0.1)
-        let adam = End(sharpness: EndPointSharpness(trace: 12, adaptive: 7), testLoss: 0.3)
+        let sgd = End(testLoss: 0.1, sharpness: EndPointSharpness(trace: 10, adaptive: 8))
+        let adam = End(testLoss: 0.3, sharpness: EndPointSharpness(trace: 12, adaptive: 7))
         #expect(MatrixSensingStudy().analyze(sgd: [sgd, sgd], adam: [adam, adam]).map(\.verdict) == [.reproduced, .reproduced])
         #expect(MatrixSensingStudy().analyze(sgd: [adam], adam: [sgd]).map(\.verdict) == [.notReproduced, .notReproduced])
     }

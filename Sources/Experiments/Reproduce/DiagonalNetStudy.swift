@@ -149,10 +149,7 @@ public struct DiagonalNetStudy: GridStudy {
     }
 
     /// One run's end-point numbers.
-    struct EndPoint: Equatable {
-        let testLoss: Double
-        let sharpness: EndPointSharpness
-    }
+    typealias EndPoint = RecoveryEndPoint
 
     public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let s = Self.setting(quick: options.quick)
@@ -161,8 +158,7 @@ public struct DiagonalNetStudy: GridStudy {
         let ends: [[[EndPoint]]] = try Method.allCases.map { m in
             try seeds.map { seed in
                 try s.samples.map { n in
-                    let series = try measured.series(Self.grid(s).run((m, n), seed: seed))
-                    return EndPoint(testLoss: series.last("test_loss") ?? .nan, sharpness: EndPointSharpness(last: series))
+                    EndPoint(last: try measured.series(Self.grid(s).run((m, n), seed: seed)))
                 }
             }
         }
@@ -196,12 +192,7 @@ public struct DiagonalNetStudy: GridStudy {
 
     /// The seed mean of each n's end point.
     static func mean(_ bySeed: [[EndPoint]]) -> [EndPoint] {
-        let count = Double(bySeed.count)
-        return bySeed[0].indices.map { k in
-            EndPoint(testLoss: bySeed.map { $0[k].testLoss }.reduce(0, +) / count,
-                     sharpness: EndPointSharpness(trace: bySeed.map { $0[k].sharpness.trace }.reduce(0, +) / count,
-                                                  adaptive: bySeed.map { $0[k].sharpness.adaptive }.reduce(0, +) / count))
-        }
+        bySeed[0].indices.map { k in EndPoint.mean(bySeed.map { $0[k] }) }
     }
 
     /// n*: the smallest grid n from which on every grid n has test loss ≤ the threshold (nil: none).

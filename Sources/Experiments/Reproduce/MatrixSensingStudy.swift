@@ -101,16 +101,13 @@ public struct MatrixSensingStudy: GridStudy {
     }
 
     /// One run's end point.
-    struct EndPoint: Equatable {
-        let sharpness: EndPointSharpness
-        let testLoss: Double
-    }
+    typealias EndPoint = RecoveryEndPoint
 
     public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let s = Self.setting(quick: options.quick)
         let seeds = options.seedRange
         let series = try Method.allCases.map { m in try seeds.map { try measured.series(Self.grid(s).run(m, seed: $0)) } }
-        let ends = series.map { $0.map { EndPoint(sharpness: EndPointSharpness(last: $0), testLoss: $0.last("test_loss") ?? .nan) } }
+        let ends = series.map { $0.map { EndPoint(last: $0) } }
         let outcomes = analyze(sgd: ends[0], adam: ends[1])
         var curves: [LineChart.Series] = []
         for (k, m) in Method.allCases.enumerated() {
@@ -135,13 +132,8 @@ public struct MatrixSensingStudy: GridStudy {
     /// Applies the criteria (fixed above) to the end points of each seed.
     func analyze(sgd: [EndPoint], adam: [EndPoint]) -> [ClaimOutcome] {
         let c = claims
-        func mean(_ e: [EndPoint]) -> EndPoint {
-            let n = Double(e.count)
-            return EndPoint(sharpness: EndPointSharpness(trace: e.map(\.sharpness.trace).reduce(0, +) / n, adaptive: e.map(\.sharpness.adaptive).reduce(0, +) / n),
-                            testLoss: e.map(\.testLoss).reduce(0, +) / n)
-        }
         let pairs = zip(sgd, adam).map { (sgd: $0, adam: $1) }
-        let meanPair = (sgd: mean(sgd), adam: mean(adam))
+        let meanPair = (sgd: EndPoint.mean(sgd), adam: EndPoint.mean(adam))
         let sharpnessOrdered = { (p: (sgd: EndPoint, adam: EndPoint)) in
             p.adam.sharpness.trace > p.sgd.sharpness.trace && p.adam.sharpness.adaptive < p.sgd.sharpness.adaptive
         }

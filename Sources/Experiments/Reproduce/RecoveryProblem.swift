@@ -35,3 +35,28 @@ struct RecoveryProblem<Network: LinearPredictor> {
         return values
     }
 }
+
+/// A recovery run's end point as a study's analysis reads it back from the run's series: the held-out loss
+/// and the two sharpness measures at the last step.
+struct RecoveryEndPoint: Equatable {
+    let testLoss: Double
+    let sharpness: EndPointSharpness
+
+    init(testLoss: Double, sharpness: EndPointSharpness) {
+        self.testLoss = testLoss
+        self.sharpness = sharpness
+    }
+
+    /// The values recorded at the last step of `series` (NaN when absent).
+    init(last series: StudySeries) {
+        self.init(testLoss: series.last("test_loss") ?? .nan, sharpness: EndPointSharpness(last: series))
+    }
+
+    /// The entrywise mean of `points` (for example over seeds).
+    static func mean(_ points: [RecoveryEndPoint]) -> RecoveryEndPoint {
+        let n = Double(points.count)
+        func average(_ value: (RecoveryEndPoint) -> Double) -> Double { points.map(value).reduce(0, +) / n }
+        return RecoveryEndPoint(testLoss: average(\.testLoss),
+                                sharpness: EndPointSharpness(trace: average(\.sharpness.trace), adaptive: average(\.sharpness.adaptive)))
+    }
+}
