@@ -11,12 +11,9 @@ import NN
 struct EndPointSharpness: Equatable {
     let trace: Double
     let adaptive: Double
+}
 
-    init(trace: Double, adaptive: Double) {
-        self.trace = trace
-        self.adaptive = adaptive
-    }
-
+extension EndPointSharpness {
     /// Both measures of `objective`'s full-batch Hessian at θ.
     init(_ objective: any Objective, at parameters: [Double]) {
         let diagonal = exactDiagonal(of: HessianOperator(objective: objective, at: parameters))

@@ -41,12 +41,9 @@ struct RecoveryProblem<Network: LinearPredictor> {
 struct RecoveryEndPoint: Equatable {
     let testLoss: Double
     let sharpness: EndPointSharpness
+}
 
-    init(testLoss: Double, sharpness: EndPointSharpness) {
-        self.testLoss = testLoss
-        self.sharpness = sharpness
-    }
-
+extension RecoveryEndPoint {
     /// The values recorded at the last step of `series` (NaN when absent).
     init(last series: StudySeries) {
         self.init(testLoss: series.last("test_loss") ?? .nan, sharpness: EndPointSharpness(last: series))
