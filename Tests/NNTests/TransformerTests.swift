@@ -277,4 +277,20 @@ struct StateDictTests {
         var infinite = dict; infinite["transformer.ln_f.weight"] = Tensor([1, 1, .infinity, 1])
         #expect(problem(infinite) == "tensor 'transformer.ln_f.weight' holds inf at flat index 2; expected finite parameters")
     }
+
+    /// `safetensors.torch.save_model` keeps one of two tensors sharing storage, the alphabetically first:
+    /// a tied GPT's embedding arrives as `lm_head.weight` only; an untied model still needs its `wte`.
+    @Test func tiedEmbeddingSavedOnceAsLMHead() throws {
+        let model = TransformerTests.tiny
+        let theta = TransformerTests.randomTheta(model)
+        var dict = Self.tensors(model, theta)
+        dict["lm_head.weight"] = dict.removeValue(forKey: "transformer.wte.weight")
+        #expect(try StateDict.parameters(of: model, from: dict) == theta)
+        let untied = TransformerTests.tinyUntied
+        var untiedDict = Self.tensors(untied, TransformerTests.randomTheta(untied))
+        untiedDict["transformer.wte.weight"] = nil
+        do { _ = try StateDict.parameters(of: untied, from: untiedDict); Issue.record("expected an error") } catch {
+            #expect(error.description == "missing tensor 'transformer.wte.weight' of shape [5, 4]")
+        }
+    }
 }
