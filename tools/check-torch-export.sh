@@ -27,7 +27,8 @@ while read -r name spec dtype batch; do
     loss=$([ "${spec%%:*}" = transformer ] && echo next-token-ce || echo ce)
     "$BIN" evaluate --model "$spec" --params "$prefix.safetensors" --data "$prefix-data.npz" --loss "$loss" \
         --save-gradient "$prefix-gradient.npy" --json > "$prefix-biaslab.json"
-    "$VENV/bin/python" tools/compare_torch_export.py "$name ($dtype, $(sed -n 's/.*(\(.*\)),.*/\1/p;q' "$prefix.log"))" \
+    writer=$(grep -o "safetensors.torch.save_model\|export_torch.py's own writer" "$prefix.log" | head -1)
+    "$VENV/bin/python" tools/compare_torch_export.py "$name ($dtype, $writer)" \
         "$prefix-check.npz" "$prefix-biaslab.json" "$prefix-gradient.npy" || status=1
 done <<'CASES'
 mlp-f32 mlp:784-64-32-10:tanh float32 16

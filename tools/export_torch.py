@@ -66,10 +66,11 @@ class FashionSmall(nn.Module):
 
 class Block(nn.Module):
     def __init__(self, d, heads, m):
-        super().__init__()
-        self.ln_1, self.ln_2 = nn.LayerNorm(d), nn.LayerNorm(d)
+        super().__init__()  # registered in nanoGPT's order (ln_1, attn, ln_2, mlp): state_dict and θ order
+        self.ln_1 = nn.LayerNorm(d)
         self.attn = nn.Module()
         self.attn.c_attn, self.attn.c_proj = nn.Linear(d, 3 * d), nn.Linear(d, d)
+        self.ln_2 = nn.LayerNorm(d)
         self.mlp = nn.Module()
         self.mlp.c_fc, self.mlp.c_proj = nn.Linear(d, m), nn.Linear(m, d)
         self.heads = heads
