@@ -51,8 +51,9 @@ extension FlopModel {
     /// rows. Forward, per layer: the four weight products R·(3D² + D² + 2DM) multiply-adds and attention's
     /// two batched products 2·N·T²·D (the full T × T scores; the causal half is not skipped); then the
     /// unembedding R·V·D. A gemm's reverse pass is two gemms of its size, so the gradient is 3 × the
-    /// forward, and the tangent part of an HVP (forward-over-reverse) is taken as 2 × the gradient's
-    /// gemms (each product and its tangent). In flops (2 per multiply-add).
+    /// forward, and the tangent part of an HVP (forward-over-reverse) is 2 × the gradient's gemms (each
+    /// product of the forward and backward passes has two tangent products); an HVP is the primal pass
+    /// without weight gradients (2 × forward) plus the tangent part. In flops (2 per multiply-add).
     struct TransformerCounts {
         let forward: Double
 
@@ -66,6 +67,8 @@ extension FlopModel {
         }
 
         var gradient: Double { 3 * forward }
+        /// The forward pass and the input gradients, without the weight gradients (an HVP's primal part, as for the MLP).
+        var primalWithoutWeightGradients: Double { 2 * forward }
         var tangent: Double { 2 * gradient }
     }
 }

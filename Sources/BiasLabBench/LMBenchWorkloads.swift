@@ -20,7 +20,7 @@ enum LMBenchWorkloads {
                 return { ["loss": Tensor(value), "gradient": Tensor(g)] }
             },
             BenchWorkload(name: "T2", summary: "Hessian-vector product, same transformer and sequences",
-                          flops: flops.gradient + flops.tangent, bytes: 0) {
+                          flops: flops.primalWithoutWeightGradients + flops.tangent, bytes: 0) {
                 let hv = objective.hessianVectorProduct(at: theta, along: inputs.direction)
                 return { ["hvp": Tensor(hv)] }
             },
