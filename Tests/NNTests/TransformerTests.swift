@@ -192,6 +192,10 @@ struct TransformerTests {
         }
         let norms = objective.perSampleGradientSquaredNorms(at: theta, batch: nil)
         #expect(Closeness.relativeError(norms, (0..<3).map { VectorOps.dot(rows.row($0).scalars, rows.row($0).scalars) }) <= 1e-12)
+        // A batch's rows come in the batch's order (the rows are computed in parallel parts).
+        let picked = objective.perSampleGradients(at: theta, batch: [2, 0])
+        #expect(Closeness.relativeError(Array(picked.row(0).scalars), Array(rows.row(2).scalars)) <= 1e-12)
+        #expect(Closeness.relativeError(Array(picked.row(1).scalars), Array(rows.row(0).scalars)) <= 1e-12)
     }
 
     /// θ = 0 makes every logit 0 (the final LayerNorm's gain and bias are 0): ℓ = log V exactly, perplexity
