@@ -8,8 +8,8 @@ import Tensor
 ///
 /// - `lm.npz`: `x` and `y` [256, 64] (int64 byte ids: the first 256 windows of context 64, stride 64,
 ///   of the training split of Debian's fortunes, ``TextCorpus``; y is x shifted by one token),
-///   `spec` (int64: vocabulary, context, width, heads, layers, MLP width), the directions `direction`
-///   (T2's HVP direction, T3's check probe), `lanczos_start` (T4) and `sample_weights` [256] (T3's check).
+///   `spec` (int64: vocabulary, context, width, heads, layers, MLP width), the ``BenchVectors``
+///   `direction` (T2's HVP direction, T3's check probe), `lanczos_start` (T4) and `sample_weights` [256] (T3's check).
 /// - `lm_theta.npy`: θ of `transformer:vocab=256:context=64:width=128:heads=4:layers=2:mlp=512:tied`
 ///   (437,760 parameters) from nanoGPT's initialization (``Transformer``), in nanoGPT's state_dict order.
 struct LMBenchInputs {
@@ -22,9 +22,7 @@ struct LMBenchInputs {
     let x: Tensor
     let y: Tensor
     let theta: [Double]
-    let direction: [Double]
-    let lanczosStart: [Double]
-    let sampleWeights: [Double]
+    let vectors: BenchVectors
 
     static func export(to directory: URL) throws {
         let corpus = try TextCorpus(corpus: .fortunes, split: .train, context: model.context, limit: sequenceCount).generate()
@@ -35,16 +33,12 @@ struct LMBenchInputs {
         var initialization = root.stream("init")
         let theta = model.initialParameters(using: &initialization)
         var vectors = root.stream("vectors")
-        let direction = vectors.gaussians(theta.count)
-        let lanczosStart = vectors.gaussians(theta.count)
-        let sampleWeights = vectors.gaussians(sequenceCount)
+        let shared = BenchVectors(dimension: theta.count, samples: sequenceCount, using: &vectors)
         let spec = [model.vocabulary, model.context, model.width, model.heads, model.layers, model.mlpWidth]
-        try NPZ.write(arrays: [
+        try NPZ.write(arrays: shared.arrays.merging([
             "x": NPYArray(corpus.x, dtype: .int64), "y": NPYArray(corpus.y, dtype: .int64),
             "spec": NPYArray(Tensor(spec.map(Double.init)), dtype: .int64),
-            "direction": NPYArray(Tensor(direction)), "lanczos_start": NPYArray(Tensor(lanczosStart)),
-            "sample_weights": NPYArray(Tensor(sampleWeights)),
-        ], to: directory.appendingPathComponent("lm.npz"))
+        ]) { a, _ in a }, to: directory.appendingPathComponent("lm.npz"))
         try NPY.write(Tensor(theta), to: directory.appendingPathComponent("lm_theta.npy"))
     }
 
@@ -67,7 +61,6 @@ struct LMBenchInputs {
             throw BenchError("lm_theta.npy: \(theta.count) parameters, the spec's transformer has \(model.parameterCount)")
         }
         return LMBenchInputs(model: model, x: try array("x"), y: try array("y"), theta: theta,
-                             direction: try array("direction").scalars, lanczosStart: try array("lanczos_start").scalars,
-                             sampleWeights: try array("sample_weights").scalars)
+                             vectors: try BenchVectors(arrays: data, file: "lm.npz"))
     }
 }

@@ -21,18 +21,18 @@ enum LMBenchWorkloads {
             },
             BenchWorkload(name: "T2", summary: "Hessian-vector product, same transformer and sequences",
                           flops: flops.primalWithoutWeightGradients + flops.tangent, bytes: 0) {
-                let hv = objective.hessianVectorProduct(at: theta, along: inputs.direction)
+                let hv = objective.hessianVectorProduct(at: theta, along: inputs.vectors.direction)
                 return { ["hvp": Tensor(hv)] }
             },
             BenchWorkload(name: "T3", summary: "per-sequence gradients, \(n) × d materialized",
                           flops: flops.gradient, bytes: Double(n * d * 8)) {
                 let g = objective.perSampleGradients(at: theta, batch: nil)
-                return { BenchWorkloads.perSampleDigest(g, direction: inputs.direction, weights: inputs.sampleWeights) }
+                return { BenchWorkloads.perSampleDigest(g, inputs.vectors) }
             },
             BenchWorkload(name: "T4", summary: "λ_max, Lanczos \(steps) steps, full reorthogonalization, transformer N=\(n)",
                           flops: flops.gradient + Double(steps) * flops.tangent, bytes: 0) {
                 let lambda = try lanczosEigenpairs(of: HessianOperator(objective: objective, at: theta), count: 1, tolerance: 0,
-                                                   maxIterations: steps, initialVector: inputs.lanczosStart).eigenvalues[0]
+                                                   maxIterations: steps, initialVector: inputs.vectors.lanczosStart).eigenvalues[0]
                 return { ["lambda_max": Tensor(lambda)] }
             },
         ]

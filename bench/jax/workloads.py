@@ -40,13 +40,14 @@ def per_sample_gradients(theta, x, y):
 def w3(data):
     x, y, theta = data["x"], data["y"], data["theta"]
     run = compile_for(per_sample_gradients, theta, x, y)
+    return (lambda: run(theta, x, y)), (lambda g: per_sample_digest(g, data["direction"], data["sample_weights"]))
 
-    def summarize(g):
-        g = np.asarray(g)
-        return {"row_norms_sq": np.einsum("ij,ij->i", g, g),
-                "times_direction": g @ np.asarray(data["direction"]),
-                "weighted_rows": np.asarray(data["sample_weights"]) @ g}
-    return (lambda: run(theta, x, y)), summarize
+
+def per_sample_digest(g, direction, weights):
+    """What a per-sample gradient matrix G is checked by: ||g_i||^2 for every i, G direction, weights^T G."""
+    g = np.asarray(g)
+    return {"row_norms_sq": np.einsum("ij,ij->i", g, g), "times_direction": g @ np.asarray(direction),
+            "weighted_rows": np.asarray(weights) @ g}
 
 
 def lambda_max(theta, start, x, y):
@@ -206,13 +207,7 @@ def t3(data):
     x, y, theta, spec = lm_parts(data)
     per_sequence = jax.vmap(jax.grad(lambda t, xx, yy: transformer.sequence_loss(t, xx, yy, spec)), in_axes=(None, 0, 0))
     run = compile_for(per_sequence, theta, x, y)
-
-    def summarize(g):
-        g = np.asarray(g)
-        return {"row_norms_sq": np.einsum("ij,ij->i", g, g),
-                "times_direction": g @ np.asarray(data["lm_direction"]),
-                "weighted_rows": np.asarray(data["lm_sample_weights"]) @ g}
-    return (lambda: run(theta, x, y)), summarize
+    return (lambda: run(theta, x, y)), (lambda g: per_sample_digest(g, data["lm_direction"], data["lm_sample_weights"]))
 
 
 def t4(data):
