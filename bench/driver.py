@@ -37,6 +37,11 @@ PLAN = {
     "W7": (2, 1, 0),
     "W8": (2, 1, 0),
     "W9": (2, 1, 0),
+    # The transformer (issue 19 item 4): bench/README.md, "Transformer workloads".
+    "T1": (3, 3, 1),
+    "T2": (3, 3, 1),
+    "T3": (2, 1, 1),
+    "T4": (2, 1, 0),
 }
 QUICK_PLAN = {name: (1, 1, 0) for name in PLAN}
 
@@ -158,7 +163,7 @@ def main():
     parser.add_argument("--bin", required=True)
     parser.add_argument("--work", required=True)
     parser.add_argument("--results", required=True)
-    parser.add_argument("--only", default="", help="comma-separated workloads, e.g. W1,W2")
+    parser.add_argument("--only", default="", help="comma-separated workloads, e.g. W1,W2 or T1,T2,T3,T4")
     parser.add_argument("--quick", action="store_true", help="one round of one repetition each")
     parser.add_argument("--budget", type=float, default=600, help="seconds after which no extra round starts")
     parser.add_argument("--peers", default=",".join(peer_tasks.PEER_NAMES),

@@ -6,14 +6,16 @@
 
 writes  out/<name>.safetensors   the state_dict (float32 by default, --dtype float64|float32|bfloat16|float16),
         out/<name>.spec          the BiasLab model spec,
-        out/<name>-check.npz     a check batch x, y and the model's outputs on it (float64),
-and prints the biaslab command that evaluates the same batch. The modules below declare their layers under
+        out/<name>-data.npz      a check batch as a BiasLab data file: x, and y (class labels, or the next tokens),
+        out/<name>-check.npz     x, the model's outputs, the loss (ce, or next-token-ce averaged over positions)
+                                 and its gradient in θ order, computed in float64 on the weights as stored,
+and prints the biaslab command that evaluates the same batch (tools/check-torch-export.sh compares them). The modules below declare their layers under
 the names BiasLab's blocks carry (biaslab models --check SPEC lists them), in BiasLab's θ order:
   mlp         layer1 … layerL (nn.Linear), activation between them
   cnn         conv1, conv2 (nn.Conv2d 5×5), fc_out (nn.Linear), relu, max pool 2
   transformer nanoGPT's GPT: transformer.{wte, wpe, h.<l>.{ln_1, attn.{c_attn, c_proj}, ln_2, mlp.{c_fc, c_proj}}, ln_f},
               lm_head (tied to wte unless :untied), nn.GELU() (erf), LayerNorm ε = 1e-5, causal softmax attention.
-Needs torch and numpy; uses the `safetensors` package when installed, else writes the format itself.
+Needs torch and numpy; writes with the `safetensors` package (`save_model`) when installed, else the format itself.
 """
 import argparse
 import json
@@ -64,10 +66,11 @@ class FashionSmall(nn.Module):
 
 class Block(nn.Module):
     def __init__(self, d, heads, m):
-        super().__init__()
-        self.ln_1, self.ln_2 = nn.LayerNorm(d), nn.LayerNorm(d)
+        super().__init__()  # registered in nanoGPT's order (ln_1, attn, ln_2, mlp): state_dict and θ order
+        self.ln_1 = nn.LayerNorm(d)
         self.attn = nn.Module()
         self.attn.c_attn, self.attn.c_proj = nn.Linear(d, 3 * d), nn.Linear(d, d)
+        self.ln_2 = nn.LayerNorm(d)
         self.mlp = nn.Module()
         self.mlp.c_fc, self.mlp.c_proj = nn.Linear(d, m), nn.Linear(m, d)
         self.heads = heads
@@ -129,7 +132,8 @@ DTYPES = {"float64": ("F64", np.float64), "float32": ("F32", np.float32), "float
 
 
 def write_safetensors(tensors, path, dtype):
-    """The format itself: 8-byte LE header length, JSON header, row-major LE data (bfloat16 by truncating float32)."""
+    """The format itself (when the `safetensors` package is missing): 8-byte LE header length, JSON header,
+    row-major LE data (bfloat16 by truncating float32). Writes every name, so a tied lm_head is saved twice."""
     header, chunks, offset = {}, [], 0
     for name, t in tensors.items():
         a = t.detach().to(torch.float64).numpy()
@@ -148,6 +152,47 @@ def write_safetensors(tensors, path, dtype):
         f.write(struct.pack("<Q", len(text)) + text + b"".join(chunks))
 
 
+def save(model, path, dtype):
+    """The weights as stored, in `dtype`: with the `safetensors` package, `safetensors.torch.save_model`
+    (what Hugging Face tooling writes; a tied lm_head/wte pair is saved once, under the alphabetically
+    first name, `lm_head.weight`); without it, this file's own writer. Returns which writer ran. The
+    model is left holding the stored (rounded) weights, in float64, so its outputs are the file's."""
+    torch_dtype = getattr(torch, dtype)
+    model.to(torch_dtype)
+    try:
+        from safetensors.torch import save_model
+    except ImportError:
+        write_safetensors(model.state_dict(), path, dtype)
+        writer = "export_torch.py's own writer"
+    else:
+        save_model(model, path)
+        writer = "safetensors.torch.save_model"
+    model.double()
+    return writer
+
+
+def check_batch(spec, model, inputs, n):
+    """x, the data file's targets, the outputs, the mean loss and its gradient in θ order (the model's
+    parameters without duplicates, as `named_parameters()` lists them: BiasLab's block order).
+    Loss: next-token cross-entropy averaged over positions for a transformer, else cross-entropy on labels."""
+    x = inputs(n)
+    out = model(x)
+    if spec.startswith("transformer"):
+        vocabulary = int(parse_spec(spec)[2]["vocab"])
+        y = torch.randint(0, vocabulary, x.shape)
+        loss = F.cross_entropy(out.reshape(-1, vocabulary), y.reshape(-1))
+        data = {"x": x.double().numpy(), "y": y.double().numpy()}  # float y [N, T]: the next tokens
+        loss_name = "next-token-ce"
+    else:
+        y = torch.randint(0, out.shape[1], (n,))
+        loss = F.cross_entropy(out, y)
+        data = {"x": x.double().numpy(), "y": y.numpy().astype(np.int64)}  # integer y [N]: class labels
+        loss_name = "ce"
+    gradient = torch.autograd.grad(loss, [p for _, p in model.named_parameters()])
+    flat = torch.cat([g.reshape(-1) for g in gradient]).detach().numpy()
+    return data, loss_name, {"x": data["x"], "outputs": out.detach().numpy(), "loss": loss.item(), "gradient": flat}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("spec")
@@ -159,22 +204,15 @@ def main():
     torch.manual_seed(args.seed)
     model, inputs = build(args.spec)
     model = model.double().eval()
-    state = {k: v for k, v in model.state_dict().items()}
-    write_safetensors(state, args.out + ".safetensors", args.dtype)
-    # The check batch: the outputs of the weights exactly as stored (rounded to --dtype), in float64.
-    for name, t in state.items():
-        if args.dtype == "bfloat16":
-            t.copy_(torch.from_numpy(((t.numpy().astype("<f4").view("<u4") >> 16) << 16).astype("<u4").view("<f4").astype(np.float64)))
-        else:
-            t.copy_(t.to(getattr(torch, args.dtype)).double())
-    x = inputs(args.batch)
-    with torch.no_grad():
-        out = model(x).double().numpy()
-    np.savez(args.out + "-check.npz", x=x.double().numpy(), outputs=out)
+    writer = save(model, args.out + ".safetensors", args.dtype)
+    data, loss_name, check = check_batch(args.spec, model, inputs, args.batch)
+    np.savez(args.out + "-data.npz", **data)
+    np.savez(args.out + "-check.npz", **check)
     with open(args.out + ".spec", "w") as f:
         f.write(args.spec + "\n")
-    print(f"wrote {args.out}.safetensors, {args.out}.spec, {args.out}-check.npz")
-    print(f"biaslab evaluate --model {args.spec} --params {args.out}.safetensors --data <the check batch as data> --json")
+    print(f"wrote {args.out}.safetensors ({args.dtype}, {writer}), {args.out}.spec, {args.out}-data.npz, {args.out}-check.npz")
+    print(f"biaslab evaluate --model {args.spec} --params {args.out}.safetensors --data {args.out}-data.npz "
+          f"--loss {loss_name} --save-gradient {args.out}-gradient.npy --json")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,11 @@ extension Variable {
     public static func * (a: Variable, b: Variable) -> Variable {
         let out = a.value * b.value
         return primitive(out, [a, b], tangent: { t in
-            Tangents.sum([t[0].map { $0 * b.value }, t[1].map { a.value * $0 }], shape: out.shape)
+            if let ta = t[0], let tb = t[1], ta.shape == out.shape, tb.shape == out.shape,
+               a.value.shape == out.shape, b.value.shape == out.shape {
+                return Tensor.zipMap(ta, b.value, a.value, tb) { $0 * $1 + $2 * $3 }  // one pass, same sum
+            }
+            return Tangents.sum([t[0].map { $0 * b.value }, t[1].map { a.value * $0 }], shape: out.shape)
         }) { g, _ in
             [a.requiresGrad ? g * b : nil, b.requiresGrad ? g * a : nil]
         }

@@ -8,7 +8,7 @@ import Tensor
 ///
 /// - `data.npz`: `x` [1000, 784] (the first 1000 Fashion-MNIST training images, pixels / 255), `y`
 ///   [1000, 10] one-hot, `labels` (int64); the diagonal-network problem `diag_x` [200, 1000] and
-///   `diag_y` [200, 1]; the directions `direction` (HVP direction of W2, also the probe of W3's
+///   `diag_y` [200, 1]; the ``BenchVectors`` `direction` (HVP direction of W2, also the probe of W3's
 ///   check), `lanczos_start` (W4 and W6) and `sample_weights` [1000] (W3's check); `adam_batches`
 ///   [1000, 128] (int64, the mini-batches of W6, epochs without replacement, last partial batch
 ///   dropped).
@@ -66,9 +66,7 @@ struct BenchInputs {
     let x: Tensor
     let y: Tensor
     let theta: [Double]
-    let direction: [Double]
-    let lanczosStart: [Double]
-    let sampleWeights: [Double]
+    let vectors: BenchVectors
     let diagonalX: Tensor
     let diagonalY: Tensor
     let diagonalTheta: [Double]
@@ -84,9 +82,7 @@ struct BenchInputs {
         let theta = DenseNetwork(widths: shape.widths, activation: .tanh).initialParameters(using: &initialization)
         let d = theta.count
         var vectors = root.stream("vectors")
-        let direction = vectors.gaussians(d)
-        let lanczosStart = vectors.gaussians(d)
-        let sampleWeights = vectors.gaussians(sampleCount)
+        let shared = BenchVectors(dimension: d, samples: sampleCount, using: &vectors)
         var probes = root.stream("hutchinson-probes")
         let hutchinsonProbes = Tensor(shape: [hutchinsonProbeCount, d], scalars: probes.rademachers(hutchinsonProbeCount * d))
 
@@ -104,15 +100,13 @@ struct BenchInputs {
         let batches = (0..<adamSteps).flatMap { _ in sampler.next().map(Double.init) }
         let batchWidth = min(adamBatchSize, sampleCount)
 
-        try NPZ.write(arrays: [
+        try NPZ.write(arrays: shared.arrays.merging([
             "x": NPYArray(data.x), "y": NPYArray(data.y),
             "labels": NPYArray(Tensor(data.labels!.map(Double.init)), dtype: .int64),
             "diag_x": NPYArray(diagonalX), "diag_y": NPYArray(diagonalY),
-            "direction": NPYArray(Tensor(direction)), "lanczos_start": NPYArray(Tensor(lanczosStart)),
-            "sample_weights": NPYArray(Tensor(sampleWeights)),
             "adam_batches": NPYArray(Tensor(shape: [adamSteps, batchWidth], scalars: batches), dtype: .int64),
             "widths": NPYArray(Tensor(shape.widths.map(Double.init)), dtype: .int64),
-        ], to: directory.appendingPathComponent("data.npz"))
+        ]) { a, _ in a }, to: directory.appendingPathComponent("data.npz"))
         try NPY.write(Tensor(theta), to: directory.appendingPathComponent("mlp_theta.npy"))
         try NPY.write(Tensor(diagonalTheta), to: directory.appendingPathComponent("diag_theta.npy"))
         let probeFile = directory.appendingPathComponent("hutchinson_probes.npy")
@@ -139,9 +133,7 @@ struct BenchInputs {
             widths: widths,
             x: try array("x").tensor, y: try array("y").tensor,
             theta: theta,
-            direction: try array("direction").tensor.scalars,
-            lanczosStart: try array("lanczos_start").tensor.scalars,
-            sampleWeights: try array("sample_weights").tensor.scalars,
+            vectors: try BenchVectors(arrays: data, file: "data.npz"),
             diagonalX: try array("diag_x").tensor, diagonalY: try array("diag_y").tensor,
             diagonalTheta: try NPY.read(directory.appendingPathComponent("diag_theta.npy")).scalars,
             adamBatches: stride(from: 0, to: flat.count, by: width).map { Array(flat[$0..<($0 + width)]) },

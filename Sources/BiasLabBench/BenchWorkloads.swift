@@ -44,7 +44,7 @@ enum BenchWorkloads {
         /// reorthogonalization (tolerance 0, so exactly `lanczosSteps` products).
         func lambdaMax(at parameters: [Double]) throws -> Double {
             try lanczosEigenpairs(of: HessianOperator(objective: objective, at: parameters), count: 1, tolerance: 0,
-                                  maxIterations: lanczosSteps, initialVector: inputs.lanczosStart).eigenvalues[0]
+                                  maxIterations: lanczosSteps, initialVector: inputs.vectors.lanczosStart).eigenvalues[0]
         }
 
         let p = inputs.diagonalX.shape[1], m = inputs.diagonalX.shape[0]
@@ -62,13 +62,13 @@ enum BenchWorkloads {
             },
             BenchWorkload(name: "W2", summary: "Hessian-vector product, same model and data",
                           flops: FlopModel.mlpHessianVectorProduct(widths: widths, batch: n), bytes: 0) {
-                let hv = objective.hessianVectorProduct(at: theta, along: inputs.direction)
+                let hv = objective.hessianVectorProduct(at: theta, along: inputs.vectors.direction)
                 return { ["hvp": Tensor(hv)] }
             },
             BenchWorkload(name: "W3", summary: "per-sample gradients, \(n) × d materialized",
                           flops: FlopModel.mlpPerSampleDeltas(widths: widths, batch: n), bytes: perSampleBytes) {
                 let g = objective.perSampleGradients(at: theta, batch: nil)
-                return { perSampleDigest(g, direction: inputs.direction, weights: inputs.sampleWeights) }
+                return { perSampleDigest(g, inputs.vectors) }
             },
             BenchWorkload(name: "W4", summary: "λ_max, Lanczos 20 steps, full reorthogonalization, N=\(n)",
                           flops: gradient + Double(lanczosSteps) * tangent, bytes: 0) {
@@ -131,7 +131,8 @@ enum BenchWorkloads {
 
     /// What W3's result is checked by, without writing 2 GB: ‖gᵢ‖² for every i, G·direction, and
     /// weightsᵀ G (a random combination of the rows).
-    static func perSampleDigest(_ g: Tensor, direction: [Double], weights: [Double]) -> [String: Tensor] {
+    static func perSampleDigest(_ g: Tensor, _ vectors: BenchVectors) -> [String: Tensor] {
+        let (direction, weights) = (vectors.direction, vectors.sampleWeights)
         let (n, d) = (g.shape[0], g.shape[1])
         let norms = (0..<n).map { i in
             g.scalars.withUnsafeBufferPointer { p in (0..<d).reduce(0.0) { $0 + p[i * d + $1] * p[i * d + $1] } }

@@ -2,13 +2,13 @@ import DataIO
 import Foundation
 import Tensor
 
-/// `biaslab-bench run WORKLOAD --inputs DIR [--repetitions R] [--warmup W] [--out FILE.npz]`: times one
+/// `biaslab-bench run WORKLOAD (W1…W9, T1…T4) --inputs DIR [--repetitions R] [--warmup W] [--out FILE.npz]`: times one
 /// workload of ``BenchWorkloads`` (W warm-up runs, then R timed runs), writes the last run's checked
 /// arrays to FILE.npz and prints one JSON object: times (seconds), cpu_ratio (process CPU time ÷
 /// wall time over the timed runs, i.e. cores kept busy), flops and bytes of the floor.
 enum WorkloadRunner {
     static func run(arguments: [String]) throws {
-        guard let name = arguments.first else { throw BenchError("run: expected a workload name W1…W9") }
+        guard let name = arguments.first else { throw BenchError("run: expected a workload name W1…W9 or T1…T4") }
         let options = try BenchOptions.parse(Array(arguments.dropFirst()), command: "run")
         guard let inputs = options["inputs"] else { throw BenchError("run: --inputs DIR is required") }
         func count(_ key: String, _ fallback: Int) throws -> Int {
@@ -18,7 +18,9 @@ enum WorkloadRunner {
         }
         let repetitions = max(1, try count("repetitions", 3)), warmup = try count("warmup", 1)
 
-        let workloads = BenchWorkloads.all(try BenchInputs.load(from: URL(fileURLWithPath: inputs)))
+        let directory = URL(fileURLWithPath: inputs)
+        let workloads = name.hasPrefix("T") ? LMBenchWorkloads.all(try LMBenchInputs.load(from: directory))
+            : BenchWorkloads.all(try BenchInputs.load(from: directory))
         guard let workload = workloads.first(where: { $0.name == name }) else {
             throw BenchError("run: unknown workload '\(name)'; expected one of \(workloads.map(\.name).joined(separator: ", "))")
         }

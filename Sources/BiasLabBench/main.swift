@@ -3,10 +3,10 @@ import Tensor
 
 // biaslab-bench: the benchmark binary behind `make bench` (bench/README.md).
 //   biaslab-bench export DIR [--widths 784,H,H,10] [--samples N] [--probes K]
-//                                            write the shared inputs (BenchInputs; defaults: make bench's)
+//                                            write the shared inputs (BenchInputs, LMBenchInputs)
 //   biaslab-bench floors                     print the measured machine floors as JSON
 //   biaslab-bench machine                    print the machine report (as `biaslab doctor --json`)
-//   biaslab-bench run W1…W9 --inputs DIR …   time one workload (WorkloadRunner)
+//   biaslab-bench run W1…W9|T1…T4 --inputs DIR  time one workload (WorkloadRunner)
 //   biaslab-bench engine [FILTER] [REPS]     the engine-only table on synthetic data (EngineTable)
 //   biaslab-bench threads [REPS] [COUNTS]    the engine's speed-up over thread counts (ThreadScaling)
 
@@ -20,6 +20,7 @@ do {
         }
         let options = try BenchOptions.parse(Array(arguments.dropFirst(2)), command: "export")
         try BenchInputs.export(to: URL(fileURLWithPath: arguments[1]), shape: BenchInputs.Shape(options: options))
+        try LMBenchInputs.export(to: URL(fileURLWithPath: arguments[1]))
     case "floors":
         let floors = ["dgemm_gflops": Floors.dgemmGFLOPS(), "write_bandwidth_gbps": Floors.writeBandwidthGBps()]
         print(String(decoding: try JSONSerialization.data(withJSONObject: floors, options: [.sortedKeys]), as: UTF8.self))
@@ -35,7 +36,7 @@ do {
     case "engine":
         EngineTable.run(arguments: Array(arguments.dropFirst()))
     default:
-        throw BenchError("expected a command: export DIR [--widths …] [--samples N] [--probes K] | floors | machine | run W1…W9 --inputs DIR | engine [FILTER] [REPS] | threads [REPS] [COUNTS]")
+        throw BenchError("expected a command: export DIR [--widths …] [--samples N] [--probes K] | floors | machine | run W1…W9|T1…T4 --inputs DIR | engine [FILTER] [REPS] | threads [REPS] [COUNTS]")
     }
 } catch {
     FileHandle.standardError.write(Data("biaslab-bench: \(error)\n".utf8))

@@ -5,12 +5,21 @@ import Tensor
 /// Each of the model's ``Model/blocks`` is read from the tensor of the same name, which must have the
 /// block's shape (or, for a block without a shape, its length), row-major, exactly as PyTorch stores
 /// it: `layer<l>.weight`/`.bias` for an MLP (`linear`: `layer1`), `conv<l>`/`fc<j>`/`fc_out` for the CNN,
-/// nanoGPT's names for the transformer (``Transformer``). Ignored: a tied transformer's `lm_head.weight`
-/// when it equals `transformer.wte.weight` (PyTorch saves the shared tensor under both names) and
+/// nanoGPT's names for the transformer (``Transformer``). A tied transformer's embedding is read from
+/// `lm_head.weight` when `transformer.wte.weight` is absent (`safetensors.torch.save_model` saves the
+/// shared tensor once, under `lm_head.weight`). Ignored: a tied transformer's `lm_head.weight`
+/// when it equals `transformer.wte.weight` (`torch.save` of a state_dict holds the shared tensor under both names) and
 /// nanoGPT's causal-mask buffers `transformer.h.<l>.attn.bias` of shape [1, 1, T, T]. Any other
 /// difference is a one-line ``SpecError``: a missing tensor, an unexpected one, or a misshapen one.
 public enum StateDict {
     public static func parameters(of model: any Model, from tensors: [String: Tensor]) throws(SpecError) -> [Double] {
+        var tensors = tensors
+        // A tied pair saved once under the other name: `safetensors.torch.save_model` keeps the
+        // alphabetically first of tensors sharing storage, `lm_head.weight`, and drops `transformer.wte.weight`.
+        if let transformer = model as? Transformer, transformer.unembedding == .tied,
+           tensors["transformer.wte.weight"] == nil, let head = tensors.removeValue(forKey: "lm_head.weight") {
+            tensors["transformer.wte.weight"] = head
+        }
         var theta = [Double](repeating: 0, count: model.parameterCount)
         var unused = Set(tensors.keys)
         for block in model.blocks {

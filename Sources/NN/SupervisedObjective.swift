@@ -132,11 +132,11 @@ public struct SupervisedObjective: Objective {
     /// Dense-layer models: one forward and one backward pass of Σ_i ℓ_i to the pre-activations gives
     /// δ_i = ∂ℓ_i/∂z_i for every layer (samples do not interact), and row i of the result is assembled
     /// from outer products δ_i a_iᵀ; the batch's parts (``BatchParallelism``) each run their pass and
-    /// write their rows. Other models: one reverse pass per sample.
+    /// write their rows. Other models: one reverse pass per sample (``reversePassRows(at:rows:)``).
     public func perSampleGradients(at parameters: [Double], batch: [Int]?) -> Tensor {
         let rows = indices(of: batch)
         guard let parts = denseLayerDeltas(at: parameters, batch: batch) else {
-            return stackedRows(over: batch) { valueAndGradient(at: parameters, batch: [$0]).gradient }
+            return reversePassRows(at: parameters, rows: rows)
         }
         let d = dimension
         // When the traced layers' weights and biases cover all of θ (every dense network), every entry
@@ -169,6 +169,25 @@ public struct SupervisedObjective: Objective {
             }
         }
         return Tensor.uninitialized([rows.count, d], fill)
+    }
+
+    /// Row j is ∇ℓ_{rows[j]}(θ), one reverse pass per sample (a batch of one); the rows are cut into
+    /// parts (``BatchParallelism``, one per core) that run concurrently and write their own rows. Each
+    /// row is the same computation as ``valueAndGradient(at:batch:)`` on that sample alone.
+    func reversePassRows(at parameters: [Double], rows: [Int]) -> Tensor {
+        let d = dimension
+        let cut = BatchParallelism.ranges(count: rows.count,
+                                          parts: BatchParallelism.partCount(forBatchOf: rows.count, minimumPartSize: 1))
+        return Tensor.uninitialized([rows.count, d]) { dst in
+            nonisolated(unsafe) let dst = dst
+            _ = BatchParallelism.run(parts: cut.count) { k in
+                for j in cut[k] {
+                    valueAndGradient(at: parameters, batch: [rows[j]]).gradient.withUnsafeBufferPointer { g in
+                        (dst.baseAddress! + j * d).initialize(from: g.baseAddress!, count: d)
+                    }
+                }
+            }
+        }
     }
 
     /// ‖∇ℓ_i(θ)‖² for each sample of the batch without materializing the gradients: for a dense layer

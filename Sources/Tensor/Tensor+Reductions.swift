@@ -21,6 +21,14 @@ extension Tensor {
         var out = [Double](repeating: 0, count: outer * inner)
         scalars.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
+                if inner == 1 {  // the last axis: one running sum per row, in a register (same order, same bits)
+                    for o in 0..<outer {
+                        var total = 0.0
+                        for k in 0..<n { total += src[o * n + k] }
+                        dst[o] = total
+                    }
+                    return
+                }
                 for o in 0..<outer {
                     for k in 0..<n {
                         let base = (o * n + k) * inner

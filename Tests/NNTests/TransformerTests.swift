@@ -192,6 +192,10 @@ struct TransformerTests {
         }
         let norms = objective.perSampleGradientSquaredNorms(at: theta, batch: nil)
         #expect(Closeness.relativeError(norms, (0..<3).map { VectorOps.dot(rows.row($0).scalars, rows.row($0).scalars) }) <= 1e-12)
+        // A batch's rows come in the batch's order (the rows are computed in parallel parts).
+        let picked = objective.perSampleGradients(at: theta, batch: [2, 0])
+        #expect(Closeness.relativeError(Array(picked.row(0).scalars), Array(rows.row(2).scalars)) <= 1e-12)
+        #expect(Closeness.relativeError(Array(picked.row(1).scalars), Array(rows.row(0).scalars)) <= 1e-12)
     }
 
     /// θ = 0 makes every logit 0 (the final LayerNorm's gain and bias are 0): ℓ = log V exactly, perplexity
@@ -276,5 +280,21 @@ struct StateDictTests {
         #expect(problem(untiedHead).hasPrefix("unexpected tensor 'lm_head.weight' (the model's unembedding is tied; it differs from transformer.wte.weight)"))
         var infinite = dict; infinite["transformer.ln_f.weight"] = Tensor([1, 1, .infinity, 1])
         #expect(problem(infinite) == "tensor 'transformer.ln_f.weight' holds inf at flat index 2; expected finite parameters")
+    }
+
+    /// `safetensors.torch.save_model` keeps one of two tensors sharing storage, the alphabetically first:
+    /// a tied GPT's embedding arrives as `lm_head.weight` only; an untied model still needs its `wte`.
+    @Test func tiedEmbeddingSavedOnceAsLMHead() throws {
+        let model = TransformerTests.tiny
+        let theta = TransformerTests.randomTheta(model)
+        var dict = Self.tensors(model, theta)
+        dict["lm_head.weight"] = dict.removeValue(forKey: "transformer.wte.weight")
+        #expect(try StateDict.parameters(of: model, from: dict) == theta)
+        let untied = TransformerTests.tinyUntied
+        var untiedDict = Self.tensors(untied, TransformerTests.randomTheta(untied))
+        untiedDict["transformer.wte.weight"] = nil
+        do { _ = try StateDict.parameters(of: untied, from: untiedDict); Issue.record("expected an error") } catch {
+            #expect(error.description == "missing tensor 'transformer.wte.weight' of shape [5, 4]")
+        }
     }
 }

@@ -1,4 +1,5 @@
-"""The nine workloads of `make bench` in JAX (jit-compiled, float64), written from the formulas in
+"""The workloads of `make bench` (W1–W9 on the MLP and diagonal network, T1–T4 on the transformer of
+transformer.py) in JAX (jit-compiled, float64), written from the formulas in
 bench/README.md. Each builder compiles ahead of time (the runner reports that time separately) and
 returns (body, summarize): body() does the timed work and returns device arrays; summarize(output)
 turns the last output into the numpy arrays checked against BiasLab's."""
@@ -6,6 +7,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+import transformer
 from models import diagonal_net_loss, hvp, lanczos_lambda_max, mean_loss, sample_loss
 
 LANCZOS_STEPS = 20
@@ -38,13 +40,14 @@ def per_sample_gradients(theta, x, y):
 def w3(data):
     x, y, theta = data["x"], data["y"], data["theta"]
     run = compile_for(per_sample_gradients, theta, x, y)
+    return (lambda: run(theta, x, y)), (lambda g: per_sample_digest(g, data["direction"], data["sample_weights"]))
 
-    def summarize(g):
-        g = np.asarray(g)
-        return {"row_norms_sq": np.einsum("ij,ij->i", g, g),
-                "times_direction": g @ np.asarray(data["direction"]),
-                "weighted_rows": np.asarray(data["sample_weights"]) @ g}
-    return (lambda: run(theta, x, y)), summarize
+
+def per_sample_digest(g, direction, weights):
+    """What a per-sample gradient matrix G is checked by: ||g_i||^2 for every i, G direction, weights^T G."""
+    g = np.asarray(g)
+    return {"row_norms_sq": np.einsum("ij,ij->i", g, g), "times_direction": g @ np.asarray(direction),
+            "weighted_rows": np.asarray(weights) @ g}
 
 
 def lambda_max(theta, start, x, y):
@@ -181,4 +184,40 @@ def w8(data):
     return body, (lambda out: {"trace": out[0], "standard_error": out[1]})
 
 
-BUILDERS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W7": w7, "W8": w8, "W9": w9}
+def lm_parts(data):
+    spec = tuple(int(s) for s in data["lm_spec"])
+    return data["lm_x"], data["lm_y"], data["lm_theta"], spec
+
+
+def t1(data):
+    x, y, theta, spec = lm_parts(data)
+    run = compile_for(jax.value_and_grad(lambda t, xx, yy: transformer.mean_loss(t, xx, yy, spec)), theta, x, y)
+    return (lambda: run(theta, x, y)), (lambda out: {"loss": out[0], "gradient": out[1]})
+
+
+def t2(data):
+    x, y, theta, spec = lm_parts(data)
+    direction = data["lm_direction"]
+    loss = lambda t, xx, yy: transformer.mean_loss(t, xx, yy, spec)  # noqa: E731
+    run = compile_for(lambda t, v, xx, yy: hvp(loss, t, v, xx, yy), theta, direction, x, y)
+    return (lambda: run(theta, direction, x, y)), (lambda out: {"hvp": out})
+
+
+def t3(data):
+    x, y, theta, spec = lm_parts(data)
+    per_sequence = jax.vmap(jax.grad(lambda t, xx, yy: transformer.sequence_loss(t, xx, yy, spec)), in_axes=(None, 0, 0))
+    run = compile_for(per_sequence, theta, x, y)
+    return (lambda: run(theta, x, y)), (lambda g: per_sample_digest(g, data["lm_direction"], data["lm_sample_weights"]))
+
+
+def t4(data):
+    x, y, theta, spec = lm_parts(data)
+    start = data["lm_lanczos_start"]
+    loss = lambda t, xx, yy: transformer.mean_loss(t, xx, yy, spec)  # noqa: E731
+    run = compile_for(lambda t, s, xx, yy: lanczos_lambda_max(lambda v: hvp(loss, t, v, xx, yy), s, LANCZOS_STEPS),
+                      theta, start, x, y)
+    return (lambda: run(theta, start, x, y)), (lambda out: {"lambda_max": out})
+
+
+BUILDERS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W7": w7, "W8": w8, "W9": w9,
+            "T1": t1, "T2": t2, "T3": t3, "T4": t4}

@@ -28,6 +28,10 @@ def load(directory):
     probes = os.path.join(directory, "hutchinson_probes.npy")
     if os.path.exists(probes):
         raw["hutchinson_probes"] = np.load(probes).astype(np.float64)  # int8 ±1
+    lm = os.path.join(directory, "lm.npz")
+    if os.path.exists(lm):  # the transformer workloads T1–T4
+        raw.update({"lm_" + k: v for k, v in np.load(lm).items()})
+        raw["lm_theta"] = np.load(os.path.join(directory, "lm_theta.npy"))
     data = {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in raw.items()}
     data["widths"] = widths
     return data

@@ -5,6 +5,7 @@ import numpy as np
 import torch
 from torch.func import grad, grad_and_value, jvp, vmap
 
+import transformer
 from models import lanczos_lambda_max, mean_loss, sample_loss
 
 LANCZOS_STEPS = 20
@@ -152,4 +153,41 @@ def w8(d):
     return body, (lambda out: {"trace": out[0], "standard_error": out[1]})
 
 
-BUILDERS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W7": w7, "W8": w8, "W9": w9}
+def lm_parts(d):
+    return d["lm_theta"], d["lm_x"], d["lm_y"], tuple(int(s) for s in d["lm_spec"])
+
+
+def lm_hvp(theta, direction, x, y, spec):
+    return jvp(lambda t: grad(transformer.mean_loss)(t, x, y, spec), (theta,), (direction,))[1]
+
+
+def t1(d):
+    theta, x, y, spec = lm_parts(d)
+    run = grad_and_value(transformer.mean_loss)
+    return (lambda: run(theta, x, y, spec)), (lambda out: {"loss": out[1], "gradient": out[0]})
+
+
+def t2(d):
+    theta, x, y, spec = lm_parts(d)
+    return (lambda: lm_hvp(theta, d["lm_direction"], x, y, spec)), (lambda out: {"hvp": out})
+
+
+def t3(d):
+    """vmap(grad) of one sequence's loss (x, y [T] inside the vmap: mean over its positions)."""
+    theta, x, y, spec = lm_parts(d)
+    per_sequence = vmap(grad(transformer.mean_loss), in_dims=(None, 0, 0, None))
+
+    def summarize(g):
+        return {"row_norms_sq": (g * g).sum(dim=1), "times_direction": g @ d["lm_direction"],
+                "weighted_rows": d["lm_sample_weights"] @ g}
+    return (lambda: per_sequence(theta, x, y, spec)), summarize
+
+
+def t4(d):
+    theta, x, y, spec = lm_parts(d)
+    return ((lambda: lanczos_lambda_max(lambda v: lm_hvp(theta, v, x, y, spec), d["lm_lanczos_start"], LANCZOS_STEPS)),
+            (lambda out: {"lambda_max": out}))
+
+
+BUILDERS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W7": w7, "W8": w8, "W9": w9,
+            "T1": t1, "T2": t2, "T3": t3, "T4": t4}

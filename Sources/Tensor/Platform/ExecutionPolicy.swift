@@ -97,7 +97,11 @@ public enum AllocatorTuning: String, Codable, Sendable {
     /// fresh `mmap` pages and returns them on `free`, so every large tensor pays its page faults again —
     /// measured at ≈ 8× the time of writing the data for a 2.15 GB per-sample gradient matrix. This serves
     /// every allocation from the heap (`M_MMAP_MAX` = 0) with no trimming, so freed memory is reused by the
-    /// next allocation and released at exit. Nothing is leaked.
+    /// next allocation and released at exit. Nothing is leaked. One arena (`M_ARENA_MAX` = 1): the
+    /// batch's parts run on worker threads, and glibc's per-thread arenas live in 64 MiB `mmap`ed heaps
+    /// that are unmapped when they empty, so a transformer's 32 MiB activations (logits, attention
+    /// scores) were faulted in afresh on every pass — 18 % of a steady-state gradient (perf,
+    /// bench/NOTES.md, "Transformer workloads"); the main arena keeps and reuses them.
     case reuseLargeAllocations = "reuse-large-allocations"
     /// The C library's defaults.
     case system
@@ -108,6 +112,7 @@ public enum AllocatorTuning: String, Codable, Sendable {
         _ = mallopt(M_MMAP_MAX, 0)
         _ = mallopt(M_TRIM_THRESHOLD, -1)  // −1 is SIZE_MAX: never trim
         _ = mallopt(M_TOP_PAD, 64 << 20)
+        _ = mallopt(M_ARENA_MAX, 1)
         #endif
     }
 }
