@@ -34,10 +34,16 @@ public struct AdamBetaStudy: GridStudy {
     public let name = "000-beta2"
     public let title = "Adam with mini-batch noise: the best β₂ falls and the best β₁ rises as the batch grows"
 
+    /// What one version of the study trains (this miniature, or ``AdamBetaLanguageModelStudy``'s transformer)
+    /// and its grids; every run of a version shares it.
     struct Setting: CustomStringConvertible {
         let model: String
         let train: String
         let validation: String
+        /// The loss spec (`ce`, `next-token-ce`).
+        let loss: String
+        /// The loss in words, for the report's settings.
+        let lossDescription: String
         /// N, the training-set size.
         let samples: Int
         /// Increasing; the last is N (full batch).
@@ -50,17 +56,19 @@ public struct AdamBetaStudy: GridStudy {
         let epochs: Int
 
         var description: String {
-            "\(model); \(train); validation \(validation); ce; adam:paper000 η=\(learningRate); b \(batchSizes); β₂ \(beta2s); β₁ \(beta1s); epochs \(epochs)"
+            "\(model); \(train); validation \(validation); \(loss); adam:paper000 η=\(learningRate); b \(batchSizes); β₂ \(beta2s); β₁ \(beta1s); epochs \(epochs)"
         }
     }
 
     static func setting(quick: Bool) -> Setting {
-        quick ? Setting(model: "mlp:784-8-10:tanh", train: "fashion-mnist:train,n=64", validation: "fashion-mnist:test,n=64", samples: 64,
+        quick ? Setting(model: "mlp:784-8-10:tanh", train: "fashion-mnist:train,n=64", validation: "fashion-mnist:test,n=64", loss: "ce", lossDescription: crossEntropy, samples: 64,
                         batchSizes: [8, 64], beta2s: [0.999, 0.9], beta1s: [0.9, 0.99], learningRate: 1e-3, epochs: 4)
-              : Setting(model: "mlp:784-32-10:tanh", train: "fashion-mnist:train,n=1024", validation: "fashion-mnist:test,n=1024", samples: 1024,
+              : Setting(model: "mlp:784-32-10:tanh", train: "fashion-mnist:train,n=1024", validation: "fashion-mnist:test,n=1024", loss: "ce", lossDescription: crossEntropy, samples: 1024,
                         batchSizes: [16, 64, 256, 1024], beta2s: [0.999, 0.997, 0.991, 0.973, 0.919, 0.757], beta1s: [0.9, 0.97, 0.99, 0.997],
                         learningRate: 3e-3, epochs: 200)
     }
+
+    static let crossEntropy = "cross-entropy (the paper's perplexity is its exponential)"
 
     /// Adam's defaults (Kingma & Ba; the paper's baseline): the β₂ sweep's β₁ and the β₁ sweep's β₂.
     static let defaultBeta1 = 0.9
@@ -95,7 +103,7 @@ public struct AdamBetaStudy: GridStudy {
     /// A non-finite loss ends the run (its best validation loss is then the best before).
     func measure(_ point: Point, _ run: StudyRun, _ s: Setting) throws -> StudySeries {
         let (betas, b) = point
-        let problem = try ProblemSpec(model: s.model, data: s.train, loss: "ce").build(testData: try DataSource(parsing: s.validation))
+        let problem = try ProblemSpec(model: s.model, data: s.train, loss: s.loss).build(testData: try DataSource(parsing: s.validation))
         guard let objective = problem.objective as? SupervisedObjective, let validation = problem.testObjective else {
             preconditionFailure("000-beta2 trains a model on data with a validation set")
         }
@@ -124,8 +132,11 @@ public struct AdamBetaStudy: GridStudy {
     }
 
     public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
-        let s = Self.setting(quick: options.quick)
-        let seeds = options.seedRange
+        try analyze(measured, options.seedRange, Self.setting(quick: options.quick), claims: claims)
+    }
+
+    /// The analysis of one version of the study (its setting and its claims, in ``claims(ids:on:)``'s order).
+    func analyze(_ measured: StudyMeasurements, _ seeds: Range<Int>, _ s: Setting, claims: [Claim]) throws -> StudyAnalysis {
         func best(_ betas: Betas, _ b: Int, _ seed: Int) throws -> AdamBetaEnd {
             AdamBetaEnd(try measured.series(Self.run(betas, batchSize: b, seed: seed, s)))
         }
@@ -141,7 +152,7 @@ public struct AdamBetaStudy: GridStudy {
 
     func settings(_ s: Setting, seeds: Range<Int>) -> [(String, String)] {
         [("model", s.model), ("data", "\(s.train) (N = \(s.samples)); validation \(s.validation) (held out)"),
-         ("loss", "cross-entropy (the paper's perplexity is its exponential)"),
+         ("loss", s.lossDescription),
          ("optimizer", "adam:paper000: bias-corrected, ε = 1e-6 inside the square root (Def. 3.1, the form the theory is derived for), no weight decay, η = \(s.learningRate)"),
          ("batch sizes", s.batchSizes.map(String.init).joined(separator: ", ") + " (the last is full batch); without replacement, reshuffled per epoch"),
          ("β₂ sweep (β₁ = 0.9)", s.beta2s.map { "\($0)" }.joined(separator: ", ")),
@@ -153,18 +164,26 @@ public struct AdamBetaStudy: GridStudy {
     }
 
     public var claims: [Claim] {
-        [
-            Claim(id: "000-beta2-argmin-falls", paper: "000", source: "Fig. 2, Table 1, §4",
-                  statement: "with β₁ = 0.9, the β₂ that minimizes the best validation loss is smaller at large batches than at small ones",
+        Self.claims(ids: ["000-beta2-argmin-falls", "000-beta2-gain-grows", "000-beta1-rises", "000-transition-batch"], on: nil)
+    }
+
+    /// The four claims with these ids, in this order (argmin β₂ falls, the gain grows, β₁ rises, the transition
+    /// batch), each statement ending with `on` when given (the version's model and data); the criteria are
+    /// the same for every version.
+    static func claims(ids: [String], on subject: String?) -> [Claim] {
+        let on = subject.map { " (\($0))" } ?? ""
+        return [
+            Claim(id: ids[0], paper: "000", source: "Fig. 2, Table 1, §4",
+                  statement: "with β₁ = 0.9, the β₂ that minimizes the best validation loss is smaller at large batches than at small ones" + on,
                   criterion: "argmin over the β₂ grid of the best validation loss: argmin β₂ at the largest b (full batch) < argmin β₂ at the smallest b; on the seed means (else not reproduced) and for every seed's own grid (else inconclusive)"),
-            Claim(id: "000-beta2-gain-grows", paper: "000", source: "Table 1 (Δ up to 13.01% at b = 16384, 1.39–4.11% at b = 128)",
-                  statement: "the gain of tuning β₂ over 0.999 grows with the batch size",
+            Claim(id: ids[1], paper: "000", source: "Table 1 (Δ up to 13.01% at b = 16384, 1.39–4.11% at b = 128)",
+                  statement: "the gain of tuning β₂ over 0.999 grows with the batch size" + on,
                   criterion: "gain(b) = (L(0.999) − min_β₂ L)/L(0.999) of the best validation loss L: gain at the largest b > gain at the smallest b; on the seed means (else not reproduced) and per seed (else inconclusive)"),
-            Claim(id: "000-beta1-rises", paper: "000", source: "Fig. 3, Lemma 3.6",
-                  statement: "with β₂ = 0.999, β₁ = 0.9 is best at small batches, while at large batches a β₁ closer to β₂ is better",
+            Claim(id: ids[2], paper: "000", source: "Fig. 3, Lemma 3.6",
+                  statement: "with β₂ = 0.999, β₁ = 0.9 is best at small batches, while at large batches a β₁ closer to β₂ is better" + on,
                   criterion: "argmin over the β₁ grid of the best validation loss is 0.9 at the smallest b and > 0.9 at the largest b; on the seed means (else not reproduced) and per seed (else inconclusive)"),
-            Claim(id: "000-transition-batch", paper: "000", source: "§3.3 Eq. (8), Lemma 3.4, Fig. 4",
-                  statement: "the regime change happens near the transition batch size b_{1/2} = 2N·B_simple/(N + 2B_simple − 1) (λ = ½) at the measured noise scale",
+            Claim(id: ids[3], paper: "000", source: "§3.3 Eq. (8), Lemma 3.4, Fig. 4",
+                  statement: "the regime change happens near the transition batch size b_{1/2} = 2N·B_simple/(N + 2B_simple − 1) (λ = ½) at the measured noise scale" + on,
                   criterion: "B̂ = the median over b of B_simple at the best-validation epoch of the (0.9, 0.999) runs; with [b_k, b_{k+1}] the first pair of neighbouring grid batch sizes where argmin β₂(b_{k+1}) < argmin β₂(smallest b), b_k ≤ b_{1/2}(B̂) ≤ b_{k+1} (no such pair: fails); on the seed means (else not reproduced) and per seed with its own B̂ and argmins (else inconclusive)"),
         ]
     }

@@ -169,15 +169,34 @@ public enum Studies {
                                           NoisyEllipseStudy(), DiagonalNetStudy(), MatrixSensingStudy(), LinearSaturationScalingStudy(),
                                           SquareRootRuleStudy(), SVAGModelStudy()]
 
-    public static func named(_ name: String) -> (any Study)? { all.first { $0.name == name } }
+    /// The language-model versions of studies (`biaslab reproduce … --lm`): a study's claims measured on a
+    /// transformer over text, with their own names and claim ids (e.g. `000-beta2-lm`).
+    public static let languageModel: [any Study] = [AdamBetaLanguageModelStudy()]
 
-    /// The studies `selector` names: one study by its name, every study of a paper by the paper's number
-    /// (`003` → `003-toy`, `003-gd`, …), or `all`; empty when it names none.
-    public static func selected(by selector: String) -> [any Study] {
-        if selector == "all" { return all }
-        if let study = named(selector) { return [study] }
-        return all.filter { $0.name.hasPrefix(selector + "-") }
+    /// The studies of a family.
+    public static func all(_ family: StudyFamily) -> [any Study] {
+        switch family {
+        case .miniature: all
+        case .languageModel: languageModel
+        }
     }
+
+    public static func named(_ name: String, in family: StudyFamily = .miniature) -> (any Study)? { all(family).first { $0.name == name } }
+
+    /// The studies of `family` that `selector` names: one study by its name, every study of a paper by the
+    /// paper's number (`003` → `003-toy`, `003-gd`, …), or `all`; empty when it names none.
+    public static func selected(by selector: String, in family: StudyFamily = .miniature) -> [any Study] {
+        if selector == "all" { return all(family) }
+        if let study = named(selector, in: family) { return [study] }
+        return all(family).filter { $0.name.hasPrefix(selector + "-") }
+    }
+}
+
+/// Which studies a selector picks from: the papers' miniatures (``Studies/all``), or their language-model
+/// versions (``Studies/languageModel``, `--lm`).
+public enum StudyFamily: Sendable {
+    case miniature
+    case languageModel
 }
 
 /// The statistics every study's criteria share.

@@ -9,11 +9,11 @@ extension ReproduceCommand {
     func writeArray(_ studies: [any Study], _ options: StudyOptions) throws {
         let runs = studies.map { $0.runs(options).count }.reduce(0, +)
         let directory = try slurmOptions.directory()
-        let arguments = ["reproduce", study!, "--seeds", "\(seeds)", "--first-seed", "\(firstSeed)"] + (quick ? ["--quick"] : [])
-        let array = try slurmOptions.array(in: directory, jobName: "biaslab-reproduce-\(study!)", points: runs, arguments: arguments)
+        let arguments = ["reproduce", study!, "--seeds", "\(seeds)", "--first-seed", "\(firstSeed)"] + (quick ? ["--quick"] : []) + (lm ? ["--lm"] : [])
+        let array = try slurmOptions.array(in: directory, jobName: "biaslab-reproduce-\(study!)\(lm ? "-lm" : "")", points: runs, arguments: arguments)
         try slurmOptions.writeAndSubmit(array, points: runs, statusCommand: nil, json: json.json)
         if !json.json {
-            print("analyse: biaslab reproduce \(study!)\(quick ? " --quick" : "") --seeds \(seeds) --first-seed \(firstSeed) "
+            print("analyse: biaslab reproduce \(study!)\(lm ? " --lm" : "")\(quick ? " --quick" : "") --seeds \(seeds) --first-seed \(firstSeed) "
                   + "--store \(directory.path)/merged.sqlite -o \(directory.path)/report.html")
         }
     }

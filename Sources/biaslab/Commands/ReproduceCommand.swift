@@ -26,6 +26,11 @@ struct ReproduceCommand: ParsableCommand {
             from --first-seed (0, 1, 2 by default; the quick version runs one): --first-seed 3 reruns a study \
             with seeds it has not seen, in the same store.
 
+            --lm selects from the language-model versions of the studies instead (--list --lm lists them): the \
+            same claims and criteria measured on a small byte-level transformer over Debian's fortunes, with \
+            their own names and claim ids (000-beta2-lm, paper 000's setting being a language model); every \
+            other flag works with it as without.
+
             --slurm DIR writes a Slurm job array instead (README § Running on a cluster): task t measures \
             shard t+1 of N = ⌈runs / --points-per-task⌉ into DIR/stores/task-t.sqlite; merge the task stores \
             with `biaslab results merge` and run the study once more with --store on the merged store to \
@@ -43,14 +48,19 @@ struct ReproduceCommand: ParsableCommand {
               biaslab reproduce 002 --quick --store out/reproduce-002.sqlite
               biaslab reproduce 003-gd --quick --jobs 2 --seeds 2
               biaslab reproduce 003-gd --quick --first-seed 3 --json
+              biaslab reproduce 000 --lm --quick --store out/reproduce-000-lm.sqlite
+              biaslab reproduce 000-beta2-lm --lm --quick --shard 1/2 --store out/lm-shard1.sqlite
+              biaslab reproduce --list --lm
               biaslab reproduce 003-sgd --quick --shard 1/2 --store out/sgd-shard1.sqlite
               biaslab reproduce 002-sensing --quick --slurm slurm-sensing --points-per-task 1 --partition cpu --time 30 --cpus-per-task 2 --mem 2G --array-parallelism 4 --requeue --signal B:USR1@60
               biaslab reproduce 002 --slurm slurm-002 --sbatch-line "--account=lab" --binary dist/biaslab --submit
+              biaslab reproduce 000 --lm --quick --slurm slurm-000-lm --points-per-task 2
             """)
 
     @Argument(help: "The study, a paper's number (every study of that paper) or all (see --list).") var study: String?
     @Flag(help: "List the studies and their claims.") var list = false
     @Flag(help: "The short version (tests the machinery, not the claim).") var quick = false
+    @Flag(help: "The language-model versions of the studies (a transformer over Debian's fortunes; see --list --lm).") var lm = false
     @Option(help: "Seeds per configuration for stochastic studies.") var seeds = 3
     @Option(help: "The first seed (the runs use seeds F, F + 1, …): a rerun with other seeds, e.g. --first-seed 3 after seeds 0–2.")
     var firstSeed = 0
@@ -64,8 +74,8 @@ struct ReproduceCommand: ParsableCommand {
 
     func validate() throws {
         guard list || study != nil else { throw ValidationError("give a study (see 'biaslab reproduce --list') or --list") }
-        if let study, Studies.selected(by: study).isEmpty {
-            throw ValidationError("unknown study '\(study)'; studies: \(Studies.all.map(\.name).joined(separator: ", ")), a paper's number, or all")
+        if let study, Studies.selected(by: study, in: family).isEmpty {
+            throw ValidationError("unknown study '\(study)'\(lm ? " with --lm" : ""); studies: \(Studies.all(family).map(\.name).joined(separator: ", ")), a paper's number, or all")
         }
         guard (1...100).contains(seeds) else { throw ValidationError("--seeds must be between 1 and 100, got \(seeds)") }
         guard (0...1_000_000).contains(firstSeed) else { throw ValidationError("--first-seed must be between 0 and 1000000, got \(firstSeed)") }
@@ -76,10 +86,13 @@ struct ReproduceCommand: ParsableCommand {
                 throw ValidationError("--slurm writes a job array whose tasks have their own shards and stores; drop --list, --shard, --store, --jobs and -o")
             }
         }
-        if measureRun != nil && (store == nil || Studies.named(study ?? "") == nil) {
+        if measureRun != nil && (store == nil || Studies.named(study ?? "", in: family) == nil) {
             throw ValidationError("--measure-run needs one study by name and --store")
         }
     }
+
+    /// The studies the selector picks from.
+    var family: StudyFamily { lm ? .languageModel : .miniature }
 
     struct Listing: Encodable {
         let name: String
@@ -97,7 +110,7 @@ struct ReproduceCommand: ParsableCommand {
 
     func run() throws {
         if list { return try printList() }
-        let studies = Studies.selected(by: study!)
+        let studies = Studies.selected(by: study!, in: family)
         let options = StudyOptions(quick: quick, seeds: seeds, firstSeed: firstSeed)
         if slurmOptions.isRequested { return try writeArray(studies, options) }
         let storeURL = store.map { URL(fileURLWithPath: $0) }
@@ -142,7 +155,7 @@ struct ReproduceCommand: ParsableCommand {
             for run in try runs.pending(s, options, shard: shard) {
                 tasks.append(ChildProcesses.Task(label: "reproduce: \(s.name)/\(run.key)",
                                                  arguments: ["reproduce", s.name, "--measure-run", run.key, "--store", runs.store.url.path,
-                                                             "--seeds", "\(seeds)", "--first-seed", "\(firstSeed)"] + (quick ? ["--quick"] : [])))
+                                                             "--seeds", "\(seeds)", "--first-seed", "\(firstSeed)"] + (quick ? ["--quick"] : []) + (lm ? ["--lm"] : [])))
             }
         }
         let failed = ChildProcesses.run(tasks, jobs: jobs, log: { SweepProcesses.log($0) }).filter { $0.exitStatus != 0 }
@@ -163,7 +176,7 @@ struct ReproduceCommand: ParsableCommand {
     }
 
     func printList() throws {
-        let listing = Studies.all.map { Listing(name: $0.name, title: $0.title, claims: $0.claims) }
+        let listing = Studies.all(family).map { Listing(name: $0.name, title: $0.title, claims: $0.claims) }
         if json.json { try JSONOutput.print(["studies": listing]); return }
         for s in listing {
             print("\(s.name)  \(s.title)")
@@ -175,7 +188,7 @@ struct ReproduceCommand: ParsableCommand {
         let outputs = results.map { Output(study: $0.study, title: $0.title, quick: quick, wallSeconds: $0.wallSeconds, outcomes: $0.outcomes) }
         if json.json {
             struct All: Encodable { let studies: [Output]; let incomplete: [String] }
-            if outputs.count == 1 && incomplete.isEmpty && Studies.named(study!) != nil { try JSONOutput.print(outputs[0]) }
+            if outputs.count == 1 && incomplete.isEmpty && Studies.named(study!, in: family) != nil { try JSONOutput.print(outputs[0]) }
             else { try JSONOutput.print(All(studies: outputs, incomplete: incomplete)) }
             return
         }
