@@ -145,7 +145,7 @@ public func measureCurvature(of objective: any Objective, at theta: [Double], me
     }
     if !measures.isDisjoint(with: [.ias, .noise]) {
         if measures.contains(.ias) {
-            let interaction = objective.gradientInteraction(at: theta)
+            let interaction = GradientInteraction(hessian: hessian)
             report.ias = interaction.interactionAwareSharpness(batchSize: b, sampling: settings.sampling)
             report.gdRayleigh = interaction.fullBatchSharpness
             fillNoise(&report, interaction.noise, b, settings.sampling, measures)

@@ -36,14 +36,25 @@ extension Objective {
     /// the full-batch Hessian (``GradientInteraction/init(sampleCount:hessian:blockSize:perSampleGradients:)``),
     /// O(blockSize · d) memory and N Hessian–vector products.
     public func gradientInteraction(at parameters: [Double], blockSize: Int = 64) -> GradientInteraction {
-        GradientInteraction(sampleCount: sampleCount, hessian: HessianOperator(objective: self, at: parameters), blockSize: blockSize) {
-            perSampleGradients(at: parameters, batch: Array($0))
-        }
+        GradientInteraction(hessian: HessianOperator(objective: self, at: parameters), blockSize: blockSize)
     }
 
     /// The gradient-noise statistics at θ with diag Σ, streamed: per-sample gradients `blockSize` at a time
     /// (``GradientNoiseStatistics/init(sampleCount:blockSize:perSampleGradients:)``), O(blockSize · d) memory.
     public func gradientNoiseWithDiagonal(at parameters: [Double], blockSize: Int = 64) -> GradientNoiseStatistics {
         GradientNoiseStatistics(sampleCount: sampleCount, blockSize: blockSize) { perSampleGradients(at: parameters, batch: Array($0)) }
+    }
+}
+
+extension GradientInteraction {
+    /// Exact and streamed (``init(sampleCount:hessian:blockSize:perSampleGradients:)``) at the θ of a full-batch
+    /// Hessian operator the caller already holds, so the operator's recorded pass serves these N products and the
+    /// caller's others: the per-sample gradients of its objective at its θ, `blockSize` at a time.
+    public init(hessian: HessianOperator, blockSize: Int = 64) {
+        precondition(hessian.batch == nil, "GradientInteraction: the interaction needs the full-batch Hessian, got a batch of \(hessian.batch?.count ?? 0)")
+        let (objective, parameters) = (hessian.objective, hessian.parameters)
+        self.init(sampleCount: objective.sampleCount, hessian: hessian, blockSize: blockSize) {
+            objective.perSampleGradients(at: parameters, batch: Array($0))
+        }
     }
 }

@@ -46,6 +46,10 @@ struct ObjectiveMeasurementTests {
             #expect(abs(a - e) <= 1e-9 * abs(e), "IAS at b = \(b): \(a) vs \(e)")
         }
         #expect(abs(streamed.fullBatchInteraction - dense.fullBatchInteraction) <= 1e-9 * abs(dense.fullBatchInteraction))
+        // From an operator the caller holds: the same computation as the one-call form, so the same numbers.
+        let held = GradientInteraction(hessian: HessianOperator(objective: objective, at: theta), blockSize: 6)
+        #expect(held.perSampleCurvatures == streamed.perSampleCurvatures && held.fullBatchInteraction == streamed.fullBatchInteraction)
+        #expect(held.noise == streamed.noise)
         let noise = objective.gradientNoiseWithDiagonal(at: theta, blockSize: 6)
         for (a, e) in zip(noise.covarianceDiagonal!, dense.noise.covarianceDiagonal!) {
             #expect(abs(a - e) <= 1e-12 * dense.noise.covarianceTrace, "diag Σ")

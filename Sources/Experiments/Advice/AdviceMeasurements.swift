@@ -99,7 +99,7 @@ public struct AdviceMeasurements: Codable, Equatable, Sendable {
         let needsDiagonal: Bool
         if case .adam = stability, preconditioner == nil { needsDiagonal = true } else { needsDiagonal = false }
         if budget.usesExactEstimators(sampleCount: n, dimension: d) {
-            let interaction = objective.gradientInteraction(at: theta)
+            let interaction = GradientInteraction(hessian: hessian)
             interactionAwareSharpness = Measured(interaction.interactionAwareSharpness(batchSize: b, sampling: sampling), kind: .exact,
                                                  estimator: "exact, \(n) per-sample gradients and \(n) Hessian-vector products")
             if needsDiagonal {

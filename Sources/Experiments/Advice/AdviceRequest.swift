@@ -73,12 +73,12 @@ public struct AdviceBudget: Equatable, Sendable {
         case auto, exact, sampled
     }
 
-    /// The exact IAS, ρ_b-consistent S_b and Adam's stationary P need the N × d matrix of per-sample gradients
-    /// and N Hessian–vector products: `auto` takes them while N·d ≤ 4·10⁶ (32 MB of doubles) and N ≤ 4096,
+    /// The exact IAS, ρ_b-consistent S_b and Adam's stationary P need all N per-sample gradients (streamed, 64 at
+    /// a time) and N Hessian–vector products: `auto` takes them while N·d ≤ 4·10⁶ and N ≤ 4096,
     /// else samples `batchCount` mini-batches (``sampledInteraction(hessian:populationSize:batchSize:sampling:batchCount:seed:blockSize:batchGradient:)``).
     public static let exactLimit = (entries: 4_000_000, samples: 4096)
 
-    /// `exact` is refused above N·d = 5·10⁷ (400 MB of doubles), so no request allocates without bound.
+    /// `exact` is refused above N·d = 5·10⁷, so no request asks for unbounded work (N products of cost ∝ N·d).
     public static let exactCeiling = 50_000_000
 
     public var estimators: Estimators = .auto

@@ -3,8 +3,8 @@ import Curvature
 /// How the `interaction` and `loss_change` probes get tr(H S_b) (paper 003, Lee & Jang, ICLR 2023, eqs. (1),
 /// (2); digest 003 §2.3), with the two options that choose it, read once here:
 ///
-/// - `mode: exact` (default): ``GradientInteraction`` from all N per-sample gradients (an N × d matrix in
-///   memory, N Hessian products) — for small problems;
+/// - `mode: exact` (default): ``GradientInteraction`` from all N per-sample gradients (streamed 64 at
+///   a time, ``Objective/gradientInteraction(at:blockSize:)``, N Hessian products) — for small problems;
 /// - `mode: sampled`: ``sampledInteraction(hessian:populationSize:batchSize:sampling:batchCount:seed:blockSize:batchGradient:)``
 ///   over `batch_count` = K (default 32) random batches of the run's b and sampling (K Hessian products).
 ///

@@ -13,8 +13,8 @@ import Theory
 /// ρ_b extrapolation of eq. (16) that Theory's `StabilityReport` makes (the paper's momentum runs are full
 /// batch). For SGD γ = 1 and `ias_threshold` is 2ρ_b/η_t.
 ///
-/// - `mode: exact` (default): ``GradientInteraction`` from all N per-sample gradients (an N × d matrix
-///   in memory, N Hessian products) — for small problems.
+/// - `mode: exact` (default): ``GradientInteraction`` from all N per-sample gradients (streamed 64 at
+///   a time, N Hessian products) — for small problems.
 /// - `mode: sampled`: ``sampledInteraction(hessian:populationSize:batchSize:sampling:batchCount:seed:blockSize:batchGradient:)``
 ///   over `batch_count` (default 32) random batches.
 ///

@@ -13,7 +13,7 @@ import Theory
 /// ```
 ///
 /// L is the full training loss and H its Hessian. tr(H S_b):
-/// - `mode: exact` (default): from the N per-sample gradients (``GradientInteraction``, an N × d matrix and
+/// - `mode: exact` (default): from the N per-sample gradients (``GradientInteraction``, streamed 64 at a time,
 ///   N Hessian products, as the interaction probe's `mode: exact`) — for small problems;
 /// - `mode: sampled`: (1/K) Σₖ g_BₖᵀH g_Bₖ over K further random batches (``sampledInteraction(hessian:populationSize:batchSize:sampling:batchCount:seed:blockSize:batchGradient:)``,
 ///   K Hessian products), the prediction then with standard error (η²/2)·SE.

@@ -123,7 +123,7 @@ public struct StochasticEdgeStudy: GridStudy {
                          observe: { step, _ in
                              guard step.step % s.every == 0 else { return .proceed }
                              let hessian = HessianOperator(objective: objective, at: step.parameters)
-                             let interaction = objective.gradientInteraction(at: step.parameters)
+                             let interaction = GradientInteraction(hessian: hessian)
                              out.steps.append(step.step)
                              out.ratio.append(interaction.instabilityRatio(batchSize: b, sampling: .withoutReplacement) / edge)
                              out.rho.append(interaction.noise.concentration(batchSize: b, sampling: .withoutReplacement))
