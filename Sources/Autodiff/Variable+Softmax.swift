@@ -31,8 +31,34 @@ extension Variable {
         }
     }
 
-    /// Row-wise softmax over the last axis, exp(logSoftmax(x)).
-    public func softmax() -> Variable { logSoftmax().exp() }
+    /// Row-wise softmax over the last axis, y = softmax(c·x) with the entries `mask` drops at weight 0
+    /// (``SoftmaxMask/causal``: a causal self-attention's y = softmax(mask(QKᵀ/√d_h)), the scaling, the
+    /// mask and the softmax as one node). A fused primitive (one node, keeping only y):
+    /// ```
+    /// ẏ = c · y ⊙ (ẋ − Σ_j y_j ẋ_j)        x̄ = c · y ⊙ (ȳ − Σ_j ȳ_j y_j)
+    /// ```
+    /// the masked entries need no mask in either (y = 0 there). The backward is the differentiable
+    /// primitive ``softmaxJacobianProduct(_:_:scale:)`` of ȳ and the output, so HVPs and linearized
+    /// products run through it.
+    public func softmax(scale c: Double = 1, mask: SoftmaxMask = .none) -> Variable {
+        let out = value.softmaxLastAxis(scale: c, mask: mask)
+        return Variable.primitive(out, [self], tangent: { Tensor.softmaxJacobianProduct(out, $0[0]!, scale: c) }) { g, out in
+            [Variable.softmaxJacobianProduct(g, out, scale: c)]
+        }
+    }
+
+    /// z = c · y ⊙ (g − Σ_j g_j y_j) row-wise (softmax's backward, y its output), a primitive in both:
+    /// ż = c [y ⊙ (ġ − Σ ġ y) + ẏ ⊙ (g − Σ g y) − y Σ g ẏ]; with upstream u,
+    /// ∂/∂g = c · y ⊙ (u − Σ u y) (itself again) and ∂/∂y = c [u ⊙ (g − Σ g y) − g Σ u y].
+    static func softmaxJacobianProduct(_ g: Variable, _ y: Variable, scale c: Double) -> Variable {
+        primitive(Tensor.softmaxJacobianProduct(y.value, g.value, scale: c), [g, y], tangent: { t in
+            Tensor.softmaxJacobianProductTangent(y: y.value, g: g.value, yDot: t[1], gDot: t[0], scale: c)
+        }) { u, _ in
+            let axis = y.value.rank - 1
+            return [g.requiresGrad ? softmaxJacobianProduct(u, y, scale: c) : nil,
+                    y.requiresGrad ? c * (u * (g - (g * y).sum(axis: axis, keepingAxis: true)) - g * (u * y).sum(axis: axis, keepingAxis: true)) : nil]
+        }
+    }
 
     /// For a [B, C] value, element (i, labels[i]) of each row: shape [B].
     /// ∂/∂x = g placed at (i, labels[i]), zeros elsewhere (``scatterLabels(_:classes:)``).

@@ -141,8 +141,9 @@ public struct Transformer: Model, Codable, Equatable {
                 .reshaped([batch, length, 3, h, dh]).permuted([2, 0, 3, 1, 4]).reshaped([3 * rows * d])
             let part = rows * d
             func head(_ k: Int) -> Variable { qkv.slice((k * part)..<((k + 1) * part)).reshaped([batch * h, length, dh]) }
-            let scores = Variable.batchedMatmul(head(0), head(1), transposeB: true) * (1 / Double(dh).squareRoot())
-            let mixed = Variable.batchedMatmul(scores.causallyMasked().softmax(), head(2))
+            let scores = Variable.batchedMatmul(head(0), head(1), transposeB: true)
+            let weights = scores.softmax(scale: 1 / Double(dh).squareRoot(), mask: .causal)
+            let mixed = Variable.batchedMatmul(weights, head(2))
                 .reshaped([batch, h, length, dh]).permuted([0, 2, 1, 3]).reshaped([rows, d])
             x = x + Variable.affine(mixed, weight: wProj, bias: bProj)
             let hidden = Variable.affine(x.layerNormalized() * g2 + b2, weight: wFc, bias: bFc).gelu()

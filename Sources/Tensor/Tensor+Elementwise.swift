@@ -141,6 +141,12 @@ public enum ScalarMath {
     @inlinable public static func normalCDF(_ x: Double) -> Double { 0.5 * erfc(-x / 2.0.squareRoot()) }
     /// Standard normal density φ(x) = e^{−x²/2}/√(2π).
     @inlinable public static func normalPDF(_ x: Double) -> Double { exp(-0.5 * x * x) / (2 * Double.pi).squareRoot() }
+    /// GELU(x) = x Φ(x), the exact (erf) form (Hendrycks & Gimpel 2016, eq. 1; PyTorch's default).
+    @inlinable public static func gelu(_ x: Double) -> Double { x * normalCDF(x) }
+    /// GELU′(x) = Φ(x) + x φ(x).
+    @inlinable public static func geluDerivative(_ x: Double) -> Double { normalCDF(x) + x * normalPDF(x) }
+    /// GELU″(x) = φ(x) (2 − x²)  (φ′(x) = −x φ(x)).
+    @inlinable public static func geluSecondDerivative(_ x: Double) -> Double { normalPDF(x) * (2 - x * x) }
     /// sign(x) ∈ {−1, 0, 1} (sign(0) = 0, as torch.sign and numpy.sign).
     @inlinable public static func sign(_ x: Double) -> Double { x > 0 ? 1 : (x < 0 ? -1 : 0) }
 }
