@@ -68,34 +68,6 @@ extension Variable {
         }
     }
 
-    /// GELU(x) = x Φ(x), the exact (erf) form that is PyTorch's default (Hendrycks & Gimpel 2016, eq. 1).
-    /// A fused primitive (one node): GELU′(x) = Φ(x) + x φ(x), applied in one pass as ẋ ⊙ GELU′(x)
-    /// (tangent) and by the differentiable primitive ``timesGELUDerivative(_:_:)`` (backward).
-    public func gelu() -> Variable {
-        let x = value
-        return Variable.primitive(x.map(ScalarMath.gelu), [self], tangent: { t in
-            Tensor.zipMap(t[0]!, x) { $0 * ScalarMath.geluDerivative($1) }
-        }) { g, _ in [Variable.timesGELUDerivative(g, self)] }
-    }
-
-    /// g ⊙ GELU′(x) for equal shapes in one pass (GELU's backward), a primitive in both:
-    /// ṫ = ġ ⊙ GELU′(x) + g ⊙ GELU″(x) ⊙ ẋ with GELU″(x) = φ(x)(2 − x²); with upstream u,
-    /// ∂/∂g = u ⊙ GELU′(x) (itself again) and ∂/∂x = u ⊙ g ⊙ GELU″(x) (composed, so every order is exact).
-    static func timesGELUDerivative(_ g: Variable, _ x: Variable) -> Variable {
-        primitive(Tensor.zipMap(g.value, x.value) { $0 * ScalarMath.geluDerivative($1) }, [g, x], tangent: { t in
-            switch (t[0], t[1]) {
-            case let (gDot?, xDot?):
-                Tensor.zipMap(gDot, x.value, g.value, xDot) { gd, x, g, xd in gd * ScalarMath.geluDerivative(x) + g * ScalarMath.geluSecondDerivative(x) * xd }
-            case let (gDot?, nil): Tensor.zipMap(gDot, x.value) { $0 * ScalarMath.geluDerivative($1) }
-            case let (nil, xDot?): Tensor.zipMap(xDot, x.value) { $0 * ScalarMath.geluSecondDerivative($1) } * g.value
-            case (nil, nil): Tensor.zeros(g.shape)
-            }
-        }) { u, _ in
-            [g.requiresGrad ? timesGELUDerivative(u, x) : nil,
-             x.requiresGrad ? u * g * ((-0.5 * x.squared()).exp() * (1 / (2 * Double.pi).squareRoot()) * (2 - x.squared())) : nil]
-        }
-    }
-
     /// √x.  d/dx = 1/(2√x) (the output reused).
     public func sqrt() -> Variable {
         Variable.elementwise(self, { $0.squareRoot() }, derivative: { _, y in y.map { 0.5 / $0 } }) { g, out in [g / (2 * out)] }
