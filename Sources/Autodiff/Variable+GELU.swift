@@ -4,40 +4,43 @@ import Tensor
 extension Variable {
     /// GELU(x) = x Φ(x), the exact (erf) form that is PyTorch's default (Hendrycks & Gimpel 2016, eq. 1).
     /// One node: GELU′(x) = Φ(x) + x φ(x), applied in one pass as ẋ ⊙ GELU′(x) (tangent) and by the
-    /// differentiable primitive ``timesGELUDerivative(_:_:slopes:)`` (backward). Φ(x) in GELU′ is read
-    /// back from the output as y/x (``ScalarMath/geluDerivative(_:gelu:)``), so erfc is evaluated once,
-    /// for the value.
+    /// differentiable primitive ``timesGELUDerivative(_:_:slopes:)`` (backward).
     ///
-    /// When the backward pass is recorded (a gradient to be differentiated again or linearized), the
-    /// slopes GELU′(x) it computes are kept for this node's tangent too, so a ``Linearization``'s tangent
-    /// sweeps multiply by stored slopes instead of evaluating exp on every sweep (one more tensor of x's
-    /// shape while that graph lives). A first-order pass keeps nothing.
+    /// When the backward pass is recorded (a gradient to be differentiated again or linearized), it
+    /// computes GELU′(x) once and keeps it for this node's tangent too, so a ``Linearization``'s tangent
+    /// sweeps multiply by stored slopes instead of evaluating erfc and exp on every sweep (one more
+    /// tensor of x's shape while that graph lives). A first-order pass keeps nothing.
     public func gelu() -> Variable {
-        let x = value, out = x.map(ScalarMath.gelu)
+        let x = value
         let slopes = GELUSlopes()
-        return Variable.primitive(out, [self], tangent: { t in
+        return Variable.primitive(x.map(ScalarMath.gelu), [self], tangent: { t in
             if let first = slopes.first { return t[0]! * first }
-            return Tensor.zipMap(t[0]!, x, out) { $0 * ScalarMath.geluDerivative($1, gelu: $2) }
+            return Tensor.zipMap(t[0]!, x) { $0 * ScalarMath.geluDerivative($1) }
         }) { g, _ in
-            let first = slopes.first ?? Tensor.zipMap(x, out) { ScalarMath.geluDerivative($0, gelu: $1) }
-            if GradientMode.isRecording { slopes.first = first }
-            return [Variable.timesGELUDerivative(g, self, slopes: first)]
+            if GradientMode.isRecording && slopes.first == nil { slopes.first = x.map(ScalarMath.geluDerivative) }
+            return [Variable.timesGELUDerivative(g, self, slopes: slopes.first)]
         }
     }
 
-    /// g ⊙ GELU′(x) for equal shapes (GELU's backward; `slopes` = GELU′(x)), a primitive in both:
+    /// g ⊙ GELU′(x) for equal shapes in one pass (GELU's backward), a primitive in both:
     /// ṫ = ġ ⊙ GELU′(x) + g ⊙ GELU″(x) ⊙ ẋ with GELU″(x) = φ(x)(2 − x²); with upstream u,
     /// ∂/∂g = u ⊙ GELU′(x) (itself again) and ∂/∂x = u ⊙ g ⊙ GELU″(x) (composed, so every order is exact).
-    /// A recorded node keeps g ⊙ GELU″(x), so its tangent is one multiply–add per element.
-    static func timesGELUDerivative(_ g: Variable, _ x: Variable, slopes: Tensor) -> Variable {
-        func curvature() -> Tensor { Tensor.zipMap(g.value, x.value) { $0 * ScalarMath.geluSecondDerivative($1) } }
-        let kept = GradientMode.isRecording && (g.requiresGrad || x.requiresGrad) ? curvature() : nil
-        return primitive(g.value * slopes, [g, x], tangent: { t in
+    /// `slopes`: GELU′(x) when already computed; a recorded node also keeps g ⊙ GELU″(x), so its
+    /// tangent is one multiply–add per element.
+    static func timesGELUDerivative(_ g: Variable, _ x: Variable, slopes: Tensor? = nil) -> Variable {
+        let value = slopes.map { g.value * $0 } ?? Tensor.zipMap(g.value, x.value) { $0 * ScalarMath.geluDerivative($1) }
+        let recorded = GradientMode.isRecording && (g.requiresGrad || x.requiresGrad)
+        let curvature = recorded && slopes != nil ? Tensor.zipMap(g.value, x.value) { $0 * ScalarMath.geluSecondDerivative($1) } : nil
+        return primitive(value, [g, x], tangent: { t in
             switch (t[0], t[1]) {
-            case let (gDot?, xDot?): Tensor.zipMap(gDot, slopes, kept ?? curvature(), xDot) { gd, d, c, xd in gd * d + c * xd }
-            case let (gDot?, nil): gDot * slopes
-            case let (nil, xDot?): xDot * (kept ?? curvature())
-            case (nil, nil): Tensor.zeros(g.shape)
+            case let (gDot?, xDot?):
+                if let slopes, let curvature { return Tensor.zipMap(gDot, slopes, curvature, xDot) { gd, d, c, xd in gd * d + c * xd } }
+                return Tensor.zipMap(gDot, x.value, g.value, xDot) { gd, x, g, xd in gd * ScalarMath.geluDerivative(x) + g * ScalarMath.geluSecondDerivative(x) * xd }
+            case let (gDot?, nil):
+                return slopes.map { gDot * $0 } ?? Tensor.zipMap(gDot, x.value) { $0 * ScalarMath.geluDerivative($1) }
+            case let (nil, xDot?):
+                return curvature.map { xDot * $0 } ?? Tensor.zipMap(xDot, x.value) { $0 * ScalarMath.geluSecondDerivative($1) } * g.value
+            case (nil, nil): return Tensor.zeros(g.shape)
             }
         }) { u, _ in
             [g.requiresGrad ? timesGELUDerivative(u, x, slopes: slopes) : nil,
@@ -46,8 +49,8 @@ extension Variable {
     }
 }
 
-/// GELU′(x) of one GELU node, stored by a recorded backward pass (``Variable/gelu()``). Written by the
-/// pass that records the gradient graph, before any tangent sweep over that graph reads it.
+/// GELU′(x) of one GELU node, stored by a recorded backward pass (``Variable/gelu()``). Written once,
+/// by the pass that records the gradient graph, before any tangent sweep over that graph reads it.
 final class GELUSlopes: @unchecked Sendable {
     var first: Tensor?
 }

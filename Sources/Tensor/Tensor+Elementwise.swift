@@ -28,21 +28,6 @@ extension Tensor {
         }
     }
 
-    /// f(aᵢ, bᵢ, cᵢ) for three tensors of one shape, in one pass (fused element-wise rules).
-    @inlinable
-    public static func zipMap(_ a: Tensor, _ b: Tensor, _ c: Tensor, _ f: (Double, Double, Double) -> Double) -> Tensor {
-        precondition(a.shape == b.shape && a.shape == c.shape, "zipMap: shapes \(a.shape), \(b.shape) and \(c.shape) differ")
-        return a.scalars.withUnsafeBufferPointer { pa in
-            b.scalars.withUnsafeBufferPointer { pb in
-                c.scalars.withUnsafeBufferPointer { pc in
-                    Tensor.uninitialized(a.shape) { dst in
-                        for i in 0..<dst.count { dst[i] = f(pa[i], pb[i], pc[i]) }
-                    }
-                }
-            }
-        }
-    }
-
     /// f(aᵢ, bᵢ, cᵢ, dᵢ) for four tensors of one shape, in one pass (fused element-wise rules).
     @inlinable
     public static func zipMap(_ a: Tensor, _ b: Tensor, _ c: Tensor, _ d: Tensor,
@@ -160,10 +145,6 @@ public enum ScalarMath {
     @inlinable public static func gelu(_ x: Double) -> Double { x * normalCDF(x) }
     /// GELU′(x) = Φ(x) + x φ(x).
     @inlinable public static func geluDerivative(_ x: Double) -> Double { normalCDF(x) + x * normalPDF(x) }
-    /// GELU′(x) from x and y = GELU(x), without erfc: Φ(x) = y/x (½ at x = 0), to a few ulp.
-    @inlinable public static func geluDerivative(_ x: Double, gelu y: Double) -> Double {
-        (x == 0 ? 0.5 : y / x) + x * normalPDF(x)
-    }
     /// GELU″(x) = φ(x) (2 − x²)  (φ′(x) = −x φ(x)).
     @inlinable public static func geluSecondDerivative(_ x: Double) -> Double { normalPDF(x) * (2 - x * x) }
     /// sign(x) ∈ {−1, 0, 1} (sign(0) = 0, as torch.sign and numpy.sign).
