@@ -152,6 +152,24 @@ public enum ScalarMath {
 }
 
 extension Tensor {
+    /// GELU(x) = x Φ(x) and GELU′(x) = Φ(x) + x φ(x) of every scalar in one pass, Φ evaluated once
+    /// (each bit for bit ``ScalarMath/gelu(_:)`` and ``ScalarMath/geluDerivative(_:)``).
+    public func geluAndDerivative() -> (value: Tensor, derivative: Tensor) {
+        var derivative = [Double](repeating: 0, count: count)
+        let value = scalars.withUnsafeBufferPointer { src in
+            derivative.withUnsafeMutableBufferPointer { slope in
+                Tensor.uninitialized(shape) { dst in
+                    for i in 0..<src.count {
+                        let x = src[i], p = ScalarMath.normalCDF(x)
+                        dst[i] = x * p
+                        slope[i] = p + x * ScalarMath.normalPDF(x)
+                    }
+                }
+            }
+        }
+        return (value, Tensor(shape: shape, scalars: derivative))
+    }
+
     /// tanh of every scalar, four (AVX2) or two lanes at a time through glibc's vector math library (libmvec, within a
     /// few ulp of libm's tanh) on x86-64; libm's tanh elsewhere and with `BIASLAB_PORTABLE_KERNELS=1`.
     public func tanhElementwise() -> Tensor {
