@@ -93,6 +93,11 @@ public enum NPY {
 
     /// Parses `.npy` bytes; `source` names them in errors.
     public static func decode(_ bytes: [UInt8], source: String) throws(DataError) -> NPYArray {
+        try decode(bytes[...], source: source)
+    }
+
+    /// Parses `.npy` bytes in place (e.g. a member inside an `.npz` archive's bytes).
+    static func decode(_ bytes: ArraySlice<UInt8>, source: String) throws(DataError) -> NPYArray {
         var reader = ByteReader(bytes, source: source)
         let head = try reader.take(magic.count, for: "the magic string \\x93NUMPY")
         guard Array(head) == magic else {
