@@ -1,6 +1,7 @@
 import Foundation
 
-/// Reads a whole file into memory, or throws a ``DataError`` naming the path.
+/// Reads a whole file into memory, or throws a ``DataError`` naming the path. The bytes are read straight
+/// into the array (one buffer of the file's size, not a `Data` and then a copy of it).
 func readBytes(of url: URL) throws(DataError) -> [UInt8] {
     let path = url.path
     var isDirectory: ObjCBool = false
@@ -8,11 +9,39 @@ func readBytes(of url: URL) throws(DataError) -> [UInt8] {
         throw DataError(.notFound, source: path, "no such file")
     }
     guard !isDirectory.boolValue else { throw DataError(.notFound, source: path, "is a directory, expected a file") }
-    do {
-        return [UInt8](try Data(contentsOf: url))
-    } catch {
-        throw DataError(.notFound, source: path, "cannot be read (\(error.localizedDescription))")
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { throw DataError(.notFound, source: path, "cannot be read (\(String(cString: strerror(errno))))") }
+    defer { close(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else { throw DataError(.notFound, source: path, "cannot be read (\(String(cString: strerror(errno))))") }
+    /// read(2) into `buffer` until it is full or the file ends (retrying EINTR): the bytes read, or −errno.
+    func fill(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
+        var filled = 0
+        while filled < buffer.count {
+            let n = read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { return -Int(errno) }
+            if n == 0 { break }
+            filled += n
+        }
+        return filled
     }
+    func failure(_ code: Int) -> DataError { DataError(.notFound, source: path, "cannot be read (\(String(cString: strerror(Int32(-code)))))") }
+    // The stat size into one buffer, then whatever more there is (a file that grew, a pipe of size 0).
+    var bytes = [UInt8](repeating: 0, count: max(Int(status.st_size), 0))
+    let filled = bytes.withUnsafeMutableBytes(fill)
+    guard filled >= 0 else { throw failure(filled) }
+    bytes.removeLast(bytes.count - filled)
+    if filled == Int(status.st_size) {
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes(fill)
+            guard n >= 0 else { throw failure(n) }
+            bytes.append(contentsOf: chunk[..<n])
+            if n < chunk.count { break }
+        }
+    }
+    return bytes
 }
 
 /// Writes `bytes` to `url` atomically, or throws a ``DataError`` naming the path.
@@ -24,15 +53,22 @@ func writeBytes(_ bytes: [UInt8], to url: URL) throws(DataError) {
 
 /// A cursor over a byte buffer whose reads throw a ``DataError`` of kind `.truncated` naming the
 /// source, the offset and what was being read when the buffer ends early.
+///
+/// It reads a slice in place (a zip member inside the archive's bytes is not copied); ``offset`` counts from
+/// the slice's first byte.
 struct ByteReader {
-    let bytes: [UInt8]
+    let bytes: ArraySlice<UInt8>
     let source: String
     var offset: Int
 
-    init(_ bytes: [UInt8], source: String, offset: Int = 0) {
+    init(_ bytes: ArraySlice<UInt8>, source: String, offset: Int = 0) {
         self.bytes = bytes
         self.source = source
         self.offset = offset
+    }
+
+    init(_ bytes: [UInt8], source: String, offset: Int = 0) {
+        self.init(bytes[...], source: source, offset: offset)
     }
 
     var remaining: Int { bytes.count - offset }
@@ -53,13 +89,13 @@ struct ByteReader {
     mutating func take(_ count: Int, for what: String) throws(DataError) -> ArraySlice<UInt8> {
         try require(count, for: what)
         defer { offset += count }
-        return bytes[offset..<(offset + count)]
+        return bytes[(bytes.startIndex + offset)..<(bytes.startIndex + offset + count)]
     }
 
     mutating func uint8(_ what: String) throws(DataError) -> UInt8 {
         try require(1, for: what)
         defer { offset += 1 }
-        return bytes[offset]
+        return bytes[bytes.startIndex + offset]
     }
 
     /// An unsigned integer of `width` bytes, little- or big-endian.

@@ -17,11 +17,15 @@ public enum NPYDType: String, CaseIterable, Codable, Sendable {
     case int8 = "|i1"
 
     /// Bytes per element.
-    public var size: Int {
+    public var size: Int { element.size }
+
+    var element: StoredElement {
         switch self {
-        case .float64, .int64: 8
-        case .float32: 4
-        case .uint8, .int8: 1
+        case .float64: .float64
+        case .float32: .float32
+        case .int64: .int64
+        case .uint8: .uint8
+        case .int8: .int8
         }
     }
 
@@ -93,6 +97,11 @@ public enum NPY {
 
     /// Parses `.npy` bytes; `source` names them in errors.
     public static func decode(_ bytes: [UInt8], source: String) throws(DataError) -> NPYArray {
+        try decode(bytes[...], source: source)
+    }
+
+    /// Parses `.npy` bytes in place (e.g. a member inside an `.npz` archive's bytes).
+    static func decode(_ bytes: ArraySlice<UInt8>, source: String) throws(DataError) -> NPYArray {
         var reader = ByteReader(bytes, source: source)
         let head = try reader.take(magic.count, for: "the magic string \\x93NUMPY")
         guard Array(head) == magic else {
@@ -116,7 +125,7 @@ public enum NPY {
         }
         let payload = try reader.take(count * header.dtype.size,
                                       for: "the data (\(count) elements of \(header.dtype.rawValue) for shape \(header.shape))")
-        return NPYArray(Tensor(shape: header.shape, scalars: decodeScalars(payload, dtype: header.dtype, count: count)),
+        return NPYArray(Tensor(shape: header.shape, scalars: header.dtype.element.decode(payload, count: count)),
                         dtype: header.dtype)
     }
 
@@ -160,27 +169,6 @@ public enum NPY {
             }
         }
         return out
-    }
-
-    static func decodeScalars(_ payload: ArraySlice<UInt8>, dtype: NPYDType, count: Int) -> [Double] {
-        var scalars = [Double](repeating: 0, count: count)
-        payload.withUnsafeBytes { raw in
-            scalars.withUnsafeMutableBufferPointer { out in
-                switch dtype {
-                case .float64:
-                    for i in 0..<count { out[i] = Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))) }
-                case .float32:
-                    for i in 0..<count { out[i] = Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))) }
-                case .int64:
-                    for i in 0..<count { out[i] = Double(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))) }
-                case .uint8:
-                    for i in 0..<count { out[i] = Double(raw[i]) }
-                case .int8:
-                    for i in 0..<count { out[i] = Double(Int8(bitPattern: raw[i])) }
-                }
-            }
-        }
-        return scalars
     }
 
     /// The three fields of a `.npy` header dict.

@@ -39,12 +39,13 @@ public enum NPZ {
         try writeBytes(ZipArchive.stored(members, source: url.path), to: url)
     }
 
-    /// Parses `.npz` bytes; `source` names them in errors.
+    /// Parses `.npz` bytes; `source` names them in errors. Members are decoded one at a time, a stored one
+    /// in place, so the peak is the archive plus the arrays (not a second copy of every member).
     public static func decode(_ bytes: [UInt8], source: String) throws(DataError) -> [String: NPYArray] {
         var arrays: [String: NPYArray] = [:]
         for member in try ZipArchive.members(of: bytes, source: source) {
             let key = member.name.hasSuffix(".npy") ? String(member.name.dropLast(4)) : member.name
-            arrays[key] = try NPY.decode(member.data, source: "\(source)[\(member.name)]")
+            arrays[key] = try NPY.decode(member.contents(), source: member.source)
         }
         return arrays
     }
@@ -58,11 +59,47 @@ enum ZipArchive {
     static let zip64EndSignature: UInt32 = 0x0606_4B50
     static let zip64LocatorSignature: UInt32 = 0x0706_4B50
 
-    /// Every member's name and uncompressed bytes, in central-directory order.
-    static func members(of bytes: [UInt8], source: String) throws(DataError) -> [(name: String, data: [UInt8])] {
+    /// A member of an archive: its directory entry and its (compressed or stored) bytes, a slice of the
+    /// archive's; ``contents()`` gives the uncompressed bytes.
+    struct Member {
+        let name: String
+        /// 0 stored, 8 deflate.
+        let method: Int
+        let crc: UInt32
+        /// The uncompressed size the directory declares.
+        let size: Int
+        let data: ArraySlice<UInt8>
+        /// `archive[name]`, for errors.
+        let source: String
+
+        /// The uncompressed bytes (a stored member's in place), checked against the directory's size and CRC-32.
+        func contents() throws(DataError) -> ArraySlice<UInt8> {
+            let contents: ArraySlice<UInt8>
+            switch method {
+            case 0: contents = data
+            case 8:
+                if let problem = inflationProblem(declared: size, compressed: data.count) { throw DataError(.corrupt, source: source, problem) }
+                contents = try Zlib.inflate(Array(data), wrapper: .raw, sizeHint: size, limit: size, source: source)[...]
+            default:
+                throw DataError(.unsupported, source: source,
+                                "unsupported zip compression method \(method) (expected 0 stored or 8 deflate)")
+            }
+            guard contents.count == size else {
+                throw DataError(.corrupt, source: source, "corrupt zip member: \(contents.count) bytes, the directory says \(size)")
+            }
+            let actual = Zlib.crc32(contents)
+            guard actual == crc else {
+                throw DataError(.corrupt, source: source, "corrupt zip member: CRC-32 is \(hex(actual)), the directory says \(hex(crc))")
+            }
+            return contents
+        }
+    }
+
+    /// Every member, in central-directory order, its bytes not yet inflated or checked (``Member/contents()``).
+    static func members(of bytes: [UInt8], source: String) throws(DataError) -> [Member] {
         var (entryCount, directoryOffset) = try endOfCentralDirectory(bytes, source: source)
         var reader = ByteReader(bytes, source: source, offset: directoryOffset)
-        var result: [(name: String, data: [UInt8])] = []
+        var result: [Member] = []
         while entryCount > 0 {
             entryCount -= 1
             guard try reader.unsigned(4, "a central directory signature") == centralHeaderSignature else {
@@ -96,25 +133,7 @@ enum ZipArchive {
             let member = "\(source)[\(name)]"
             guard flags & 1 == 0 else { throw DataError(.unsupported, source: member, "unsupported encrypted zip member") }
             let data = try memberData(bytes, at: localOffset, compressedSize: compressedSize, source: member)
-            let contents: [UInt8]
-            switch method {
-            case 0: contents = data
-            case 8:
-                if let problem = inflationProblem(declared: size, compressed: data.count) { throw DataError(.corrupt, source: member, problem) }
-                contents = try Zlib.inflate(data, wrapper: .raw, sizeHint: size, limit: size, source: member)
-            default:
-                throw DataError(.unsupported, source: member,
-                                "unsupported zip compression method \(method) (expected 0 stored or 8 deflate)")
-            }
-            guard contents.count == size else {
-                throw DataError(.corrupt, source: member, "corrupt zip member: \(contents.count) bytes, the directory says \(size)")
-            }
-            let actual = Zlib.crc32(contents)
-            guard actual == crc else {
-                throw DataError(.corrupt, source: member,
-                                "corrupt zip member: CRC-32 is \(hex(actual)), the directory says \(hex(crc))")
-            }
-            result.append((name, contents))
+            result.append(Member(name: name, method: method, crc: crc, size: size, data: data, source: member))
         }
         return result
     }
@@ -133,7 +152,7 @@ enum ZipArchive {
     }
 
     /// The (compressed) bytes of the member whose local header is at `offset`.
-    static func memberData(_ bytes: [UInt8], at offset: Int, compressedSize: Int, source: String) throws(DataError) -> [UInt8] {
+    static func memberData(_ bytes: [UInt8], at offset: Int, compressedSize: Int, source: String) throws(DataError) -> ArraySlice<UInt8> {
         var reader = ByteReader(bytes, source: source, offset: offset)
         guard try reader.unsigned(4, "a local header signature") == localHeaderSignature else {
             throw DataError(.corrupt, source: source, "corrupt zip: no local header at offset \(offset)")
@@ -142,7 +161,7 @@ enum ZipArchive {
         let nameLength = try reader.uint16LE("the local name length")
         let extraLength = try reader.uint16LE("the local extra length")
         try reader.skip(nameLength + extraLength, for: "the local name and extra field")
-        return Array(try reader.take(compressedSize, for: "the member data"))
+        return try reader.take(compressedSize, for: "the member data")
     }
 
     /// (number of entries, offset of the central directory), from the end record (zip64 when present).

@@ -9,37 +9,14 @@ public enum SafetensorsDType: String, CaseIterable, Sendable {
     case float16 = "F16"
 
     /// Bytes per element.
-    public var size: Int {
-        switch self {
-        case .float64: 8
-        case .float32: 4
-        case .bfloat16, .float16: 2
-        }
-    }
+    public var size: Int { element.size }
 
-    /// The value of one little-endian element at `p`, widened exactly.
-    func decode(_ p: UnsafeRawBufferPointer, at offset: Int) -> Double {
-        func bits<T: FixedWidthInteger>(_: T.Type) -> T {
-            var value: T = 0
-            for k in 0..<MemoryLayout<T>.size { value |= T(p[offset + k]) << (8 * k) }
-            return value
-        }
+    var element: StoredElement {
         switch self {
-        case .float64: return Double(bitPattern: bits(UInt64.self))
-        case .float32: return Double(Float(bitPattern: bits(UInt32.self)))
-        case .bfloat16: return Double(Float(bitPattern: UInt32(bits(UInt16.self)) << 16))
-        case .float16: return Self.halfToDouble(bits(UInt16.self))
-        }
-    }
-
-    /// IEEE binary16 → float64 (subnormals, infinities and NaN included), without relying on `Float16`.
-    static func halfToDouble(_ h: UInt16) -> Double {
-        let sign: Double = h & 0x8000 != 0 ? -1 : 1
-        let exponent = Int((h >> 10) & 0x1f), fraction = Double(h & 0x3ff)
-        switch exponent {
-        case 0: return sign * fraction * 0x1p-24
-        case 31: return fraction == 0 ? sign * .infinity : .nan
-        default: return sign * (1 + fraction / 1024) * Foundation.pow(2, Double(exponent - 15))
+        case .float64: .float64
+        case .float32: .float32
+        case .bfloat16: .bfloat16
+        case .float16: .float16
         }
     }
 }
@@ -93,10 +70,7 @@ public enum Safetensors {
                 throw bad("shape \(shape) of \(dtype.rawValue) does not fill its \(offsets[1] - offsets[0]) bytes")
             }
             let start = buffer.startIndex + offsets[0]
-            let values = bytes[start..<(start + byteCount)].withUnsafeBytes { p in
-                (0..<count).map { dtype.decode(p, at: $0 * dtype.size) }
-            }
-            tensors[name] = Tensor(shape: shape, scalars: values)
+            tensors[name] = Tensor(shape: shape, scalars: dtype.element.decode(bytes[start..<(start + byteCount)], count: count))
         }
         return tensors
     }

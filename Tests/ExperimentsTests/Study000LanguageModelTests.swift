@@ -21,8 +21,8 @@ struct AdamBetaLanguageModelStudyTests {
     @Test func settingsAreALanguageModelsWithNIsTheSequenceCount() throws {
         for quick in [true, false] {
             let s = AdamBetaLanguageModelStudy.setting(quick: quick)
-            #expect(s.model.hasPrefix("transformer:") && s.loss == "next-token-ce" && s.train.hasPrefix("text:"))
-            #expect(s.validation.contains("split=validation") && s.train.contains("n=\(s.samples)"))
+            #expect(s.problem.model.hasPrefix("transformer:") && s.problem.loss == "next-token-ce" && s.problem.train.hasPrefix("text:"))
+            #expect(s.problem.test?.contains("split=validation") == true && s.problem.train.contains("n=\(s.samples)"))
             #expect(s.batchSizes.last == s.samples && s.batchSizes == s.batchSizes.sorted())
             #expect(s.beta2s.first == AdamBetaStudy.defaultBeta2 && s.beta1s.first == AdamBetaStudy.defaultBeta1)
         }

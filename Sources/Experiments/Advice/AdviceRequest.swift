@@ -46,8 +46,8 @@ public struct AdviceRequest {
             throw AdviceInputError(input: "target-batch-size", "must be in [1, \(n)] (the number of samples), got \(target)")
         }
         if budget.estimators == .exact, n * objective.dimension > AdviceBudget.exactCeiling {
-            throw AdviceInputError(input: "estimators", "exact needs the N × d = \(n) × \(objective.dimension) per-sample gradients, "
-                                   + "above the ceiling of \(AdviceBudget.exactCeiling) entries; use auto or sampled")
+            throw AdviceInputError(input: "estimators", "exact streams all N per-sample gradients and takes N Hessian–vector products "
+                                   + "(work ∝ N²·d); N·d = \(n) × \(objective.dimension) is above the ceiling of \(AdviceBudget.exactCeiling); use auto or sampled")
         }
         if case .warmUp(let k) = start, k < 1 {
             throw AdviceInputError(input: "warmup-steps", "must be at least 1, got \(k)")

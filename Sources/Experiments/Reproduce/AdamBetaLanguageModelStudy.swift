@@ -26,11 +26,11 @@ public struct AdamBetaLanguageModelStudy: GridStudy {
     static func setting(quick: Bool) -> AdamBetaStudy.Setting {
         let loss = "next-token cross-entropy, averaged over the positions of a sequence and over sequences (the paper's perplexity is its exponential)"
         return quick
-            ? AdamBetaStudy.Setting(model: "transformer:vocab=256:context=8:width=8:heads=2:layers=1", train: "text:context=8,n=16",
-                                    validation: "text:split=validation,context=8,n=16", loss: "next-token-ce", lossDescription: loss, samples: 16,
+            ? AdamBetaStudy.Setting(problem: StudyProblem(model: "transformer:vocab=256:context=8:width=8:heads=2:layers=1", train: "text:context=8,n=16",
+                                                                 test: "text:split=validation,context=8,n=16", loss: "next-token-ce"), lossDescription: loss, samples: 16,
                                     batchSizes: [4, 16], beta2s: [0.999, 0.9], beta1s: [0.9, 0.99], learningRate: 1e-2, epochs: 2)
-            : AdamBetaStudy.Setting(model: "transformer:vocab=256:context=32:width=16:heads=2:layers=1", train: "text:context=32,n=128",
-                                    validation: "text:split=validation,context=32,n=128", loss: "next-token-ce", lossDescription: loss, samples: 128,
+            : AdamBetaStudy.Setting(problem: StudyProblem(model: "transformer:vocab=256:context=32:width=16:heads=2:layers=1", train: "text:context=32,n=128",
+                                                                 test: "text:split=validation,context=32,n=128", loss: "next-token-ce"), lossDescription: loss, samples: 128,
                                     batchSizes: [4, 16, 64, 128], beta2s: [0.999, 0.991, 0.919, 0.757], beta1s: [0.9, 0.97, 0.99],
                                     learningRate: 1e-2, epochs: 150)
     }

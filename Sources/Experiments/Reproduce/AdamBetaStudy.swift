@@ -37,11 +37,8 @@ public struct AdamBetaStudy: GridStudy {
     /// What one version of the study trains (this miniature, or ``AdamBetaLanguageModelStudy``'s transformer)
     /// and its grids; every run of a version shares it.
     struct Setting: CustomStringConvertible {
-        let model: String
-        let train: String
-        let validation: String
-        /// The loss spec (`ce`, `next-token-ce`).
-        let loss: String
+        /// Model, training data, validation data (its `test`) and loss (`ce`, `next-token-ce`).
+        let problem: StudyProblem
         /// The loss in words, for the report's settings.
         let lossDescription: String
         /// N, the training-set size.
@@ -56,14 +53,14 @@ public struct AdamBetaStudy: GridStudy {
         let epochs: Int
 
         var description: String {
-            "\(model); \(train); validation \(validation); \(loss); adam:paper000 η=\(learningRate); b \(batchSizes); β₂ \(beta2s); β₁ \(beta1s); epochs \(epochs)"
+            "\(problem.model); \(problem.train); validation \(problem.test ?? "none"); \(problem.loss); adam:paper000 η=\(learningRate); b \(batchSizes); β₂ \(beta2s); β₁ \(beta1s); epochs \(epochs)"
         }
     }
 
     static func setting(quick: Bool) -> Setting {
-        quick ? Setting(model: "mlp:784-8-10:tanh", train: "fashion-mnist:train,n=64", validation: "fashion-mnist:test,n=64", loss: "ce", lossDescription: crossEntropy, samples: 64,
+        quick ? Setting(problem: StudyProblem(model: "mlp:784-8-10:tanh", train: "fashion-mnist:train,n=64", test: "fashion-mnist:test,n=64", loss: "ce"), lossDescription: crossEntropy, samples: 64,
                         batchSizes: [8, 64], beta2s: [0.999, 0.9], beta1s: [0.9, 0.99], learningRate: 1e-3, epochs: 4)
-              : Setting(model: "mlp:784-32-10:tanh", train: "fashion-mnist:train,n=1024", validation: "fashion-mnist:test,n=1024", loss: "ce", lossDescription: crossEntropy, samples: 1024,
+              : Setting(problem: StudyProblem(model: "mlp:784-32-10:tanh", train: "fashion-mnist:train,n=1024", test: "fashion-mnist:test,n=1024", loss: "ce"), lossDescription: crossEntropy, samples: 1024,
                         batchSizes: [16, 64, 256, 1024], beta2s: [0.999, 0.997, 0.991, 0.973, 0.919, 0.757], beta1s: [0.9, 0.97, 0.99, 0.997],
                         learningRate: 3e-3, epochs: 200)
     }
@@ -103,7 +100,7 @@ public struct AdamBetaStudy: GridStudy {
     /// A non-finite loss ends the run (its best validation loss is then the best before).
     func measure(_ point: Point, _ run: StudyRun, _ s: Setting) throws -> StudySeries {
         let (betas, b) = point
-        let problem = try ProblemSpec(model: s.model, data: s.train, loss: s.loss).build(testData: try DataSource(parsing: s.validation))
+        let problem = try s.problem.build()
         guard let objective = problem.objective as? SupervisedObjective, let validation = problem.testObjective else {
             preconditionFailure("000-beta2 trains a model on data with a validation set")
         }
@@ -151,7 +148,7 @@ public struct AdamBetaStudy: GridStudy {
     }
 
     func settings(_ s: Setting, seeds: Range<Int>) -> [(String, String)] {
-        [("model", s.model), ("data", "\(s.train) (N = \(s.samples)); validation \(s.validation) (held out)"),
+        [("model", s.problem.model), ("data", "\(s.problem.train) (N = \(s.samples)); validation \(s.problem.test ?? "none") (held out)"),
          ("loss", s.lossDescription),
          ("optimizer", "adam:paper000: bias-corrected, ε = 1e-6 inside the square root (Def. 3.1, the form the theory is derived for), no weight decay, η = \(s.learningRate)"),
          ("batch sizes", s.batchSizes.map(String.init).joined(separator: ", ") + " (the last is full batch); without replacement, reshuffled per epoch"),

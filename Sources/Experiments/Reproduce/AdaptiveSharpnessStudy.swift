@@ -21,21 +21,20 @@ public struct AdaptiveSharpnessStudy: GridStudy {
     public let title = "Full-batch Adam: λ₁(P⁻¹H) at (2+2β₁)/((1−β₁)η) for β₁ = 0.9, below it for β₁ = 0.99"
 
     struct Setting: CustomStringConvertible {
-        let model: String
-        let data: String
+        let problem: StudyProblem
         let eta: Double
         let beta1s: [Double]
         let beta2: Double
         let epsilon: Double
         let steps: Int
         let every: Int
-        var description: String { "model=\(model) data=\(data) loss=mse eta=\(eta) beta1=\(beta1s) beta2=\(beta2) eps=\(epsilon) steps=\(steps) every=\(every)" }
+        var description: String { "model=\(problem.model) data=\(problem.train) loss=\(problem.loss) eta=\(eta) beta1=\(beta1s) beta2=\(beta2) eps=\(epsilon) steps=\(steps) every=\(every)" }
     }
 
     static func setting(quick: Bool) -> Setting {
-        quick ? Setting(model: "mlp:784-8-10:tanh", data: "fashion-mnist:train,n=32", eta: 2e-3, beta1s: [0.9, 0.99], beta2: 0.999, epsilon: 1e-6,
+        quick ? Setting(problem: StudyProblem(model: "mlp:784-8-10:tanh", train: "fashion-mnist:train,n=32", loss: "mse"), eta: 2e-3, beta1s: [0.9, 0.99], beta2: 0.999, epsilon: 1e-6,
                         steps: 40, every: 10)
-              : Setting(model: "mlp:784-32-10:tanh", data: "fashion-mnist:train,n=256", eta: 2e-3, beta1s: [0.9, 0.99], beta2: 0.999, epsilon: 1e-6,
+              : Setting(problem: StudyProblem(model: "mlp:784-32-10:tanh", train: "fashion-mnist:train,n=256", loss: "mse"), eta: 2e-3, beta1s: [0.9, 0.99], beta2: 0.999, epsilon: 1e-6,
                         steps: 1500, every: 25)
     }
 
@@ -59,7 +58,7 @@ public struct AdaptiveSharpnessStudy: GridStudy {
     static func grid(_ s: Setting) -> StudyGrid<Double> { StudyGrid(points: s.beta1s, configuration: s.description) { key(beta1: $0, seed: $1) } }
 
     func measure(_ beta1: Point, _ run: StudyRun, _ s: Setting) throws -> StudySeries {
-        let problem = try ProblemSpec(model: s.model, data: s.data, loss: "mse").build()
+        let problem = try s.problem.build()
         let objective = problem.objective
         var theta = problem.initialParameters(seed: run.seed)
         var adam = try Adam.Hyperparameters(learningRate: s.eta, beta1: beta1, beta2: s.beta2, epsilon: s.epsilon, epsilonPlacement: .outsideSqrt,
@@ -124,7 +123,7 @@ public struct AdaptiveSharpnessStudy: GridStudy {
                         caption: "Paper 001 Fig. 5 (right): predicted, λ₁(H) at β₁ = 0.9 first rising, then falling."),
         ]
         return StudyAnalysis(outcomes: outcomes, figures: figures,
-                             settings: [("model", s.model), ("data", s.data), ("loss", "mse (½‖f − y‖²), full batch"),
+                             settings: [("model", s.problem.model), ("data", s.problem.train), ("loss", "mse (½‖f − y‖²), full batch"),
                                         ("optimizer", "PyTorch Adam: ε = \(s.epsilon) outside √, bias-corrected, β₂ = \(s.beta2), no weight decay"),
                                         ("η", "\(s.eta)"), ("β₁", s.beta1s.map { "\($0)" }.joined(separator: ", ")),
                                         ("preconditioner", "P_t = (1 − β₁ᵗ)[diag(√(ν_t/(1 − β₂ᵗ))) + εI] (Cohen et al. App. M.1)"),

@@ -48,22 +48,3 @@ struct EpochRun {
         return series
     }
 }
-
-/// A classifier study's problem: the model spec, the training and held-out data specs and the loss.
-struct StudyProblem: CustomStringConvertible {
-    let model: String
-    let train: String
-    let test: String
-    let loss: String
-
-    var description: String { "\(model); \(train); \(test); \(loss)" }
-
-    /// The training and test objectives, and the problem (for θ₀).
-    func objectives() throws -> (train: SupervisedObjective, test: SupervisedObjective, problem: Problem) {
-        let problem = try ProblemSpec(model: model, data: train, loss: loss).build()
-        guard let objective = problem.objective as? SupervisedObjective,
-              let test = try ProblemSpec(model: model, data: test, loss: loss).build().objective as? SupervisedObjective
-        else { preconditionFailure("a study problem trains a model on data") }
-        return (objective, test, problem)
-    }
-}

@@ -18,18 +18,22 @@ public struct GradientDescentEdgeStudy: GridStudy {
     public let name = "003-gd"
     public let title = "GD at the edge of stability: λ₁ above 2/η, IAS at 2/η"
 
-    struct Setting {
-        let model: String
-        let data: String
+    struct Setting: CustomStringConvertible {
+        let problem: StudyProblem
         let eta: Double
         let steps: Int
         let every: Int
         let settle: Int
+
+        /// The configuration text stored with each run, as earlier versions wrote it (so their stores stay valid).
+        var description: String {
+            "Setting(model: \"\(problem.model)\", data: \"\(problem.train)\", eta: \(eta), steps: \(steps), every: \(every), settle: \(settle))"
+        }
     }
 
     static func setting(quick: Bool) -> Setting {
-        quick ? Setting(model: "mlp:784-16-10:tanh", data: "fashion-mnist:train,n=100", eta: 2.0 / 35, steps: 120, every: 10, settle: 20)
-              : Setting(model: "mlp:784-64-64-10:tanh", data: "fashion-mnist:train,n=500", eta: 2.0 / 35, steps: 1500, every: 10, settle: 200)
+        quick ? Setting(problem: StudyProblem(model: "mlp:784-16-10:tanh", train: "fashion-mnist:train,n=100", loss: "mse"), eta: 2.0 / 35, steps: 120, every: 10, settle: 20)
+              : Setting(problem: StudyProblem(model: "mlp:784-64-64-10:tanh", train: "fashion-mnist:train,n=500", loss: "mse"), eta: 2.0 / 35, steps: 1500, every: 10, settle: 200)
     }
 
     public var claims: [Claim] {
@@ -52,7 +56,7 @@ public struct GradientDescentEdgeStudy: GridStudy {
     static func grid(_ s: Setting) -> StudyGrid<Void> { StudyGrid(points: [()], configuration: String(describing: s)) { "seed=\($1)" } }
 
     func measure(_ point: Void, _ run: StudyRun, _ s: Setting) throws -> StudySeries {
-        let problem = try ProblemSpec(model: s.model, data: s.data, loss: "mse").build()
+        let problem = try s.problem.build()
         return try EdgeTrace.record(problem, optimizer: try SGD.plain.with(["lr": .number(s.eta)]), steps: s.steps, every: s.every, seed: run.seed).series
     }
 
@@ -73,7 +77,7 @@ public struct GradientDescentEdgeStudy: GridStudy {
                               logY: false)
         return StudyAnalysis(outcomes: outcomes,
                              figures: [StudyFigure(chart: chart, caption: "Paper 003 Fig. 4 in miniature: λ₁ (Lanczos) and IAS = ∇LᵀH∇L/‖∇L‖² along GD, with the predicted edge 2/η.")],
-                             settings: [("model", s.model), ("data", s.data), ("loss", "mse (½‖f − y‖²)"), ("optimizer", "sgd:plain (GD), η = 2/35"),
+                             settings: [("model", s.problem.model), ("data", s.problem.train), ("loss", "mse (½‖f − y‖²)"), ("optimizer", "sgd:plain (GD), η = 2/35"),
                                         ("steps", "\(s.steps)"), ("measured every", "\(s.every) steps"),
                                         ("late phase", "from \(s.settle) steps after λ₁ first exceeds 2/η"), ("seeds", "\(traces.count) (initialization)")])
     }

@@ -123,7 +123,7 @@ public struct LinearSaturationScalingStudy: GridStudy {
         }
         let mean = Grid(accuracy: Self.average(grids.map(\.accuracy)), rho: Self.average(grids.map(\.rho)))
         return StudyAnalysis(outcomes: outcomes(mean: mean, seeds: grids, s), figures: figures(mean, s),
-                             settings: [("model", s.run.problem.model), ("data", "\(s.run.problem.train) (train, cross-entropy), \(s.run.problem.test) (test)"),
+                             settings: [("model", s.run.problem.model), ("data", "\(s.run.problem.train) (train, cross-entropy), \(s.run.problem.test ?? "none") (test)"),
                                         ("optimizer", "sgd:plain (no momentum, no weight decay)"), ("sampling", "without-replacement (shuffled epochs)"),
                                         ("epochs", "\(s.run.epochs) at every b"), ("batch sizes", s.batchSizes.map(String.init).joined(separator: ", ")),
                                         ("learning rates", s.learningRates.map { String(format: "%g", $0) }.joined(separator: ", ")),

@@ -21,9 +21,7 @@ public struct MemoryBetaTwoStudy: GridStudy {
     public let title = "Full-batch Adam: test accuracy falls as β₂ → 1; a low β₂ closes the gap to Lion"
 
     struct Setting: CustomStringConvertible {
-        let model: String
-        let data: String
-        let testData: String
+        let problem: StudyProblem
         let learningRate: Double
         let weightDecay: Double
         let beta1: Double
@@ -32,14 +30,14 @@ public struct MemoryBetaTwoStudy: GridStudy {
         let maxSteps: Int
         let every: Int
         var description: String {
-            "model=\(model) data=\(data) test=\(testData) loss=ce h=\(learningRate) wd=\(weightDecay) beta1=\(beta1) beta2=\(beta2s) threshold=\(threshold) maxSteps=\(maxSteps)"
+            "model=\(problem.model) data=\(problem.train) test=\(problem.test ?? "none") loss=\(problem.loss) h=\(learningRate) wd=\(weightDecay) beta1=\(beta1) beta2=\(beta2s) threshold=\(threshold) maxSteps=\(maxSteps)"
         }
     }
 
     static func setting(quick: Bool) -> Setting {
-        quick ? Setting(model: "mlp:784-8-10:gelu", data: "fashion-mnist:train,n=32", testData: "fashion-mnist:test,n=64",
+        quick ? Setting(problem: StudyProblem(model: "mlp:784-8-10:gelu", train: "fashion-mnist:train,n=32", test: "fashion-mnist:test,n=64", loss: "ce"),
                         learningRate: pow(10, -2.5), weightDecay: 0.005, beta1: 0.99, beta2s: [0.9, 0.999], threshold: 0.3, maxSteps: 150, every: 10)
-              : Setting(model: "mlp:784-32-10:gelu", data: "fashion-mnist:train,n=256", testData: "fashion-mnist:test,n=2000",
+              : Setting(problem: StudyProblem(model: "mlp:784-32-10:gelu", train: "fashion-mnist:train,n=256", test: "fashion-mnist:test,n=2000", loss: "ce"),
                         learningRate: pow(10, -3.5), weightDecay: 0.005, beta1: 0.99, beta2s: [0.9, 0.95, 0.99, 0.999, 0.9999],
                         threshold: 0.05, maxSteps: 4000, every: 10)
     }
@@ -90,7 +88,7 @@ public struct MemoryBetaTwoStudy: GridStudy {
     static func grid(_ s: Setting) -> StudyGrid<Method> { StudyGrid(points: methods(s), configuration: s.description) { key($0, seed: $1) } }
 
     func measure(_ method: Point, _ run: StudyRun, _ s: Setting) throws -> StudySeries {
-        let problem = try ProblemSpec(model: s.model, data: s.data, loss: "ce").build(testData: try DataSource(parsing: s.testData))
+        let problem = try s.problem.build()
         guard let test = problem.testObjective else { preconditionFailure("001-beta2-lion has test data") }
         var theta = problem.initialParameters(seed: run.seed)
         var optimizer = try method.optimizer(s, dimension: theta.count)
@@ -149,7 +147,7 @@ public struct MemoryBetaTwoStudy: GridStudy {
         ]
         let reached = methods.indices.map { k in "\(methods[k].key): \(accuracy.filter { $0[k].isFinite }.count)/\(seeds)" }.joined(separator: ", ")
         return StudyAnalysis(outcomes: outcomes, figures: figures,
-                             settings: [("model", s.model), ("data", s.data), ("test data", s.testData), ("loss", "cross-entropy, full batch"),
+                             settings: [("model", s.problem.model), ("data", s.problem.train), ("test data", s.problem.test ?? "none"), ("loss", "cross-entropy, full batch"),
                                         ("Adam", "PyTorch AdamW: ε = 1e-6 outside √, bias-corrected, β₁ = \(s.beta1), decoupled λ = \(s.weightDecay)"),
                                         ("β₂", s.beta2s.map { "\($0)" }.joined(separator: ", ")),
                                         ("Lion", "google/automl, ρ = (0.9, 0.99), decoupled λ = \(s.weightDecay)"),

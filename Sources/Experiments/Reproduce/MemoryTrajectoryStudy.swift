@@ -26,22 +26,21 @@ public struct MemoryTrajectoryStudy: GridStudy {
     public let title = "AdamW and Lion vs their memoryless iterations: the correction M keeps the iterate closer"
 
     struct Setting: CustomStringConvertible {
-        let model: String
-        let data: String
+        let problem: StudyProblem
         let learningRates: [Double]
         /// λh, held fixed across h as in the paper.
         let decayPerStep: Double
         let epsilon: Double
         let steps: Int
         var description: String {
-            "model=\(model) data=\(data) loss=ce h=\(learningRates) lambda*h=\(decayPerStep) eps=\(epsilon) steps=\(steps)"
+            "model=\(problem.model) data=\(problem.train) loss=\(problem.loss) h=\(learningRates) lambda*h=\(decayPerStep) eps=\(epsilon) steps=\(steps)"
         }
     }
 
     static func setting(quick: Bool) -> Setting {
-        quick ? Setting(model: "mlp:784-4-10:gelu", data: "fashion-mnist:train,n=32", learningRates: [1e-4, 3e-4], decayPerStep: 1e-3,
+        quick ? Setting(problem: StudyProblem(model: "mlp:784-4-10:gelu", train: "fashion-mnist:train,n=32", loss: "ce"), learningRates: [1e-4, 3e-4], decayPerStep: 1e-3,
                         epsilon: 1e-6, steps: 20)
-              : Setting(model: "mlp:784-16-10:gelu", data: "fashion-mnist:train,n=256", learningRates: [1e-4, 3e-4], decayPerStep: 1e-3,
+              : Setting(problem: StudyProblem(model: "mlp:784-16-10:gelu", train: "fashion-mnist:train,n=256", loss: "ce"), learningRates: [1e-4, 3e-4], decayPerStep: 1e-3,
                         epsilon: 1e-6, steps: 1000)
     }
 
@@ -83,7 +82,7 @@ public struct MemoryTrajectoryStudy: GridStudy {
 
     func measure(_ point: Point, _ run: StudyRun, _ s: Setting) throws -> StudySeries {
         let (a, h) = point
-        let problem = try ProblemSpec(model: s.model, data: s.data, loss: "ce").build()
+        let problem = try s.problem.build()
         var series = StudySeries()
         try MemoryTrajectories.walk(optimizer: a.rule(learningRate: h, s), objective: problem.objective, learningRate: h,
                                     from: problem.initialParameters(seed: run.seed), steps: s.steps) { step in
@@ -130,7 +129,7 @@ public struct MemoryTrajectoryStudy: GridStudy {
                                        caption: "Paper 001 Fig. 1\(a == .adamw ? "a" : "b") in miniature: predicted, the solid curve (with the correction M) below the dashed one (without) at each h."))
         }
         return StudyAnalysis(outcomes: outcomes, figures: figures,
-                             settings: [("model", s.model), ("data", s.data), ("loss", "cross-entropy, full batch"),
+                             settings: [("model", s.problem.model), ("data", s.problem.train), ("loss", "cross-entropy, full batch"),
                                         ("AdamW", "β = (0.9, 0.999), ε = \(s.epsilon) inside √, bias-corrected, decoupled λ = \(s.decayPerStep)/h"),
                                         ("Lion", "Lion-𝒦, 𝒦 = ‖·‖_{1,ε} (softsign), ρ = (0.9, 0.99), ε = \(s.epsilon), bias-corrected, decoupled λ = \(s.decayPerStep)/h"),
                                         ("step sizes h", s.learningRates.map { "\($0)" }.joined(separator: ", ")), ("steps", "\(s.steps) per run"),

@@ -54,8 +54,8 @@ public struct MomentumEdgeStudy: Study {
     }
 
     static func problem(quick: Bool) throws -> Problem {
-        try ProblemSpec(model: quick ? "mlp:784-16-10:tanh" : "mlp:784-64-64-10:tanh",
-                        data: quick ? "fashion-mnist:train,n=100" : "fashion-mnist:train,n=500", loss: "mse").build()
+        try StudyProblem(model: quick ? "mlp:784-16-10:tanh" : "mlp:784-64-64-10:tanh",
+                         train: quick ? "fashion-mnist:train,n=100" : "fashion-mnist:train,n=500", loss: "mse").build()
     }
 
     public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {

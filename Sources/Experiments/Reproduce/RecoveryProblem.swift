@@ -17,7 +17,7 @@ struct RecoveryProblem<Network: LinearPredictor> {
 
     /// `study` names the study in the message of a spec that does not build this network on a source with a teacher.
     init(model: String, data: (train: String, test: String), study: String) throws {
-        problem = try ProblemSpec(model: model, data: data.train, loss: "mse").build(testData: try DataSource(parsing: data.test))
+        problem = try StudyProblem(model: model, train: data.train, test: data.test, loss: "mse").build()
         guard let network = problem.model as? Network, let train = problem.trainingSet, let test = problem.testObjective,
               let truth = try DataSource(parsing: data.train).groundTruth
         else { preconditionFailure("\(study): \(model) on a synthetic source with a teacher, \(data.train)") }

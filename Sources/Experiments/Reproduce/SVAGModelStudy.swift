@@ -150,7 +150,7 @@ public struct SVAGModelStudy: GridStudy {
         }
         let times = (0...s.records).map { Double($0 * (s.baseSteps / s.records)) * Self.adam.learningRate * Self.adam.learningRate }
         return StudyAnalysis(outcomes: [outcome(byEll, s)], figures: figures(byEll, s, times: times),
-                             settings: [("model", s.problem.model), ("data", "\(s.problem.train) (train, cross-entropy), \(s.problem.test) (test accuracy)"),
+                             settings: [("model", s.problem.model), ("data", "\(s.problem.train) (train, cross-entropy), \(s.problem.test ?? "none") (test accuracy)"),
                                         ("optimizer", "Adam (Fig. 9): η = 1e-3, β = (0.9, 0.999), ε = 1e-8 outside √, bias-corrected; SVAG-transformed per ℓ"),
                                         ("batches", "B = \(s.batchSize), drawn with replacement; ℓ > 1 draws two per step"),
                                         ("ℓ", s.ells.map { String(format: "%g", $0) }.joined(separator: ", ")),

@@ -85,7 +85,7 @@ public struct SquareRootRuleStudy: GridStudy {
         let arms: [Arm]
 
         var description: String {
-            "\(problem.model); \(problem.train); \(problem.test); B0 \(baseBatch); kappa \(kappas); epochs \(epochs); arms "
+            "\(problem.model); \(problem.train); \(problem.test ?? "none"); B0 \(baseBatch); kappa \(kappas); epochs \(epochs); arms "
                 + arms.map { "\($0.name)=\($0.settings.summary) v0 \($0.start) rules \($0.rules)" }.joined(separator: ", ")
         }
     }
@@ -253,7 +253,7 @@ public struct SquareRootRuleStudy: GridStudy {
         }
         let evaluation = Evaluation(setting: s, curves: curves)
         return StudyAnalysis(outcomes: evaluation.outcomes(claims), figures: evaluation.figures(),
-                             settings: [("model", s.problem.model), ("data", "\(s.problem.train) (train, cross-entropy), \(s.problem.test) (test)"),
+                             settings: [("model", s.problem.model), ("data", "\(s.problem.train) (train, cross-entropy), \(s.problem.test ?? "none") (test)"),
                                         ("sampling", "with-replacement, \(s.epochs) epochs of n/B steps"),
                                         ("base batch size", "B₀ = \(s.baseBatch)"), ("κ", s.kappas.map(String.init).joined(separator: ", ")),
                                         ("arms", s.arms.map { "\($0.name): \($0.label)" }.joined(separator: "; ")),

@@ -21,19 +21,23 @@ public struct StochasticEdgeStudy: GridStudy {
     public let name = "003-sgd"
     public let title = "SGD at the edge: tr(HS_b)/tr(S_n) at 2/η for every b, IAS at 2ρ_b/η"
 
-    struct Setting {
-        let model: String
-        let data: String
+    struct Setting: CustomStringConvertible {
+        let problem: StudyProblem
         let samples: Int
         let batchSizes: [Int]
         let eta: Double
         let steps: Int
         let every: Int
+
+        /// The configuration text stored with each run, as earlier versions wrote it (so their stores stay valid).
+        var description: String {
+            "Setting(model: \"\(problem.model)\", data: \"\(problem.train)\", samples: \(samples), batchSizes: \(batchSizes), eta: \(eta), steps: \(steps), every: \(every))"
+        }
     }
 
     static func setting(quick: Bool) -> Setting {
-        quick ? Setting(model: "mlp:784-8-10:tanh", data: "fashion-mnist:train,n=64", samples: 64, batchSizes: [8, 32], eta: 2.0 / 35, steps: 60, every: 10)
-              : Setting(model: "mlp:784-32-10:tanh", data: "fashion-mnist:train,n=256", samples: 256, batchSizes: [8, 32, 128], eta: 2.0 / 35,
+        quick ? Setting(problem: StudyProblem(model: "mlp:784-8-10:tanh", train: "fashion-mnist:train,n=64", loss: "mse"), samples: 64, batchSizes: [8, 32], eta: 2.0 / 35, steps: 60, every: 10)
+              : Setting(problem: StudyProblem(model: "mlp:784-32-10:tanh", train: "fashion-mnist:train,n=256", loss: "mse"), samples: 256, batchSizes: [8, 32, 128], eta: 2.0 / 35,
                         steps: 3000, every: 25)
     }
 
@@ -70,7 +74,7 @@ public struct StochasticEdgeStudy: GridStudy {
     static func grid(_ s: Setting) -> StudyGrid<Int> { StudyGrid(points: s.batchSizes, configuration: String(describing: s)) { "b=\($0),seed=\($1)" } }
 
     func measure(_ b: Point, _ run: StudyRun, _ s: Setting) throws -> StudySeries {
-        let problem = try ProblemSpec(model: s.model, data: s.data, loss: "mse").build()
+        let problem = try s.problem.build()
         let t = try trace(problem, s, batchSize: b, seed: run.seed)
         var series = StudySeries()
         for k in t.steps.indices { series.record(step: t.steps[k], ["ratio_over_edge": t.ratio[k], "rho_b": t.rho[k], "lambda_1_over_edge": t.lambda[k]]) }
@@ -106,7 +110,7 @@ public struct StochasticEdgeStudy: GridStudy {
                                      StudyFigure(chart: LineChart(id: "sgd-rho", title: "ρ_b = tr(S_n)/tr(S_b) (seed 0)", xLabel: "step", yLabel: "ρ_b",
                                                                   series: rhoSeries, logY: true),
                                                  caption: "The concentration ρ_b: IAS's threshold is 2ρ_b/η, larger for larger b.")],
-                           settings: [("model", s.model), ("data", s.data), ("loss", "mse (½‖f − y‖²)"), ("optimizer", "sgd:plain, η = 2/35"),
+                           settings: [("model", s.problem.model), ("data", s.problem.train), ("loss", "mse (½‖f − y‖²)"), ("optimizer", "sgd:plain, η = 2/35"),
                                       ("batch sizes", s.batchSizes.map(String.init).joined(separator: ", ")), ("sampling", "without-replacement (shuffled epochs)"),
                                       ("steps", "\(s.steps) per run"), ("measured every", "\(s.every) steps, exact over all \(s.samples) samples"),
                                       ("late phase", "the second half of each run"), ("seeds", "\(seeds.count) (initialization and batches)")])
