@@ -64,9 +64,13 @@ extension Variable {
     /// Φ(x), the standard normal CDF.  d/dx = φ(x) = e^{−x²/2}/√(2π).
     public func normalCDF() -> Variable {
         Variable.elementwise(self, ScalarMath.normalCDF, derivative: { x, _ in x.map(ScalarMath.normalPDF) }) { g, _ in
-            [g * ((-0.5 * self.squared()).exp() * (1 / (2 * Double.pi).squareRoot()))]
+            [g * self.normalDensity()]
         }
     }
+
+    /// φ(x) = e^{−x²/2}/√(2π), the standard normal density, composed from x², exp and a scale, so every
+    /// derivative order comes from theirs (the backward of Φ and of GELU′).
+    func normalDensity() -> Variable { (-0.5 * squared()).exp() * (1 / (2 * Double.pi).squareRoot()) }
 
     /// √x.  d/dx = 1/(2√x) (the output reused).
     public func sqrt() -> Variable {

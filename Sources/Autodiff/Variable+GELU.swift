@@ -52,7 +52,7 @@ extension Variable {
             }
         }) { u, _ in
             [g.requiresGrad ? timesGELUDerivative(u, x, slopes: slopes) : nil,
-             x.requiresGrad ? u * g * ((-0.5 * x.squared()).exp() * (1 / (2 * Double.pi).squareRoot()) * (2 - x.squared())) : nil]
+             x.requiresGrad ? u * g * (x.normalDensity() * (2 - x.squared())) : nil]
         }
     }
 }
