@@ -41,7 +41,7 @@ struct InteractionEstimate: Sendable {
 
     /// Mode exact: the interaction of all N per-sample gradients at θ.
     static func exact(_ context: ProbeContext) -> GradientInteraction {
-        context.objective.gradientInteraction(at: context.parameters)
+        GradientInteraction(hessian: hessian(context))
     }
 
     /// Mode sampled: g_BₖᵀH g_Bₖ and ‖g_Bₖ‖² over K batches drawn with the run's b, sampling and seed.
