@@ -65,6 +65,6 @@ public struct MatrixSensing: Equatable, Sendable {
         var y = Tensor.matvec(x, m).reshaped([samples, 1])
         var noiseGenerator = root.stream(split.stream("noise"))
         if noise > 0 { for i in 0..<samples { y.scalars[i] += noise * noiseGenerator.gaussian() } }
-        return Dataset(name: split == .train ? "matrix-sensing" : "matrix-sensing:test", x: x, y: y)
+        return Dataset(name: split.datasetName("matrix-sensing"), x: x, y: y)
     }
 }

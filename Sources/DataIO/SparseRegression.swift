@@ -107,6 +107,6 @@ public struct SparseRegression: Equatable, Sendable {
         case .gaussian(let sigma): for i in 0..<samples { y.scalars[i] += sigma * noiseGenerator.gaussian() }
         case .rademacher(let delta): for i in 0..<samples { y.scalars[i] += delta * noiseGenerator.rademacher() }
         }
-        return Dataset(name: split == .train ? "sparse-regression" : "sparse-regression:test", x: x, y: y)
+        return Dataset(name: split.datasetName("sparse-regression"), x: x, y: y)
     }
 }

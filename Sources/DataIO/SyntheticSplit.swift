@@ -13,4 +13,7 @@ public enum SyntheticSplit: String, CaseIterable, Codable, Sendable {
 
     /// The name of the generator stream this split draws `name` from (`name` or `test/name`).
     public func stream(_ name: String) -> String { self == .train ? name : "test/\(name)" }
+
+    /// The name of the dataset this split of `source` gives (`source` or `source:test`).
+    public func datasetName(_ source: String) -> String { self == .train ? source : "\(source):test" }
 }

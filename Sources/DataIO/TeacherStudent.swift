@@ -111,7 +111,7 @@ public struct TeacherStudent: Equatable, Sendable {
     /// The dataset: x [n, d], y [n, c].
     public func generate() -> Dataset {
         var inputs = root.stream(split.stream("inputs"))
-        let name = split == .train ? "teacher-student" : "teacher-student:test"
+        let name = split.datasetName("teacher-student")
         let x = Tensor(shape: [samples, inputDimension], scalars: inputs.gaussians(samples * inputDimension))
         var noiseGenerator = root.stream(split.stream("noise"))
         let noisy = teacher()(x) + Tensor(shape: [samples, outputs], scalars: noiseGenerator.gaussians(samples * outputs)) * noise

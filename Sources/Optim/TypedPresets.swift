@@ -53,6 +53,8 @@ extension Adam {
     public static var optax: Adam.Hyperparameters { OptimizerCatalog.settings("adam:optax") }
     /// `adam:paper000`: ε inside the root (paper 000 Def. 3.1).
     public static var paper000: Adam.Hyperparameters { OptimizerCatalog.settings("adam:paper000") }
+    /// `adam:paper002`: no bias correction, ε outside the root (paper 002 §3).
+    public static var paper002: Adam.Hyperparameters { OptimizerCatalog.settings("adam:paper002") }
     /// `adamw:torch`: PyTorch's AdamW.
     public static var adamwTorch: Adam.Hyperparameters { OptimizerCatalog.settings("adamw:torch") }
 }
@@ -65,4 +67,24 @@ extension RMSprop {
 extension Lion {
     /// `lion:official`: google/automl's Lion.
     public static var official: Lion.Settings { OptimizerCatalog.settings("lion:official") }
+}
+
+extension RuleHyperparameters {
+    /// These settings with η replaced, validated: the typed form of `with(["lr": …])`, e.g.
+    /// `SGD.plain.with(learningRate: 0.05)`.
+    public func with(learningRate: Double) throws -> Self {
+        try Self(learningRate: learningRate, ruleSettings, weightDecayMode: weightDecayMode, weightDecay: weightDecay)
+    }
+}
+
+extension RuleHyperparameters<AdamRule> {
+    /// These settings with β₁, β₂ or ε replaced (nil keeps the value; every convention is kept), validated:
+    /// the typed form of `with(["beta1": …, "beta2": …, "eps": …])`, e.g. `Adam.paper000.with(beta1: 0.95)`.
+    public func with(beta1: Double? = nil, beta2: Double? = nil, epsilon: Double? = nil) throws -> Self {
+        let v = ruleSettings.secondMoment
+        let secondMoment = RMSpropRule(beta2: beta2 ?? v.beta2, epsilon: epsilon ?? v.epsilon, epsilonPlacement: v.epsilonPlacement,
+                                       biasCorrection: v.biasCorrection, secondMomentTiming: v.secondMomentTiming)
+        return try Self(learningRate: learningRate, AdamRule(beta1: beta1 ?? ruleSettings.beta1, secondMoment: secondMoment),
+                        weightDecayMode: weightDecayMode, weightDecay: weightDecay)
+    }
 }

@@ -51,4 +51,14 @@ import Tensor
         try dataset.write(npz: url)
         #expect(try DataSource(parsing: url.path).load() == dataset)
     }
+
+    @Test("a synthetic split names its dataset and streams: the source's for train, with test for the held-out split")
+    func splitNames() throws {
+        #expect(SyntheticSplit.train.datasetName("matrix-sensing") == "matrix-sensing" && SyntheticSplit.test.datasetName("x") == "x:test")
+        #expect(SyntheticSplit.train.stream("noise") == "noise" && SyntheticSplit.test.stream("noise") == "test/noise")
+        for (spec, name) in [("matrix-sensing:n=3", "matrix-sensing"), ("sparse-regression:split=test,n=4,d=6,k=2", "sparse-regression:test"),
+                             ("teacher-student:split=test,n=2,d=3,hidden=4,out=2", "teacher-student:test")] {
+            #expect(try DataSource(parsing: spec).load().name == name)
+        }
+    }
 }

@@ -31,6 +31,21 @@ struct TypedPresetTests {
         #expect(throws: (any Error).self) { try Adam.torch.with(["beta2": 1.5]) }
     }
 
+    /// The typed modifiers (`with(learningRate:)`, Adam's `with(beta1:beta2:epsilon:)`) equal the string
+    /// overrides they stand for, keep every other setting and convention, and refuse what the overrides refuse.
+    @Test func typedModifiersAreTheOverrides() throws {
+        #expect(try SGD.plain.with(learningRate: 0.05) == SGD.plain.with(["lr": 0.05]))
+        #expect(try Adam.adamwTorch.with(learningRate: 3e-4) == Adam.adamwTorch.with(["lr": 3e-4]))
+        let adam = try Adam.paper000.with(beta1: 0.8, beta2: 0.95)
+        #expect(try adam == Adam.paper000.with(["beta1": 0.8, "beta2": 0.95]))
+        #expect(adam.epsilonPlacement == .insideSqrt && adam.epsilon == Adam.paper000.epsilon)
+        #expect(try Adam.paper002.with(epsilon: 1e-30) == Adam.paper002.with(["eps": 1e-30]))
+        #expect(Adam.paper002.biasCorrection == .off && Adam.paper002.epsilonPlacement == .outsideSqrt)
+        #expect(try Adam.torch.with() == Adam.torch)
+        #expect(throws: (any Error).self) { try Adam.torch.with(beta2: 1.5) }
+        #expect(throws: (any Error).self) { try SGD.plain.with(learningRate: -1) }
+    }
+
     /// `summary` lists the family and every setting as `key=value` in declaration order, the same settings
     /// `biaslab optimizers` shows; it follows a changed value and nothing else.
     @Test func summaryListsEverySetting() throws {

@@ -18,10 +18,9 @@
 /// the full-batch run reached 2.985 at epoch 98 of 100, its gain per epoch shrinking (train 2.75, the gap
 /// opening), and b = 4 had its minimum 2.864 at epoch 13 — so 150 epochs; an epoch cost ≈ 0.12 s of CPU
 /// (N = 128), ≈ 18 s per run.
-public struct AdamBetaLanguageModelStudy: GridStudy {
-    public init() {}
-    public let name = "000-beta2-lm"
-    public let title = "Adam with mini-batch noise on a language model: the best β₂ falls and the best β₁ rises as the batch grows"
+struct AdamBetaLanguageModelStudy: GridStudy {
+    let name = "000-beta2-lm"
+    let title = "Adam with mini-batch noise on a language model: the best β₂ falls and the best β₁ rises as the batch grows"
 
     static func setting(quick: Bool) -> AdamBetaStudy.Setting {
         let loss = "next-token cross-entropy, averaged over the positions of a sequence and over sequences (the paper's perplexity is its exponential)"
@@ -41,11 +40,11 @@ public struct AdamBetaLanguageModelStudy: GridStudy {
         try AdamBetaStudy().measure(point, run, s)
     }
 
-    public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
+    func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         try AdamBetaStudy().analyze(measured, options.seedRange, Self.setting(quick: options.quick), claims: claims)
     }
 
-    public var claims: [Claim] {
+    var claims: [Claim] {
         AdamBetaStudy.claims(ids: ["000-beta2-lm-argmin-falls", "000-beta2-lm-gain-grows", "000-beta2-lm-beta1-rises", "000-beta2-lm-transition-batch"],
                              on: "on a byte-level transformer language model over Debian's fortunes; the paper's own setting is Transformer-XL on WikiText-2")
     }

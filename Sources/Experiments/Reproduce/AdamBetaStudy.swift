@@ -29,10 +29,9 @@ import Theory
 /// loss 0.587, not about to overfit); at 3·10⁻³ the runs at b = 16, 256, 1024 (β₂ = 0.999) and at full batch
 /// with β₂ = 0.9, 0.99 all reached their validation minimum before epoch 200 (full batch at epoch 93–119).
 /// Claims and criteria were written before the study was first run.
-public struct AdamBetaStudy: GridStudy {
-    public init() {}
-    public let name = "000-beta2"
-    public let title = "Adam with mini-batch noise: the best β₂ falls and the best β₁ rises as the batch grows"
+struct AdamBetaStudy: GridStudy {
+    let name = "000-beta2"
+    let title = "Adam with mini-batch noise: the best β₂ falls and the best β₁ rises as the batch grows"
 
     /// What one version of the study trains (this miniature, or ``AdamBetaLanguageModelStudy``'s transformer)
     /// and its grids; every run of a version shares it.
@@ -84,14 +83,10 @@ public struct AdamBetaStudy: GridStudy {
             + s.beta1s.filter { $0 != defaultBeta1 }.map { Betas(beta1: $0, beta2: defaultBeta2) }
     }
 
-    static func run(_ betas: Betas, batchSize b: Int, seed: Int, _ s: Setting) -> StudyRun {
-        StudyRun("b=\(b),beta1=\(betas.beta1),beta2=\(betas.beta2),seed=\(seed)", seed: UInt64(seed), configuration: s.description)
-    }
-
     /// One run per (seed, b, (β₁, β₂)).
     static func grid(_ s: Setting) -> StudyGrid<(betas: Betas, batchSize: Int)> {
         StudyGrid(points: s.batchSizes.flatMap { b in configurations(s).map { ($0, b) } }, configuration: s.description) {
-            run($0.betas, batchSize: $0.batchSize, seed: $1, s).key
+            "b=\($0.batchSize),beta1=\($0.betas.beta1),beta2=\($0.betas.beta2),seed=\($1)"
         }
     }
 
@@ -105,8 +100,7 @@ public struct AdamBetaStudy: GridStudy {
             preconditionFailure("000-beta2 trains a model on data with a validation set")
         }
         var theta = problem.initialParameters(seed: run.seed)
-        var adam = try OptimizerCatalog.settings("adam:paper000", as: Adam.Hyperparameters.self)
-            .with(["lr": .number(s.learningRate), "beta1": .number(betas.beta1), "beta2": .number(betas.beta2)])
+        var adam = try Adam.paper000.with(learningRate: s.learningRate).with(beta1: betas.beta1, beta2: betas.beta2)
             .instance(dimension: theta.count)
         var batches = try BatchSampler(count: s.samples, batchSize: b, scheme: .withoutReplacement, seed: run.seed)
         let stepsPerEpoch = s.samples / b
@@ -128,21 +122,20 @@ public struct AdamBetaStudy: GridStudy {
         return series
     }
 
-    public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
+    func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         try analyze(measured, options.seedRange, Self.setting(quick: options.quick), claims: claims)
     }
 
     /// The analysis of one version of the study (its setting and its claims, in ``claims(ids:on:)``'s order).
     func analyze(_ measured: StudyMeasurements, _ seeds: Range<Int>, _ s: Setting, claims: [Claim]) throws -> StudyAnalysis {
-        func best(_ betas: Betas, _ b: Int, _ seed: Int) throws -> AdamBetaEnd {
-            AdamBetaEnd(try measured.series(Self.run(betas, batchSize: b, seed: seed, s)))
-        }
+        let runs = Self.grid(s)
+        func best(_ betas: Betas, _ b: Int, _ seed: Int) throws -> AdamBetaEnd { AdamBetaEnd(try runs.series((betas, b), seed: seed, in: measured)) }
         let beta2Sweep = try seeds.map { seed in try s.batchSizes.map { b in try s.beta2s.map { try best(Betas(beta1: Self.defaultBeta1, beta2: $0), b, seed).bestLoss } } }
         let beta1Sweep = try seeds.map { seed in try s.batchSizes.map { b in try s.beta1s.map { try best(Betas(beta1: $0, beta2: Self.defaultBeta2), b, seed).bestLoss } } }
         let defaults = try seeds.map { seed in try s.batchSizes.map { try best(Betas(beta1: Self.defaultBeta1, beta2: Self.defaultBeta2), $0, seed) } }
         let grid = AdamBetaGrid(samples: s.samples, batchSizes: s.batchSizes, beta2s: s.beta2s, beta1s: s.beta1s,
                                 beta2Sweep: beta2Sweep, beta1Sweep: beta1Sweep, noiseScale: defaults.map { $0.map(\.noiseScaleAtBest) })
-        let noiseSeries = try s.batchSizes.map { b in try measured.series(Self.run(Betas(beta1: Self.defaultBeta1, beta2: Self.defaultBeta2), batchSize: b, seed: seeds.lowerBound, s)).series("b_simple") }
+        let noiseSeries = try s.batchSizes.map { b in try runs.series((Betas(beta1: Self.defaultBeta1, beta2: Self.defaultBeta2), b), seed: seeds.lowerBound, in: measured).series("b_simple") }
         return StudyAnalysis(outcomes: try grid.outcomes(claims), figures: try grid.figures(noiseSeries: noiseSeries),
                              settings: settings(s, seeds: seeds))
     }
@@ -160,7 +153,7 @@ public struct AdamBetaStudy: GridStudy {
          ("seeds", "\(seeds.count) (initialization and batches)")]
     }
 
-    public var claims: [Claim] {
+    var claims: [Claim] {
         Self.claims(ids: ["000-beta2-argmin-falls", "000-beta2-gain-grows", "000-beta1-rises", "000-transition-batch"], on: nil)
     }
 

@@ -15,30 +15,32 @@ import Theory
 /// bias-corrected, β₂ = 0.999) at η = 2·10⁻³, β₁ ∈ {0.9, 0.99}, `steps` steps; every `every` steps λ₁(P⁻¹H)
 /// (Lanczos on P^{−1/2}HP^{−1/2}) and λ₁(H). The late phase is the second half of each run. Three
 /// initialization seeds. Claims and criteria were written before the study was first run.
-public struct AdaptiveSharpnessStudy: GridStudy {
-    public init() {}
-    public let name = "001-sharpness"
-    public let title = "Full-batch Adam: λ₁(P⁻¹H) at (2+2β₁)/((1−β₁)η) for β₁ = 0.9, below it for β₁ = 0.99"
+struct AdaptiveSharpnessStudy: GridStudy {
+    let name = "001-sharpness"
+    let title = "Full-batch Adam: λ₁(P⁻¹H) at (2+2β₁)/((1−β₁)η) for β₁ = 0.9, below it for β₁ = 0.99"
 
     struct Setting: CustomStringConvertible {
         let problem: StudyProblem
-        let eta: Double
+        /// Adam at β₁ = 0.9; each run replaces β₁ by a point of `beta1s`.
+        let adam: Adam.Hyperparameters
         let beta1s: [Double]
-        let beta2: Double
-        let epsilon: Double
-        let steps: Int
-        let every: Int
-        var description: String { "model=\(problem.model) data=\(problem.train) loss=\(problem.loss) eta=\(eta) beta1=\(beta1s) beta2=\(beta2) eps=\(epsilon) steps=\(steps) every=\(every)" }
+        let schedule: MeasurementSchedule
+        var description: String {
+            "model=\(problem.model) data=\(problem.train) loss=\(problem.loss) eta=\(adam.learningRate) beta1=\(beta1s) beta2=\(adam.beta2) eps=\(adam.epsilon) steps=\(schedule.steps) every=\(schedule.every)"
+        }
     }
 
     static func setting(quick: Bool) -> Setting {
-        quick ? Setting(problem: StudyProblem(model: "mlp:784-8-10:tanh", train: "fashion-mnist:train,n=32", loss: "mse"), eta: 2e-3, beta1s: [0.9, 0.99], beta2: 0.999, epsilon: 1e-6,
-                        steps: 40, every: 10)
-              : Setting(problem: StudyProblem(model: "mlp:784-32-10:tanh", train: "fashion-mnist:train,n=256", loss: "mse"), eta: 2e-3, beta1s: [0.9, 0.99], beta2: 0.999, epsilon: 1e-6,
-                        steps: 1500, every: 25)
+        quick ? Setting(problem: StudyProblem(model: "mlp:784-8-10:tanh", train: "fashion-mnist:train,n=32", loss: "mse"), adam: adam, beta1s: [0.9, 0.99],
+                        schedule: MeasurementSchedule(steps: 40, every: 10))
+              : Setting(problem: StudyProblem(model: "mlp:784-32-10:tanh", train: "fashion-mnist:train,n=256", loss: "mse"), adam: adam, beta1s: [0.9, 0.99],
+                        schedule: MeasurementSchedule(steps: 1500, every: 25))
     }
 
-    public var claims: [Claim] {
+    /// PyTorch's Adam (ε outside √, bias-corrected) at η = 2·10⁻³, β₂ = 0.999, ε = 10⁻⁶.
+    static let adam = declared("001-sharpness's Adam") { try Adam.Hyperparameters(learningRate: 2e-3, beta2: 0.999, epsilon: 1e-6) }
+
+    var claims: [Claim] {
         [
             Claim(id: "001-fig5-preconditioned-edge", paper: "001", source: "Fig. 5 (left); Cohen et al. 2022 App. M.1",
                   statement: "at β₁ = 0.9, full-batch Adam's preconditioned sharpness λ₁(P⁻¹H) oscillates around (2 + 2β₁)/((1 − β₁)η)",
@@ -52,32 +54,29 @@ public struct AdaptiveSharpnessStudy: GridStudy {
         ]
     }
 
-    static func key(beta1: Double, seed: Int) -> String { "adam-b1=\(beta1),seed=\(seed)" }
-
     /// One run per seed and β₁.
-    static func grid(_ s: Setting) -> StudyGrid<Double> { StudyGrid(points: s.beta1s, configuration: s.description) { key(beta1: $0, seed: $1) } }
+    static func grid(_ s: Setting) -> StudyGrid<Double> { StudyGrid(points: s.beta1s, configuration: s.description) { "adam-b1=\($0),seed=\($1)" } }
 
     func measure(_ beta1: Point, _ run: StudyRun, _ s: Setting) throws -> StudySeries {
         let problem = try s.problem.build()
         let objective = problem.objective
         var theta = problem.initialParameters(seed: run.seed)
-        var adam = try Adam.Hyperparameters(learningRate: s.eta, beta1: beta1, beta2: s.beta2, epsilon: s.epsilon, epsilonPlacement: .outsideSqrt,
-                                            biasCorrection: .on).instance(dimension: theta.count)
-        let edge = try StabilityThreshold.adam(learningRate: s.eta, beta1: beta1)
+        var adam = try s.adam.with(beta1: beta1).instance(dimension: theta.count)
+        let edge = try StabilityThreshold.adam(learningRate: s.adam.learningRate, beta1: beta1)
         var series = StudySeries()
         var batches = FullBatch()
-        try Training.run(objective: objective, optimizer: &adam, parameters: &theta, batches: &batches, steps: 0..<(s.steps + 1),
+        try Training.run(objective: objective, optimizer: &adam, parameters: &theta, batches: &batches, steps: s.schedule.visited,
                          observe: { step, adam in
                              guard let loss = step.loss, loss.isFinite else { return .stop }
                              // P_t needs one update (t ≥ 1) to carry curvature information.
-                             if step.step > 0, step.step % s.every == 0, let p = adam.preconditionerDiagonal {
+                             if step.step > 0, s.schedule.measures(at: step.step), let p = adam.preconditionerDiagonal {
                                  let hessian = HessianOperator(objective: objective, at: step.parameters)
                                  let preconditioned = try lanczosEigenpairs(of: PreconditionedOperator(hessian, preconditioner: p), count: 1,
                                                                             tolerance: 1e-4, maxIterations: 60, seed: run.seed).eigenvalues[0]
                                  let plain = try lanczosEigenpairs(of: hessian, count: 1, tolerance: 1e-4, maxIterations: 60, seed: run.seed).eigenvalues[0]
                                  series.record(step: step.step, ["preconditioned_over_edge": preconditioned / edge, "lambda_1": plain, "train_loss": loss])
                              }
-                             return step.step == s.steps ? .stop : .proceed
+                             return step.step == s.schedule.steps ? .stop : .proceed
                          })
         return series
     }
@@ -100,10 +99,11 @@ public struct AdaptiveSharpnessStudy: GridStudy {
         var risesThenFalls: Bool { peakSharpness >= 1.1 * firstSharpness && lastSharpness <= 0.9 * peakSharpness }
     }
 
-    public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
+    func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let s = Self.setting(quick: options.quick)
         let seeds = options.seedRange
-        let series = try seeds.map { seed in try s.beta1s.map { try measured.series(StudyRun(Self.key(beta1: $0, seed: seed), seed: UInt64(seed))) } }
+        let grid = Self.grid(s)
+        let series = try seeds.map { seed in try s.beta1s.map { try grid.series($0, seed: seed, in: measured) } }
         let outcomes = Self.outcomes(claims, series.map { $0.map(Summary.init) })
         var ratioLines: [LineChart.Series] = [], sharpnessLines: [LineChart.Series] = []
         for (k, beta1) in s.beta1s.enumerated() {
@@ -113,7 +113,7 @@ public struct AdaptiveSharpnessStudy: GridStudy {
             sharpnessLines.append(LineChart.Series(name: "λ₁(H), β₁ = \(beta1)", points: zip(sharpness.steps, sharpness.values).map { (Double($0), $1) },
                                                    color: Palette.series(k)))
         }
-        ratioLines.append(LineChart.Series(name: "1 = (2+2β₁)/((1−β₁)η)", points: [(0, 1), (Double(s.steps), 1)], color: Palette.series(6), dashed: true))
+        ratioLines.append(LineChart.Series(name: "1 = (2+2β₁)/((1−β₁)η)", points: [(0, 1), (Double(s.schedule.steps), 1)], color: Palette.series(6), dashed: true))
         let figures = [
             StudyFigure(chart: LineChart(id: "adam-preconditioned-sharpness", title: "Preconditioned sharpness relative to the adaptive edge (seed 0)",
                                          xLabel: "step", yLabel: "× (2+2β₁)/((1−β₁)η)", series: ratioLines, logY: true),
@@ -124,10 +124,10 @@ public struct AdaptiveSharpnessStudy: GridStudy {
         ]
         return StudyAnalysis(outcomes: outcomes, figures: figures,
                              settings: [("model", s.problem.model), ("data", s.problem.train), ("loss", "mse (½‖f − y‖²), full batch"),
-                                        ("optimizer", "PyTorch Adam: ε = \(s.epsilon) outside √, bias-corrected, β₂ = \(s.beta2), no weight decay"),
-                                        ("η", "\(s.eta)"), ("β₁", s.beta1s.map { "\($0)" }.joined(separator: ", ")),
+                                        ("optimizer", "PyTorch Adam: ε = \(s.adam.epsilon) outside √, bias-corrected, β₂ = \(s.adam.beta2), no weight decay"),
+                                        ("η", "\(s.adam.learningRate)"), ("β₁", s.beta1s.map { "\($0)" }.joined(separator: ", ")),
                                         ("preconditioner", "P_t = (1 − β₁ᵗ)[diag(√(ν_t/(1 − β₂ᵗ))) + εI] (Cohen et al. App. M.1)"),
-                                        ("steps", "\(s.steps), measured every \(s.every) (Lanczos, ≤ 60 products, tolerance 1e-4)"),
+                                        ("steps", "\(s.schedule.steps), measured every \(s.schedule.every) (Lanczos, ≤ 60 products, tolerance 1e-4)"),
                                         ("late phase", "the second half of each run"), ("seeds", "\(seeds.count) (initialization)")])
     }
 

@@ -27,10 +27,9 @@ import Tensor
 /// means test loss ≤ 0.25, a tenth of the zero predictor's ½‖w*‖² = 2.5 (the paper's threshold is 1 on an
 /// unstated scale). Sharpness: the exact Hessian diagonal of the clean training loss at the last step.
 /// Claims and criteria were written before the study was first run.
-public struct DiagonalNetStudy: GridStudy {
-    public init() {}
-    public let name = "002-dln"
-    public let title = "Diagonal net: Adam's ℓ_{1/2} bias recovers sparse w* from fewer samples than SGD's ℓ₁"
+struct DiagonalNetStudy: GridStudy {
+    let name = "002-dln"
+    let title = "Diagonal net: Adam's ℓ_{1/2} bias recovers sparse w* from fewer samples than SGD's ℓ₁"
 
     struct Setting {
         let dimension: Int
@@ -79,11 +78,10 @@ public struct DiagonalNetStudy: GridStudy {
 
         func settings() throws -> any OptimizerSettings {
             switch self {
-            case .sgd: return try SGD.plain.with(["lr": 2.5e-3])
+            case .sgd: return try SGD.plain.with(learningRate: 2.5e-3)
             case .adam, .adamSlowSecondMoment:
                 let (lr, beta2) = self == .adam ? (3e-3, 0.999) : (1e-2, 0.9999)
-                return try OptimizerCatalog.settings("adam:paper002", as: Adam.Hyperparameters.self)
-                    .with(["lr": .number(lr), "beta1": 0.9, "beta2": .number(beta2), "eps": 1e-8])
+                return try Adam.paper002.with(learningRate: lr).with(beta1: 0.9, beta2: beta2, epsilon: 1e-8)
             case .adamE(let lambda):
                 return try OptimizerCatalog.settings("adame:paper002", as: AdamE.Settings.self)
                     .with(["lr": 3e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "exponent": .number(lambda)])
@@ -100,7 +98,7 @@ public struct DiagonalNetStudy: GridStudy {
     /// Recovered: held-out test loss at most this (a tenth of the zero predictor's ½‖w*‖² = κ/2 at κ = 5).
     static let recoveryThreshold = 0.25
 
-    public var claims: [Claim] {
+    var claims: [Claim] {
         [
             Claim(id: "002-dln-recovery", paper: "002", source: "Fig. 2(a), §5.3",
                   statement: "label-noise Adam recovers the sparse ground truth from fewer samples than label-noise SGD",
@@ -151,7 +149,7 @@ public struct DiagonalNetStudy: GridStudy {
     /// One run's end-point numbers.
     typealias EndPoint = RecoveryEndPoint
 
-    public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
+    func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let s = Self.setting(quick: options.quick)
         let seeds = options.seedRange
         // ends[method][seed][n]

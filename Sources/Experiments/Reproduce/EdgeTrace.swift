@@ -15,17 +15,17 @@ struct EdgeTrace {
 
     init() {}
 
-    /// Runs `optimizer` full-batch for `steps` steps from θ₀ of `seed` and records the series; stops early
+    /// Runs `optimizer` full-batch over `schedule` from θ₀ of `seed` and records the series; stops early
     /// when the loss stops being finite.
-    static func record(_ problem: Problem, optimizer settings: some OptimizerSettings, steps: Int, every: Int, seed: UInt64) throws -> EdgeTrace {
+    static func record(_ problem: Problem, optimizer settings: some OptimizerSettings, schedule: MeasurementSchedule, seed: UInt64) throws -> EdgeTrace {
         var theta = problem.initialParameters(seed: seed)
         var optimizer = try settings.instance(dimension: theta.count)
         var batches = FullBatch()
         var out = EdgeTrace()
         let objective = problem.objective
-        try Training.run(objective: objective, optimizer: &optimizer, parameters: &theta, batches: &batches, steps: 0..<(steps + 1),
+        try Training.run(objective: objective, optimizer: &optimizer, parameters: &theta, batches: &batches, steps: schedule.visited,
                          observe: { step, _ in
-                             guard step.step % every == 0 else { return .proceed }
+                             guard schedule.measures(at: step.step) else { return .proceed }
                              let g = step.gradient
                              let hg = objective.hessianVectorProduct(at: step.parameters, along: g)
                              out.steps.append(step.step)

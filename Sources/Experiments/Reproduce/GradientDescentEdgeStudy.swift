@@ -13,30 +13,33 @@ import Tensor
 /// η = 2/35, 1500 steps, λ₁ (Lanczos, relative residual 10⁻⁴) and IAS every 10 steps, one run per
 /// initialization seed. The late phase is every measurement from 200 steps after λ₁ first exceeds 2/η.
 /// The claims and criteria below were written before the study was first run.
-public struct GradientDescentEdgeStudy: GridStudy {
-    public init() {}
-    public let name = "003-gd"
-    public let title = "GD at the edge of stability: λ₁ above 2/η, IAS at 2/η"
+struct GradientDescentEdgeStudy: GridStudy {
+    let name = "003-gd"
+    let title = "GD at the edge of stability: λ₁ above 2/η, IAS at 2/η"
 
     struct Setting: CustomStringConvertible {
         let problem: StudyProblem
-        let eta: Double
-        let steps: Int
-        let every: Int
+        let sgd: SGD.Hyperparameters
+        let schedule: MeasurementSchedule
         let settle: Int
 
         /// The configuration text stored with each run, as earlier versions wrote it (so their stores stay valid).
         var description: String {
-            "Setting(model: \"\(problem.model)\", data: \"\(problem.train)\", eta: \(eta), steps: \(steps), every: \(every), settle: \(settle))"
+            "Setting(model: \"\(problem.model)\", data: \"\(problem.train)\", eta: \(sgd.learningRate), steps: \(schedule.steps), every: \(schedule.every), settle: \(settle))"
         }
     }
 
     static func setting(quick: Bool) -> Setting {
-        quick ? Setting(problem: StudyProblem(model: "mlp:784-16-10:tanh", train: "fashion-mnist:train,n=100", loss: "mse"), eta: 2.0 / 35, steps: 120, every: 10, settle: 20)
-              : Setting(problem: StudyProblem(model: "mlp:784-64-64-10:tanh", train: "fashion-mnist:train,n=500", loss: "mse"), eta: 2.0 / 35, steps: 1500, every: 10, settle: 200)
+        quick ? Setting(problem: StudyProblem(model: "mlp:784-16-10:tanh", train: "fashion-mnist:train,n=100", loss: "mse"), sgd: gd,
+                        schedule: MeasurementSchedule(steps: 120, every: 10), settle: 20)
+              : Setting(problem: StudyProblem(model: "mlp:784-64-64-10:tanh", train: "fashion-mnist:train,n=500", loss: "mse"), sgd: gd,
+                        schedule: MeasurementSchedule(steps: 1500, every: 10), settle: 200)
     }
 
-    public var claims: [Claim] {
+    /// GD at η = 2/35 (`sgd:plain`).
+    static let gd = declared("003-gd's GD") { try SGD.plain.with(learningRate: 2.0 / 35) }
+
+    var claims: [Claim] {
         [
             Claim(id: "003-gd-sharpening", paper: "003", source: "Fig. 4; digest 003 §2 (Cohen et al.'s progressive sharpening)",
                   statement: "under GD, λ₁ rises above 2/η",
@@ -57,35 +60,35 @@ public struct GradientDescentEdgeStudy: GridStudy {
 
     func measure(_ point: Void, _ run: StudyRun, _ s: Setting) throws -> StudySeries {
         let problem = try s.problem.build()
-        return try EdgeTrace.record(problem, optimizer: try SGD.plain.with(["lr": .number(s.eta)]), steps: s.steps, every: s.every, seed: run.seed).series
+        return try EdgeTrace.record(problem, optimizer: s.sgd, schedule: s.schedule, seed: run.seed).series
     }
 
-    public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
+    func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let s = Self.setting(quick: options.quick)
         let traces = try runs(options).map { EdgeTrace(try measured.series($0)) }
         let outcomes = analyze(traces, setting: s)
-        let threshold = 2 / s.eta
+        let threshold = 2 / s.sgd.learningRate
         var series: [LineChart.Series] = []
         for (k, t) in traces.enumerated() {
             let x = t.steps.map(Double.init)
             series.append(LineChart.Series(name: "λ₁, seed \(k)", points: zip(x, t.lambda).map { ($0, $1) }, color: Palette.series(0)))
             series.append(LineChart.Series(name: "IAS, seed \(k)", points: zip(x, t.ias).map { ($0, $1) }, color: Palette.series(2)))
         }
-        series.append(LineChart.Series(name: "2/η (predicted: IAS hovers here)", points: [(0, threshold), (Double(s.steps), threshold)],
+        series.append(LineChart.Series(name: "2/η (predicted: IAS hovers here)", points: [(0, threshold), (Double(s.schedule.steps), threshold)],
                                        color: Palette.series(1), dashed: true))
         let chart = LineChart(id: "gd-edge", title: "GD: λ₁ and IAS against 2/η", xLabel: "step", yLabel: "sharpness", series: series,
                               logY: false)
         return StudyAnalysis(outcomes: outcomes,
                              figures: [StudyFigure(chart: chart, caption: "Paper 003 Fig. 4 in miniature: λ₁ (Lanczos) and IAS = ∇LᵀH∇L/‖∇L‖² along GD, with the predicted edge 2/η.")],
                              settings: [("model", s.problem.model), ("data", s.problem.train), ("loss", "mse (½‖f − y‖²)"), ("optimizer", "sgd:plain (GD), η = 2/35"),
-                                        ("steps", "\(s.steps)"), ("measured every", "\(s.every) steps"),
+                                        ("steps", "\(s.schedule.steps)"), ("measured every", "\(s.schedule.every) steps"),
                                         ("late phase", "from \(s.settle) steps after λ₁ first exceeds 2/η"), ("seeds", "\(traces.count) (initialization)")])
     }
 
     /// Applies the criteria (fixed above) to the traces of all seeds.
     func analyze(_ traces: [Trace], setting s: Setting) -> [ClaimOutcome] {
         let c = claims
-        let edge = 2 / s.eta
+        let edge = 2 / s.sgd.learningRate
         let peaks = traces.map { ($0.lambda.max() ?? .nan) / edge }
         let late = traces.map { $0.late(threshold: edge, settle: s.settle) }
         let spread = StudyStatistics.spread

@@ -18,10 +18,9 @@ import Theory
 /// smallest b and its best η (seed mean). The predictions transfer η*(b₀) from the smallest b₀:
 /// LSR η*(b₀)·b/b₀, SRSR η*(b₀)·√(b/b₀), LSSR η*(b₀)·ρ_b/ρ_{b₀}. Claims and criteria were written before
 /// the study was first run.
-public struct LinearSaturationScalingStudy: GridStudy {
-    public init() {}
-    public let name = "003-lssr"
-    public let title = "LSSR: SGD's best learning rate grows linearly in the batch size, then saturates"
+struct LinearSaturationScalingStudy: GridStudy {
+    let name = "003-lssr"
+    let title = "LSSR: SGD's best learning rate grows linearly in the batch size, then saturates"
 
     struct Setting: CustomStringConvertible {
         let run: EpochRun
@@ -44,7 +43,7 @@ public struct LinearSaturationScalingStudy: GridStudy {
                         samples: 1024, batchSizes: [8, 32, 128, 512], learningRates: (0..<8).map { 0.0125 * pow(2, Double($0)) })
     }
 
-    public var claims: [Claim] {
+    var claims: [Claim] {
         [
             Claim(id: "003-lssr-linear", paper: "003", source: "Fig. 5 (right), Figs. 34–35",
                   statement: "at small batch sizes the best learning rate grows with b (the linear regime)",
@@ -58,17 +57,15 @@ public struct LinearSaturationScalingStudy: GridStudy {
         ]
     }
 
-    static func key(batchSize: Int, learningRate: Double, seed: Int) -> String { "b=\(batchSize),lr=\(learningRate),seed=\(seed)" }
-
     /// One run per seed, batch size and learning rate.
     static func grid(_ s: Setting) -> StudyGrid<(batchSize: Int, learningRate: Double)> {
         StudyGrid(points: s.batchSizes.flatMap { b in s.learningRates.map { (b, $0) } }, configuration: s.description) {
-            key(batchSize: $0.batchSize, learningRate: $0.learningRate, seed: $1)
+            "b=\($0.batchSize),lr=\($0.learningRate),seed=\($1)"
         }
     }
 
     func measure(_ point: Point, _ run: StudyRun, _ s: Setting) throws -> StudySeries {
-        return try s.run.run(try SGD.plain.with(["lr": .number(point.learningRate)]), batchSize: point.batchSize, seed: run.seed,
+        return try s.run.run(try SGD.plain.with(learningRate: point.learningRate), batchSize: point.batchSize, seed: run.seed,
                              measure: { objective, theta in ["rho": objective.gradientNoise(at: theta).concentration] })
     }
 
@@ -105,14 +102,15 @@ public struct LinearSaturationScalingStudy: GridStudy {
         return Fit(best: best, rho: rho, errors: errors)
     }
 
-    public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
+    func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let s = Self.setting(quick: options.quick)
+        let runs = Self.grid(s)
         let grids: [Grid] = try options.seedRange.map { seed in
             var grid = Grid(accuracy: [], rho: [])
             for b in s.batchSizes {
                 var accuracy: [Double] = [], rho: [Double] = []
                 for lr in s.learningRates {
-                    let series = try measured.series(StudyRun(Self.key(batchSize: b, learningRate: lr, seed: seed), seed: UInt64(seed)))
+                    let series = try runs.series((b, lr), seed: seed, in: measured)
                     accuracy.append(series.last("test_accuracy") ?? 0)
                     rho.append(StudyStatistics.median(series.values("rho")))
                 }

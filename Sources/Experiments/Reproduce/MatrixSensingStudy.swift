@@ -19,26 +19,24 @@ import Tensor
 /// for both. tr H and tr(Diag H^{1/2}) from the exact Hessian diagonal of the clean training loss, every
 /// 1/20 of the run; test loss: ½-MSE on 500 held-out clean measurements of the same M* (`split=test`).
 /// Claims and criteria were written before the study was first run.
-public struct MatrixSensingStudy: GridStudy {
-    public init() {}
-    public let name = "002-sensing"
-    public let title = "Matrix sensing: Adam ends with larger tr H, smaller tr(Diag H^{1/2}) and higher test error than SGD"
+struct MatrixSensingStudy: GridStudy {
+    let name = "002-sensing"
+    let title = "Matrix sensing: Adam ends with larger tr H, smaller tr(Diag H^{1/2}) and higher test error than SGD"
 
     struct Setting {
         let size: Int
         let rank: Int
         let samples: Int
         let testSamples: Int
-        let steps: Int
         /// σ of the Gaussian label noise.
         let sigma: Double
-        /// Measurements along the run.
-        let every: Int
+        /// The run's steps and the measurements along it.
+        let schedule: MeasurementSchedule
     }
 
     static func setting(quick: Bool) -> Setting {
-        quick ? Setting(size: 3, rank: 1, samples: 6, testSamples: 50, steps: 2000, sigma: 1, every: 500)
-              : Setting(size: 5, rank: 1, samples: 20, testSamples: 500, steps: 2_000_000, sigma: 1, every: 100_000)
+        quick ? Setting(size: 3, rank: 1, samples: 6, testSamples: 50, sigma: 1, schedule: MeasurementSchedule(steps: 2000, every: 500))
+              : Setting(size: 5, rank: 1, samples: 20, testSamples: 500, sigma: 1, schedule: MeasurementSchedule(steps: 2_000_000, every: 100_000))
     }
 
     enum Method: String, CaseIterable {
@@ -48,14 +46,13 @@ public struct MatrixSensingStudy: GridStudy {
 
         func settings() throws -> any OptimizerSettings {
             switch self {
-            case .sgd: try SGD.plain.with(["lr": 1e-2])
-            case .adam: try OptimizerCatalog.settings("adam:paper002", as: Adam.Hyperparameters.self)
-                .with(["lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8])
+            case .sgd: try SGD.plain.with(learningRate: 1e-2)
+            case .adam: try Adam.paper002.with(learningRate: 1e-3).with(beta1: 0.9, beta2: 0.999, epsilon: 1e-8)
             }
         }
     }
 
-    public var claims: [Claim] {
+    var claims: [Claim] {
         [
             Claim(id: "002-sensing-sharpness", paper: "002", source: "App. B prediction (i), Fig. 4 (top)",
                   statement: "label-noise Adam ends with a larger tr H and a smaller tr(Diag H^{1/2}) than label-noise SGD",
@@ -72,7 +69,7 @@ public struct MatrixSensingStudy: GridStudy {
         StudyGrid(points: Method.allCases, key: { "\($0.rawValue),seed=\($1)" }) { method, seed in
             let settings = (try? method.settings())?.summary ?? method.rawValue
             let data = Self.data(s, seed: UInt64(seed))
-            return "\(settings); \(Self.model(s)); \(data.train); \(data.test); steps \(s.steps); label noise N(0, \(s.sigma)²)"
+            return "\(settings); \(Self.model(s)); \(data.train); \(data.test); steps \(s.schedule.steps); label noise N(0, \(s.sigma)²)"
         }
     }
 
@@ -93,17 +90,17 @@ public struct MatrixSensingStudy: GridStudy {
                                            generator: RandomGenerator(seed: run.seed, stream: "label-noise"))
         var theta = recovery.initialParameters(seed: run.seed)
         var series = StudySeries()
-        try noisy.train(&theta, settings: try method.settings(), steps: s.steps, seed: run.seed) { step, theta in
-            if step % s.every == 0 { series.record(step: step, EndPointSharpness(recovery.problem.objective, at: theta).values) }
+        try noisy.train(&theta, settings: try method.settings(), steps: s.schedule.steps, seed: run.seed) { step, theta in
+            if s.schedule.measures(at: step) { series.record(step: step, EndPointSharpness(recovery.problem.objective, at: theta).values) }
         }
-        series.record(step: s.steps, recovery.endValues(at: theta))
+        series.record(step: s.schedule.steps, recovery.endValues(at: theta))
         return series
     }
 
     /// One run's end point.
     typealias EndPoint = RecoveryEndPoint
 
-    public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
+    func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let s = Self.setting(quick: options.quick)
         let seeds = options.seedRange
         let series = try Method.allCases.map { m in try seeds.map { try measured.series(Self.grid(s).run(m, seed: $0)) } }
@@ -125,7 +122,7 @@ public struct MatrixSensingStudy: GridStudy {
                        ("data", "matrix-sensing: \(s.size)×\(s.size), rank \(s.rank), n = \(s.samples) Gaussian measurements; data and init seed = run seed"),
                        ("label noise", "ξ ~ N(0, \(s.sigma)²), fresh per step"), ("loss", "½(⟨A, W₂W₁⟩ − b − ξ)², one measurement per step, with replacement"),
                        ("optimizers", Method.allCases.map(\.label).joined(separator: "; ") + "; Adam is adam:paper002 (ε = 1e-8, no bias correction)"),
-                       ("steps", "\(s.steps)"), ("sharpness", "exact Hessian diagonal of the clean training loss, every \(s.every) steps"),
+                       ("steps", "\(s.schedule.steps)"), ("sharpness", "exact Hessian diagonal of the clean training loss, every \(s.schedule.every) steps"),
                        ("test set", "\(s.testSamples) held-out clean measurements of the same M* (split=test)"), ("seeds", "\(seeds)")])
     }
 

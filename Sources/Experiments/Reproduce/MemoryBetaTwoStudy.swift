@@ -15,31 +15,37 @@ import Optim
 /// used `torch.optim`) with β₁ = 0.99 (Fig. 2a) and β₂ ∈ {0.9, 0.95, 0.99, 0.999, 0.9999}; Lion
 /// (google/automl, ρ = (0.9, 0.99)); both at the paper's h = 10^{−3.5} and λ = 0.005. Three initialization
 /// seeds. Claims and criteria were written before the study was first run.
-public struct MemoryBetaTwoStudy: GridStudy {
-    public init() {}
-    public let name = "001-beta2-lion"
-    public let title = "Full-batch Adam: test accuracy falls as β₂ → 1; a low β₂ closes the gap to Lion"
+struct MemoryBetaTwoStudy: GridStudy {
+    let name = "001-beta2-lion"
+    let title = "Full-batch Adam: test accuracy falls as β₂ → 1; a low β₂ closes the gap to Lion"
 
     struct Setting: CustomStringConvertible {
         let problem: StudyProblem
-        let learningRate: Double
-        let weightDecay: Double
-        let beta1: Double
+        /// PyTorch's AdamW at the study's h, λ and β₁; each Adam run replaces β₂ by a point of `beta2s`. Lion
+        /// runs at its h and λ.
+        let adamW: Adam.Hyperparameters
         let beta2s: [Double]
         let threshold: Double
-        let maxSteps: Int
-        let every: Int
+        /// Up to `schedule.steps` steps, the loss recorded every `schedule.every`.
+        let schedule: MeasurementSchedule
         var description: String {
-            "model=\(problem.model) data=\(problem.train) test=\(problem.test ?? "none") loss=\(problem.loss) h=\(learningRate) wd=\(weightDecay) beta1=\(beta1) beta2=\(beta2s) threshold=\(threshold) maxSteps=\(maxSteps)"
+            "model=\(problem.model) data=\(problem.train) test=\(problem.test ?? "none") loss=\(problem.loss) h=\(adamW.learningRate) wd=\(adamW.weightDecay) beta1=\(adamW.beta1) beta2=\(beta2s) threshold=\(threshold) maxSteps=\(schedule.steps)"
         }
     }
 
     static func setting(quick: Bool) -> Setting {
         quick ? Setting(problem: StudyProblem(model: "mlp:784-8-10:gelu", train: "fashion-mnist:train,n=32", test: "fashion-mnist:test,n=64", loss: "ce"),
-                        learningRate: pow(10, -2.5), weightDecay: 0.005, beta1: 0.99, beta2s: [0.9, 0.999], threshold: 0.3, maxSteps: 150, every: 10)
+                        adamW: adamW(learningRate: pow(10, -2.5)), beta2s: [0.9, 0.999], threshold: 0.3, schedule: MeasurementSchedule(steps: 150, every: 10))
               : Setting(problem: StudyProblem(model: "mlp:784-32-10:gelu", train: "fashion-mnist:train,n=256", test: "fashion-mnist:test,n=2000", loss: "ce"),
-                        learningRate: pow(10, -3.5), weightDecay: 0.005, beta1: 0.99, beta2s: [0.9, 0.95, 0.99, 0.999, 0.9999],
-                        threshold: 0.05, maxSteps: 4000, every: 10)
+                        adamW: adamW(learningRate: pow(10, -3.5)), beta2s: [0.9, 0.95, 0.99, 0.999, 0.9999],
+                        threshold: 0.05, schedule: MeasurementSchedule(steps: 4000, every: 10))
+    }
+
+    /// PyTorch's AdamW (ε = 10⁻⁶ outside √, bias-corrected) at β₁ = 0.99 and decoupled λ = 0.005.
+    static func adamW(learningRate: Double) -> Adam.Hyperparameters {
+        declared("001-beta2-lion's AdamW") {
+            try Adam.Hyperparameters(learningRate: learningRate, beta1: 0.99, epsilon: 1e-6, weightDecayMode: .decoupled, weightDecay: 0.005)
+        }
     }
 
     /// Adam at one β₂, or Lion.
@@ -57,18 +63,17 @@ public struct MemoryBetaTwoStudy: GridStudy {
         func optimizer(_ s: Setting, dimension: Int) throws -> OptimizerInstance {
             switch self {
             case .adam(let b2):
-                try Adam.Hyperparameters(learningRate: s.learningRate, beta1: s.beta1, beta2: b2, epsilon: 1e-6, epsilonPlacement: .outsideSqrt,
-                                         biasCorrection: .on, weightDecayMode: .decoupled, weightDecay: s.weightDecay).instance(dimension: dimension)
+                try s.adamW.with(beta2: b2).instance(dimension: dimension)
             case .lion:
-                try Lion.Settings(try LionK.Hyperparameters(learningRate: s.learningRate, beta1: 0.9, beta2: 0.99, weightDecayMode: .decoupled,
-                                                            weightDecay: s.weightDecay), Lion.Options()).instance(dimension: dimension)
+                try Lion.Settings(try LionK.Hyperparameters(learningRate: s.adamW.learningRate, beta1: 0.9, beta2: 0.99, weightDecayMode: .decoupled,
+                                                            weightDecay: s.adamW.weightDecay), Lion.Options()).instance(dimension: dimension)
             }
         }
     }
 
     static func methods(_ s: Setting) -> [Method] { s.beta2s.map { .adam(beta2: $0) } + [.lion] }
 
-    public var claims: [Claim] {
+    var claims: [Claim] {
         [
             Claim(id: "001-fig2a-accuracy-falls", paper: "001", source: "Fig. 2a, Fig. 4; §3.3 (anti-penalty of ‖∇L‖₁ grows with β₂)",
                   statement: "full-batch Adam's test accuracy at the first step with training loss ≤ threshold drops as β₂ approaches 1",
@@ -82,10 +87,8 @@ public struct MemoryBetaTwoStudy: GridStudy {
         ]
     }
 
-    static func key(_ method: Method, seed: Int) -> String { "\(method.key),seed=\(seed)" }
-
     /// One run per seed and method.
-    static func grid(_ s: Setting) -> StudyGrid<Method> { StudyGrid(points: methods(s), configuration: s.description) { key($0, seed: $1) } }
+    static func grid(_ s: Setting) -> StudyGrid<Method> { StudyGrid(points: methods(s), configuration: s.description) { "\($0.key),seed=\($1)" } }
 
     func measure(_ method: Point, _ run: StudyRun, _ s: Setting) throws -> StudySeries {
         let problem = try s.problem.build()
@@ -95,18 +98,18 @@ public struct MemoryBetaTwoStudy: GridStudy {
         var series = StudySeries()
         var batches = FullBatch()
         var reached = false
-        try Training.run(objective: problem.objective, optimizer: &optimizer, parameters: &theta, batches: &batches, steps: 0..<(s.maxSteps + 1),
+        try Training.run(objective: problem.objective, optimizer: &optimizer, parameters: &theta, batches: &batches, steps: s.schedule.visited,
                          observe: { step, _ in
                              let loss = step.loss ?? .nan
-                             if step.step % s.every == 0 || loss <= s.threshold || !loss.isFinite { series.record(step: step.step, ["train_loss": loss]) }
+                             if s.schedule.measures(at: step.step) || loss <= s.threshold || !loss.isFinite { series.record(step: step.step, ["train_loss": loss]) }
                              if loss <= s.threshold {
                                  reached = true
                                  series.record(step: step.step, ["reached": 1, "test_accuracy": test.metrics(at: step.parameters).accuracy ?? .nan])
                                  return .stop
                              }
-                             return !loss.isFinite || step.step == s.maxSteps ? .stop : .proceed
+                             return !loss.isFinite || step.step == s.schedule.steps ? .stop : .proceed
                          })
-        if !reached { series.record(step: s.maxSteps, ["reached": 0]) }
+        if !reached { series.record(step: s.schedule.steps, ["reached": 0]) }
         return series
     }
 
@@ -115,13 +118,11 @@ public struct MemoryBetaTwoStudy: GridStudy {
         series.last("reached") == 1 ? series.last("test_accuracy") ?? .nan : .nan
     }
 
-    public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
+    func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let s = Self.setting(quick: options.quick)
         let seeds = options.seedRange
-        let methods = Self.methods(s)
-        let series = try seeds.map { seed in
-            try methods.map { try measured.series(StudyRun(Self.key($0, seed: seed), seed: UInt64(seed))) }
-        }
+        let methods = Self.methods(s), grid = Self.grid(s)
+        let series = try seeds.map { seed in try methods.map { try grid.series($0, seed: seed, in: measured) } }
         // accuracy[seed][method], methods = Adam at each β₂, then Lion.
         let accuracy = series.map { $0.map(Self.accuracy) }
         let outcomes = analyze(accuracy, setting: s)
@@ -138,21 +139,21 @@ public struct MemoryBetaTwoStudy: GridStudy {
                                            dashed: m == .lion))
         }
         let figures = [
-            StudyFigure(chart: LineChart(id: "beta2-accuracy", title: "Test accuracy at training loss ≤ \(s.threshold) vs β₂ (β₁ = \(s.beta1))",
+            StudyFigure(chart: LineChart(id: "beta2-accuracy", title: "Test accuracy at training loss ≤ \(s.threshold) vs β₂ (β₁ = \(s.adamW.beta1))",
                                          xLabel: "−log₁₀(1 − β₂)", yLabel: "test accuracy", series: lines),
                         caption: "Paper 001 Fig. 2a in miniature: predicted, accuracy falling to the right (β₂ → 1) and the low-β₂ end at or above Lion (dashed)."),
             StudyFigure(chart: LineChart(id: "beta2-loss", title: "Training loss until the threshold (seed 0)", xLabel: "step", yLabel: "training loss",
                                          series: losses, logY: true),
-                        caption: "Each run stops at the first step with training loss ≤ \(s.threshold) (or at \(s.maxSteps) steps)."),
+                        caption: "Each run stops at the first step with training loss ≤ \(s.threshold) (or at \(s.schedule.steps) steps)."),
         ]
         let reached = methods.indices.map { k in "\(methods[k].key): \(accuracy.filter { $0[k].isFinite }.count)/\(seeds)" }.joined(separator: ", ")
         return StudyAnalysis(outcomes: outcomes, figures: figures,
                              settings: [("model", s.problem.model), ("data", s.problem.train), ("test data", s.problem.test ?? "none"), ("loss", "cross-entropy, full batch"),
-                                        ("Adam", "PyTorch AdamW: ε = 1e-6 outside √, bias-corrected, β₁ = \(s.beta1), decoupled λ = \(s.weightDecay)"),
+                                        ("Adam", "PyTorch AdamW: ε = 1e-6 outside √, bias-corrected, β₁ = \(s.adamW.beta1), decoupled λ = \(s.adamW.weightDecay)"),
                                         ("β₂", s.beta2s.map { "\($0)" }.joined(separator: ", ")),
-                                        ("Lion", "google/automl, ρ = (0.9, 0.99), decoupled λ = \(s.weightDecay)"),
-                                        ("h", String(format: "%.4g (10^-3.5 in the full study)", s.learningRate)),
-                                        ("threshold", "training loss ≤ \(s.threshold) within \(s.maxSteps) steps"),
+                                        ("Lion", "google/automl, ρ = (0.9, 0.99), decoupled λ = \(s.adamW.weightDecay)"),
+                                        ("h", String(format: "%.4g (10^-3.5 in the full study)", s.adamW.learningRate)),
+                                        ("threshold", "training loss ≤ \(s.threshold) within \(s.schedule.steps) steps"),
                                         ("runs that reached the threshold", reached), ("seeds", "\(seeds.count) (initialization)")])
     }
 

@@ -20,10 +20,9 @@ import Theory
 /// (cross-entropy, full batch; the paper used MNIST-10K and an unstated width), 1000 steps per run at
 /// h ∈ {1e−4, 3e−4}, λ = 1e−3/h, ε = 1e−6; AdamW β = (0.9, 0.999), Lion ρ = (0.9, 0.99) (the paper does not
 /// state its β's; these are the defaults). Claims and criteria were written before the study was first run.
-public struct MemoryTrajectoryStudy: GridStudy {
-    public init() {}
-    public let name = "001-trajectory"
-    public let title = "AdamW and Lion vs their memoryless iterations: the correction M keeps the iterate closer"
+struct MemoryTrajectoryStudy: GridStudy {
+    let name = "001-trajectory"
+    let title = "AdamW and Lion vs their memoryless iterations: the correction M keeps the iterate closer"
 
     struct Setting: CustomStringConvertible {
         let problem: StudyProblem
@@ -60,7 +59,7 @@ public struct MemoryTrajectoryStudy: GridStudy {
         var label: String { self == .adamw ? "AdamW (0.9, 0.999)" : "Lion-ε, bias-corrected (0.9, 0.99)" }
     }
 
-    public var claims: [Claim] {
+    var claims: [Claim] {
         [
             Claim(id: "001-fig1a-adamw", paper: "001", source: "Fig. 1a; Thm 3.2, Cor. 3.3, Lemma K.2",
                   statement: "full-batch AdamW stays closer to its second-order memoryless iteration (with M) than to the first-order one, in ℓ∞, at h = 1e-4 and 3e-4",
@@ -71,12 +70,10 @@ public struct MemoryTrajectoryStudy: GridStudy {
         ]
     }
 
-    static func key(_ algorithm: Algorithm, _ h: Double, seed: Int) -> String { "\(algorithm.rawValue),h=\(h),seed=\(seed)" }
-
     /// One run per (seed, algorithm, h).
     static func grid(_ s: Setting) -> StudyGrid<(algorithm: Algorithm, h: Double)> {
         StudyGrid(points: Algorithm.allCases.flatMap { a in s.learningRates.map { (a, $0) } }, configuration: s.description) {
-            key($0.algorithm, $0.h, seed: $1)
+            "\($0.algorithm.rawValue),h=\($0.h),seed=\($1)"
         }
     }
 
@@ -98,12 +95,11 @@ public struct MemoryTrajectoryStudy: GridStudy {
         return second / first
     }
 
-    public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
+    func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let s = Self.setting(quick: options.quick)
         let seeds = options.seedRange
-        func series(_ a: Algorithm, _ h: Double, _ seed: Int) throws -> StudySeries {
-            try measured.series(StudyRun(Self.key(a, h, seed: seed), seed: UInt64(seed)))
-        }
+        let grid = Self.grid(s)
+        func series(_ a: Algorithm, _ h: Double, _ seed: Int) throws -> StudySeries { try grid.series((a, h), seed: seed, in: measured) }
         // ratios[algorithm][seed][h]
         let ratios = try Algorithm.allCases.map { a in try seeds.map { seed in try s.learningRates.map { Self.ratio(try series(a, $0, seed)) } } }
         let crossings = try Algorithm.allCases.map { a in try s.learningRates.map { Self.firstCrossing(try series(a, $0, 0)) } }

@@ -12,10 +12,9 @@ import Tensor
 /// with the η that puts its threshold at 40 — η = (2/40)(1 + β₁)/(1 + 2β₂) — 1500 steps, λ₁ and IAS every 10
 /// steps; the late phase starts 200 steps after λ₁ first exceeds the threshold. Claims and criteria were
 /// written before the study was first run.
-public struct MomentumEdgeStudy: Study {
-    public init() {}
-    public let name = "003-momentum"
-    public let title = "Momentum GD: IAS hovers at (2/η)(1+β₁)/(1+2β₂)"
+struct MomentumEdgeStudy: Study {
+    let name = "003-momentum"
+    let title = "Momentum GD: IAS hovers at (2/η)(1+β₁)/(1+2β₂)"
 
     static let threshold = 40.0
 
@@ -36,7 +35,7 @@ public struct MomentumEdgeStudy: Study {
 
     static func key(_ c: Configuration, seed: Int) -> String { "\(c.family),beta1=\(c.beta),seed=\(seed)" }
 
-    public var claims: [Claim] {
+    var claims: [Claim] {
         ["polyak": "Polyak (β₂ = 0)", "nesterov": "Nesterov (β₂ = β₁)"].sorted { $0.key > $1.key }.map { family, label in
             Claim(id: "003-momentum-\(family)", paper: "003", source: "Figs. 37–38; Lee & Jang Thm 2",
                   statement: "\(label) at β₁ = 0.5 and 0.9: IAS hovers at (2/η)(1+β₁)/(1+2β₂)",
@@ -45,7 +44,7 @@ public struct MomentumEdgeStudy: Study {
     }
 
     /// Polyak and Nesterov at β₁ = 0.5 and 0.9, one run per seed each.
-    public func runs(_ options: StudyOptions) -> [StudyRun] {
+    func runs(_ options: StudyOptions) -> [StudyRun] {
         Self.families.flatMap { f in Self.configurations(family: f).flatMap { c in
             options.seedRange.map {
                 StudyRun(Self.key(c, seed: $0), seed: UInt64($0), configuration: "\(c), η = \(c.eta), quick: \(options.quick)")
@@ -58,17 +57,17 @@ public struct MomentumEdgeStudy: Study {
                          train: quick ? "fashion-mnist:train,n=100" : "fashion-mnist:train,n=500", loss: "mse").build()
     }
 
-    public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
+    func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
         guard let c = Self.families.flatMap(Self.configurations(family:)).first(where: { Self.key($0, seed: Int(run.seed)) == run.key }) else {
             throw StudyError.missingRun(run.key)
         }
         let settings = try OptimizerCatalog.settings(c.preset, as: GeneralizedMomentum.Hyperparameters.self)
             .with(["lr": .number(c.eta), "beta1": .number(c.beta), "beta2": .number(c.beta2)])
-        return try EdgeTrace.record(try Self.problem(quick: options.quick), optimizer: settings, steps: options.quick ? 60 : 1500, every: 10,
+        return try EdgeTrace.record(try Self.problem(quick: options.quick), optimizer: settings, schedule: MeasurementSchedule(steps: options.quick ? 60 : 1500, every: 10),
                                     seed: run.seed).series
     }
 
-    public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
+    func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let quick = options.quick
         let seeds = options.seedRange
         let steps = quick ? 60 : 1500, settle = quick ? 10 : 200

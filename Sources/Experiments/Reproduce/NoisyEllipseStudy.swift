@@ -24,15 +24,14 @@ import Tensor
 /// stays there for λ ≥ ½. "Interpolates" is checked as: the end point's angle φ along Γ is monotone in λ from
 /// SGD's to Adam's, and λ = 0.4 ends strictly between them. Those two claims were added, criteria included,
 /// before the AdamE runs were first made.
-public struct NoisyEllipseStudy: Study {
-    public init() {}
-    public let name = "002-ellipse"
-    public let title = "The noisy ellipse: SGD ends at min tr H, Adam at min tr(Diag H^{1/2})"
+struct NoisyEllipseStudy: Study {
+    let name = "002-ellipse"
+    let title = "The noisy ellipse: SGD ends at min tr H, Adam at min tr(Diag H^{1/2})"
 
     static let ellipse = NoisyEllipseObjective()
     static let start = [1.6, 0.2]
 
-    public var claims: [Claim] {
+    var claims: [Claim] {
         [
             Claim(id: "002-ellipse-sgd", paper: "002", source: "Fig. 1(b); digest 002 §6.1",
                   statement: "label-noise SGD ends at the minimizer of tr H on Γ, (a√(c/2), a√(c/2)) = (1, 1)",
@@ -80,7 +79,7 @@ public struct NoisyEllipseStudy: Study {
         func settings() throws -> any OptimizerSettings {
             let adam: [String: SettingValue] = ["lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8]
             switch self {
-            case .sgd: return try SGD.plain.with(["lr": 0.01])
+            case .sgd: return try SGD.plain.with(learningRate: 0.01)
             case .adam: return try OptimizerCatalog.settings("adam:paper002", as: Adam.Hyperparameters.self).with(adam)
             case .adamE(let lambda):
                 return try OptimizerCatalog.settings("adame:paper002", as: AdamE.Settings.self)
@@ -122,7 +121,7 @@ public struct NoisyEllipseStudy: Study {
     }
 
     /// Every method, one run per seed each.
-    public func runs(_ options: StudyOptions) -> [StudyRun] {
+    func runs(_ options: StudyOptions) -> [StudyRun] {
         Self.methods.flatMap { m in options.seedRange.map { Self.run(m, seed: $0, options: options) } }
     }
 
@@ -133,7 +132,7 @@ public struct NoisyEllipseStudy: Study {
     }
 
     /// The run's end point as `x`, `y` at its last step.
-    public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
+    func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
         guard let method = Self.methods.first(where: { Self.run($0, seed: Int(run.seed)) == run }) else { throw StudyError.missingRun(run.key) }
         let steps = method.steps(options)
         let end = try endPoint(try method.settings(), steps: steps, seed: run.seed)
@@ -142,7 +141,7 @@ public struct NoisyEllipseStudy: Study {
         return series
     }
 
-    public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
+    func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let seeds = options.seedRange
         let ends = try Self.methods.map { m in
             try seeds.map { k -> [Double] in

@@ -19,10 +19,9 @@ import Theory
 /// evenly spaced times: the full training loss, the test accuracy (first 1000 test images), ‖θ‖, ‖∇L‖ and
 /// tr Σ over the 1024 samples. Each seed runs 4 paths. Claims and criteria were written before the study
 /// was first run.
-public struct SVAGModelStudy: GridStudy {
-    public init() {}
-    public let name = "004-svag"
-    public let title = "SVAG on a model: the test functions converge as ℓ grows"
+struct SVAGModelStudy: GridStudy {
+    let name = "004-svag"
+    let title = "SVAG on a model: the test functions converge as ℓ grows"
 
     struct Setting: CustomStringConvertible {
         let problem: StudyProblem
@@ -46,16 +45,12 @@ public struct SVAGModelStudy: GridStudy {
     }
 
     /// Fig. 9's Adam.
-    static let adam: Adam.Hyperparameters = {
-        do { return try Adam.Hyperparameters(learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8) } catch {
-            preconditionFailure("004-svag: Fig. 9's Adam is valid: \(error)")
-        }
-    }()
+    static let adam = declared("004-svag's Adam of Fig. 9") { try Adam.Hyperparameters(learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8) }
 
     /// The test functions, recorded per path as `<name>_p<path>`.
     static let functions = ["train_loss", "test_accuracy", "theta_norm", "gradient_norm", "noise_trace"]
 
-    public var claims: [Claim] {
+    var claims: [Claim] {
         [
             Claim(id: "004-svag-converges", paper: "004", source: "Fig. 3, Figs. 7–9; Def. 6.2, Thm 6.3",
                   statement: "as ℓ grows, SVAG's training loss, test accuracy, ‖θ‖, ‖∇L‖ and tr Σ over continuous time converge",
@@ -63,10 +58,8 @@ public struct SVAGModelStudy: GridStudy {
         ]
     }
 
-    static func key(ell: Double, seed: Int) -> String { "ell=\(ell),seed=\(seed)" }
-
     /// One run per seed and ℓ.
-    static func grid(_ s: Setting) -> StudyGrid<Double> { StudyGrid(points: s.ells, configuration: s.description) { key(ell: $0, seed: $1) } }
+    static func grid(_ s: Setting) -> StudyGrid<Double> { StudyGrid(points: s.ells, configuration: s.description) { "ell=\($0),seed=\($1)" } }
 
     func measure(_ ell: Point, _ run: StudyRun, _ s: Setting) throws -> StudySeries {
         let (objective, test, problem) = try s.problem.objectives()
@@ -136,12 +129,13 @@ public struct SVAGModelStudy: GridStudy {
         return (t.map { abs(ma[$0] - mb[$0]) }.max() ?? .nan, t.map { 2 * (sa[$0] * sa[$0] + sb[$0] * sb[$0]).squareRoot() }.max() ?? .nan)
     }
 
-    public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
+    func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let s = Self.setting(quick: options.quick)
+        let grid = Self.grid(s)
         let byEll: [Curves] = try s.ells.map { ell in
             var paths: [[String: [Double]]] = []
             for seed in options.seedRange {
-                let series = try measured.series(StudyRun(Self.key(ell: ell, seed: seed), seed: UInt64(seed)))
+                let series = try grid.series(ell, seed: seed, in: measured)
                 for p in 0..<s.pathsPerSeed {
                     paths.append(Dictionary(uniqueKeysWithValues: Self.functions.map { ($0, series.values("\($0)_p\(p)")) }))
                 }

@@ -26,10 +26,9 @@ import Theory
 /// accuracy on the first 1000 test images at the end. The gap of a scaled run to its base run (same seed) is
 /// the mean over epochs 1…E of |log L(e) − log L₀(e)|, ∞ for a run that diverged. Claims and criteria were
 /// written before the study was first run.
-public struct SquareRootRuleStudy: GridStudy {
-    public init() {}
-    public let name = "004-sqrt"
-    public let title = "The square-root scaling rule keeps Adam and RMSprop on their small-batch path across batch sizes"
+struct SquareRootRuleStudy: GridStudy {
+    let name = "004-sqrt"
+    let title = "The square-root scaling rule keeps Adam and RMSprop on their small-batch path across batch sizes"
 
     /// A change of the base configuration at κB₀ (paper 004 §5, App. I).
     enum Rule: Hashable, CustomStringConvertible {
@@ -91,22 +90,21 @@ public struct SquareRootRuleStudy: GridStudy {
     }
 
     static func arms(quick: Bool) -> [Arm] {
-        do {
+        declared("004-sqrt's arms") {
             let adam = try Adam.Hyperparameters(learningRate: 1e-3, beta1: 0.999, beta2: 0.999, epsilon: 1e-8)
             let main = Arm(name: "adam", label: "Adam, ε = 1e-8", settings: adam, rules: [.squareRoot, .linear, .none] + Rule.partials)
             let lagged = Arm(name: "adam-lagged", label: "Adam, lagged v (App. D: no bias correction, v₀ = E[g_B²])",
-                             settings: try adam.with(["v_timing": .text("lagged"), "bias_correction": .text("off")]),
+                             settings: try Adam.Hyperparameters(learningRate: 1e-3, beta1: 0.999, beta2: 0.999, epsilon: 1e-8,
+                                                                biasCorrection: .off, secondMomentTiming: .lagged),
                              start: .expectedSquaredBatchGradient, rules: [.squareRoot, .linear, .none])
             if quick { return [main, lagged] }
             return [main,
-                    Arm(name: "adam-eps0", label: "Adam, ε = 1e-30", settings: try adam.with(["eps": .number(1e-30)]),
+                    Arm(name: "adam-eps0", label: "Adam, ε = 1e-30", settings: try adam.with(epsilon: 1e-30),
                         rules: [.squareRoot, .linear, .none]),
                     lagged,
                     Arm(name: "rmsprop", label: "RMSprop, ε = 1e-8",
                         settings: try RMSprop.Hyperparameters(learningRate: 1e-3, beta2: 0.999, epsilon: 1e-8, biasCorrection: .on),
                         rules: [.squareRoot, .linear, .none])]
-        } catch {
-            preconditionFailure("004-sqrt: the arms' settings are valid: \(error)")
         }
     }
 
@@ -120,7 +118,7 @@ public struct SquareRootRuleStudy: GridStudy {
     /// Fig. 1 and App. I: "the test accuracies vary by at most 3% across batch sizes" under the rule.
     static let accuracyTolerance = 0.03
 
-    public var claims: [Claim] {
+    var claims: [Claim] {
         [
             Claim(id: "004-sqrt-tracks", paper: "004", source: "Fig. 1, Figs. 12–19; Thm 5.3",
                   statement: "where the gradient noise dominates, Adam scaled by the square-root rule follows the base run's training loss over epochs more closely than the linear rule or no change",
@@ -232,7 +230,7 @@ public struct SquareRootRuleStudy: GridStudy {
         var scaled: [String: [Rule: [Int: Curve]]] = [:]
     }
 
-    public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
+    func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let s = Self.setting(quick: options.quick)
         let seeds = options.seedRange
         let curves: [SeedCurves] = try seeds.map { seed in

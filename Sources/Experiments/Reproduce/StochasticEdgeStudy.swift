@@ -16,32 +16,34 @@ import Tensor
 /// the 256 per-sample gradients and their full-batch Hessian products (γ = (n − b)/(n − 1)), and λ₁
 /// (Lanczos). The late phase is the second half of each run. Claims and criteria were written before the
 /// study was first run.
-public struct StochasticEdgeStudy: GridStudy {
-    public init() {}
-    public let name = "003-sgd"
-    public let title = "SGD at the edge: tr(HS_b)/tr(S_n) at 2/η for every b, IAS at 2ρ_b/η"
+struct StochasticEdgeStudy: GridStudy {
+    let name = "003-sgd"
+    let title = "SGD at the edge: tr(HS_b)/tr(S_n) at 2/η for every b, IAS at 2ρ_b/η"
 
     struct Setting: CustomStringConvertible {
         let problem: StudyProblem
         let samples: Int
         let batchSizes: [Int]
-        let eta: Double
-        let steps: Int
-        let every: Int
+        let sgd: SGD.Hyperparameters
+        let schedule: MeasurementSchedule
 
         /// The configuration text stored with each run, as earlier versions wrote it (so their stores stay valid).
         var description: String {
-            "Setting(model: \"\(problem.model)\", data: \"\(problem.train)\", samples: \(samples), batchSizes: \(batchSizes), eta: \(eta), steps: \(steps), every: \(every))"
+            "Setting(model: \"\(problem.model)\", data: \"\(problem.train)\", samples: \(samples), batchSizes: \(batchSizes), eta: \(sgd.learningRate), steps: \(schedule.steps), every: \(schedule.every))"
         }
     }
 
     static func setting(quick: Bool) -> Setting {
-        quick ? Setting(problem: StudyProblem(model: "mlp:784-8-10:tanh", train: "fashion-mnist:train,n=64", loss: "mse"), samples: 64, batchSizes: [8, 32], eta: 2.0 / 35, steps: 60, every: 10)
-              : Setting(problem: StudyProblem(model: "mlp:784-32-10:tanh", train: "fashion-mnist:train,n=256", loss: "mse"), samples: 256, batchSizes: [8, 32, 128], eta: 2.0 / 35,
-                        steps: 3000, every: 25)
+        quick ? Setting(problem: StudyProblem(model: "mlp:784-8-10:tanh", train: "fashion-mnist:train,n=64", loss: "mse"), samples: 64, batchSizes: [8, 32], sgd: sgd,
+                        schedule: MeasurementSchedule(steps: 60, every: 10))
+              : Setting(problem: StudyProblem(model: "mlp:784-32-10:tanh", train: "fashion-mnist:train,n=256", loss: "mse"), samples: 256, batchSizes: [8, 32, 128], sgd: sgd,
+                        schedule: MeasurementSchedule(steps: 3000, every: 25))
     }
 
-    public var claims: [Claim] {
+    /// SGD at η = 2/35 (`sgd:plain`).
+    static let sgd = declared("003-sgd's SGD") { try SGD.plain.with(learningRate: 2.0 / 35) }
+
+    var claims: [Claim] {
         [
             Claim(id: "003-sgd-ratio-at-edge", paper: "003", source: "Figs. 26–33; eqs. (1), (7)",
                   statement: "for every batch size b, the instability ratio tr(H S_b)/tr(S_n) (= IAS/ρ_b) hovers at 2/η",
@@ -81,12 +83,13 @@ public struct StochasticEdgeStudy: GridStudy {
         return series
     }
 
-    public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
+    func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let s = Self.setting(quick: options.quick)
         let seeds = options.seedRange
+        let grid = Self.grid(s)
         let traces: [[Trace]] = try seeds.map { seed in
             try s.batchSizes.map { b in
-                let series = try measured.series(StudyRun("b=\(b),seed=\(seed)", seed: UInt64(seed)))
+                let series = try grid.series(b, seed: seed, in: measured)
                 let ratio = series.series("ratio_over_edge")
                 return Trace(steps: ratio.steps, ratio: ratio.values, rho: series.values("rho_b"), lambda: series.values("lambda_1_over_edge"))
             }
@@ -101,7 +104,7 @@ public struct StochasticEdgeStudy: GridStudy {
             ratioSeries.append(LineChart.Series(name: "λ₁·η/2, b = \(b)", points: zip(x, t.lambda).map { ($0, $1) }, color: Palette.series(k), dashed: true))
             rhoSeries.append(LineChart.Series(name: "ρ_b, b = \(b)", points: zip(x, t.rho).map { ($0, $1) }, color: Palette.series(k)))
         }
-        ratioSeries.append(LineChart.Series(name: "1 = the edge 2/η (predicted for the ratio)", points: [(0, 1), (Double(s.steps), 1)],
+        ratioSeries.append(LineChart.Series(name: "1 = the edge 2/η (predicted for the ratio)", points: [(0, 1), (Double(s.schedule.steps), 1)],
                                             color: Palette.series(6), dashed: true))
         return StudyAnalysis(outcomes: outcomes,
                            figures: [StudyFigure(chart: LineChart(id: "sgd-ratio", title: "SGD: instability ratio and λ₁ relative to 2/η (seed 0)",
@@ -112,20 +115,20 @@ public struct StochasticEdgeStudy: GridStudy {
                                                  caption: "The concentration ρ_b: IAS's threshold is 2ρ_b/η, larger for larger b.")],
                            settings: [("model", s.problem.model), ("data", s.problem.train), ("loss", "mse (½‖f − y‖²)"), ("optimizer", "sgd:plain, η = 2/35"),
                                       ("batch sizes", s.batchSizes.map(String.init).joined(separator: ", ")), ("sampling", "without-replacement (shuffled epochs)"),
-                                      ("steps", "\(s.steps) per run"), ("measured every", "\(s.every) steps, exact over all \(s.samples) samples"),
+                                      ("steps", "\(s.schedule.steps) per run"), ("measured every", "\(s.schedule.every) steps, exact over all \(s.samples) samples"),
                                       ("late phase", "the second half of each run"), ("seeds", "\(seeds.count) (initialization and batches)")])
     }
 
     func trace(_ problem: Problem, _ s: Setting, batchSize b: Int, seed: UInt64) throws -> Trace {
         guard let objective = problem.objective as? SupervisedObjective else { preconditionFailure("003-sgd trains a model on data") }
         var theta = problem.initialParameters(seed: seed)
-        var sgd = try SGD.plain.with(["lr": .number(s.eta)]).instance(dimension: theta.count)
+        var sgd = try s.sgd.instance(dimension: theta.count)
         var batches = try BatchSampler(count: s.samples, batchSize: b, scheme: .withoutReplacement, seed: seed)
         var out = Trace()
-        let edge = 2 / s.eta
-        try Training.run(objective: objective, optimizer: &sgd, parameters: &theta, batches: &batches, steps: 0..<(s.steps + 1),
+        let edge = 2 / s.sgd.learningRate
+        try Training.run(objective: objective, optimizer: &sgd, parameters: &theta, batches: &batches, steps: s.schedule.visited,
                          observe: { step, _ in
-                             guard step.step % s.every == 0 else { return .proceed }
+                             guard s.schedule.measures(at: step.step) else { return .proceed }
                              let hessian = HessianOperator(objective: objective, at: step.parameters)
                              let interaction = GradientInteraction(hessian: hessian)
                              out.steps.append(step.step)

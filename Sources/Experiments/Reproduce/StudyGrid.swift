@@ -21,6 +21,10 @@ struct StudyGrid<Point> {
     /// The run of `point` at `seed`.
     func run(_ point: Point, seed: Int) -> StudyRun { StudyRun(key(point, seed), seed: UInt64(seed), configuration: configuration(point, seed)) }
 
+    /// The series `measured` holds for the run of `point` at `seed` (the analysis's way back to a run: the
+    /// key is written once, in `key`).
+    func series(_ point: Point, seed: Int, in measured: StudyMeasurements) throws -> StudySeries { try measured.series(run(point, seed: seed)) }
+
     /// For each seed of `seeds`, a run per point in `points` order.
     func runs(_ seeds: Range<Int>) -> [StudyRun] { seeds.flatMap { seed in points.map { run($0, seed: seed) } } }
 

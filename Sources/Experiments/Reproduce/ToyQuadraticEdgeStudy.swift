@@ -11,17 +11,16 @@ import Tensor
 ///
 /// The claims and criteria below were written before the study was first run; the digest's numbers are
 /// printed to 4 decimals, so they are matched to half a unit of their last place (5·10⁻⁵).
-public struct ToyQuadraticEdgeStudy: Study {
-    public init() {}
-    public let name = "003-toy"
-    public let title = "IAS marks the edge of stability on the Fig. 22 toy quadratic"
+struct ToyQuadraticEdgeStudy: Study {
+    let name = "003-toy"
+    let title = "IAS marks the edge of stability on the Fig. 22 toy quadratic"
 
     static let eta = 1.0 / 16
     static let digestIAS = [10.5009, 15.0462, 20.2283, 25.1086, 28.9440, 31.5519, 33.1551, 34.0805]
     static let digestLoss = [9.1760, 7.1441, 5.6406, 4.5647, 3.8492, 3.4574, 3.3820, 3.6476]
     static let printedPrecision = 5e-5
 
-    public var claims: [Claim] {
+    var claims: [Claim] {
         [
             Claim(id: "003-fig22-ias", paper: "003", source: "Fig. 22; digest 003 §6",
                   statement: "IAS = ‖H‖_{S_n} rises along 10.5009, 15.0462, 20.2283, 25.1086, 28.9440, 31.5519, 33.1551, 34.0805 at t = 0…7",
@@ -50,18 +49,18 @@ public struct ToyQuadraticEdgeStudy: Study {
         let cosine: Double
     }
 
-    public func runs(_ options: StudyOptions) -> [StudyRun] {
+    func runs(_ options: StudyOptions) -> [StudyRun] {
         [StudyRun("gd", configuration: "toy-quadratic α = 1.1, θ₀ = (3, 0.1), GD η = 1/16, \(options.quick ? 30 : 120) steps")]
     }
 
     /// GD from θ₀ for 30 (quick) or 120 steps; at every θ_t: L, IAS, ‖∇L‖², |q₁ᵀ∇L| and |cos(q₁, ∇L)| (and λ₁ at step 0).
-    public func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
+    func measure(_ run: StudyRun, _ options: StudyOptions) throws -> StudySeries {
         let steps = options.quick ? 30 : 120
         let objective = QuadraticObjective.edgeOfStabilityToy(alpha: 1.1)
         let eigen = try objective.denseHessian(at: [0, 0]).symmetricEigen()
         let q1 = eigen.eigenvector(eigen.eigenvalues.count - 1)
         var theta = QuadraticObjective.edgeOfStabilityToyStart
-        var gd = try SGD.plain.with(["lr": .number(Self.eta)]).instance(dimension: 2)
+        var gd = try SGD.plain.with(learningRate: Self.eta).instance(dimension: 2)
         var batches = FullBatch()
         var series = StudySeries()
         series.record(step: 0, ["lambda_1": eigen.eigenvaluesDescending[0]])
@@ -78,7 +77,7 @@ public struct ToyQuadraticEdgeStudy: Study {
         return series
     }
 
-    public func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
+    func analyze(_ measured: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis {
         let series = try measured.series(StudyRun("gd"))
         let lambda1 = series.last("lambda_1") ?? .nan
         let loss = series.values("loss"), ias = series.values("ias"), gg = series.values("grad_squared_norm")
