@@ -23,6 +23,19 @@ import Testing
         #expect(try StudyProblem(model: "mlp:3-4-2:tanh", train: Self.train, loss: "mse").build().testObjective == nil)
     }
 
+    /// `spec()` parses each text once; the problem built from it is the one `build()` gives, and its data
+    /// source is the training spec's (a recovery study reads its teacher there).
+    @Test func theParsedSpecBuildsTheSameProblem() throws {
+        let declared = StudyProblem(model: "mlp:3-4-2:tanh", train: Self.train, test: Self.test, loss: "mse")
+        let spec = try declared.spec()
+        #expect(spec == (try ProblemSpec(model: "mlp:3-4-2:tanh", data: Self.train, loss: "mse")))
+        let (a, b) = (try declared.build(spec), try declared.build())
+        let theta = a.initialParameters(seed: 1)
+        #expect(a.objective.loss(at: theta) == b.objective.loss(at: theta) && a.testObjective?.loss(at: theta) == b.testObjective?.loss(at: theta))
+        let sparse = try StudyProblem(model: "dln:6", train: "sparse-regression:n=4,d=6,k=2,seed=1", loss: "mse").spec()
+        #expect(sparse.data?.groundTruth?.count == 6)
+    }
+
     @Test func aSpecThatDoesNotFitIsTheProblemSpecError() {
         #expect(throws: ProblemSpecError.self) { try StudyProblem(model: "mlp:4-4-2:tanh", train: Self.train, loss: "mse").build() }
         #expect(throws: ProblemSpecError.self) { try StudyProblem(model: "mlp:3-4-2:tanh", train: Self.train, loss: "hinge").build() }

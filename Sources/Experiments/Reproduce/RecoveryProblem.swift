@@ -17,9 +17,11 @@ struct RecoveryProblem<Network: LinearPredictor> {
 
     /// `study` names the study in the message of a spec that does not build this network on a source with a teacher.
     init(model: String, data: (train: String, test: String), study: String) throws {
-        problem = try StudyProblem(model: model, train: data.train, test: data.test, loss: "mse").build()
+        let declared = StudyProblem(model: model, train: data.train, test: data.test, loss: "mse")
+        let spec = try declared.spec()
+        problem = try declared.build(spec)
         guard let network = problem.model as? Network, let train = problem.trainingSet, let test = problem.testObjective,
-              let truth = try DataSource(parsing: data.train).groundTruth
+              let truth = spec.data?.groundTruth
         else { preconditionFailure("\(study): \(model) on a synthetic source with a teacher, \(data.train)") }
         (self.network, trainingSet, self.test, self.truth) = (network, train, test, truth)
     }

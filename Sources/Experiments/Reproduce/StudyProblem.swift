@@ -23,10 +23,14 @@ struct StudyProblem: CustomStringConvertible {
     /// "model; train; test; loss" (the test part left out when there is none).
     var description: String { ([model, train] + (test.map { [$0] } ?? []) + [loss]).joined(separator: "; ") }
 
+    /// The model, training data and loss, each text parsed once.
+    func spec() throws -> ProblemSpec { try ProblemSpec(model: model, data: train, loss: loss) }
+
     /// The built problem: the objective on `train` and, when the study has held-out data, on `test`.
-    func build() throws -> Problem {
-        try ProblemSpec(model: model, data: train, loss: loss).build(testData: try test.map { try DataSource(parsing: $0) })
-    }
+    func build() throws -> Problem { try build(spec()) }
+
+    /// The problem `spec` (this declaration's ``spec()``) builds, with the held-out data.
+    func build(_ spec: ProblemSpec) throws -> Problem { try spec.build(testData: try test.map { try DataSource(parsing: $0) }) }
 
     /// The training and test objectives of a classifier study with held-out data, and the problem (for θ₀).
     func objectives() throws -> (train: SupervisedObjective, test: SupervisedObjective, problem: Problem) {
