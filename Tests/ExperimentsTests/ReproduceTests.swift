@@ -49,6 +49,17 @@ struct ReproduceTests {
         #expect(list.status == 0 && list.stdout.contains("003-fig22-ias"))
         #expect(try CLIRunner.run(["reproduce", "no-such-study"]).status == 2)
     }
+
+    /// Every claim's paper is its id's prefix and its study's paper; ids are unique across all studies.
+    @Test func claimsBelongToTheirStudysPaper() {
+        let studies = Studies.all + Studies.languageModel
+        for study in studies {
+            for claim in study.claims { #expect(claim.paper == String(study.name.prefix(3)) && claim.id.hasPrefix(claim.paper + "-"), "\(claim.id)") }
+        }
+        let ids = studies.flatMap { $0.claims.map(\.id) }
+        #expect(Set(ids).count == ids.count)
+        #expect(Claim(id: "004-x", source: "s", statement: "t", criterion: "c").paper == "004")
+    }
 }
 
 /// The GD edge study's criteria on made-up traces, and its quick version end to end.

@@ -12,7 +12,7 @@ struct StudyStoreTests {
     final class Counting: Study, @unchecked Sendable {
         let name = "999-counting"
         let title = "counting"
-        var claims: [Claim] { [Claim(id: "999-sum", paper: "999", source: "none", statement: "the values sum as computed", criterion: "exact")] }
+        var claims: [Claim] { [Claim(id: "999-sum", source: "none", statement: "the values sum as computed", criterion: "exact")] }
         let failing: Bool
         private let lock = NSLock()
         private var counts: [String: Int] = [:]

@@ -163,16 +163,16 @@ struct AdamBetaStudy: GridStudy {
     static func claims(ids: [String], on subject: String?) -> [Claim] {
         let on = subject.map { " (\($0))" } ?? ""
         return [
-            Claim(id: ids[0], paper: "000", source: "Fig. 2, Table 1, §4",
+            Claim(id: ids[0], source: "Fig. 2, Table 1, §4",
                   statement: "with β₁ = 0.9, the β₂ that minimizes the best validation loss is smaller at large batches than at small ones" + on,
                   criterion: "argmin over the β₂ grid of the best validation loss: argmin β₂ at the largest b (full batch) < argmin β₂ at the smallest b; on the seed means (else not reproduced) and for every seed's own grid (else inconclusive)"),
-            Claim(id: ids[1], paper: "000", source: "Table 1 (Δ up to 13.01% at b = 16384, 1.39–4.11% at b = 128)",
+            Claim(id: ids[1], source: "Table 1 (Δ up to 13.01% at b = 16384, 1.39–4.11% at b = 128)",
                   statement: "the gain of tuning β₂ over 0.999 grows with the batch size" + on,
                   criterion: "gain(b) = (L(0.999) − min_β₂ L)/L(0.999) of the best validation loss L: gain at the largest b > gain at the smallest b; on the seed means (else not reproduced) and per seed (else inconclusive)"),
-            Claim(id: ids[2], paper: "000", source: "Fig. 3, Lemma 3.6",
+            Claim(id: ids[2], source: "Fig. 3, Lemma 3.6",
                   statement: "with β₂ = 0.999, β₁ = 0.9 is best at small batches, while at large batches a β₁ closer to β₂ is better" + on,
                   criterion: "argmin over the β₁ grid of the best validation loss is 0.9 at the smallest b and > 0.9 at the largest b; on the seed means (else not reproduced) and per seed (else inconclusive)"),
-            Claim(id: ids[3], paper: "000", source: "§3.3 Eq. (8), Lemma 3.4, Fig. 4",
+            Claim(id: ids[3], source: "§3.3 Eq. (8), Lemma 3.4, Fig. 4",
                   statement: "the regime change happens near the transition batch size b_{1/2} = 2N·B_simple/(N + 2B_simple − 1) (λ = ½) at the measured noise scale" + on,
                   criterion: "B̂ = the median over b of B_simple at the best-validation epoch of the (0.9, 0.999) runs; with [b_k, b_{k+1}] the first pair of neighbouring grid batch sizes where argmin β₂(b_{k+1}) < argmin β₂(smallest b), b_k ≤ b_{1/2}(B̂) ≤ b_{k+1} (no such pair: fails); on the seed means (else not reproduced) and per seed with its own B̂ and argmins (else inconclusive)"),
         ]

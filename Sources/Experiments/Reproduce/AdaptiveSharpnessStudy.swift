@@ -42,13 +42,13 @@ struct AdaptiveSharpnessStudy: GridStudy {
 
     var claims: [Claim] {
         [
-            Claim(id: "001-fig5-preconditioned-edge", paper: "001", source: "Fig. 5 (left); Cohen et al. 2022 App. M.1",
+            Claim(id: "001-fig5-preconditioned-edge", source: "Fig. 5 (left); Cohen et al. 2022 App. M.1",
                   statement: "at β₁ = 0.9, full-batch Adam's preconditioned sharpness λ₁(P⁻¹H) oscillates around (2 + 2β₁)/((1 − β₁)η)",
                   criterion: "late-phase median of λ₁(P⁻¹H)·(1 − β₁)η/(2 + 2β₁) in [0.8, 1.25]: for the seed mean (else not reproduced) and every seed (else inconclusive)"),
-            Claim(id: "001-fig6-below-edge", paper: "001", source: "Fig. 6",
+            Claim(id: "001-fig6-below-edge", source: "Fig. 6",
                   statement: "at β₁ = 0.99, λ₁(P⁻¹H) stays below (2 + 2β₁)/((1 − β₁)η)",
                   criterion: "the largest measured λ₁(P⁻¹H)·(1 − β₁)η/(2 + 2β₁) over the run < 1: for the seed mean (else not reproduced) and every seed (else inconclusive)"),
-            Claim(id: "001-fig5-sharpness-rises-falls", paper: "001", source: "Fig. 5 (right)",
+            Claim(id: "001-fig5-sharpness-rises-falls", source: "Fig. 5 (right)",
                   statement: "at β₁ = 0.9, the ordinary sharpness λ₁(H) first increases, then decreases",
                   criterion: "the peak of λ₁(H) ≥ 1.1 × its first measured value and its last value ≤ 0.9 × the peak: for the seed mean (else not reproduced) and every seed (else inconclusive)"),
         ]

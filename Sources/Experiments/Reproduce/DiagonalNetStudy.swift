@@ -100,16 +100,16 @@ struct DiagonalNetStudy: GridStudy {
 
     var claims: [Claim] {
         [
-            Claim(id: "002-dln-recovery", paper: "002", source: "Fig. 2(a), §5.3",
+            Claim(id: "002-dln-recovery", source: "Fig. 2(a), §5.3",
                   statement: "label-noise Adam recovers the sparse ground truth from fewer samples than label-noise SGD",
                   criterion: "n*(method) = the smallest n of the grid from which on every grid n has test loss ≤ 0.25 (∞ if none); n*(Adam) < n*(SGD) for both Adam settings: on the seed-mean test losses (else not reproduced) and for every seed (else inconclusive)"),
-            Claim(id: "002-dln-trace", paper: "002", source: "Lemma 5.1, §5.2 (SGD ↔ tr H = 4‖w‖₁ on Γ)",
+            Claim(id: "002-dln-trace", source: "Lemma 5.1, §5.2 (SGD ↔ tr H = 4‖w‖₁ on Γ)",
                   statement: "below the recovery threshold, label-noise SGD ends with a smaller tr H than Adam",
                   criterion: "at n = 14 (the smallest grid n, below the ℓ₁ threshold ≈ 20 for d = 100, κ = 5, where the two limits differ), tr H(SGD) < tr H(Adam) for both Adam settings: seed means (else not reproduced) and every seed (else inconclusive)"),
-            Claim(id: "002-dln-adaptive", paper: "002", source: "Thm 5.1, Lemma 5.1 (Adam ↔ tr(Diag H^{1/2}) = 2Σ√|wⱼ| on Γ)",
+            Claim(id: "002-dln-adaptive", source: "Thm 5.1, Lemma 5.1 (Adam ↔ tr(Diag H^{1/2}) = 2Σ√|wⱼ| on Γ)",
                   statement: "below the recovery threshold, label-noise Adam ends with a smaller tr(Diag H^{1/2}) than SGD",
                   criterion: "at n = 14, tr(Diag H^{1/2})(Adam) < tr(Diag H^{1/2})(SGD) for both Adam settings: seed means (else not reproduced) and every seed (else inconclusive)"),
-            Claim(id: "002-dln-adame", paper: "002", source: "Fig. 2(b), §5.3 (AdamE-λ regularizes ℓ_{1−λ})",
+            Claim(id: "002-dln-adame", source: "Fig. 2(b), §5.3 (AdamE-λ regularizes ℓ_{1−λ})",
                   statement: "AdamE-λ with λ = 0.25 and 0.75 shows Adam's sudden recovery: it recovers the sparse ground truth from fewer samples than SGD",
                   criterion: "n*(AdamE-λ) < n*(SGD) for both λ (n* as for 002-dln-recovery): on the seed-mean test losses (else not reproduced) and for every seed (else inconclusive)"),
         ]

@@ -41,13 +41,13 @@ struct GradientDescentEdgeStudy: GridStudy {
 
     var claims: [Claim] {
         [
-            Claim(id: "003-gd-sharpening", paper: "003", source: "Fig. 4; digest 003 §2 (Cohen et al.'s progressive sharpening)",
+            Claim(id: "003-gd-sharpening", source: "Fig. 4; digest 003 §2 (Cohen et al.'s progressive sharpening)",
                   statement: "under GD, λ₁ rises above 2/η",
                   criterion: "max over the run of λ₁·η/2 > 1 for every seed"),
-            Claim(id: "003-gd-ias-at-edge", paper: "003", source: "Fig. 4, Figs. 26–33; eq. (1)–(2)",
+            Claim(id: "003-gd-ias-at-edge", source: "Fig. 4, Figs. 26–33; eq. (1)–(2)",
                   statement: "after the edge is reached, IAS = ‖H‖_{S_n} hovers at 2/η",
                   criterion: "late-phase median of IAS·η/2 in [0.9, 1.1]: for the seed mean (else not reproduced) and for every seed (else inconclusive); no edge reached: inconclusive"),
-            Claim(id: "003-gd-lambda-above", paper: "003", source: "Fig. 4; digest 003 §5",
+            Claim(id: "003-gd-lambda-above", source: "Fig. 4; digest 003 §5",
                   statement: "after the edge is reached, λ₁ hovers above 2/η (above IAS)",
                   criterion: "late-phase median of λ₁·η/2 > 1.05 and > the late median of IAS·η/2: for the seed mean (else not reproduced) and every seed (else inconclusive)"),
         ]

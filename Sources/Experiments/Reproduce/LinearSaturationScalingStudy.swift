@@ -45,13 +45,13 @@ struct LinearSaturationScalingStudy: GridStudy {
 
     var claims: [Claim] {
         [
-            Claim(id: "003-lssr-linear", paper: "003", source: "Fig. 5 (right), Figs. 34–35",
+            Claim(id: "003-lssr-linear", source: "Fig. 5 (right), Figs. 34–35",
                   statement: "at small batch sizes the best learning rate grows with b (the linear regime)",
                   criterion: "η*(b₂) > η*(b₁) for the two smallest b, η* = argmax over the η grid of the test accuracy: on seed-mean accuracies (else not reproduced) and for every seed (else inconclusive)"),
-            Claim(id: "003-lssr-saturates", paper: "003", source: "Fig. 5 (right); eq. (17)",
+            Claim(id: "003-lssr-saturates", source: "Fig. 5 (right); eq. (17)",
                   statement: "at large batch sizes the best learning rate saturates",
                   criterion: "η*(b_max)/η*(b_prev) < √(b_max/b_prev) (slower than SRSR, let alone LSR) for the two largest b: on seed-mean accuracies (else not reproduced) and every seed (else inconclusive)"),
-            Claim(id: "003-lssr-fits", paper: "003", source: "Fig. 5; §5 (LSSR vs LSR and SRSR)",
+            Claim(id: "003-lssr-fits", source: "Fig. 5; §5 (LSSR vs LSR and SRSR)",
                   statement: "ρ_b/η = C (LSSR) predicts the best learning rates better than LSR (η ∝ b) or SRSR (η ∝ √b)",
                   criterion: "from η*(b₀) at the smallest b, Σ_b |log₂ η*(b) − log₂ η_rule(b)| is smaller for LSSR (measured ρ, eq. (17)) than for LSR and for SRSR: on seed-mean accuracies (else not reproduced) and every seed (else inconclusive)"),
         ]

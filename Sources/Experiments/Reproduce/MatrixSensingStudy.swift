@@ -54,10 +54,10 @@ struct MatrixSensingStudy: GridStudy {
 
     var claims: [Claim] {
         [
-            Claim(id: "002-sensing-sharpness", paper: "002", source: "App. B prediction (i), Fig. 4 (top)",
+            Claim(id: "002-sensing-sharpness", source: "App. B prediction (i), Fig. 4 (top)",
                   statement: "label-noise Adam ends with a larger tr H and a smaller tr(Diag H^{1/2}) than label-noise SGD",
                   criterion: "tr H(Adam) > tr H(SGD) and tr(Diag H^{1/2})(Adam) < tr(Diag H^{1/2})(SGD) at the last step: seed means (else not reproduced) and every seed (else inconclusive)"),
-            Claim(id: "002-sensing-test", paper: "002", source: "App. B prediction (ii), Fig. 4 (bottom)",
+            Claim(id: "002-sensing-test", source: "App. B prediction (ii), Fig. 4 (bottom)",
                   statement: "label-noise Adam ends with a higher test error than label-noise SGD",
                   criterion: "held-out test loss(Adam) > test loss(SGD) at the last step: seed means (else not reproduced) and every seed (else inconclusive)"),
         ]

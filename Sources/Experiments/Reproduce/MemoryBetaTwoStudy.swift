@@ -75,13 +75,13 @@ struct MemoryBetaTwoStudy: GridStudy {
 
     var claims: [Claim] {
         [
-            Claim(id: "001-fig2a-accuracy-falls", paper: "001", source: "Fig. 2a, Fig. 4; §3.3 (anti-penalty of ‖∇L‖₁ grows with β₂)",
+            Claim(id: "001-fig2a-accuracy-falls", source: "Fig. 2a, Fig. 4; §3.3 (anti-penalty of ‖∇L‖₁ grows with β₂)",
                   statement: "full-batch Adam's test accuracy at the first step with training loss ≤ threshold drops as β₂ approaches 1",
                   criterion: "accuracy at the smallest β₂ minus accuracy at the largest β₂ > 0: for the seed mean (else not reproduced) and every seed (else inconclusive); a run that never reaches the threshold fails its seed"),
-            Claim(id: "001-fig2a-lion-gap", paper: "001", source: "Fig. 2a; §3.7 (Lion's correction is O(ε))",
+            Claim(id: "001-fig2a-lion-gap", source: "Fig. 2a; §3.7 (Lion's correction is O(ε))",
                   statement: "Lion (default ρ, same h and decay) generalizes better than Adam with β₂ close to 1",
                   criterion: "Lion's accuracy minus Adam's at the largest β₂ > 0: for the seed mean (else not reproduced) and every seed (else inconclusive)"),
-            Claim(id: "001-fig2a-low-beta2-matches-lion", paper: "001", source: "Fig. 2a, Fig. 4",
+            Claim(id: "001-fig2a-low-beta2-matches-lion", source: "Fig. 2a, Fig. 4",
                   statement: "Adam with a low β₂ matches Lion (closes the generalization gap)",
                   criterion: "Adam's accuracy at the smallest β₂ ≥ Lion's − 0.005: for the seed mean (else not reproduced) and every seed (else inconclusive)"),
         ]

@@ -61,10 +61,10 @@ struct MemoryTrajectoryStudy: GridStudy {
 
     var claims: [Claim] {
         [
-            Claim(id: "001-fig1a-adamw", paper: "001", source: "Fig. 1a; Thm 3.2, Cor. 3.3, Lemma K.2",
+            Claim(id: "001-fig1a-adamw", source: "Fig. 1a; Thm 3.2, Cor. 3.3, Lemma K.2",
                   statement: "full-batch AdamW stays closer to its second-order memoryless iteration (with M) than to the first-order one, in ℓ∞, at h = 1e-4 and 3e-4",
                   criterion: "at each h, max over steps of ‖θ − θ̃_M‖∞ / max over steps of ‖θ − θ̃‖∞ < 1: for the seed mean (else not reproduced) and every seed (else inconclusive)"),
-            Claim(id: "001-fig1b-lion", paper: "001", source: "Fig. 1b; App. L (Lion-𝒦, bias-corrected)",
+            Claim(id: "001-fig1b-lion", source: "Fig. 1b; App. L (Lion-𝒦, bias-corrected)",
                   statement: "full-batch Lion-ε (bias-corrected) stays closer to its second-order memoryless iteration than to the first-order one, in ℓ∞, at h = 1e-4 and 3e-4",
                   criterion: "at each h, max over steps of ‖θ − θ̃_M‖∞ / max over steps of ‖θ − θ̃‖∞ < 1: for the seed mean (else not reproduced) and every seed (else inconclusive)"),
         ]

@@ -37,7 +37,7 @@ struct MomentumEdgeStudy: Study {
 
     var claims: [Claim] {
         ["polyak": "Polyak (β₂ = 0)", "nesterov": "Nesterov (β₂ = β₁)"].sorted { $0.key > $1.key }.map { family, label in
-            Claim(id: "003-momentum-\(family)", paper: "003", source: "Figs. 37–38; Lee & Jang Thm 2",
+            Claim(id: "003-momentum-\(family)", source: "Figs. 37–38; Lee & Jang Thm 2",
                   statement: "\(label) at β₁ = 0.5 and 0.9: IAS hovers at (2/η)(1+β₁)/(1+2β₂)",
                   criterion: "for each β₁, the late-phase median of IAS/threshold lies in [0.9, 1.1]: for the seed mean (else not reproduced) and every seed (else inconclusive); threshold never crossed by λ₁: inconclusive")
         }

@@ -33,19 +33,19 @@ struct NoisyEllipseStudy: Study {
 
     var claims: [Claim] {
         [
-            Claim(id: "002-ellipse-sgd", paper: "002", source: "Fig. 1(b); digest 002 §6.1",
+            Claim(id: "002-ellipse-sgd", source: "Fig. 1(b); digest 002 §6.1",
                   statement: "label-noise SGD ends at the minimizer of tr H on Γ, (a√(c/2), a√(c/2)) = (1, 1)",
                   criterion: "‖θ̄ − θ*‖ ≤ 0.03‖θ*‖ for the seed mean (else not reproduced) and every seed (else inconclusive)"),
-            Claim(id: "002-ellipse-adam", paper: "002", source: "Fig. 1(c); Theorem (Adam minimizes tr(Diag H^{1/2})); digest 002 §6.1",
+            Claim(id: "002-ellipse-adam", source: "Fig. 1(c); Theorem (Adam minimizes tr(Diag H^{1/2})); digest 002 §6.1",
                   statement: "label-noise Adam ends at the minimizer of tr(Diag H^{1/2}) on Γ, (1.1180, 0.6708)",
                   criterion: "‖θ̄ − θ*‖ ≤ 0.03‖θ*‖ for the seed mean (else not reproduced) and every seed (else inconclusive)"),
-            Claim(id: "002-ellipse-order", paper: "002", source: "§3 and §5 (the two sharpness measures)",
+            Claim(id: "002-ellipse-order", source: "§3 and §5 (the two sharpness measures)",
                   statement: "SGD's end point has the smaller tr H, Adam's the smaller tr(Diag H^{1/2})",
                   criterion: "both inequalities at the seed-mean end points (else not reproduced) and for every seed (else inconclusive)"),
-            Claim(id: "002-ellipse-adame", paper: "002", source: "Thm 5.2 (AdamE-λ minimizes tr(Diag H^{1−λ})); digest 002 §6.1, oracle 8",
+            Claim(id: "002-ellipse-adame", source: "Thm 5.2 (AdamE-λ minimizes tr(Diag H^{1−λ})); digest 002 §6.1, oracle 8",
                   statement: "label-noise AdamE-λ ends at the minimizer of tr(Diag H^{1−λ}) on Γ: λ = 0.25 at (1, 1), λ = 0.4 at (1.1104, 0.7705), λ = 0.75 at (1.1180, 0.6708)",
                   criterion: "for each λ, ‖θ̄ − θ*_λ‖ ≤ 0.03‖θ*_λ‖ for the seed mean (else not reproduced) and every seed (else inconclusive)"),
-            Claim(id: "002-ellipse-adame-interpolates", paper: "002", source: "§5.1 after Thm 5.2 (λ interpolates between SGD's and Adam's bias); Fig. 2(b)",
+            Claim(id: "002-ellipse-adame-interpolates", source: "§5.1 after Thm 5.2 (λ interpolates between SGD's and Adam's bias); Fig. 2(b)",
                   statement: "as λ goes from 0 to ½, AdamE-λ's end point moves along Γ from SGD's (min tr H) to Adam's (min tr(Diag H^{1/2}))",
                   criterion: "the angle φ along Γ of the seed-mean end points is non-decreasing, to within 0.02 rad, along SGD (λ = 0), λ = 0.25, 0.4, Adam (λ = ½), 0.75, and φ(0.4) lies in (φ_SGD + 0.05, φ_Adam − 0.05): for the seed mean (else not reproduced) and every seed (else inconclusive)"),
         ]

@@ -52,7 +52,7 @@ struct SVAGModelStudy: GridStudy {
 
     var claims: [Claim] {
         [
-            Claim(id: "004-svag-converges", paper: "004", source: "Fig. 3, Figs. 7–9; Def. 6.2, Thm 6.3",
+            Claim(id: "004-svag-converges", source: "Fig. 3, Figs. 7–9; Def. 6.2, Thm 6.3",
                   statement: "as ℓ grows, SVAG's training loss, test accuracy, ‖θ‖, ‖∇L‖ and tr Σ over continuous time converge",
                   criterion: "D(a, b) = max over the recorded times of |f̄_a(t) − f̄_b(t)|, f̄ the mean over all paths; for each of the five functions, D(4, 8) < D(1, 2) (else not reproduced); inconclusive when, for some function, D(1, 2) is within its noise floor max_t 2·√(SE₁(t)² + SE₂(t)²), so that the ordering is decided by the paths' spread"),
         ]

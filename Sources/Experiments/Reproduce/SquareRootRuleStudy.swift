@@ -120,19 +120,19 @@ struct SquareRootRuleStudy: GridStudy {
 
     var claims: [Claim] {
         [
-            Claim(id: "004-sqrt-tracks", paper: "004", source: "Fig. 1, Figs. 12–19; Thm 5.3",
+            Claim(id: "004-sqrt-tracks", source: "Fig. 1, Figs. 12–19; Thm 5.3",
                   statement: "where the gradient noise dominates, Adam scaled by the square-root rule follows the base run's training loss over epochs more closely than the linear rule or no change",
                   criterion: "Adam (ε = 1e-8): at every κ with κB₀ ≤ B_noise (the median over epochs of the base runs' B_simple, seed mean), gap(sqrt) < gap(linear (d)) and gap(sqrt) < gap(none), gap = mean over epochs of |log L − log L₀|: on the seed-mean gaps (else not reproduced) and for every seed (else inconclusive); inconclusive when no κ has κB₀ ≤ B_noise"),
-            Claim(id: "004-sqrt-tracks-variants", paper: "004", source: "Figs. 12–19 (RMSprop), Fig. 2 (ε ≈ 0), Fig. 6 (lagged v)",
+            Claim(id: "004-sqrt-tracks-variants", source: "Figs. 12–19 (RMSprop), Fig. 2 (ε ≈ 0), Fig. 6 (lagged v)",
                   statement: "the same holds for RMSprop, for Adam with ε ≈ 0 and for Adam with lagged v",
                   criterion: "the criterion of 004-sqrt-tracks, in each of the arms adam-eps0, adam-lagged and rmsprop"),
-            Claim(id: "004-sqrt-test-accuracy", paper: "004", source: "Fig. 1 and App. I (\"at most 3%\")",
+            Claim(id: "004-sqrt-test-accuracy", source: "Fig. 1 and App. I (\"at most 3%\")",
                   statement: "under the square-root rule the final test accuracy differs from the base run's by at most 3%",
                   criterion: "in every arm and at every κ with κB₀ ≤ B_noise, |test accuracy(sqrt, κ) − test accuracy(base)| ≤ 0.03: on seed means (else not reproduced) and for every seed (else inconclusive); inconclusive when no κ qualifies"),
-            Claim(id: "004-sqrt-partial", paper: "004", source: "Fig. 24 (App. I.1)",
+            Claim(id: "004-sqrt-partial", source: "Fig. 24 (App. I.1)",
                   statement: "the full square-root rule (η, ε, β₁, β₂) beats the partial rules that leave some of them unscaled",
                   criterion: "Adam (ε = 1e-8): at every κ with κB₀ ≤ B_noise, gap(sqrt) < gap of each partial variant (a) η, (b) η ε, (c) η ε β₁, (d) η ε β₂: on seed means (else not reproduced) and for every seed (else inconclusive); inconclusive when no κ qualifies"),
-            Claim(id: "004-sqrt-breaks", paper: "004", source: "Figs. 4–5; digest 004 §4.1 (noise dominance)",
+            Claim(id: "004-sqrt-breaks", source: "Figs. 4–5; digest 004 §4.1 (noise dominance)",
                   statement: "the rule degrades once the batch exceeds the noise scale",
                   criterion: "Adam (ε = 1e-8): gap(sqrt) at every κ with κB₀ > B_noise exceeds gap(sqrt) at every κ with κB₀ ≤ B_noise: on seed means (else not reproduced) and for every seed (else inconclusive); inconclusive unless both kinds of κ occur"),
         ]

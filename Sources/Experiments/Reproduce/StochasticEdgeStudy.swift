@@ -45,13 +45,13 @@ struct StochasticEdgeStudy: GridStudy {
 
     var claims: [Claim] {
         [
-            Claim(id: "003-sgd-ratio-at-edge", paper: "003", source: "Figs. 26–33; eqs. (1), (7)",
+            Claim(id: "003-sgd-ratio-at-edge", source: "Figs. 26–33; eqs. (1), (7)",
                   statement: "for every batch size b, the instability ratio tr(H S_b)/tr(S_n) (= IAS/ρ_b) hovers at 2/η",
                   criterion: "for each b, the late-phase median of ratio·η/2 lies in [0.8, 1.25]: for the seed mean (else not reproduced) and every seed (else inconclusive)"),
-            Claim(id: "003-sgd-rho-grows", paper: "003", source: "§1 and §5 (ρ_b and the threshold 2ρ_b/η)",
+            Claim(id: "003-sgd-rho-grows", source: "§1 and §5 (ρ_b and the threshold 2ρ_b/η)",
                   statement: "the concentration ρ_b, hence IAS's threshold 2ρ_b/η, increases with b",
                   criterion: "late-phase medians of ρ_b strictly increase across b: for the seed mean (else not reproduced) and every seed (else inconclusive)"),
-            Claim(id: "003-sgd-small-b-below", paper: "003", source: "Figs. 26–33 (λ₁ at small b)",
+            Claim(id: "003-sgd-small-b-below", source: "Figs. 26–33 (λ₁ at small b)",
                   statement: "at the smallest batch size, λ₁ stays below 2/η",
                   criterion: "late-phase median of λ₁·η/2 < 1 at the smallest b: for the seed mean (else not reproduced) and every seed (else inconclusive)"),
         ]

@@ -12,9 +12,9 @@ public enum Verdict: String, Codable, Sendable, CaseIterable {
 /// the figure or equation, and never loosened afterwards: a claim that does not show at this scale is
 /// reported as such.
 public struct Claim: Codable, Equatable, Sendable {
-    /// A stable identifier, e.g. `003-fig22-ias`.
+    /// A stable identifier that starts with the paper's number, e.g. `003-fig22-ias`.
     public let id: String
-    /// The paper (000–004).
+    /// The paper (000–004): the first three characters of `id`.
     public let paper: String
     /// Figure, equation or digest section.
     public let source: String
@@ -23,9 +23,12 @@ public struct Claim: Codable, Equatable, Sendable {
     /// The prediction as a number or rule, and how close the measurement must come.
     public let criterion: String
 
-    public init(id: String, paper: String, source: String, statement: String, criterion: String) {
+    /// A claim of paper `id.prefix(3)`; an id that does not start with a paper number "NNN-" is a
+    /// programming error of the study and traps.
+    public init(id: String, source: String, statement: String, criterion: String) {
+        precondition(id.count > 4 && id.prefix(3).allSatisfy(\.isNumber) && id.dropFirst(3).first == "-", "claim id \(id) does not start with a paper number NNN-")
         self.id = id
-        self.paper = paper
+        self.paper = String(id.prefix(3))
         self.source = source
         self.statement = statement
         self.criterion = criterion

@@ -22,19 +22,19 @@ struct ToyQuadraticEdgeStudy: Study {
 
     var claims: [Claim] {
         [
-            Claim(id: "003-fig22-ias", paper: "003", source: "Fig. 22; digest 003 §6",
+            Claim(id: "003-fig22-ias", source: "Fig. 22; digest 003 §6",
                   statement: "IAS = ‖H‖_{S_n} rises along 10.5009, 15.0462, 20.2283, 25.1086, 28.9440, 31.5519, 33.1551, 34.0805 at t = 0…7",
                   criterion: "each |IAS_t − digest| ≤ 5e-5"),
-            Claim(id: "003-fig22-loss", paper: "003", source: "Fig. 22; digest 003 §6",
+            Claim(id: "003-fig22-loss", source: "Fig. 22; digest 003 §6",
                   statement: "the loss 9.1760, 7.1441, …, 3.3820, 3.6476 first increases at t = 6, the first t with IAS > 2/η = 32",
                   criterion: "each |L_t − digest| ≤ 5e-5; first increase and first IAS > 32 both at t = 6"),
-            Claim(id: "003-eq1-exact", paper: "003", source: "eq. (1), digest 003 oracle 6",
+            Claim(id: "003-eq1-exact", source: "eq. (1), digest 003 oracle 6",
                   statement: "on a quadratic, ΔL_t = (η²/2)‖∇L_t‖² (IAS_t − 2/η) exactly",
                   criterion: "max relative error over all steps ≤ 1e-10"),
-            Claim(id: "003-fig22-growth", paper: "003", source: "Fig. 22; digest 003 §6",
+            Claim(id: "003-fig22-growth", source: "Fig. 22; digest 003 §6",
                   statement: "|q₁ᵀ∇L| grows by |1 − ηλ₁| = 1.2 per step",
                   criterion: "every ratio within 1e-10 of 1.2"),
-            Claim(id: "003-fig22-limit", paper: "003", source: "Fig. 22; digest 003 oracle 7",
+            Claim(id: "003-fig22-limit", source: "Fig. 22; digest 003 oracle 7",
                   statement: "IAS rises (S-shaped) and converges to λ₁ = 35.2 while |cos(q₁, ∇L)| → 1",
                   criterion: "IAS non-decreasing; |IAS_T − 35.2| ≤ 0.001·35.2 and |cos| ≥ 0.999 at the last step"),
         ]
