@@ -19,8 +19,7 @@
 /// opening), and b = 4 had its minimum 2.864 at epoch 13 — so 150 epochs; an epoch cost ≈ 0.12 s of CPU
 /// (N = 128), ≈ 18 s per run.
 struct AdamBetaLanguageModelStudy: GridStudy {
-    let name = "000-beta2-lm"
-    let title = "Adam with mini-batch noise on a language model: the best β₂ falls and the best β₁ rises as the batch grows"
+    static let about = StudyAbout(name: "000-beta2-lm", title: "Adam with mini-batch noise on a language model: the best β₂ falls and the best β₁ rises as the batch grows")
 
     static func setting(quick: Bool) -> AdamBetaStudy.Setting {
         let loss = "next-token cross-entropy, averaged over the positions of a sequence and over sequences (the paper's perplexity is its exponential)"

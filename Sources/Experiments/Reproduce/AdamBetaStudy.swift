@@ -30,8 +30,7 @@ import Theory
 /// with β₂ = 0.9, 0.99 all reached their validation minimum before epoch 200 (full batch at epoch 93–119).
 /// Claims and criteria were written before the study was first run.
 struct AdamBetaStudy: GridStudy {
-    let name = "000-beta2"
-    let title = "Adam with mini-batch noise: the best β₂ falls and the best β₁ rises as the batch grows"
+    static let about = StudyAbout(name: "000-beta2", title: "Adam with mini-batch noise: the best β₂ falls and the best β₁ rises as the batch grows")
 
     /// What one version of the study trains (this miniature, or ``AdamBetaLanguageModelStudy``'s transformer)
     /// and its grids; every run of a version shares it.
@@ -97,7 +96,7 @@ struct AdamBetaStudy: GridStudy {
         let (betas, b) = point
         let problem = try s.problem.build()
         guard let objective = problem.objective as? SupervisedObjective, let validation = problem.testObjective else {
-            preconditionFailure("000-beta2 trains a model on data with a validation set")
+            preconditionFailure("\(Self.about.name) trains a model on data with a validation set")
         }
         var theta = problem.initialParameters(seed: run.seed)
         var adam = try Adam.paper000.with(learningRate: s.learningRate).with(beta1: betas.beta1, beta2: betas.beta2)

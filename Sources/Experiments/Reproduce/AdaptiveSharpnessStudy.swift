@@ -16,8 +16,7 @@ import Theory
 /// (Lanczos on P^{−1/2}HP^{−1/2}) and λ₁(H). The late phase is the second half of each run. Three
 /// initialization seeds. Claims and criteria were written before the study was first run.
 struct AdaptiveSharpnessStudy: GridStudy {
-    let name = "001-sharpness"
-    let title = "Full-batch Adam: λ₁(P⁻¹H) at (2+2β₁)/((1−β₁)η) for β₁ = 0.9, below it for β₁ = 0.99"
+    static let about = StudyAbout(name: "001-sharpness", title: "Full-batch Adam: λ₁(P⁻¹H) at (2+2β₁)/((1−β₁)η) for β₁ = 0.9, below it for β₁ = 0.99")
 
     struct Setting: CustomStringConvertible {
         let problem: StudyProblem
@@ -38,7 +37,7 @@ struct AdaptiveSharpnessStudy: GridStudy {
     }
 
     /// PyTorch's Adam (ε outside √, bias-corrected) at η = 2·10⁻³, β₂ = 0.999, ε = 10⁻⁶.
-    static let adam = declared("001-sharpness's Adam") { try Adam.Hyperparameters(learningRate: 2e-3, beta2: 0.999, epsilon: 1e-6) }
+    static let adam = declared(about, "Adam") { try Adam.Hyperparameters(learningRate: 2e-3, beta2: 0.999, epsilon: 1e-6) }
 
     var claims: [Claim] {
         [

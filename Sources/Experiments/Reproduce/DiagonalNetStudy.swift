@@ -28,8 +28,7 @@ import Tensor
 /// unstated scale). Sharpness: the exact Hessian diagonal of the clean training loss at the last step.
 /// Claims and criteria were written before the study was first run.
 struct DiagonalNetStudy: GridStudy {
-    let name = "002-dln"
-    let title = "Diagonal net: Adam's ℓ_{1/2} bias recovers sparse w* from fewer samples than SGD's ℓ₁"
+    static let about = StudyAbout(name: "002-dln", title: "Diagonal net: Adam's ℓ_{1/2} bias recovers sparse w* from fewer samples than SGD's ℓ₁")
 
     struct Setting {
         let dimension: Int

@@ -14,8 +14,7 @@ import Tensor
 /// initialization seed. The late phase is every measurement from 200 steps after λ₁ first exceeds 2/η.
 /// The claims and criteria below were written before the study was first run.
 struct GradientDescentEdgeStudy: GridStudy {
-    let name = "003-gd"
-    let title = "GD at the edge of stability: λ₁ above 2/η, IAS at 2/η"
+    static let about = StudyAbout(name: "003-gd", title: "GD at the edge of stability: λ₁ above 2/η, IAS at 2/η")
 
     struct Setting: CustomStringConvertible {
         let problem: StudyProblem
@@ -37,7 +36,7 @@ struct GradientDescentEdgeStudy: GridStudy {
     }
 
     /// GD at η = 2/35 (`sgd:plain`).
-    static let gd = declared("003-gd's GD") { try SGD.plain.with(learningRate: 2.0 / 35) }
+    static let gd = declared(about, "GD") { try SGD.plain.with(learningRate: 2.0 / 35) }
 
     var claims: [Claim] {
         [

@@ -19,8 +19,7 @@ import Theory
 /// LSR η*(b₀)·b/b₀, SRSR η*(b₀)·√(b/b₀), LSSR η*(b₀)·ρ_b/ρ_{b₀}. Claims and criteria were written before
 /// the study was first run.
 struct LinearSaturationScalingStudy: GridStudy {
-    let name = "003-lssr"
-    let title = "LSSR: SGD's best learning rate grows linearly in the batch size, then saturates"
+    static let about = StudyAbout(name: "003-lssr", title: "LSSR: SGD's best learning rate grows linearly in the batch size, then saturates")
 
     struct Setting: CustomStringConvertible {
         let run: EpochRun

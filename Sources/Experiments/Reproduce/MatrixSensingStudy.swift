@@ -20,8 +20,7 @@ import Tensor
 /// 1/20 of the run; test loss: ½-MSE on 500 held-out clean measurements of the same M* (`split=test`).
 /// Claims and criteria were written before the study was first run.
 struct MatrixSensingStudy: GridStudy {
-    let name = "002-sensing"
-    let title = "Matrix sensing: Adam ends with larger tr H, smaller tr(Diag H^{1/2}) and higher test error than SGD"
+    static let about = StudyAbout(name: "002-sensing", title: "Matrix sensing: Adam ends with larger tr H, smaller tr(Diag H^{1/2}) and higher test error than SGD")
 
     struct Setting {
         let size: Int

@@ -16,8 +16,7 @@ import Optim
 /// (google/automl, ρ = (0.9, 0.99)); both at the paper's h = 10^{−3.5} and λ = 0.005. Three initialization
 /// seeds. Claims and criteria were written before the study was first run.
 struct MemoryBetaTwoStudy: GridStudy {
-    let name = "001-beta2-lion"
-    let title = "Full-batch Adam: test accuracy falls as β₂ → 1; a low β₂ closes the gap to Lion"
+    static let about = StudyAbout(name: "001-beta2-lion", title: "Full-batch Adam: test accuracy falls as β₂ → 1; a low β₂ closes the gap to Lion")
 
     struct Setting: CustomStringConvertible {
         let problem: StudyProblem
@@ -43,7 +42,7 @@ struct MemoryBetaTwoStudy: GridStudy {
 
     /// PyTorch's AdamW (ε = 10⁻⁶ outside √, bias-corrected) at β₁ = 0.99 and decoupled λ = 0.005.
     static func adamW(learningRate: Double) -> Adam.Hyperparameters {
-        declared("001-beta2-lion's AdamW") {
+        declared(about, "AdamW") {
             try Adam.Hyperparameters(learningRate: learningRate, beta1: 0.99, epsilon: 1e-6, weightDecayMode: .decoupled, weightDecay: 0.005)
         }
     }
@@ -92,7 +91,7 @@ struct MemoryBetaTwoStudy: GridStudy {
 
     func measure(_ method: Point, _ run: StudyRun, _ s: Setting) throws -> StudySeries {
         let problem = try s.problem.build()
-        guard let test = problem.testObjective else { preconditionFailure("001-beta2-lion has test data") }
+        guard let test = problem.testObjective else { preconditionFailure("\(Self.about.name) has test data") }
         var theta = problem.initialParameters(seed: run.seed)
         var optimizer = try method.optimizer(s, dimension: theta.count)
         var series = StudySeries()

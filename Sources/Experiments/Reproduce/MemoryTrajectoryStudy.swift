@@ -21,8 +21,7 @@ import Theory
 /// h ∈ {1e−4, 3e−4}, λ = 1e−3/h, ε = 1e−6; AdamW β = (0.9, 0.999), Lion ρ = (0.9, 0.99) (the paper does not
 /// state its β's; these are the defaults). Claims and criteria were written before the study was first run.
 struct MemoryTrajectoryStudy: GridStudy {
-    let name = "001-trajectory"
-    let title = "AdamW and Lion vs their memoryless iterations: the correction M keeps the iterate closer"
+    static let about = StudyAbout(name: "001-trajectory", title: "AdamW and Lion vs their memoryless iterations: the correction M keeps the iterate closer")
 
     struct Setting: CustomStringConvertible {
         let problem: StudyProblem

@@ -12,9 +12,8 @@ import Tensor
 /// with the η that puts its threshold at 40 — η = (2/40)(1 + β₁)/(1 + 2β₂) — 1500 steps, λ₁ and IAS every 10
 /// steps; the late phase starts 200 steps after λ₁ first exceeds the threshold. Claims and criteria were
 /// written before the study was first run.
-struct MomentumEdgeStudy: Study {
-    let name = "003-momentum"
-    let title = "Momentum GD: IAS hovers at (2/η)(1+β₁)/(1+2β₂)"
+struct MomentumEdgeStudy: NamedStudy {
+    static let about = StudyAbout(name: "003-momentum", title: "Momentum GD: IAS hovers at (2/η)(1+β₁)/(1+2β₂)")
 
     static let threshold = 40.0
 

@@ -24,9 +24,8 @@ import Tensor
 /// stays there for λ ≥ ½. "Interpolates" is checked as: the end point's angle φ along Γ is monotone in λ from
 /// SGD's to Adam's, and λ = 0.4 ends strictly between them. Those two claims were added, criteria included,
 /// before the AdamE runs were first made.
-struct NoisyEllipseStudy: Study {
-    let name = "002-ellipse"
-    let title = "The noisy ellipse: SGD ends at min tr H, Adam at min tr(Diag H^{1/2})"
+struct NoisyEllipseStudy: NamedStudy {
+    static let about = StudyAbout(name: "002-ellipse", title: "The noisy ellipse: SGD ends at min tr H, Adam at min tr(Diag H^{1/2})")
 
     static let ellipse = NoisyEllipseObjective()
     static let start = [1.6, 0.2]

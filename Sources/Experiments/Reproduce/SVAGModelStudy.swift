@@ -20,8 +20,7 @@ import Theory
 /// tr Σ over the 1024 samples. Each seed runs 4 paths. Claims and criteria were written before the study
 /// was first run.
 struct SVAGModelStudy: GridStudy {
-    let name = "004-svag"
-    let title = "SVAG on a model: the test functions converge as ℓ grows"
+    static let about = StudyAbout(name: "004-svag", title: "SVAG on a model: the test functions converge as ℓ grows")
 
     struct Setting: CustomStringConvertible {
         let problem: StudyProblem
@@ -45,7 +44,7 @@ struct SVAGModelStudy: GridStudy {
     }
 
     /// Fig. 9's Adam.
-    static let adam = declared("004-svag's Adam of Fig. 9") { try Adam.Hyperparameters(learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8) }
+    static let adam = declared(about, "Adam of Fig. 9") { try Adam.Hyperparameters(learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8) }
 
     /// The test functions, recorded per path as `<name>_p<path>`.
     static let functions = ["train_loss", "test_accuracy", "theta_norm", "gradient_norm", "noise_trace"]

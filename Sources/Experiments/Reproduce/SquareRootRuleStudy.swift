@@ -27,8 +27,7 @@ import Theory
 /// the mean over epochs 1…E of |log L(e) − log L₀(e)|, ∞ for a run that diverged. Claims and criteria were
 /// written before the study was first run.
 struct SquareRootRuleStudy: GridStudy {
-    let name = "004-sqrt"
-    let title = "The square-root scaling rule keeps Adam and RMSprop on their small-batch path across batch sizes"
+    static let about = StudyAbout(name: "004-sqrt", title: "The square-root scaling rule keeps Adam and RMSprop on their small-batch path across batch sizes")
 
     /// A change of the base configuration at κB₀ (paper 004 §5, App. I).
     enum Rule: Hashable, CustomStringConvertible {
@@ -90,7 +89,7 @@ struct SquareRootRuleStudy: GridStudy {
     }
 
     static func arms(quick: Bool) -> [Arm] {
-        declared("004-sqrt's arms") {
+        declared(about, "arms") {
             let adam = try Adam.Hyperparameters(learningRate: 1e-3, beta1: 0.999, beta2: 0.999, epsilon: 1e-8)
             let main = Arm(name: "adam", label: "Adam, ε = 1e-8", settings: adam, rules: [.squareRoot, .linear, .none] + Rule.partials)
             let lagged = Arm(name: "adam-lagged", label: "Adam, lagged v (App. D: no bias correction, v₀ = E[g_B²])",

@@ -17,8 +17,7 @@ import Tensor
 /// (Lanczos). The late phase is the second half of each run. Claims and criteria were written before the
 /// study was first run.
 struct StochasticEdgeStudy: GridStudy {
-    let name = "003-sgd"
-    let title = "SGD at the edge: tr(HS_b)/tr(S_n) at 2/η for every b, IAS at 2ρ_b/η"
+    static let about = StudyAbout(name: "003-sgd", title: "SGD at the edge: tr(HS_b)/tr(S_n) at 2/η for every b, IAS at 2ρ_b/η")
 
     struct Setting: CustomStringConvertible {
         let problem: StudyProblem
@@ -41,7 +40,7 @@ struct StochasticEdgeStudy: GridStudy {
     }
 
     /// SGD at η = 2/35 (`sgd:plain`).
-    static let sgd = declared("003-sgd's SGD") { try SGD.plain.with(learningRate: 2.0 / 35) }
+    static let sgd = declared(about, "SGD") { try SGD.plain.with(learningRate: 2.0 / 35) }
 
     var claims: [Claim] {
         [
@@ -120,7 +119,7 @@ struct StochasticEdgeStudy: GridStudy {
     }
 
     func trace(_ problem: Problem, _ s: Setting, batchSize b: Int, seed: UInt64) throws -> Trace {
-        guard let objective = problem.objective as? SupervisedObjective else { preconditionFailure("003-sgd trains a model on data") }
+        guard let objective = problem.objective as? SupervisedObjective else { preconditionFailure("\(Self.about.name) trains a model on data") }
         var theta = problem.initialParameters(seed: seed)
         var sgd = try s.sgd.instance(dimension: theta.count)
         var batches = try BatchSampler(count: s.samples, batchSize: b, scheme: .withoutReplacement, seed: seed)

@@ -151,6 +151,24 @@ public protocol Study: Sendable {
     func analyze(_ series: StudyMeasurements, _ options: StudyOptions) throws -> StudyAnalysis
 }
 
+/// What names a study: its command-line name (the paper's number first, e.g. `003-toy`) and its title —
+/// declared once, as `static let about`, the way swift-argument-parser's `CommandConfiguration` names a
+/// command, so the study's static members (its settings, their messages) can name it too.
+struct StudyAbout: Sendable {
+    let name: String
+    let title: String
+}
+
+/// A study whose name and title are its type's ``StudyAbout``.
+protocol NamedStudy: Study {
+    static var about: StudyAbout { get }
+}
+
+extension NamedStudy {
+    public var name: String { Self.about.name }
+    public var title: String { Self.about.title }
+}
+
 extension Study {
     /// Measures every run in this process, one after another, and analyses them (nothing is stored).
     public func run(_ options: StudyOptions) throws -> StudyResult {

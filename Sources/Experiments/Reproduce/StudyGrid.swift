@@ -38,7 +38,7 @@ struct StudyGrid<Point> {
 
 /// A study whose runs are a ``StudyGrid`` over the setting of its version (quick or full): the runs and a
 /// run's point come from `grid(setting(quick:))`, here once for every such study; the study measures a point.
-protocol GridStudy: Study {
+protocol GridStudy: NamedStudy {
     associatedtype Setting
     associatedtype Point
     /// The setting of the quick or the full version.

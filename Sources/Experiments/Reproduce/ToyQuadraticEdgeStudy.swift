@@ -11,9 +11,8 @@ import Tensor
 ///
 /// The claims and criteria below were written before the study was first run; the digest's numbers are
 /// printed to 4 decimals, so they are matched to half a unit of their last place (5·10⁻⁵).
-struct ToyQuadraticEdgeStudy: Study {
-    let name = "003-toy"
-    let title = "IAS marks the edge of stability on the Fig. 22 toy quadratic"
+struct ToyQuadraticEdgeStudy: NamedStudy {
+    static let about = StudyAbout(name: "003-toy", title: "IAS marks the edge of stability on the Fig. 22 toy quadratic")
 
     static let eta = 1.0 / 16
     static let digestIAS = [10.5009, 15.0462, 20.2283, 25.1086, 28.9440, 31.5519, 33.1551, 34.0805]
