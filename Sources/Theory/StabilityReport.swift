@@ -163,3 +163,56 @@ public struct StabilityReport: Codable, Equatable, Sendable {
                        maxIterations: 2000, stoppingRule: .residual, seed: seed).eigenvalue
     }
 }
+
+extension StabilityReport {
+    /// The report's JSON form, flat, in the names the probes and `biaslab stability --json` use: `optimizer`,
+    /// `lr`, `batch_size`, `sampling`, `ias`, `rho_b`, `instability_ratio`, `two_over_lr`, `sharpness`,
+    /// `sharpness_measure`, `threshold`, `threshold_ratio` (S/T), `regime`, `edge_band`, and, when present,
+    /// `predicted_loss_change` and `preconditioner` (the preconditioner's source).
+    enum CodingKeys: String, CodingKey {
+        case optimizer, learningRate = "lr", batchSize = "batch_size", sampling, interactionAwareSharpness = "ias"
+        case concentration = "rho_b", instabilityRatio = "instability_ratio", twoOverLearningRate = "two_over_lr"
+        case sharpness, sharpnessMeasure = "sharpness_measure", threshold, thresholdRatio = "threshold_ratio", regime
+        case edgeBand = "edge_band", predictedLossChange = "predicted_loss_change", preconditionerSource = "preconditioner"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(optimizer, forKey: .optimizer)
+        try c.encode(learningRate, forKey: .learningRate)
+        try c.encode(batchSize, forKey: .batchSize)
+        try c.encode(sampling, forKey: .sampling)
+        try c.encode(interactionAwareSharpness, forKey: .interactionAwareSharpness)
+        try c.encode(concentration, forKey: .concentration)
+        try c.encode(instabilityRatio, forKey: .instabilityRatio)
+        try c.encode(twoOverLearningRate, forKey: .twoOverLearningRate)
+        try c.encode(classification.sharpness, forKey: .sharpness)
+        try c.encode(sharpnessMeasure, forKey: .sharpnessMeasure)
+        try c.encode(classification.threshold, forKey: .threshold)
+        try c.encode(classification.ratio, forKey: .thresholdRatio)
+        try c.encode(classification.regime, forKey: .regime)
+        try c.encode(classification.edgeBand, forKey: .edgeBand)
+        try c.encodeIfPresent(predictedLossChange, forKey: .predictedLossChange)
+        try c.encodeIfPresent(preconditionerSource, forKey: .preconditionerSource)
+    }
+
+    /// Reads the JSON form back; the ratio and the regime are recomputed from the sharpness, the threshold and
+    /// the band.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        optimizer = try c.decode(String.self, forKey: .optimizer)
+        learningRate = try c.decode(Double.self, forKey: .learningRate)
+        batchSize = try c.decode(Int.self, forKey: .batchSize)
+        sampling = try c.decode(BatchSampling.self, forKey: .sampling)
+        interactionAwareSharpness = try c.decode(Double.self, forKey: .interactionAwareSharpness)
+        concentration = try c.decode(Double.self, forKey: .concentration)
+        instabilityRatio = try c.decode(Double.self, forKey: .instabilityRatio)
+        twoOverLearningRate = try c.decode(Double.self, forKey: .twoOverLearningRate)
+        sharpnessMeasure = try c.decode(String.self, forKey: .sharpnessMeasure)
+        classification = try StabilityClassification(sharpness: try c.decode(Double.self, forKey: .sharpness),
+                                                     threshold: try c.decode(Double.self, forKey: .threshold),
+                                                     edgeBand: try c.decode(Double.self, forKey: .edgeBand))
+        predictedLossChange = try c.decodeIfPresent(Double.self, forKey: .predictedLossChange)
+        preconditionerSource = try c.decodeIfPresent(String.self, forKey: .preconditionerSource)
+    }
+}

@@ -73,4 +73,26 @@ struct StabilityReportTests {
         let top = try h.symmetricEigen().eigenvaluesDescending[0]
         expectClose(adam.classification.sharpness, top, relative: 1e-6, "λ₁(P⁻¹H)")
     }
+
+    /// The JSON form is flat, in the probes' names (`ias`, `rho_b`, `threshold_ratio`, …), omits absent
+    /// optionals, and reads back to the same report.
+    @Test func jsonFormIsFlatAndRoundTrips() throws {
+        let (objective, theta) = Self.problem()
+        let sgd = try StabilityReport(objective: objective, at: theta, optimizer: .sgd, learningRate: 0.05, batchSize: 2, edgeBand: 0.1)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let data = try encoder.encode(sgd)
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(Set(object.keys) == ["optimizer", "lr", "batch_size", "sampling", "ias", "rho_b", "instability_ratio", "two_over_lr", "sharpness",
+                                     "sharpness_measure", "threshold", "threshold_ratio", "regime", "edge_band", "predicted_loss_change"])
+        // JSONSerialization's number parsing may differ from the encoder's shortest form in the last bit.
+        expectClose(try #require(object["ias"] as? Double), sgd.interactionAwareSharpness, relative: 1e-15, "ias")
+        expectClose(try #require(object["threshold_ratio"] as? Double), sgd.classification.ratio, relative: 1e-15, "threshold_ratio")
+        #expect(object["sampling"] as? String == "without-replacement" && object["regime"] as? String == sgd.classification.regime.rawValue)
+        #expect(try JSONDecoder().decode(StabilityReport.self, from: data) == sgd)
+        let adam = try StabilityReport(objective: objective, at: theta, optimizer: .adam(beta1: 0.9, epsilon: 1e-8), learningRate: 1e-3, batchSize: 2)
+        let adamObject = try #require(try JSONSerialization.jsonObject(with: try encoder.encode(adam)) as? [String: Any])
+        #expect(adamObject["predicted_loss_change"] == nil && adamObject["preconditioner"] as? String == adam.preconditionerSource)
+        #expect(try JSONDecoder().decode(StabilityReport.self, from: try encoder.encode(adam)) == adam)
+    }
 }

@@ -63,38 +63,13 @@ struct StabilityCommand: ParsableCommand {
         } catch let error as TheoryInputError {
             throw ComputationError("stability: \(error.description)")
         }
+        if try output.printJSON(report) { return }
         let c = report.classification
-        let out = Output(optimizer: report.optimizer, lr: lr, batchSize: b, sampling: batchSampling.sampling.rawValue,
-                         ias: report.interactionAwareSharpness, rhoB: report.concentration, instabilityRatio: report.instabilityRatio,
-                         twoOverLr: report.twoOverLearningRate, sharpness: c.sharpness, sharpnessMeasure: report.sharpnessMeasure,
-                         threshold: c.threshold, thresholdRatio: c.ratio, regime: c.regime.rawValue,
-                         predictedLossChange: report.predictedLossChange, preconditioner: report.preconditionerSource)
-        if try output.printJSON(out) { return }
-        print("ias = \(OptionCheck.show(out.ias)), rho_b = \(OptionCheck.show(out.rhoB)), "
-              + "instability_ratio tr(HS_b)/tr(S_n) = \(OptionCheck.show(out.instabilityRatio)) vs 2/lr = \(OptionCheck.show(out.twoOverLr))")
-        print("\(out.sharpnessMeasure) = \(OptionCheck.show(out.sharpness)), threshold = \(OptionCheck.show(out.threshold)): "
-              + "\(out.regime) (sharpness/threshold = \(OptionCheck.show(out.thresholdRatio)))")
-        if let change = out.predictedLossChange { print("predicted E[L_{t+1}] - L_t = \(OptionCheck.show(change))") }
-        if let p = out.preconditioner { print("preconditioner: \(p)") }
-    }
-
-    /// The `--json` object.
-    struct Output: Encodable {
-        let optimizer: String
-        let lr: Double
-        let batchSize: Int
-        let sampling: String
-        let ias: Double
-        let rhoB: Double
-        /// tr(HS_b)/tr(S_n), the interaction probe's `instability_ratio`.
-        let instabilityRatio: Double
-        let twoOverLr: Double
-        let sharpness: Double
-        let sharpnessMeasure: String
-        let threshold: Double
-        let thresholdRatio: Double
-        let regime: String
-        let predictedLossChange: Double?
-        let preconditioner: String?
+        print("ias = \(OptionCheck.show(report.interactionAwareSharpness)), rho_b = \(OptionCheck.show(report.concentration)), "
+              + "instability_ratio tr(HS_b)/tr(S_n) = \(OptionCheck.show(report.instabilityRatio)) vs 2/lr = \(OptionCheck.show(report.twoOverLearningRate))")
+        print("\(report.sharpnessMeasure) = \(OptionCheck.show(c.sharpness)), threshold = \(OptionCheck.show(c.threshold)): "
+              + "\(c.regime.rawValue) (sharpness/threshold = \(OptionCheck.show(c.ratio)))")
+        if let change = report.predictedLossChange { print("predicted E[L_{t+1}] - L_t = \(OptionCheck.show(change))") }
+        if let p = report.preconditionerSource { print("preconditioner: \(p)") }
     }
 }
