@@ -4,7 +4,7 @@ import Tensor
 /// (`Adam.Hyperparameters`), read from ``OptimizerCatalog`` so each preset is written once.
 ///
 /// ```swift
-/// var adam = try Adam.torch.with(["lr": 0.01]).instance(dimension: theta.count)
+/// var adam = try Adam.torch.with(learningRate: 0.01).instance(dimension: theta.count)
 /// adam.step(parameters: &theta, gradient: g)
 /// ```
 extension OptimizerCatalog {

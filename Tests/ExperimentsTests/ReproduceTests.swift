@@ -58,6 +58,8 @@ struct ReproduceTests {
         }
         let ids = studies.flatMap { $0.claims.map(\.id) }
         #expect(Set(ids).count == ids.count)
+        #expect(Set(studies.map(\.name)).count == studies.count && StochasticEdgeStudy().name == StochasticEdgeStudy.about.name)
+        #expect(Studies.named("003-sgd")?.title == StochasticEdgeStudy.about.title)
         #expect(Claim(id: "004-x", source: "s", statement: "t", criterion: "c").paper == "004")
     }
 }

@@ -17,7 +17,7 @@ struct ReadmeExampleTests {
         let lambdaMax = try objective.largestHessianEigenvalue(at: theta)  // Lanczos on exact HVPs
         let trace = objective.hessianTrace(at: theta)                     // exact here: d = 2 ≤ 100 probes
         // Ten steps of PyTorch's Adam (ε outside the square root, bias-corrected).
-        var adam = try Adam.torch.with(["lr": 0.01]).instance(dimension: 2)   // the preset adam:torch, typed
+        var adam = try Adam.torch.with(learningRate: 0.01).instance(dimension: 2)  // the preset adam:torch, typed
         for _ in 0..<10 { adam.step(parameters: &theta, gradient: objective.gradient(at: theta)) }
         print("λ_max \(lambdaMax), tr H \(trace.value), loss after Adam \(objective.loss(at: theta))")
         // END README EXAMPLE
