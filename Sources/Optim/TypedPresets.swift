@@ -88,3 +88,12 @@ extension RuleHyperparameters<AdamRule> {
                         weightDecayMode: weightDecayMode, weightDecay: weightDecay)
     }
 }
+
+extension RuleHyperparameters<GeneralizedMomentumRule> {
+    /// These settings with β₁ or β₂ replaced (nil keeps the value), validated: the typed form of
+    /// `with(["beta1": …, "beta2": …])`, e.g. `OptimizerCatalog.settings("nesterov:paper003", as: GeneralizedMomentum.Hyperparameters.self).with(beta1: 0.5, beta2: 0.5)`.
+    public func with(beta1: Double? = nil, beta2: Double? = nil) throws -> Self {
+        try Self(learningRate: learningRate, GeneralizedMomentumRule(beta1: beta1 ?? ruleSettings.beta1, beta2: beta2 ?? ruleSettings.beta2),
+                 weightDecayMode: weightDecayMode, weightDecay: weightDecay)
+    }
+}

@@ -44,6 +44,12 @@ struct TypedPresetTests {
         #expect(try Adam.torch.with() == Adam.torch)
         #expect(throws: (any Error).self) { try Adam.torch.with(beta2: 1.5) }
         #expect(throws: (any Error).self) { try SGD.plain.with(learningRate: -1) }
+        let polyak = OptimizerCatalog.settings("generalized-momentum:polyak", as: GeneralizedMomentum.Hyperparameters.self)
+        #expect(try polyak.with(beta1: 0.5) == polyak.with(["beta1": 0.5]) && polyak.with(beta1: 0.5).beta2 == 0)
+        #expect(try polyak.with(beta1: 0.5, beta2: 0.5) == polyak.with(["beta1": 0.5, "beta2": 0.5]))
+        #expect(throws: (any Error).self) { try polyak.with(beta2: 1) }
+        let adamE = try AdamE.Settings(try Adam.paper002.with(learningRate: 3e-3), AdamE.Options(exponent: 0.75))
+        #expect(try adamE == OptimizerCatalog.settings("adame:paper002", as: AdamE.Settings.self).with(["lr": 3e-3, "exponent": 0.75]))
     }
 
     /// `summary` lists the family and every setting as `key=value` in declaration order, the same settings

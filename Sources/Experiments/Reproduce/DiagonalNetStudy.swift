@@ -82,8 +82,8 @@ struct DiagonalNetStudy: GridStudy {
                 let (lr, beta2) = self == .adam ? (3e-3, 0.999) : (1e-2, 0.9999)
                 return try Adam.paper002.with(learningRate: lr).with(beta1: 0.9, beta2: beta2, epsilon: 1e-8)
             case .adamE(let lambda):
-                return try OptimizerCatalog.settings("adame:paper002", as: AdamE.Settings.self)
-                    .with(["lr": 3e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "exponent": .number(lambda)])
+                return try AdamE.Settings(try Adam.paper002.with(learningRate: 3e-3).with(beta1: 0.9, beta2: 0.999, epsilon: 1e-8),
+                                          AdamE.Options(exponent: lambda))
             }
         }
     }

@@ -61,7 +61,7 @@ struct MomentumEdgeStudy: NamedStudy {
             throw StudyError.missingRun(run.key)
         }
         let settings = try OptimizerCatalog.settings(c.preset, as: GeneralizedMomentum.Hyperparameters.self)
-            .with(["lr": .number(c.eta), "beta1": .number(c.beta), "beta2": .number(c.beta2)])
+            .with(learningRate: c.eta).with(beta1: c.beta, beta2: c.beta2)
         return try EdgeTrace.record(try Self.problem(quick: options.quick), optimizer: settings, schedule: MeasurementSchedule(steps: options.quick ? 60 : 1500, every: 10),
                                     seed: run.seed).series
     }
