@@ -9,11 +9,13 @@ func readBytes(of url: URL) throws(DataError) -> [UInt8] {
         throw DataError(.notFound, source: path, "no such file")
     }
     guard !isDirectory.boolValue else { throw DataError(.notFound, source: path, "is a directory, expected a file") }
+    /// The error of a failed open, fstat or read with error number `code`.
+    func failure(_ code: Int32) -> DataError { DataError(.notFound, source: path, "cannot be read (\(String(cString: strerror(code))))") }
     let descriptor = open(path, O_RDONLY)
-    guard descriptor >= 0 else { throw DataError(.notFound, source: path, "cannot be read (\(String(cString: strerror(errno))))") }
+    guard descriptor >= 0 else { throw failure(errno) }
     defer { close(descriptor) }
     var status = stat()
-    guard fstat(descriptor, &status) == 0 else { throw DataError(.notFound, source: path, "cannot be read (\(String(cString: strerror(errno))))") }
+    guard fstat(descriptor, &status) == 0 else { throw failure(errno) }
     /// read(2) into `buffer` until it is full or the file ends (retrying EINTR): the bytes read, or −errno.
     func fill(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
         var filled = 0
@@ -26,17 +28,16 @@ func readBytes(of url: URL) throws(DataError) -> [UInt8] {
         }
         return filled
     }
-    func failure(_ code: Int) -> DataError { DataError(.notFound, source: path, "cannot be read (\(String(cString: strerror(Int32(-code)))))") }
     // The stat size into one buffer, then whatever more there is (a file that grew, a pipe of size 0).
     var bytes = [UInt8](repeating: 0, count: max(Int(status.st_size), 0))
     let filled = bytes.withUnsafeMutableBytes(fill)
-    guard filled >= 0 else { throw failure(filled) }
+    guard filled >= 0 else { throw failure(Int32(-filled)) }
     bytes.removeLast(bytes.count - filled)
     if filled == Int(status.st_size) {
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = chunk.withUnsafeMutableBytes(fill)
-            guard n >= 0 else { throw failure(n) }
+            guard n >= 0 else { throw failure(Int32(-n)) }
             bytes.append(contentsOf: chunk[..<n])
             if n < chunk.count { break }
         }

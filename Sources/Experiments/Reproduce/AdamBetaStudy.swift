@@ -94,10 +94,7 @@ struct AdamBetaStudy: GridStudy {
     /// A non-finite loss ends the run (its best validation loss is then the best before).
     func measure(_ point: Point, _ run: StudyRun, _ s: Setting) throws -> StudySeries {
         let (betas, b) = point
-        let problem = try s.problem.build()
-        guard let objective = problem.objective as? SupervisedObjective, let validation = problem.testObjective else {
-            preconditionFailure("\(Self.about.name) trains a model on data with a validation set")
-        }
+        let (objective, validation, problem) = try s.problem.objectives()
         var theta = problem.initialParameters(seed: run.seed)
         var adam = try Adam.paper000.with(learningRate: s.learningRate).with(beta1: betas.beta1, beta2: betas.beta2)
             .instance(dimension: theta.count)

@@ -90,14 +90,13 @@ struct MemoryBetaTwoStudy: GridStudy {
     static func grid(_ s: Setting) -> StudyGrid<Method> { StudyGrid(points: methods(s), configuration: s.description) { "\($0.key),seed=\($1)" } }
 
     func measure(_ method: Point, _ run: StudyRun, _ s: Setting) throws -> StudySeries {
-        let problem = try s.problem.build()
-        guard let test = problem.testObjective else { preconditionFailure("\(Self.about.name) has test data") }
+        let (objective, test, problem) = try s.problem.objectives()
         var theta = problem.initialParameters(seed: run.seed)
         var optimizer = try method.optimizer(s, dimension: theta.count)
         var series = StudySeries()
         var batches = FullBatch()
         var reached = false
-        try Training.run(objective: problem.objective, optimizer: &optimizer, parameters: &theta, batches: &batches, steps: s.schedule.visited,
+        try Training.run(objective: objective, optimizer: &optimizer, parameters: &theta, batches: &batches, steps: s.schedule.visited,
                          observe: { step, _ in
                              let loss = step.loss ?? .nan
                              if s.schedule.measures(at: step.step) || loss <= s.threshold || !loss.isFinite { series.record(step: step.step, ["train_loss": loss]) }
